@@ -1,0 +1,304 @@
+"""The template's definition, loaded from `workbook_templates/plan.yaml` and validated.
+
+Everything that knows about tabs, columns, lists, labels, colours or formulas asks this
+module, so that a column or a language is a change to the YAML file and nowhere else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from .errors import OmnisheetError
+from .text import normalise
+
+DEFAULT_PATH = Path(__file__).resolve().parent.parent / "workbook_templates" / "plan.yaml"
+COLUMN_TYPES = {"id", "text", "list", "number", "ref", "delay", "formula", "date"}
+TAB_KINDS = {"instructions", "journey_matrix", "table", "scenario_matrix", "settings", "lists"}
+
+
+class DefinitionError(OmnisheetError):
+    """The template definition file is malformed; the message says where."""
+
+
+Labels = Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class ListValue:
+    key: str
+    labels: Labels
+    colour: str | None = None
+
+    def label(self, lang: str) -> str:
+        return self.labels[lang]
+
+
+@dataclass(frozen=True)
+class ListDef:
+    """A dropdown list: values with stable keys and a label per language."""
+
+    key: str
+    labels: Labels
+    values: tuple[ListValue, ...]
+    editable: bool = False
+    numeric: bool = False
+    computed: bool = False
+    _index: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        index: dict[str, str] = {}
+        for value in self.values:
+            index.setdefault(normalise(value.key), value.key)
+            for label in value.labels.values():
+                index.setdefault(normalise(label), value.key)
+        object.__setattr__(self, "_index", index)
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(v.key for v in self.values)
+
+    def match(self, text: object) -> str | None:
+        """The key whose key or label (any language, any case, accents or not) is `text`."""
+        return self._index.get(normalise(text))
+
+    def label(self, key: str, lang: str) -> str:
+        """The label of a known key in `lang`; an unknown value (a team's own) is itself."""
+        for value in self.values:
+            if value.key == key:
+                return value.labels[lang]
+        return key
+
+    def colour(self, key: str) -> str | None:
+        return next((v.colour for v in self.values if v.key == key), None)
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    type: str
+    labels: Labels
+    help: Labels
+    required: bool = False
+    width: float = 14
+    aliases: tuple[str, ...] = ()
+    list: str | None = None
+    ref: str | None = None
+    min: float | None = None
+    max: float | None = None
+    formula: str | None = None
+    number_format: str | None = None
+    pattern: str | None = None
+
+    @property
+    def computed(self) -> bool:
+        return self.type == "formula"
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str
+    default: float
+    labels: Labels
+    help: Labels
+
+
+@dataclass(frozen=True)
+class Tab:
+    key: str
+    kind: str
+    labels: Labels
+    aliases: tuple[str, ...] = ()
+    columns: tuple[Column, ...] = ()
+    texts: Mapping[str, Any] = field(default_factory=dict)
+
+    def column(self, key: str) -> Column:
+        for column in self.columns:
+            if column.key == key:
+                return column
+        raise KeyError(f"tab {self.key!r} has no column {key!r}")
+
+    @property
+    def input_columns(self) -> tuple[Column, ...]:
+        return tuple(c for c in self.columns if not c.computed)
+
+    def names(self) -> set[str]:
+        """Every normalised name this tab may carry in a workbook."""
+        return {normalise(n) for n in (*self.labels.values(), self.key, *self.aliases)}
+
+
+@dataclass(frozen=True)
+class Definition:
+    version: int
+    languages: tuple[str, ...]
+    default_language: str
+    data_rows: int
+    list_capacity: int
+    journey_slots: Mapping[str, int]
+    scenario_map_slots: Mapping[str, int]
+    colours: Mapping[str, str]
+    lists: Mapping[str, ListDef]
+    settings: tuple[Setting, ...]
+    tabs: tuple[Tab, ...]
+
+    def tab(self, key: str) -> Tab:
+        for tab in self.tabs:
+            if tab.key == key:
+                return tab
+        raise KeyError(f"no tab {key!r} in the definition")
+
+    def list(self, key: str) -> ListDef:
+        return self.lists[key]
+
+    def setting(self, key: str) -> Setting:
+        return next(s for s in self.settings if s.key == key)
+
+    @property
+    def table_tabs(self) -> tuple[Tab, ...]:
+        return tuple(t for t in self.tabs if t.kind == "table")
+
+    def check_language(self, lang: str) -> str:
+        if lang not in self.languages:
+            raise DefinitionError(
+                f"unknown language {lang!r}; choose one of {', '.join(self.languages)}"
+            )
+        return lang
+
+
+def _labels(raw: Any, where: str, languages: tuple[str, ...]) -> dict[str, str]:
+    if not isinstance(raw, Mapping):
+        raise DefinitionError(f"{where}: expected labels per language, got {raw!r}")
+    missing = [lang for lang in languages if lang not in raw or raw[lang] in (None, "")]
+    if missing:
+        raise DefinitionError(f"{where}: no text for language(s) {', '.join(missing)}")
+    return {lang: str(raw[lang]) for lang in languages}
+
+
+def _column(raw: Mapping[str, Any], where: str, langs: tuple[str, ...], lists: Mapping) -> Column:
+    unknown = set(raw) - {f.name for f in Column.__dataclass_fields__.values()}
+    if unknown:
+        raise DefinitionError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
+    if raw.get("type") not in COLUMN_TYPES:
+        raise DefinitionError(f"{where}: type must be one of {sorted(COLUMN_TYPES)}")
+    if raw.get("list") is not None and raw["list"] not in lists:
+        raise DefinitionError(f"{where}: list {raw['list']!r} is not defined under lists")
+    if raw["type"] == "formula" and not raw.get("formula"):
+        raise DefinitionError(f"{where}: a formula column needs a formula")
+    if raw["type"] == "list" and not raw.get("list"):
+        raise DefinitionError(f"{where}: a list column needs a list")
+    return Column(
+        **{
+            **raw,
+            "labels": _labels(raw.get("labels"), f"{where}.labels", langs),
+            "help": _labels(raw.get("help"), f"{where}.help", langs),
+            "aliases": tuple(raw.get("aliases", ())),
+        }
+    )
+
+
+def parse(data: Mapping[str, Any], source: str = "definition") -> Definition:
+    """Validate a definition loaded from YAML; every error names the faulty place."""
+    try:
+        langs = tuple(data["languages"])
+        lists: dict[str, ListDef] = {}
+        for key, raw in data["lists"].items():
+            values = tuple(
+                ListValue(
+                    key=str(v["key"]),
+                    labels=_labels(v, f"{source}: lists.{key}.{v.get('key')}", langs),
+                    colour=v.get("colour"),
+                )
+                for v in raw["values"]
+            )
+            lists[key] = ListDef(
+                key=key,
+                labels=_labels(raw["labels"], f"{source}: lists.{key}.labels", langs),
+                values=values,
+                editable=bool(raw.get("editable", False)),
+                numeric=bool(raw.get("numeric", False)),
+                computed=bool(raw.get("computed", False)),
+            )
+        settings = tuple(
+            Setting(
+                key=s["key"],
+                default=s["default"],
+                labels=_labels(s["labels"], f"{source}: settings.{s['key']}.labels", langs),
+                help=_labels(s["help"], f"{source}: settings.{s['key']}.help", langs),
+            )
+            for s in data["settings"]
+        )
+        tabs = []
+        for raw_tab in data["tabs"]:
+            key = raw_tab["key"]
+            if raw_tab.get("kind") not in TAB_KINDS:
+                raise DefinitionError(f"{source}: tabs.{key}: kind must be one of {TAB_KINDS}")
+            columns: tuple[Column, ...] = ()
+            if raw_tab["kind"] == "table":
+                columns = tuple(
+                    _column(c, f"{source}: tabs.{key}.columns.{c.get('key')}", langs, lists)
+                    for c in raw_tab["columns"]
+                )
+                seen = [c.key for c in columns]
+                if len(seen) != len(set(seen)):
+                    raise DefinitionError(f"{source}: tabs.{key}: duplicate column keys")
+            texts = {
+                k: v
+                for k, v in raw_tab.items()
+                if k not in {"key", "kind", "labels", "aliases", "columns"}
+            }
+            tabs.append(
+                Tab(
+                    key=key,
+                    kind=raw_tab["kind"],
+                    labels=_labels(raw_tab["labels"], f"{source}: tabs.{key}.labels", langs),
+                    aliases=tuple(raw_tab.get("aliases", ())),
+                    columns=columns,
+                    texts=texts,
+                )
+            )
+        definition = Definition(
+            version=int(data["version"]),
+            languages=langs,
+            default_language=data["default_language"],
+            data_rows=int(data["data_rows"]),
+            list_capacity=int(data["list_capacity"]),
+            journey_slots=dict(data["journey_slots"]),
+            scenario_map_slots=dict(data["scenario_map_slots"]),
+            colours=dict(data["colours"]),
+            lists=lists,
+            settings=settings,
+            tabs=tuple(tabs),
+        )
+    except DefinitionError:
+        raise
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise DefinitionError(f"{source}: malformed definition ({exc!r})") from exc
+    for lang in definition.languages:
+        names = [normalise(t.labels[lang]) for t in definition.tabs]
+        if len(names) != len(set(names)):
+            raise DefinitionError(f"{source}: two tabs share a name in {lang}")
+        for tab in definition.tabs:
+            if len(tab.labels[lang]) > 31:
+                raise DefinitionError(f"{source}: tab name {tab.labels[lang]!r} is over 31 characters")
+    return definition
+
+
+def load_definition(path: str | Path | None = None) -> Definition:
+    """Load a definition file (the bundled one by default); cached per path."""
+    return _load(str(Path(path or DEFAULT_PATH).resolve()))
+
+
+@cache
+def _load(path: str) -> Definition:
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = yaml.load(handle, Loader=loader)  # noqa: S506 - a safe loader
+    except (OSError, yaml.YAMLError) as exc:
+        raise DefinitionError(f"{path}: cannot load the template definition ({exc})") from exc
+    return parse(data, source=path)

@@ -1,0 +1,246 @@
+"""The plan as plain typed objects: what the reader returns, what checks and the writer take.
+
+List fields hold a stable key ("friction") when the value is one the template knows, the
+team's own text otherwise, so French and English plans read into the same objects.
+Positions (row, column, sheet names) never take part in equality: a plan equals itself
+wherever its rows sit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
+
+Scalar = str | int | float | bool | dt.date | dt.datetime | None
+
+ERROR, WARNING, INFO = "error", "warning", "info"
+SEVERITIES = (ERROR, WARNING, INFO)
+
+
+def column_letter(column: int) -> str:
+    """1 → A, 27 → AA."""
+    letters = ""
+    while column:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+@dataclass(frozen=True)
+class CellRef:
+    """A cell of the workbook, 1-based, with the sheet name as the workbook spells it."""
+
+    sheet: str
+    row: int
+    column: int
+
+    @property
+    def a1(self) -> str:
+        return f"{column_letter(self.column)}{self.row}"
+
+    def __str__(self) -> str:
+        return f"{self.sheet}!{self.a1}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Record:
+    """A row of a table tab.
+
+    `extra` keeps the columns the team added, by header; `typed` keeps the text as typed
+    where the reader recognised a list value in another form ("opportunite"), so the
+    checked workbook shows exactly what the team wrote.
+    """
+
+    row: int | None = field(default=None, compare=False)
+    extra: tuple[tuple[str, Scalar], ...] = ()
+    typed: Mapping[str, str] = field(default_factory=dict, compare=False)
+
+    def get(self, key: str) -> Scalar:
+        """A column's value by its definition key (a field, or an extra column)."""
+        if key in self.field_names():
+            return getattr(self, key)
+        return dict(self.extra).get(key)
+
+    @classmethod
+    def field_names(cls) -> tuple[str, ...]:
+        return tuple(f.name for f in fields(cls) if f.name not in ("row", "extra", "typed"))
+
+    def values(self) -> dict[str, Scalar]:
+        return {name: getattr(self, name) for name in self.field_names()}
+
+
+@dataclass(frozen=True, kw_only=True)
+class UseCase(Record):
+    id: Scalar = None
+    category: Scalar = None
+    title: Scalar = None
+    objective: Scalar = None
+    description: Scalar = None
+    stage: Scalar = None
+    channel: Scalar = None
+    business_impact: Scalar = None
+    cx_impact: Scalar = None
+    difficulty: Scalar = None
+    owner: Scalar = None
+    status: Scalar = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Scenario(Record):
+    id: Scalar = None
+    name: Scalar = None
+    programme: Scalar = None
+    relationship_stage: Scalar = None
+    target: Scalar = None
+    use_case: Scalar = None
+    trigger_type: Scalar = None
+    trigger: Scalar = None
+    exit_condition: Scalar = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Message(Record):
+    scenario: Scalar = None
+    delay: Scalar = None
+    channel: Scalar = None
+    content: Scalar = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class DataNeed(Record):
+    scenario: Scalar = None
+    variable: Scalar = None
+    description: Scalar = None
+    source: Scalar = None
+    availability: Scalar = None
+    frequency: Scalar = None
+    owner: Scalar = None
+
+
+TABLE_RECORDS: Mapping[str, type[Record]] = {
+    "use_cases": UseCase,
+    "scenarios": Scenario,
+    "messages": Message,
+    "data_needs": DataNeed,
+}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Touchpoint:
+    """A stage × channel intersection of the journey map that holds something."""
+
+    stage: str
+    channel: str
+    description: Scalar = None
+    status: Scalar = None
+    status_inferred: bool = field(default=False, compare=False)
+    typed: Mapping[str, str] = field(default_factory=dict, compare=False)
+    row: int | None = field(default=None, compare=False)
+    column: int | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Placement:
+    """A cell of the scenario map: the scenarios aimed at a target at a relationship stage."""
+
+    relationship_stage: str
+    target: str
+    scenarios: tuple[str, ...] = ()
+    text: Scalar = field(default=None, compare=False)
+    row: int | None = field(default=None, compare=False)
+    column: int | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True, kw_only=True)
+class StrayCell:
+    """A value typed somewhere omnisheet has no field for (a note under a table, a user tab)."""
+
+    sheet: str
+    row: int
+    column: int
+    value: Scalar
+
+
+@dataclass(frozen=True, kw_only=True)
+class Finding:
+    """One thing a check found: data only; the text comes from the check's template."""
+
+    code: str
+    severity: str
+    sheet: str | None = None
+    row: int | None = None
+    column: int | None = None
+    value: Scalar = None
+    expected: str | None = None
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def cell(self) -> str | None:
+        if self.row is None or self.column is None:
+            return None
+        return f"{column_letter(self.column)}{self.row}"
+
+    @property
+    def where(self) -> str:
+        if self.sheet and self.cell:
+            return f"{self.sheet}!{self.cell}"
+        return self.sheet or ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Plan:
+    """A whole plan. `lists` maps each list key to its values as the team keeps them."""
+
+    language: str = "fr"
+    lists: Mapping[str, tuple[Scalar, ...]] = field(default_factory=dict)
+    settings: Mapping[str, Scalar] = field(default_factory=dict)
+    touchpoints: tuple[Touchpoint, ...] = ()
+    use_cases: tuple[UseCase, ...] = ()
+    placements: tuple[Placement, ...] = ()
+    scenarios: tuple[Scenario, ...] = ()
+    messages: tuple[Message, ...] = ()
+    data_needs: tuple[DataNeed, ...] = ()
+    stray_cells: tuple[StrayCell, ...] = ()
+    extra_columns: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    read_findings: tuple[Finding, ...] = field(default=(), compare=False)
+    sheet_names: Mapping[str, str] = field(default_factory=dict, compare=False)
+    layouts: Mapping[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
+    source: str | None = field(default=None, compare=False)
+
+    @property
+    def stages(self) -> tuple[Scalar, ...]:
+        return self.lists.get("stage", ())
+
+    @property
+    def channels(self) -> tuple[Scalar, ...]:
+        return self.lists.get("channel", ())
+
+    def table(self, tab_key: str) -> tuple[Record, ...]:
+        return getattr(self, tab_key)
+
+    def messages_of(self, scenario_id: Scalar) -> tuple[Message, ...]:
+        return tuple(m for m in self.messages if m.scenario == scenario_id)
+
+    def sheet(self, tab_key: str, lang: str | None = None) -> str:
+        """The tab's name in this workbook (or, unread, in the plan's language)."""
+        if tab_key in self.sheet_names:
+            return self.sheet_names[tab_key]
+        from .definition import load_definition
+
+        return load_definition().tab(tab_key).labels[lang or self.language]
+
+    def with_changes(self, **changes: Any) -> Plan:
+        return replace(self, **changes)
+
+    def records(self) -> Iterator[tuple[str, Record]]:
+        for key in TABLE_RECORDS:
+            for record in self.table(key):
+                yield key, record
+
+    def to_frames(self) -> dict[str, Any]:
+        """One pandas DataFrame per tab, keyed by tab key (pandas is imported only here)."""
+        from .frames import plan_frames
+
+        return plan_frames(self)

@@ -1,0 +1,38 @@
+"""Text normalisation shared by the reader and the checks.
+
+People type headers and list values with or without accents, in any case, with stray
+spaces and trailing colons; one normal form lets "opportunite" match "Opportunité".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+
+
+def normalise(text: object) -> str:
+    """Casefold, drop accents and punctuation, collapse spaces: the form names are compared in."""
+    if text is None:
+        return ""
+    decomposed = unicodedata.normalize("NFKD", str(text))
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    bare = bare.casefold().replace("œ", "oe").replace("æ", "ae")
+    return _NON_WORD.sub(" ", bare).strip()
+
+
+def clean(value: object) -> object:
+    """Strip surrounding white space from text; leave other values alone. Empty text is None."""
+    if isinstance(value, str):
+        stripped = value.strip()
+        return stripped or None
+    return value
+
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def looks_like_formula(text: str) -> bool:
+    """Text a spreadsheet could take for a formula (OWASP's list of dangerous first characters)."""
+    return text.startswith(FORMULA_PREFIXES)

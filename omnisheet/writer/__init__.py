@@ -1,0 +1,62 @@
+"""Write a Plan into the template with xlsxwriter: empty for `new`, full for `import`,
+with its report for the checked workbook. One writer for all three keeps dropdowns,
+colours and formulas identical everywhere.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..atomic import atomic_output
+from ..definition import Definition, load_definition
+from ..model import Plan
+from .context import Context
+
+if TYPE_CHECKING:
+    from ..report.model import Report
+
+__all__ = ["write", "blank_plan"]
+
+
+def blank_plan(lang: str | None = None, definition: Definition | None = None) -> Plan:
+    """An empty plan whose lists and settings are the template's defaults."""
+    d = definition or load_definition()
+    lang = d.check_language(lang or d.default_language)
+    lists = {key: l.keys for key, l in d.lists.items() if not l.computed}
+    settings = {s.key: s.default for s in d.settings}
+    return Plan(language=lang, lists=lists, settings=settings)
+
+
+def write(
+    plan: Plan,
+    path: str | Path,
+    *,
+    lang: str | None = None,
+    report: Report | None = None,
+    sort: bool = False,
+    definition: Definition | None = None,
+    overwrite: bool = True,
+) -> Path:
+    """Write `plan` to `path` atomically and return the path.
+
+    With `report`, the workbook is the checked one: Findings and Dashboard tabs, offending
+    cells highlighted and commented. `sort` orders use cases by rank.
+    """
+    import xlsxwriter
+
+    from .tabs import write_tabs
+
+    d = definition or load_definition()
+    lang = d.check_language(lang or plan.language or d.default_language)
+    with atomic_output(Path(path), overwrite=overwrite) as tmp:
+        options: dict[str, Any] = {
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+        }
+        workbook = xlsxwriter.Workbook(str(tmp), options)
+        context = Context(workbook, d, plan, lang)
+        write_tabs(context, report=report, sort=sort)
+        workbook.close()
+    return Path(path)

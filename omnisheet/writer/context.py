@@ -1,0 +1,121 @@
+"""What every part of the writer shares: formats, defined names, safe cell writing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from ..definition import Definition
+from ..model import Plan, Scalar, column_letter
+
+_PLACEHOLDER = re.compile(r"\{(range:|label:)?([a-z_.0-9]+)\}")
+
+
+def quote_sheet(name: str) -> str:
+    """A sheet name as formulas and defined names need it: always quoted, quotes doubled."""
+    return "'" + name.replace("'", "''") + "'"
+
+
+def absolute_range(sheet: str, column: int, first_row: int, last_row: int) -> str:
+    """`'Sheet'!$A$2:$A$201` for a 0-based column and 0-based rows."""
+    letter = column_letter(column + 1)
+    return f"{quote_sheet(sheet)}!${letter}${first_row + 1}:${letter}${last_row + 1}"
+
+
+class WriterError(RuntimeError):
+    """xlsxwriter refused an option; a bug in omnisheet, never the user's fault."""
+
+
+class Context:
+    """One workbook being written: the plan, its language, formats and names."""
+
+    def __init__(self, workbook: Any, definition: Definition, plan: Plan, lang: str) -> None:
+        self.workbook = workbook
+        self.definition = definition
+        self.plan = plan
+        self.lang = lang
+        self._formats: dict[tuple, Any] = {}
+        self.names: dict[str, str] = {}
+
+    def sheet_name(self, tab_key: str) -> str:
+        return self.plan.sheet_names.get(tab_key) or self.definition.tab(tab_key).labels[self.lang]
+
+    def fmt(self, **props: Any) -> Any:
+        """A cached cell format (xlsxwriter allows only so many distinct ones)."""
+        key = tuple(sorted(props.items()))
+        if key not in self._formats:
+            base = {"valign": "top", "font_name": "Calibri", "font_size": 10}
+            self._formats[key] = self.workbook.add_format({**base, **props})
+        return self._formats[key]
+
+    @property
+    def header(self) -> Any:
+        colours = self.definition.colours
+        return self.fmt(
+            bold=True, bg_color=colours["header"], font_color=colours["header_text"],
+            text_wrap=True, border=1, border_color="#BFBFBF",
+        )
+
+    @property
+    def subheader(self) -> Any:
+        return self.fmt(bold=True, bg_color=self.definition.colours["subheader"], border=1,
+                        border_color="#BFBFBF", text_wrap=True)
+
+    @property
+    def text(self) -> Any:
+        return self.fmt(text_wrap=True, border=1, border_color="#D9D9D9")
+
+    def define(self, name: str, reference: str) -> None:
+        self.names[name] = reference
+        self.workbook.define_name(name, "=" + reference)
+
+    def put(self, sheet: Any, row: int, col: int, value: Scalar, fmt: Any = None) -> None:
+        """Write a value as what it is; text is always text, never a formula."""
+        if value is None or value == "":
+            sheet.write_blank(row, col, None, fmt)
+        elif isinstance(value, bool):
+            sheet.write_boolean(row, col, value, fmt)
+        elif isinstance(value, int | float):
+            sheet.write_number(row, col, value, fmt)
+        elif isinstance(value, dt.datetime | dt.date):
+            date_fmt = self.fmt(num_format="yyyy-mm-dd", border=1, border_color="#D9D9D9")
+            sheet.write_datetime(row, col, value, fmt or date_fmt)
+        else:
+            sheet.write_string(row, col, str(value), fmt)
+
+    def validate(self, sheet: Any, first_row: int, col: int, last_row: int, options: dict) -> None:
+        result = sheet.data_validation(first_row, col, last_row, col, options)
+        if result not in (0, None):
+            raise WriterError(f"data validation refused ({result}): {options}")
+
+    def help_options(self, title: str, text: str) -> dict[str, Any]:
+        """Input-message options: Excel caps the title at 32 and the text at 255 characters."""
+        return {"input_title": title[:32], "input_message": text[:255]}
+
+    def list_label(self, list_key: str, value: Scalar) -> Scalar:
+        if isinstance(value, str):
+            return self.definition.list(list_key).label(value, self.lang)
+        return value
+
+    def formula(self, template: str, row: int, letters: dict[str, str]) -> str:
+        """Resolve a definition formula for a 0-based row, given column letters by key."""
+
+        def sub(match: re.Match[str]) -> str:
+            kind, key = match.group(1), match.group(2)
+            if kind == "range:":
+                return self.range_name(letters["__tab__"], key)
+            if kind == "label:":
+                list_key, value_key = key.split(".", 1)
+                return self.definition.list(list_key).label(value_key, self.lang).replace('"', '""')
+            return f"{letters[key]}{row + 1}"
+
+        return _PLACEHOLDER.sub(sub, template)
+
+    @staticmethod
+    def range_name(tab_key: str, column_key: str) -> str:
+        return f"{tab_key}_{column_key}"
+
+    @staticmethod
+    def list_name(list_key: str) -> str:
+        return f"list_{list_key}"

@@ -1,0 +1,403 @@
+"""The plan's own tabs, each drawn from the definition."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .. import scoring
+from ..definition import Tab
+from ..model import Record, Scalar, column_letter
+from .context import Context, absolute_range
+
+if TYPE_CHECKING:
+    from ..report.model import Report
+
+HEADER_ROW = 0
+EXTRA = "+"  # layout entries for the team's own columns start with it
+
+
+def write_tabs(ctx: Context, *, report: Report | None = None, sort: bool = False) -> None:
+    d = ctx.definition
+    sheets: dict[str, Any] = {}
+    for tab in d.tabs:
+        sheets[tab.key] = ctx.workbook.add_worksheet(ctx.sheet_name(tab.key))
+        if tab.key == "instructions" and report is not None:
+            from .checked import add_report_sheets
+
+            add_report_sheets(ctx, report)
+    # Lists and settings first: every other tab points at their names.
+    write_lists(ctx, sheets["lists"], d.tab("lists"))
+    write_settings(ctx, sheets["settings"], d.tab("settings"))
+    cells: dict[str, dict[tuple[int, int], Any]] = {}
+    for tab in d.table_tabs:
+        cells[tab.key] = write_table(ctx, sheets[tab.key], tab, sort=sort)
+    write_journey(ctx, sheets["journey"], d.tab("journey"))
+    write_scenario_map(ctx, sheets["scenario_map"], d.tab("scenario_map"))
+    write_instructions(ctx, sheets["instructions"], d.tab("instructions"))
+    write_stray_cells(ctx, sheets)
+    if report is not None:
+        from .checked import mark_findings
+
+        mark_findings(ctx, sheets, report, cells)
+
+
+def _value_cache(value: Scalar) -> Scalar:
+    return "" if value is None else value
+
+
+def layout_for(ctx: Context, tab: Tab) -> list[str]:
+    """Column keys by position: the team's own order when read from a file, else the template's.
+
+    Columns of the template missing from the team's layout go at the end, so formulas work.
+    """
+    layout = list(ctx.plan.layouts.get(tab.key, ()))
+    if not layout:
+        layout = [c.key for c in tab.columns]
+        layout += [EXTRA + h for h in ctx.plan.extra_columns.get(tab.key, ())]
+    present = set(layout)
+    layout += [c.key for c in tab.columns if c.key not in present]
+    extras = [EXTRA + h for h in ctx.plan.extra_columns.get(tab.key, ()) if EXTRA + h not in present]
+    return layout + extras
+
+
+def _placed_rows(records: tuple[Record, ...], sort: bool, order: list[int] | None) -> list[int]:
+    """0-based sheet rows for the records: where they were read, else after the last one."""
+    if sort and order is not None:
+        return [1 + position for position in order]
+    rows: list[int] = []
+    taken: set[int] = set()
+    next_free = 1
+    for record in records:
+        row = record.row - 1 if record.row and record.row > 1 else None
+        if row is None or row in taken:
+            row = max(next_free, max(taken, default=0) + 1)
+        taken.add(row)
+        next_free = row + 1
+        rows.append(row)
+    return rows
+
+
+def write_table(ctx: Context, sheet: Any, tab: Tab, *, sort: bool = False) -> dict:
+    """A table tab: headers with help, the team's rows, validations, formulas, formats.
+
+    Returns {(record index, column key): (row, col)} so findings can point at cells.
+    """
+    d = ctx.definition
+    records = ctx.plan.table(tab.key)
+    layout = layout_for(ctx, tab)
+    letters = {key: column_letter(i + 1) for i, key in enumerate(layout)}
+    letters["__tab__"] = tab.key
+    priorities = scoring.by_index(ctx.plan) if tab.key == "use_cases" else {}
+    order = None
+    if sort and tab.key == "use_cases":
+        ranked = sorted(range(len(records)), key=lambda i: (
+            priorities[i].rank if i in priorities else len(records) + 1, i))
+        order = [0] * len(records)
+        for position, index in enumerate(ranked):
+            order[index] = position
+    rows = _placed_rows(records, sort, order)
+    last_row = max([d.data_rows] + [r + 50 for r in rows])
+    columns = {c.key: c for c in tab.columns}
+    computed_fmt = ctx.fmt(bg_color=d.colours["computed"], border=1, border_color="#D9D9D9")
+
+    for col, key in enumerate(layout):
+        column = columns.get(key)
+        label = column.labels[ctx.lang] if column else key[len(EXTRA):]
+        ctx.put(sheet, HEADER_ROW, col, label, ctx.header)
+        if column is None:
+            sheet.set_column(col, col, 16, ctx.text)
+            continue
+        ctx.define(ctx.range_name(tab.key, key),
+                   absolute_range(ctx.sheet_name(tab.key), col, 1, last_row))
+        sheet.write_comment(HEADER_ROW, col, column.help[ctx.lang],
+                            {"x_scale": 2, "y_scale": 1.5, "author": "omnisheet"})
+        if column.computed:
+            fmt = ctx.fmt(bg_color=d.colours["computed"], border=1, border_color="#D9D9D9",
+                          num_format=column.number_format or "General")
+            sheet.set_column(col, col, column.width, fmt)
+        else:
+            sheet.set_column(col, col, column.width, ctx.text)
+        ctx.validate(sheet, 1, col, last_row, _validation(ctx, tab, column))
+
+    cells: dict[tuple[int, str], tuple[int, int]] = {}
+    for index, (record, row) in enumerate(zip(records, rows, strict=True)):
+        extra = dict(record.extra)
+        for col, key in enumerate(layout):
+            column = columns.get(key)
+            if column is None:
+                ctx.put(sheet, row, col, extra.get(key[len(EXTRA):]), ctx.text)
+                continue
+            cells[(index, key)] = (row, col)
+            if column.computed:
+                continue
+            value = record.get(key)
+            if key in record.typed:
+                value = record.typed[key]
+            elif column.list and column.type == "list":
+                value = ctx.list_label(column.list, value)
+            ctx.put(sheet, row, col, value, ctx.text)
+
+    formula_columns = [(col, columns[k]) for col, k in enumerate(layout)
+                       if k in columns and columns[k].computed]
+    if formula_columns:
+        by_row = {row: priorities.get(index) for index, row in enumerate(rows)}
+        for row in range(1, last_row + 1):
+            priority = by_row.get(row)
+            for col, column in formula_columns:
+                cached: Scalar = ""
+                if priority is not None:
+                    cached = getattr(priority, column.key)
+                    if column.key == "quadrant":
+                        cached = d.list("quadrant").label(str(cached), ctx.lang)
+                sheet.write_formula(row, col, ctx.formula(column.formula or "", row, letters),
+                                    computed_fmt, _value_cache(cached))
+        _score_formats(ctx, sheet, tab, layout, last_row)
+
+    sheet.freeze_panes(1, 1)
+    sheet.set_row(HEADER_ROW, 42)
+    sheet.autofilter(0, 0, last_row, len(layout) - 1)
+    _print_setup(sheet)
+    return cells
+
+
+def _validation(ctx: Context, tab: Tab, column: Any) -> dict[str, Any]:
+    """The dropdown or help a column carries, with messages in the workbook's language."""
+    lang = ctx.lang
+    options = ctx.help_options(column.labels[lang], column.help[lang])
+    error_title = {"fr": "Valeur hors liste", "en": "Value not in the list"}
+    if column.list:
+        listed = ctx.definition.list(column.list)
+        return {
+            "validate": "list",
+            "source": "=" + ctx.list_name(column.list),
+            "error_title": error_title.get(lang, error_title["en"]),
+            "error_message": (
+                f"Choisissez une valeur de la liste « {listed.labels[lang]} » (onglet Listes)."
+                if lang == "fr"
+                else f"Choose a value from the list \"{listed.labels[lang]}\" (Lists tab)."
+            )[:255],
+            **options,
+        }
+    if column.type == "ref" and column.ref:
+        return {
+            "validate": "list",
+            "source": "=" + ctx.range_name(column.ref, "id"),
+            "error_type": "warning",
+            "error_title": error_title.get(lang, error_title["en"]),
+            "error_message": (
+                "Cet ID n'existe pas encore ; ajoutez-le dans son onglet."
+                if lang == "fr" else "This ID does not exist yet; add it on its tab."),
+            **options,
+        }
+    return {"validate": "any", **options}
+
+
+def _score_formats(ctx: Context, sheet: Any, tab: Tab, layout: list[str], last_row: int) -> None:
+    if "score" in layout:
+        col = layout.index("score")
+        sheet.conditional_format(1, col, last_row, col, {
+            "type": "3_color_scale", "min_type": "num", "min_value": 1,
+            "mid_type": "num", "mid_value": 9, "max_type": "num", "max_value": 25,
+            "min_color": "#F8696B", "mid_color": "#FFEB84", "max_color": "#63BE7B"})
+    if "quadrant" in layout:
+        col = layout.index("quadrant")
+        for value in ctx.definition.list("quadrant").values:
+            sheet.conditional_format(1, col, last_row, col, {
+                "type": "cell", "criteria": "==", "value": f'"{value.labels[ctx.lang]}"',
+                "format": ctx.workbook.add_format({"bg_color": value.colour})})
+
+
+def _print_setup(sheet: Any) -> None:
+    sheet.set_landscape()
+    sheet.set_paper(9)
+    sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(0)
+
+
+def _slot_header(ctx: Context, sheet: Any, row: int, col: int, list_key: str, slot: int,
+                 cached: Scalar, fmt: Any, last_col: int | None = None) -> None:
+    """A header that shows the n-th value of an editable list, so renaming it there renames here."""
+    name = ctx.list_name(list_key)
+    formula = f'=IF(INDEX({name},{slot + 1})="","",INDEX({name},{slot + 1}))'
+    if last_col is not None and last_col > col:
+        sheet.merge_range(row, col, row, last_col, "", fmt)
+    sheet.write_formula(row, col, formula, fmt, _value_cache(cached))
+
+
+def _axis(ctx: Context, list_key: str, used: list[Scalar], minimum: int) -> list[Scalar]:
+    """The list's values, then any value used in the matrix but missing from the list."""
+    values = list(ctx.plan.lists.get(list_key, ctx.definition.list(list_key).keys))
+    values += [v for v in dict.fromkeys(used) if v not in values]
+    return values + [None] * max(0, minimum - len(values))
+
+
+def write_journey(ctx: Context, sheet: Any, tab: Tab) -> None:
+    """Stages as merged column pairs (touchpoint, status), channels as rows, coloured by status."""
+    d, lang, plan = ctx.definition, ctx.lang, ctx.plan
+    slots = d.journey_slots
+    stages = _axis(ctx, "stage", [t.stage for t in plan.touchpoints], slots["stages"])
+    channels = _axis(ctx, "channel", [t.channel for t in plan.touchpoints], slots["channels"])
+    listed_stages = len(plan.lists.get("stage", d.list("stage").keys))
+    listed_channels = len(plan.lists.get("channel", d.list("channel").keys))
+    texts = tab.texts
+    ctx.put(sheet, 0, 0, texts["corner"][lang], ctx.header)
+    ctx.put(sheet, 1, 0, None, ctx.subheader)
+    sheet.set_column(0, 0, 24, ctx.subheader)
+    last_row = 1 + len(channels)
+    status_list = d.list("touchpoint_status")
+    help_text = texts["help"][lang]
+    for i, stage in enumerate(stages):
+        col = 1 + 2 * i
+        label = ctx.list_label("stage", stage)
+        if i < listed_stages:
+            _slot_header(ctx, sheet, 0, col, "stage", i, label, ctx.header, col + 1)
+        else:
+            sheet.merge_range(0, col, 0, col + 1, "", ctx.header)
+            ctx.put(sheet, 0, col, label, ctx.header)
+        ctx.put(sheet, 1, col, texts["description"][lang], ctx.subheader)
+        ctx.put(sheet, 1, col + 1, texts["status"][lang], ctx.subheader)
+        sheet.set_column(col, col, 26, ctx.text)
+        sheet.set_column(col + 1, col + 1, 12, ctx.text)
+        ctx.validate(sheet, 2, col, last_row, {"validate": "any",
+                     **ctx.help_options(texts["description"][lang], help_text)})
+        ctx.validate(sheet, 2, col + 1, last_row, {
+            "validate": "list", "source": "=" + ctx.list_name("touchpoint_status"),
+            "error_title": "Statut" if lang == "fr" else "Status",
+            "error_message": ("Choisissez Normal, Friction ou Opportunité." if lang == "fr"
+                              else "Choose Normal, Friction or Opportunity."),
+            **ctx.help_options(texts["status"][lang], help_text)})
+        status_cell = f"${column_letter(col + 2)}3"
+        for value in status_list.values:
+            labels = sorted({f'{status_cell}="{label}"' for label in value.labels.values()})
+            sheet.conditional_format(2, col, last_row, col + 1, {
+                "type": "formula", "criteria": f"=OR({','.join(labels)})",
+                "format": ctx.workbook.add_format({"bg_color": value.colour})})
+    for j, channel in enumerate(channels):
+        label = ctx.list_label("channel", channel)
+        if j < listed_channels:
+            _slot_header(ctx, sheet, 2 + j, 0, "channel", j, label, ctx.subheader)
+        else:
+            ctx.put(sheet, 2 + j, 0, label, ctx.subheader)
+        sheet.set_row(2 + j, 45)
+    for touchpoint in plan.touchpoints:
+        row = 2 + channels.index(touchpoint.channel)
+        col = 1 + 2 * stages.index(touchpoint.stage)
+        ctx.put(sheet, row, col, touchpoint.description, ctx.text)
+        status = touchpoint.typed.get("status") or ctx.list_label(
+            "touchpoint_status", touchpoint.status)
+        ctx.put(sheet, row, col + 1, status, ctx.text)
+    sheet.freeze_panes(2, 1)
+    sheet.set_row(0, 30)
+    _print_setup(sheet)
+
+
+def write_scenario_map(ctx: Context, sheet: Any, tab: Tab) -> None:
+    """Relationship stages as columns, targets as rows; each cell lists scenario IDs."""
+    d, lang, plan = ctx.definition, ctx.lang, ctx.plan
+    slots = d.scenario_map_slots
+    stages = _axis(ctx, "relationship_stage", [p.relationship_stage for p in plan.placements],
+                   slots["stages"])
+    targets = _axis(ctx, "target", [p.target for p in plan.placements], slots["targets"])
+    listed_stages = len(plan.lists.get("relationship_stage", d.list("relationship_stage").keys))
+    listed_targets = len(plan.lists.get("target", d.list("target").keys))
+    ctx.put(sheet, 0, 0, tab.texts["corner"][lang], ctx.header)
+    sheet.set_column(0, 0, 24, ctx.subheader)
+    help_options = ctx.help_options(tab.labels[lang], tab.texts["help"][lang])
+    for i, stage in enumerate(stages):
+        label = ctx.list_label("relationship_stage", stage)
+        if i < listed_stages:
+            _slot_header(ctx, sheet, 0, 1 + i, "relationship_stage", i, label, ctx.header)
+        else:
+            ctx.put(sheet, 0, 1 + i, label, ctx.header)
+        sheet.set_column(1 + i, 1 + i, 22, ctx.text)
+    for j, target in enumerate(targets):
+        label = ctx.list_label("target", target)
+        if j < listed_targets:
+            _slot_header(ctx, sheet, 1 + j, 0, "target", j, label, ctx.subheader)
+        else:
+            ctx.put(sheet, 1 + j, 0, label, ctx.subheader)
+        sheet.set_row(1 + j, 40)
+    ctx.validate(sheet, 1, 1, len(targets), {"validate": "any", **help_options})
+    for placement in plan.placements:
+        row = 1 + targets.index(placement.target)
+        col = 1 + stages.index(placement.relationship_stage)
+        text = placement.text if placement.text is not None else ", ".join(placement.scenarios)
+        ctx.put(sheet, row, col, text, ctx.text)
+    sheet.freeze_panes(1, 1)
+    sheet.set_row(0, 30)
+    _print_setup(sheet)
+
+
+def write_lists(ctx: Context, sheet: Any, tab: Tab) -> None:
+    """Every dropdown list as a column, each behind a defined name the validations use."""
+    d = ctx.definition
+    col = 0
+    for key, listed in d.lists.items():
+        if listed.computed:
+            continue
+        values = list(ctx.plan.lists.get(key, listed.keys))
+        capacity = max(d.list_capacity, len(values) + 20)
+        title = listed.labels[ctx.lang]
+        if not listed.editable:
+            title += " (fixe)" if ctx.lang == "fr" else " (fixed)"
+        ctx.put(sheet, 0, col, title, ctx.header)
+        for row, value in enumerate(values, start=1):
+            shown = ctx.list_label(key, value)
+            if listed.numeric and isinstance(shown, str) and shown.isdigit():
+                shown = int(shown)
+            ctx.put(sheet, row, col, shown, ctx.text)
+        ctx.define(ctx.list_name(key), absolute_range(ctx.sheet_name("lists"), col, 1, capacity))
+        sheet.set_column(col, col, 26, ctx.text)
+        col += 1
+    sheet.freeze_panes(1, 0)
+    sheet.set_row(0, 30)
+
+
+def write_settings(ctx: Context, sheet: Any, tab: Tab) -> None:
+    """Weights and thresholds, each value cell behind a defined name the formulas read."""
+    lang = ctx.lang
+    heads = tab.texts["headers"]
+    for col, key in enumerate(("name", "value", "help")):
+        ctx.put(sheet, 0, col, heads[key][lang], ctx.header)
+    value_fmt = ctx.fmt(bold=True, border=1, border_color="#BFBFBF", bg_color="#FFF2CC")
+    for row, setting in enumerate(ctx.definition.settings, start=1):
+        ctx.put(sheet, row, 0, setting.labels[lang], ctx.text)
+        ctx.put(sheet, row, 1, ctx.plan.settings.get(setting.key, setting.default), value_fmt)
+        ctx.put(sheet, row, 2, setting.help[lang], ctx.text)
+        ctx.define(setting.key, f"{absolute_range(ctx.sheet_name('settings'), 1, row, row)}"
+                   .split(":")[0])
+    sheet.set_column(0, 0, 38)
+    sheet.set_column(1, 1, 10)
+    sheet.set_column(2, 2, 70)
+
+
+def write_instructions(ctx: Context, sheet: Any, tab: Tab) -> None:
+    lang, texts = ctx.lang, tab.texts
+    title = ctx.fmt(bold=True, font_size=16, font_color=ctx.definition.colours["header"])
+    heading = ctx.fmt(bold=True, font_size=12, font_color=ctx.definition.colours["header"])
+    body = ctx.fmt(text_wrap=True)
+    sheet.set_column(0, 0, 110)
+    ctx.put(sheet, 0, 0, texts["title"][lang], title)
+    sheet.set_row(0, 24)
+    row = 2
+    for section in texts["sections"]:
+        ctx.put(sheet, row, 0, section["heading"][lang], heading)
+        text = section["body"][lang]
+        ctx.put(sheet, row + 1, 0, text, body)
+        sheet.set_row(row + 1, 14 * (1 + len(text) // 120))
+        row += 3
+    legend = ctx.definition.list("touchpoint_status")
+    for value in legend.values:
+        ctx.put(sheet, row, 0, value.labels[lang], ctx.fmt(bg_color=value.colour, bold=True))
+        row += 1
+    sheet.hide_gridlines(2)
+
+
+def write_stray_cells(ctx: Context, sheets: dict[str, Any]) -> None:
+    """Values typed outside the template's fields, back at their place; the team's own tabs too."""
+    by_name = {ctx.sheet_name(key): sheet for key, sheet in sheets.items()}
+    for cell in ctx.plan.stray_cells:
+        sheet = by_name.get(cell.sheet)
+        if sheet is None:
+            sheet = by_name[cell.sheet] = ctx.workbook.add_worksheet(cell.sheet)
+        ctx.put(sheet, cell.row - 1, cell.column - 1, cell.value)
