@@ -32,6 +32,7 @@ class ListValue:
     key: str
     labels: Labels
     colour: str | None = None
+    hue: float | None = None
 
     def label(self, lang: str) -> str:
         return self.labels[lang]
@@ -143,6 +144,7 @@ class Definition:
     lists: Mapping[str, ListDef]
     settings: tuple[Setting, ...]
     tabs: tuple[Tab, ...]
+    report_tabs: Mapping[str, Labels] = field(default_factory=dict)
 
     def tab(self, key: str) -> Tab:
         for tab in self.tabs:
@@ -210,6 +212,7 @@ def parse(data: Mapping[str, Any], source: str = "definition") -> Definition:
                     key=str(v["key"]),
                     labels=_labels(v, f"{source}: lists.{key}.{v.get('key')}", langs),
                     colour=v.get("colour"),
+                    hue=v.get("hue"),
                 )
                 for v in raw["values"]
             )
@@ -271,6 +274,10 @@ def parse(data: Mapping[str, Any], source: str = "definition") -> Definition:
             lists=lists,
             settings=settings,
             tabs=tuple(tabs),
+            report_tabs={
+                key: _labels(raw, f"{source}: report_tabs.{key}", langs)
+                for key, raw in data.get("report_tabs", {}).items()
+            },
         )
     except DefinitionError:
         raise

@@ -50,14 +50,14 @@ def layout_for(ctx: Context, tab: Tab) -> list[str]:
 
     Columns of the template missing from the team's layout go at the end, so formulas work.
     """
-    layout = list(ctx.plan.layouts.get(tab.key, ()))
-    if not layout:
-        layout = [c.key for c in tab.columns]
-        layout += [EXTRA + h for h in ctx.plan.extra_columns.get(tab.key, ())]
+    keys = {c.key for c in tab.columns}
+    own = dict.fromkeys(ctx.plan.extra_columns.get(tab.key, ()))
+    own.update(dict.fromkeys(h for r in ctx.plan.table(tab.key) for h, _ in r.extra
+                             if h not in keys))
+    layout = list(ctx.plan.layouts.get(tab.key, ())) or [c.key for c in tab.columns]
     present = set(layout)
     layout += [c.key for c in tab.columns if c.key not in present]
-    extras = [EXTRA + h for h in ctx.plan.extra_columns.get(tab.key, ()) if EXTRA + h not in present]
-    return layout + extras
+    return layout + [EXTRA + h for h in own if EXTRA + h not in present]
 
 
 def _placed_rows(records: tuple[Record, ...], sort: bool, order: list[int] | None) -> list[int]:
@@ -101,6 +101,8 @@ def write_table(ctx: Context, sheet: Any, tab: Tab, *, sort: bool = False) -> di
     computed_fmt = ctx.fmt(bg_color=d.colours["computed"], border=1, border_color="#D9D9D9")
 
     for col, key in enumerate(layout):
+        if not key:
+            continue  # an empty column the team left between theirs
         column = columns.get(key)
         label = column.labels[ctx.lang] if column else key[len(EXTRA):]
         ctx.put(sheet, HEADER_ROW, col, label, ctx.header)
@@ -123,6 +125,8 @@ def write_table(ctx: Context, sheet: Any, tab: Tab, *, sort: bool = False) -> di
     for index, (record, row) in enumerate(zip(records, rows, strict=True)):
         extra = dict(record.extra)
         for col, key in enumerate(layout):
+            if not key:
+                continue
             column = columns.get(key)
             if column is None:
                 ctx.put(sheet, row, col, extra.get(key[len(EXTRA):]), ctx.text)

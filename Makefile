@@ -1,0 +1,38 @@
+# One command sets up and runs the main job; one command sets up and passes the tests.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+OUT := out
+
+.PHONY: run test lint samples bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	mkdir -p $(OUT)
+	$(BIN)/omnisheet new $(OUT)/plan-template-fr.xlsx --lang fr --force
+	$(BIN)/omnisheet new $(OUT)/plan-template-en.xlsx --lang en --force
+	$(BIN)/omnisheet check samples/retail-fr.xlsx -o $(OUT)/retail-fr-checked.xlsx --fail-on never
+	@echo
+	@echo "Blank templates: $(OUT)/plan-template-fr.xlsx, $(OUT)/plan-template-en.xlsx"
+	@echo "Checked sample:  $(OUT)/retail-fr-checked.xlsx (open it: Constats and Tableau de bord tabs)"
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check omnisheet tests
+
+samples: $(STAMP)
+	$(BIN)/python -m omnisheet.samples build
+
+bench: $(STAMP)
+	$(BIN)/python tests/bench.py
+
+clean:
+	rm -rf $(OUT) .pytest_cache

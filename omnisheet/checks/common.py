@@ -1,0 +1,194 @@
+"""Checks that apply to every table tab: lists, IDs, required cells, numbers, settings;
+and the findings the reader met (a missing tab, a status read from a colour)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..model import ERROR, INFO, Finding
+from ..scoring import number, setting_problems
+from .registry import Context, check, id_key
+
+
+@check("tab-missing", ERROR, "workbook",
+       fr="L'onglet « {tab} » est introuvable.",
+       en="The tab \"{tab}\" is missing.")
+def tab_missing(ctx: Context) -> Iterator[Finding]:
+    """A tab of the template is not in the workbook, under any of its names.
+
+    Without it, a whole step of the method cannot be checked. Restore the tab (copy it
+    from a fresh `omnisheet new` template) or rename yours to the template's name.
+    """
+    yield from (f for f in ctx.plan.read_findings if f.code == "tab-missing")
+
+
+@check("column-missing", ERROR, "workbook",
+       fr="La colonne obligatoire « {column} » est introuvable dans l'onglet {tab}.",
+       en="The required column \"{column}\" is missing from the {tab} tab.")
+def column_missing(ctx: Context) -> Iterator[Finding]:
+    """A required column of a table tab has no header that omnisheet recognises.
+
+    Headers are matched in French or English, in any case, with or without accents; a
+    heavily renamed header is not. Give the column back its template name.
+    """
+    yield from (f for f in ctx.plan.read_findings if f.code == "column-missing")
+
+
+@check("status-inferred-from-colour", INFO, "journey",
+       fr="Statut « {status} » déduit de la couleur {colour} : choisissez-le dans la liste.",
+       en="Status \"{status}\" inferred from the colour {colour}: choose it from the list.")
+def status_inferred(ctx: Context) -> Iterator[Finding]:
+    """A touchpoint has no status chosen, but its cell is painted yellow, orange or green.
+
+    Plans made from the Google Sheets template carry the status only as a colour;
+    omnisheet reads the nearest hue (yellow = Normal, orange = Friction, green =
+    Opportunity). Choose the status in the dropdown so nobody has to guess.
+    """
+    yield from (f for f in ctx.plan.read_findings if f.code == "status-inferred-from-colour")
+
+
+@check("value-not-in-list", ERROR, "workbook",
+       fr="« {value} » n'est pas dans la liste « {list} ».",
+       en="\"{value}\" is not in the list \"{list}\".")
+def value_not_in_list(ctx: Context) -> Iterator[Finding]:
+    """A cell that takes its value from a dropdown holds something that is not in the list.
+
+    It was pasted past the dropdown, typed in a program that ignores validation, or the
+    list was edited afterwards. The value is kept as typed; pick one from the list, or add
+    it to the list on the Lists tab (for the lists the team may edit).
+    """
+    d = ctx.definition
+    for tab in d.table_tabs:
+        for column in tab.input_columns:
+            if column.type != "list" or not column.list:
+                continue
+            listed = d.list(column.list)
+            for index, record in ctx.records(tab.key):
+                value = record.get(column.key)
+                if value is not None and not ctx.in_list(column.list, value):
+                    yield ctx.finding("value-not-in-list", tab.key, index, column.key,
+                                      value=record.typed.get(column.key, value),
+                                      expected=listed.labels[ctx.lang],
+                                      list=listed.labels[ctx.lang])
+    listed = d.list("touchpoint_status")
+    for touchpoint in ctx.plan.touchpoints:
+        if touchpoint.status is not None and not ctx.in_list("touchpoint_status",
+                                                             touchpoint.status):
+            yield ctx.on_touchpoint("value-not-in-list", touchpoint, status=True,
+                                    value=touchpoint.status, expected=listed.labels[ctx.lang],
+                                    list=listed.labels[ctx.lang])
+
+
+@check("duplicate-id", ERROR, "workbook",
+       fr="L'ID {value} est déjà utilisé ligne {first}.",
+       en="ID {value} is already used on row {first}.")
+def duplicate_id(ctx: Context) -> Iterator[Finding]:
+    """Two use cases, or two scenarios, share an ID (case and spaces ignored).
+
+    Links between tabs go through IDs: a scenario implementing "UC-004" must point at one
+    use case. Give the second one a new ID.
+    """
+    for tab in ctx.definition.table_tabs:
+        if not any(c.type == "id" for c in tab.columns):
+            continue
+        first: dict[str, int] = {}
+        for index, record in ctx.records(tab.key):
+            if record.get("id") is None:
+                continue
+            key = id_key(record.get("id"))
+            if key in first:
+                yield ctx.finding("duplicate-id", tab.key, index, "id", value=record.get("id"),
+                                  first=ctx.row_of(tab.key, first[key]))
+            else:
+                first[key] = index
+
+
+@check("missing-required", ERROR, "workbook",
+       fr="{thing} : « {column} » est vide.",
+       en="{thing}: \"{column}\" is empty.")
+def missing_required(ctx: Context) -> Iterator[Finding]:
+    """A row has been started but a required cell is empty (a use case with no title, a
+    message with no channel or delay, a data need with no variable...).
+
+    Fill the cell, or delete the row if it was started by mistake.
+    """
+    for tab in ctx.definition.table_tabs:
+        for index, record in ctx.records(tab.key):
+            for column in tab.input_columns:
+                if column.required and record.get(column.key) is None:
+                    yield ctx.finding("missing-required", tab.key, index, column.key,
+                                      thing=_thing(ctx, tab.key, index, record),
+                                      column=column.labels[ctx.lang])
+
+
+def _thing(ctx: Context, tab_key: str, index: int, record: object) -> str:
+    """How a message names a row: its ID if it has one, else its tab and row."""
+    ident = getattr(record, "id", None) or getattr(record, "scenario", None)
+    row = ctx.row_of(tab_key, index)
+    word = "ligne" if ctx.lang == "fr" else "row"
+    return f"{ident} ({word} {row})" if ident else f"{ctx.sheet(tab_key)} {word} {row}"
+
+
+@check("bad-number", ERROR, "workbook",
+       fr="{thing} : « {column} » vaut « {value} », attendu un nombre de {min} à {max}.",
+       en="{thing}: \"{column}\" is \"{value}\", expected a number from {min} to {max}.")
+def bad_number(ctx: Context) -> Iterator[Finding]:
+    """A mark that must be a number on its scale is not (impact 7, difficulty "high").
+
+    Impacts and difficulty are 1 to 5 (their meaning is in each header's help). The use
+    case is not scored until the mark is fixed.
+    """
+    for tab in ctx.definition.table_tabs:
+        for column in tab.input_columns:
+            if column.type != "number":
+                continue
+            for index, record in ctx.records(tab.key):
+                value = record.get(column.key)
+                if value is None:
+                    continue
+                n = number(value)
+                low, high = column.min, column.max
+                if n is None or (low is not None and n < low) or (high is not None and n > high):
+                    yield ctx.finding("bad-number", tab.key, index, column.key, value=value,
+                                      expected=f"{_num(low)}–{_num(high)}",
+                                      thing=_thing(ctx, tab.key, index, record),
+                                      column=column.labels[ctx.lang],
+                                      min=_num(low), max=_num(high))
+
+
+def _num(value: float | None) -> str:
+    if value is None:
+        return ""
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+@check("settings-invalid", ERROR, "settings",
+       fr="Paramètre « {setting} » inutilisable ({value}) : {why} ; la valeur par défaut {default} est utilisée.",
+       en="Setting \"{setting}\" cannot be used ({value}): {why}; the default {default} is used.")
+def settings_invalid(ctx: Context) -> Iterator[Finding]:
+    """A weight or threshold on the Settings tab cannot be used.
+
+    Weights must be numbers, zero or more, and not both zero; thresholds must be numbers
+    from 1 to 5. Until fixed, scoring uses the default and the sheet's formulas may show
+    an error.
+    """
+    why = {
+        "weight": {"fr": "un poids est un nombre positif ou nul",
+                   "en": "a weight is a number, zero or more"},
+        "weights_zero": {"fr": "les deux poids ne peuvent être nuls",
+                         "en": "the two weights cannot both be zero"},
+        "threshold": {"fr": "un seuil est un nombre de 1 à 5",
+                      "en": "a threshold is a number from 1 to 5"},
+    }
+    d = ctx.definition
+    settings = {s.key: s.default for s in d.settings} | dict(ctx.plan.settings)
+    for row, setting in enumerate(d.settings, start=2):
+        reason = setting_problems(settings).get(setting.key)
+        if reason:
+            yield Finding(code="settings-invalid", severity=ERROR, sheet=ctx.sheet("settings"),
+                          row=row, column=2, value=settings.get(setting.key),
+                          params={"setting": setting.labels[ctx.lang],
+                                  "why": why[reason][ctx.lang], "default": setting.default})
+
+
+__all__ = ["INFO"]

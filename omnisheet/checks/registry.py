@@ -1,0 +1,188 @@
+"""The check registry: a decorator records each check's code, severity, tab, messages and docs.
+
+A check is a pure function of a `Context` (the plan and its indexes) that yields findings.
+Its docstring is its documentation: `omnisheet checks` and the README print exactly that.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from ..definition import Definition, Tab
+from ..model import Finding, Plan, Record, Scalar, Touchpoint
+from ..text import normalise
+
+
+@dataclass(frozen=True)
+class Check:
+    code: str
+    severity: str
+    tab: str
+    messages: Mapping[str, str]
+    function: Callable[[Context], Iterable[Finding]]
+
+    @property
+    def doc(self) -> str:
+        return inspect.cleandoc(self.function.__doc__ or "")
+
+    @property
+    def summary(self) -> str:
+        return self.doc.split("\n\n")[0].replace("\n", " ")
+
+
+REGISTRY: dict[str, Check] = {}
+
+
+def check(code: str, severity: str, tab: str, *, fr: str, en: str) -> Callable:
+    """Register a check. `fr` / `en` are its one-line message templates (str.format fields:
+    the finding's params, plus `value` and `expected`)."""
+
+    def register(function: Callable[[Context], Iterable[Finding]]) -> Callable:
+        if code in REGISTRY:
+            raise ValueError(f"check {code!r} registered twice")
+        REGISTRY[code] = Check(code, severity, tab, {"fr": fr, "en": en}, function)
+        return function
+
+    return register
+
+
+@dataclass
+class Context:
+    """The plan with what every check needs to look things up quickly."""
+
+    plan: Plan
+    definition: Definition
+    language: str | None = None
+    _cache: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def lang(self) -> str:
+        """The language messages are written in: asked for, else the workbook's."""
+        return self.language or self.plan.language
+
+    def sheet(self, tab_key: str) -> str:
+        return self.plan.sheet(tab_key)
+
+    def column_of(self, tab_key: str, column_key: str) -> int | None:
+        """1-based column of a field on its tab, in this workbook's layout."""
+        layout = self.plan.layouts.get(tab_key)
+        tab = self.definition.tab(tab_key)
+        if not layout:
+            layout = tuple(c.key for c in tab.columns)
+        if column_key in layout:
+            return layout.index(column_key) + 1
+        present = set(layout)
+        missing = [c.key for c in tab.columns if c.key not in present]
+        if column_key in missing:
+            return len(layout) + missing.index(column_key) + 1
+        return None
+
+    def row_of(self, tab_key: str, index: int) -> int:
+        record = self.plan.table(tab_key)[index]
+        return record.row or index + 2
+
+    def finding(self, code: str, tab_key: str, index: int | None = None,
+                column_key: str | None = None, *, value: Scalar = None,
+                expected: str | None = None, **params: Any) -> Finding:
+        """A finding on a record's cell (or on the tab), with the registered severity."""
+        row = self.row_of(tab_key, index) if index is not None else None
+        column = self.column_of(tab_key, column_key) if column_key else None
+        return Finding(code=code, severity=REGISTRY[code].severity, sheet=self.sheet(tab_key),
+                       row=row, column=column, value=value, expected=expected, params=params)
+
+    def label(self, list_key: str, value: Scalar) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, str):
+            return self.definition.list(list_key).label(value, self.lang)
+        return str(value)
+
+    def allowed(self, list_key: str) -> set[str]:
+        """Normalised values a list field may hold: the team's list if editable, else the template's."""
+        key = f"allowed:{list_key}"
+        if key not in self._cache:
+            listed = self.definition.list(list_key)
+            values: Iterable[Scalar] = (self.plan.lists.get(list_key, listed.keys)
+                                        if listed.editable else listed.keys)
+            self._cache[key] = {normalise(v) for v in values}
+        return self._cache[key]
+
+    def in_list(self, list_key: str, value: Scalar) -> bool:
+        return normalise(value) in self.allowed(list_key)
+
+    @cached_property
+    def use_case_ids(self) -> set[str]:
+        return {_id(u.id) for u in self.plan.use_cases if u.id is not None}
+
+    @cached_property
+    def scenario_ids(self) -> set[str]:
+        return {_id(s.id) for s in self.plan.scenarios if s.id is not None}
+
+    @cached_property
+    def placed_ids(self) -> set[str]:
+        return {_id(i) for p in self.plan.placements for i in p.scenarios}
+
+    @cached_property
+    def touchpoint_keys(self) -> set[tuple[str, str]]:
+        return {(normalise(t.stage), normalise(t.channel)) for t in self.plan.touchpoints}
+
+    def touchpoint_cell(self, touchpoint: Touchpoint, status: bool = False) -> tuple[int, int]:
+        """1-based cell of a touchpoint's description (or status) on the journey map."""
+        if touchpoint.row is not None and touchpoint.column is not None:
+            return touchpoint.row, touchpoint.column + (1 if status else 0)
+        stages, channels = list(self.plan.stages), list(self.plan.channels)
+        i = stages.index(touchpoint.stage) if touchpoint.stage in stages else len(stages)
+        j = channels.index(touchpoint.channel) if touchpoint.channel in channels else len(channels)
+        return 3 + j, 2 + 2 * i + (1 if status else 0)
+
+    def on_touchpoint(self, code: str, touchpoint: Touchpoint, *, status: bool = False,
+                      value: Scalar = None, expected: str | None = None, **params: Any) -> Finding:
+        row, column = self.touchpoint_cell(touchpoint, status)
+        return Finding(code=code, severity=REGISTRY[code].severity, sheet=self.sheet("journey"),
+                       row=row, column=column, value=value, expected=expected, params=params)
+
+    def table_tab(self, tab_key: str) -> Tab:
+        return self.definition.tab(tab_key)
+
+    def records(self, tab_key: str) -> Iterator[tuple[int, Record]]:
+        return enumerate(self.plan.table(tab_key))
+
+
+def _id(value: Scalar) -> str:
+    """IDs compare without case or surrounding spaces ("uc-001 " is UC-001)."""
+    return str(value).strip().casefold()
+
+
+def same_id(a: Scalar, b: Scalar) -> bool:
+    return a is not None and b is not None and _id(a) == _id(b)
+
+
+def id_key(value: Scalar) -> str:
+    return _id(value)
+
+
+def render(finding: Finding, lang: str) -> str:
+    """A finding's one-line message in `lang`."""
+    registered = REGISTRY.get(finding.code)
+    if registered is None:
+        return finding.code
+    template = registered.messages.get(lang) or registered.messages["en"]
+    fields = {"value": _show(finding.value), "expected": finding.expected or "",
+              **{k: _show(v) for k, v in finding.params.items()}}
+    try:
+        return template.format(**fields)
+    except (KeyError, IndexError, ValueError):
+        return f"{finding.code}: {fields}"
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).replace("\r", " ").replace("\n", " ")
+    return text if len(text) <= 80 else text[:77] + "..."

@@ -1,0 +1,202 @@
+"""The `omnisheet` command: thin; parse, call the library, print, choose the exit code.
+
+Heavy imports (pandas, openpyxl, xlsxwriter, calamine) happen inside the commands that
+need them, so `omnisheet --help` answers at once.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_UNUSABLE = 2  # the file cannot be read or written, or the call is wrong
+
+LANGS = click.Choice(["fr", "en"])
+
+
+def _fail(message: str) -> None:
+    click.echo(f"omnisheet: {message}", err=True)
+    sys.exit(EXIT_UNUSABLE)
+
+
+def friendly(command):
+    """Turn omnisheet's errors into one line and exit status 2, never a traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        from .errors import OmnisheetError
+
+        try:
+            return command(*args, **kwargs)
+        except OmnisheetError as exc:
+            _fail(str(exc))
+        except (click.exceptions.Exit, click.ClickException, SystemExit):
+            raise
+        except KeyboardInterrupt:
+            _fail("interrupted; no output was written.")
+        except Exception as exc:  # a bug: say so in one line unless debugging
+            if os.environ.get("OMNISHEET_DEBUG"):
+                raise
+            _fail(f"unexpected error ({type(exc).__name__}: {exc}); "
+                  "run again with OMNISHEET_DEBUG=1 for details and report it.")
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="omnisheet")
+def main() -> None:
+    """Plan an omnichannel customer relationship in a spreadsheet, and get it checked.
+
+    Start with `omnisheet new plan.xlsx`, fill it in Excel, LibreOffice or Google Sheets,
+    then `omnisheet check plan.xlsx -o plan-checked.xlsx`.
+    """
+
+
+@main.command()
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--lang", type=LANGS, default="fr", show_default=True,
+              help="Language of the tabs, headers, lists and help.")
+@click.option("--force", is_flag=True, help="Replace OUT if it exists.")
+@friendly
+def new(out: Path, lang: str, force: bool) -> None:
+    """Write a blank plan template to OUT (.xlsx)."""
+    from .writer import blank_plan, write
+
+    write(blank_plan(lang), out, overwrite=force)
+    click.echo(f"Wrote {out} ({lang}). Fill it in, then run: omnisheet check {out}")
+
+
+def _load(path: Path):
+    from .reader import load
+
+    return load(path)
+
+
+@main.command()
+@click.argument("plan_file", metavar="PLAN", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the checked and scored workbook here (.xlsx).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Report format on standard output.")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "never"]), default="error",
+              show_default=True, help="Exit 1 when a finding at or above this level exists.")
+@click.option("--lang", type=LANGS, help="Language of the messages (default: the workbook's).")
+@click.option("--sort", is_flag=True, help="In the output workbook, order use cases by rank.")
+@click.option("--in-place", is_flag=True,
+              help="Allow -o to name PLAN itself; a backup PLAN.bak is kept.")
+@click.option("--top", type=click.IntRange(1), default=10, show_default=True,
+              help="How many priorities the text report lists.")
+@friendly
+def check(plan_file: Path, output: Path | None, fmt: str, fail_on: str, lang: str | None,
+          sort: bool, in_place: bool, top: int) -> None:
+    """Check PLAN (.xlsx, .xlsm or .ods), score its use cases, and report.
+
+    Exit status: 0 when nothing at or above --fail-on was found, 1 when something was,
+    2 when the file cannot be read or written.
+    """
+    from .checks import check as run
+
+    if output is not None and _same_file(output, plan_file) and not in_place:
+        _fail(f"{output}: is the input plan; choose another output, or add --in-place "
+              "(a backup is kept).")
+    plan = _load(plan_file)
+    report = run(plan, lang=lang)
+    if output is not None:
+        from .writer import write
+
+        if in_place and _same_file(output, plan_file):
+            import shutil
+
+            shutil.copy2(plan_file, plan_file.with_name(plan_file.name + ".bak"))
+        write(plan, output, report=report, sort=sort)
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps(report.to_dict(lang), ensure_ascii=False, indent=2))
+    else:
+        from .report.text import render_text
+
+        style = click.style if sys.stdout.isatty() and not os.environ.get("NO_COLOR") else None
+        click.echo(render_text(report, lang, top=top, style=style))
+        if output is not None:
+            click.echo(f"\nChecked workbook: {output}")
+    sys.exit(EXIT_FINDINGS if report.fails(fail_on) else EXIT_OK)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve() or (a.exists() and b.exists() and a.samefile(b))
+    except OSError:
+        return False
+
+
+@main.command("checks")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown"]), default="text",
+              show_default=True)
+def list_checks(fmt: str) -> None:
+    """List every check: code, severity, and what it means."""
+    from .checks.docs import checks_markdown, checks_text
+
+    click.echo(checks_markdown() if fmt == "markdown" else checks_text())
+
+
+@main.command()
+@click.argument("plan_file", metavar="PLAN", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="JSON file (default: standard output), or a folder with --format csv.")
+@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json",
+              show_default=True)
+@friendly
+def export(plan_file: Path, output: Path | None, fmt: str) -> None:
+    """Export PLAN as JSON (a versioned shape), or as one CSV per tab into a folder."""
+    plan = _load(plan_file)
+    if fmt == "csv":
+        from .exports import write_csv_folder
+
+        folder = output or plan_file.with_suffix("")
+        for written in write_csv_folder(plan, folder):
+            click.echo(f"Wrote {written}")
+        return
+    import json
+
+    from .serialise import plan_to_dict
+
+    text = json.dumps(plan_to_dict(plan), ensure_ascii=False, indent=2)
+    if output is None:
+        click.echo(text)
+    else:
+        from .atomic import atomic_output
+
+        with atomic_output(output) as tmp:
+            tmp.write_text(text + "\n", encoding="utf-8")
+        click.echo(f"Wrote {output}")
+
+
+@main.command("import")
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The workbook to write (.xlsx).")
+@click.option("--lang", type=LANGS, help="Language of the workbook (default: the plan's).")
+@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
+@friendly
+def import_(source: Path, output: Path, lang: str | None, force: bool) -> None:
+    """Write a plan from JSON (or YAML in the same shape) into the template."""
+    from .serialise import read_plan_file
+    from .writer import write
+
+    plan = read_plan_file(source)
+    write(plan, output, lang=lang, overwrite=force)
+    click.echo(f"Wrote {output}")
+
+
+if __name__ == "__main__":
+    main()

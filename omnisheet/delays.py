@@ -1,0 +1,42 @@
+"""Message delays as people write them: J+5, D+5, j5, "5 jours", H+2, S+1, 0."""
+
+from __future__ import annotations
+
+import re
+
+from .model import Scalar
+
+_HOURS = {"h": 1, "j": 24, "d": 24, "s": 168, "w": 168, "m": 720, "min": 1 / 60}
+_UNIT_WORDS = {
+    "heure": "h", "heures": "h", "hour": "h", "hours": "h", "hr": "h", "hrs": "h",
+    "jour": "j", "jours": "j", "day": "d", "days": "d", "jr": "j", "jrs": "j",
+    "semaine": "s", "semaines": "s", "sem": "s", "week": "w", "weeks": "w", "wk": "w",
+    "mois": "m", "month": "m", "months": "m", "minute": "min", "minutes": "min", "mn": "min",
+}
+_PREFIXED = re.compile(r"^(?P<unit>min|[hjdswm])\s*(?P<sign>[+-])?\s*(?P<n>\d+(?:[.,]\d+)?)$")
+_SUFFIXED = re.compile(r"^(?P<sign>[+-])?\s*(?P<n>\d+(?:[.,]\d+)?)\s*(?P<unit>[a-z]+)?$")
+
+
+def delay_hours(value: Scalar) -> float | None:
+    """Hours after the trigger (negative before it), or None when the delay cannot be read.
+
+    A bare number counts in days, as "J+5" does.
+    """
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | float):
+        return float(value) * 24
+    text = str(value).strip().casefold().replace(" ", "")
+    text = text.replace("\u2212", "-")
+    match = _PREFIXED.match(text)
+    if match is None:
+        match = _SUFFIXED.match(text)
+        if match is None:
+            return None
+    unit = match.group("unit") or "j"
+    unit = _UNIT_WORDS.get(unit, unit)
+    if unit not in _HOURS:
+        return None
+    number = float(match.group("n").replace(",", "."))
+    sign = -1 if match.group("sign") == "-" else 1
+    return sign * number * _HOURS[unit]

@@ -1,0 +1,36 @@
+"""CSV exports, one file per tab, safe to open in a spreadsheet.
+
+Text that a spreadsheet would run as a formula (starting with =, +, -, @, tab or CR) is
+prefixed with a single quote, the neutralisation spreadsheet users expect (OWASP).
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from .atomic import atomic_output
+from .frames import plan_rows
+from .model import Plan
+from .text import looks_like_formula
+
+
+def neutralise(value: object) -> object:
+    if isinstance(value, str) and looks_like_formula(value):
+        return "'" + value
+    return value
+
+
+def write_csv_folder(plan: Plan, folder: Path) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for tab, rows in plan_rows(plan).items():
+        columns = list(dict.fromkeys(k for row in rows for k in row))
+        path = folder / f"{tab}.csv"
+        with atomic_output(path) as tmp, open(tmp, "w", newline="", encoding="utf-8-sig") as out:
+            writer = csv.DictWriter(out, fieldnames=columns)
+            writer.writeheader()
+            for row in rows:
+                writer.writerow({k: neutralise(v) for k, v in row.items()})
+        written.append(path)
+    return written

@@ -1,0 +1,97 @@
+"""The one-screen text report: summary, top priorities, data roadmap, findings by tab."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from .model import Report
+
+WORDS = {
+    "fr": {
+        "plan": "Plan", "errors": "erreur(s)", "warnings": "avertissement(s)", "infos": "info(s)",
+        "objects": "{touchpoints} points de contact, {use_cases} cas d'usage ({scored} notés), "
+                   "{scenarios} scénarios, {messages} messages, {data_needs} données",
+        "readiness": "Maturité omnicanale", "frictions": "frictions traitées",
+        "opportunities": "opportunités exploitées", "coverage": "étapes × cibles couvertes",
+        "data": "données disponibles", "top": "Priorités", "roadmap": "Feuille de route des données",
+        "waiting": "attendu par", "findings": "Constats", "none": "Aucun constat.",
+        "rank": "rang", "value": "valeur", "ease": "facilité", "score": "score",
+        "unblocks": "débloque",
+    },
+    "en": {
+        "plan": "Plan", "errors": "error(s)", "warnings": "warning(s)", "infos": "info(s)",
+        "objects": "{touchpoints} touchpoints, {use_cases} use cases ({scored} scored), "
+                   "{scenarios} scenarios, {messages} messages, {data_needs} data needs",
+        "readiness": "Omnichannel readiness", "frictions": "frictions addressed",
+        "opportunities": "opportunities taken up", "coverage": "stages × targets covered",
+        "data": "data available", "top": "Priorities", "roadmap": "Data roadmap",
+        "waiting": "awaited by", "findings": "Findings", "none": "No findings.",
+        "rank": "rank", "value": "value", "ease": "ease", "score": "score",
+        "unblocks": "unblocks",
+    },
+}
+COLOURS = {"error": "red", "warning": "yellow", "info": "cyan"}
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{100 * value:.0f} %"
+
+
+def render_text(report: Report, lang: str | None = None, top: int = 10,
+                style: Callable[..., str] | None = None) -> str:
+    """The report as text; `style` (click.style) colours it on a terminal."""
+    lang = lang or report.lang
+    w = WORDS.get(lang, WORDS["en"])
+    paint = style or (lambda text, **_: text)
+    data = report.to_dict(lang)
+    summary = data["summary"]
+    counts, objects, ready = summary["findings"], summary["objects"], summary["readiness"]
+    shares, tally = ready["shares"], ready["counts"]
+    lines = [
+        paint(f"{w['plan']}: {report.file or '-'}", bold=True),
+        "  " + w["objects"].format(scored=objects["use_cases_scored"], **objects),
+        "  " + ", ".join([
+            paint(f"{counts['error']} {w['errors']}", fg=COLOURS["error"] if counts["error"] else None),
+            paint(f"{counts['warning']} {w['warnings']}",
+                  fg=COLOURS["warning"] if counts["warning"] else None),
+            f"{counts['info']} {w['infos']}",
+        ]),
+        "",
+        paint(f"{w['readiness']}: "
+              f"{'—' if ready['summary'] is None else str(ready['summary']) + ' %'}", bold=True),
+        f"  {w['frictions']}: {_pct(shares['frictions_addressed'])} "
+        f"({tally['frictions_addressed']}/{tally['frictions']}) · {w['opportunities']}: "
+        f"{_pct(shares['opportunities_addressed'])} "
+        f"({tally['opportunities_addressed']}/{tally['opportunities']})",
+        f"  {w['coverage']}: {_pct(shares['scenario_coverage'])} "
+        f"({tally['scenario_cells_covered']}/{tally['scenario_cells']}) · "
+        f"{w['data']}: {_pct(shares['data_available'])} "
+        f"({tally['data_available']}/{tally['data_needs']})",
+    ]
+    if data["priorities"]:
+        lines += ["", paint(f"{w['top']} (top {min(top, len(data['priorities']))})", bold=True)]
+        for p in data["priorities"][:top]:
+            lines.append(f"  {p['rank']:>3}. {str(p['id'] or ''):<8} {p['score']:>5g}  "
+                         f"{p['quadrant']:<14} {str(p['title'] or '')[:60]}")
+    if data["data_roadmap"]:
+        lines += ["", paint(w["roadmap"], bold=True)]
+        for entry in data["data_roadmap"]:
+            scenarios = ", ".join(str(s["id"]) for s in entry["scenarios"]) or "—"
+            lines.append(f"  {entry['source'] or '?'} — {w['unblocks']} {entry['value_unblocked']:g}"
+                         f" · {len(entry['variables'])} variable(s) · {w['waiting']} {scenarios}")
+            for variable in entry["variables"][:5]:
+                lines.append(f"      - {variable['variable']} ({variable['availability']})")
+            if len(entry["variables"]) > 5:
+                lines.append(f"      … +{len(entry['variables']) - 5}")
+    lines += ["", paint(w["findings"], bold=True)]
+    if not data["findings"]:
+        lines.append("  " + w["none"])
+    sheet = object()
+    for finding in data["findings"]:
+        if finding["sheet"] != sheet:
+            sheet = finding["sheet"]
+            lines.append(paint(f"  {sheet or '-'}", underline=True))
+        where = f"{finding['sheet']}!{finding['cell']}" if finding["cell"] else (finding["sheet"] or "")
+        severity = paint(f"{finding['severity']:<7}", fg=COLOURS[finding["severity"]])
+        lines.append(f"    {severity} {where:<28} {finding['message']}  [{finding['code']}]")
+    return "\n".join(lines)

@@ -1,0 +1,793 @@
+"""Vet a partner's spreadsheet file before any parser touches it.
+
+Plans arrive by email, so a file may be encrypted, legacy, renamed, truncated or hostile
+(zip bomb, XML entity attack). :func:`vet` looks only at cheap evidence -- the file's
+first bytes, the zip central directory and the first few KB of each zip entry -- and
+either names the workbook kind or raises :class:`UnreadableWorkbook` with one sentence
+telling the user what is wrong and what to do.
+
+It never inflates an entry beyond ``Limits.xml_prolog_bytes`` and never reads a whole
+file into memory: everything is decided from the declared sizes in the central directory.
+That is sound for Python's ``zipfile`` (used by openpyxl), which stops inflating at the
+declared size and then fails the CRC check, so an entry cannot expand beyond what was vetted.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import itertools
+import os
+import re
+import stat
+import struct
+import zipfile
+import zlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from omnisheet.errors import UnreadableWorkbook
+
+__all__ = ["DEFAULT_LIMITS", "Limits", "check_xml_safe", "vet"]
+
+KiB = 1024
+MiB = 1024 * KiB
+GiB = 1024 * MiB
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Ceilings that stop a hostile file from exhausting memory, disk or time.
+
+    A real plan workbook is a few MB at most; the defaults leave two orders of magnitude
+    of headroom while keeping the worst case (openpyxl holds many times the XML size in
+    memory) survivable.
+    """
+
+    max_file_bytes: int = 200 * MiB
+    """Largest file on disk; bigger attachments are data dumps, not plans."""
+
+    max_total_uncompressed_bytes: int = 1 * GiB
+    """Sum of declared uncompressed sizes of all entries: about 10+ million cells of XML."""
+
+    max_entry_uncompressed_bytes: int = 512 * MiB
+    """Declared uncompressed size of any single entry (one sheet's XML)."""
+
+    min_compression_ratio: float = 0.01
+    """Compressed/uncompressed below this (better than 100:1) is a bomb; Apache POI's rule.
+
+    Real sheet XML compresses 5:1 to 30:1; only long runs of identical bytes reach
+    deflate's ~1000:1 ceiling.
+    """
+
+    ratio_check_min_bytes: int = 1 * MiB
+    """Entries smaller than this skip the ratio rule: tiny parts can compress oddly well and
+    cannot hurt anyone (POI uses a 100 KB grace size; 1 MB is looser still)."""
+
+    max_entries: int = 10_000
+    """Zip entries; Excel writes ~10 plus a handful per sheet, chart or image."""
+
+    xml_prolog_bytes: int = 64 * KiB
+    """How much of each entry is inflated to find where its XML root element starts.
+
+    Spreadsheet programs put the root element within the first ~200 bytes; anything that
+    hides it further (long comments before a DOCTYPE) is refused.
+    """
+
+    def __post_init__(self) -> None:
+        for name in (
+            "max_file_bytes",
+            "max_total_uncompressed_bytes",
+            "max_entry_uncompressed_bytes",
+            "ratio_check_min_bytes",
+            "max_entries",
+            "xml_prolog_bytes",
+        ):
+            if getattr(self, name) <= 0:
+                raise ValueError(f"Limits.{name} must be positive")
+        if not 0 < self.min_compression_ratio < 1:
+            raise ValueError("Limits.min_compression_ratio must be between 0 and 1")
+
+    @property
+    def max_central_directory_bytes(self) -> int:
+        """Cap on the zip directory read into memory: ~1 KB per allowed entry (real: ~100 B)."""
+        return self.max_entries * KiB
+
+
+# --- constants -------------------------------------------------------------------------
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+_HEAD_BYTES = 8 * KiB
+_SCAN_CHUNK = 1 * MiB  # multiple of 128, so an OLE directory entry never straddles chunks
+_READ_CHUNK = 4 * KiB
+
+_EOCD = struct.Struct("<4s4H2LH")  # end of central directory record
+_ZIP64_LOCATOR = struct.Struct("<4sLQL")
+_ZIP64_EOCD = struct.Struct("<4sQ2H2L4Q")
+_LOCAL_HEADER_SIZE = 30
+
+_ODS_MIMETYPE = "application/vnd.oasis.opendocument.spreadsheet"
+_ODF_KINDS = {
+    "text": "an OpenDocument text document (.odt)",
+    "presentation": "an OpenDocument presentation (.odp)",
+    "graphics": "an OpenDocument drawing (.odg)",
+    "chart": "an OpenDocument chart",
+    "formula": "an OpenDocument formula",
+}
+_OOXML_WORKBOOK_TYPES = {
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml": "xlsx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml": "xlsx",
+    "application/vnd.ms-excel.sheet.macroenabled.main+xml": "xlsm",
+    "application/vnd.ms-excel.template.macroenabled.main+xml": "xlsm",
+    "application/vnd.ms-excel.addin.macroenabled.main+xml": "xlsm",
+    "application/vnd.ms-excel.sheet.binary.macroenabled.main": "xlsb",
+}
+_OOXML_OTHER_DOCUMENTS = {
+    "word/document.xml": "a Word document",
+    "ppt/presentation.xml": "a PowerPoint presentation",
+    "visio/document.xml": "a Visio drawing",
+}
+_COMPRESSION_NAMES = {9: "Deflate64", 12: "bzip2", 14: "LZMA", 93: "Zstandard", 95: "XZ"}
+_XML_SUFFIXES = (".xml", ".rels", ".vml")
+_SAFE_ENCODING = re.compile(
+    r"utf-?8|utf-?16(-?[lb]e)?|(us-)?ascii|iso[-_]?8859-\d{1,2}|latin-?1|(windows|cp)-?125\d",
+    re.IGNORECASE,
+)
+_ENCODING_DECL = re.compile(r"""encoding\s*=\s*["']([^"']*)["']""")
+
+
+def _size(n: int) -> str:
+    """Human size with binary units, e.g. '1.5 GB', '200 MB'."""
+    for unit, scale in (("GB", GiB), ("MB", MiB), ("KB", KiB)):
+        if n >= scale:
+            return f"{n / scale:.1f}".rstrip("0").rstrip(".") + f" {unit}"
+    return f"{n} bytes"
+
+
+DEFAULT_LIMITS = Limits()
+
+
+class _Refusal(Exception):
+    """Internal: carries a reason sentence up to :func:`vet`, which knows the path."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+# --- public API ------------------------------------------------------------------------
+
+
+def vet(path: str | os.PathLike[str], limits: Limits = DEFAULT_LIMITS) -> str:
+    """Return "xlsx", "xlsm" or "ods" for a safe-looking workbook, else raise UnreadableWorkbook.
+
+    Cheap checks only: file metadata, magic bytes, the zip central directory, and at most
+    ``limits.xml_prolog_bytes`` inflated from each zip entry.
+    """
+    try:
+        return _vet(Path(path), limits)
+    except _Refusal as refusal:
+        raise UnreadableWorkbook(path, refusal.reason) from None
+
+
+def check_xml_safe(
+    data: bytes, path: object = "<xml>", part: str = "XML data", limits: Limits = DEFAULT_LIMITS
+) -> None:
+    """Raise UnreadableWorkbook if ``data`` (the start of an XML part) declares a DTD/entities.
+
+    Spreadsheet programs never write a DOCTYPE, and a DOCTYPE is the only place entities
+    can be declared (billion laughs, SYSTEM "file:///etc/passwd"), so seeing one is reason
+    enough to refuse. Only the prolog before the root element is examined, within the
+    first ``limits.xml_prolog_bytes``; data that is not XML at all is left to the parser.
+    """
+    verdict = _scan_stream(io.BytesIO(data).read, limits.xml_prolog_bytes)
+    problem = _xml_problem(verdict, part, limits.xml_prolog_bytes)
+    if problem is not None:
+        raise UnreadableWorkbook(path, problem)
+
+
+def _vet(p: Path, limits: Limits) -> str:
+    try:
+        st = p.stat()
+    except FileNotFoundError:
+        raise _Refusal(
+            "there is no file at this path; check the file name and folder and try again."
+        ) from None
+    except PermissionError:
+        raise _Refusal(_PERMISSION) from None
+    except OSError as exc:
+        raise _Refusal(_os_error(exc)) from None
+
+    if stat.S_ISDIR(st.st_mode):
+        if p.suffix.lower() == ".numbers":
+            raise _Refusal(_NUMBERS)
+        raise _Refusal(
+            "this is a folder, not a file; pass the workbook file itself (.xlsx, .xlsm or .ods)."
+        )
+    if not stat.S_ISREG(st.st_mode):  # a FIFO would block forever, /dev/zero never ends
+        raise _Refusal(
+            "this is not a regular file (it is a device, pipe or socket); save the workbook "
+            "to disk and pass that file instead."
+        )
+    try:
+        with open(p, "rb") as f:
+            return _vet_open_file(f, p, limits)
+    except PermissionError:
+        raise _Refusal(_PERMISSION) from None
+    except OSError as exc:
+        raise _Refusal(_os_error(exc)) from None
+
+
+def _vet_open_file(f: BinaryIO, p: Path, limits: Limits) -> str:
+    size = os.fstat(f.fileno()).st_size  # of the opened file, in case it changed meanwhile
+    if size == 0:
+        raise _Refusal(
+            "this file is empty (0 bytes), so the save or download did not finish; ask the "
+            "sender to send it again."
+        )
+    if size > limits.max_file_bytes:
+        raise _Refusal(
+            f"this file is {_size(size)}, too large for a plan workbook (limit "
+            f"{_size(limits.max_file_bytes)}); remove unused sheets, images or pasted data, "
+            "save it again, and resend it."
+        )
+    head = f.read(_HEAD_BYTES)
+    if head.startswith(_OLE_MAGIC):
+        raise _Refusal(_describe_ole(f))
+    if head.startswith(_ZIP_MAGICS):
+        return _vet_zip(f, size, p, limits)
+    raise _Refusal(_describe_other(head, p))
+
+
+# --- messages --------------------------------------------------------------------------
+
+_PERMISSION = (
+    "this file cannot be read (permission denied); check its permissions or copy it to a "
+    "folder you can read, and try again."
+)
+_NUMBERS = (
+    "this is an Apple Numbers document, which omnisheet does not read; in Numbers use "
+    "File > Export To > Excel and send the .xlsx."
+)
+_DAMAGED_ZIP = (
+    "this file is damaged or incomplete (its zip structure is broken, usually because a "
+    "download or email attachment was cut short); ask the sender to send it again."
+)
+_AGAIN = "ask the sender to save it again from Excel or LibreOffice and send the new copy"
+_ATTACK = (
+    "it may be an attack, so it was not opened; ask the sender for a fresh copy saved "
+    "directly from Excel or LibreOffice"
+)
+_NOT_A_SPREADSHEET = "not a spreadsheet; send the plan as an .xlsx, .xlsm or .ods workbook"
+
+
+def _os_error(exc: OSError) -> str:
+    why = exc.strerror or type(exc).__name__
+    return f"this file cannot be read ({why}); check the disk or network share and try again."
+
+
+def _zip_bomb(detail: str) -> str:
+    return f"this file looks like a zip bomb ({detail}); it was not opened; {_AGAIN}."
+
+
+def _too_large_inside(detail: str) -> str:
+    return (
+        f"this file is too large for a plan or is a zip bomb ({detail}); it was not opened, "
+        "so remove unused data, save it again, and resend it."
+    )
+
+
+def _too_many(entries: int, limits: Limits) -> str:
+    return (
+        f"its zip holds {entries:,} entries, over the limit of {limits.max_entries:,}; real "
+        f"workbooks have far fewer, so it is damaged or a zip bomb; {_AGAIN}."
+    )
+
+
+# --- OLE compound files (legacy .xls, encrypted OOXML) ----------------------------------
+
+
+def _describe_ole(f: BinaryIO) -> str:
+    """Name what an OLE compound file holds from its directory entries' names.
+
+    Excel stores an encrypted .xlsx/.xlsm as an OLE file with EncryptionInfo and
+    EncryptedPackage streams; a legacy .xls has a Workbook (Excel 97+) or Book stream.
+    """
+    found = _ole_entry_names(f, _OLE_NAMES)
+    if {"EncryptionInfo", "EncryptedPackage"} <= found:
+        return (
+            "this file is password-protected (encrypted); remove the password in Excel "
+            "(File > Info > Protect Workbook > Encrypt with Password, clear it) and send it "
+            "again."
+        )
+    if "Workbook" in found or "Book" in found:
+        return (
+            "this is a legacy Excel 97-2003 workbook (.xls), which omnisheet does not read; "
+            "open it in Excel or LibreOffice and save it as .xlsx (Excel Workbook)."
+        )
+    if "WordDocument" in found:
+        return f"this is a legacy Word document (.doc), {_NOT_A_SPREADSHEET}."
+    if "PowerPoint Document" in found:
+        return f"this is a legacy PowerPoint presentation (.ppt), {_NOT_A_SPREADSHEET}."
+    return (
+        "this is an old-style Microsoft Office file (OLE format, probably a legacy .xls), "
+        "which omnisheet does not read; open it in Excel or LibreOffice and save it as .xlsx."
+    )
+
+
+_OLE_NAMES = (
+    "EncryptionInfo",
+    "EncryptedPackage",
+    "Workbook",
+    "Book",
+    "WordDocument",
+    "PowerPoint Document",
+)
+
+
+def _ole_entry_names(f: BinaryIO, names: Iterable[str]) -> set[str]:
+    """Stream the file in chunks and return which ``names`` appear as directory entries.
+
+    A directory entry is a 128-byte record aligned to 128 bytes in the file: a UTF-16LE
+    name (64 bytes), its byte length, then the object type. Checking alignment, length and
+    type keeps the same text inside a stream's data from matching. No OLE library needed.
+    """
+    patterns: dict[bytes, str] = {}
+    for name in names:
+        for variant in (name, name.upper()):
+            patterns[(variant + "\0").encode("utf-16-le")] = name
+    found: set[str] = set()
+    f.seek(0)
+    offset = 0
+    while chunk := f.read(_SCAN_CHUNK):
+        for pattern, name in patterns.items():
+            start = chunk.find(pattern)
+            while start >= 0 and name not in found:
+                if (offset + start) % 128 == 0 and start + 67 <= len(chunk):
+                    length, kind = struct.unpack_from("<HB", chunk, start + 64)
+                    if length == len(pattern) and kind in (1, 2):  # storage or stream
+                        found.add(name)
+                start = chunk.find(pattern, start + 2)
+        if {"EncryptionInfo", "EncryptedPackage"} <= found:
+            break
+        offset += len(chunk)
+    return found
+
+
+# --- anything that is neither OLE nor zip ---------------------------------------------
+
+
+def _describe_other(head: bytes, p: Path) -> str:
+    """Explain a file that is not a zip or OLE container: text, HTML, PDF or unknown."""
+    if head.startswith(b"%PDF"):
+        return (
+            "this is a PDF document, not a spreadsheet; ask the sender for the original "
+            ".xlsx or .ods file."
+        )
+    text = _as_text(head)
+    if text is None:
+        return _unknown_binary(p)
+    low = text.lstrip("\ufeff \t\r\n").lower()
+    if "urn:schemas-microsoft-com:office:spreadsheet" in low and "<html" not in low:
+        return (
+            "this is an Excel 2003 XML spreadsheet, which omnisheet does not read; open it in "
+            "Excel and save it as .xlsx (File > Save As > Excel Workbook)."
+        )
+    if "opendocument.spreadsheet" in low and "office:document" in low:
+        return (
+            "this is a flat OpenDocument spreadsheet (.fods), which omnisheet does not read; "
+            "open it in LibreOffice and save it as .ods or .xlsx."
+        )
+    if low.startswith(("<!doctype html", "mime-version:")) or "<html" in low or "<table" in low:
+        return (
+            "this is a web page (HTML) saved with a spreadsheet name, not a real workbook; "
+            "open it in Excel and save it as .xlsx (File > Save As > Excel Workbook)."
+        )
+    if low.startswith("<"):
+        return (
+            "this is an XML or markup document, not a workbook; attach the plan workbook, or "
+            "open this in your spreadsheet program and save it as .xlsx."
+        )
+    if low.startswith("{\\rtf"):
+        return f"this is a rich-text (RTF) document, {_NOT_A_SPREADSHEET}."
+    return (
+        "this is a CSV or plain-text file, not a workbook; open it in Excel or LibreOffice "
+        "and save it as .xlsx."
+    )
+
+
+def _as_text(head: bytes) -> str | None:
+    """Decode ``head`` if it looks like text, else None (binary)."""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return head.decode("utf-16", errors="replace")
+    if b"\0" in head:
+        return None
+    controls = sum(1 for b in head if b < 32 and b not in b"\t\n\r\f\v\x1a")
+    if controls > len(head) // 100:
+        return None  # binary noise has ~12% control bytes; latin-1 or UTF-8 text has none
+    return codecs.getincrementaldecoder("utf-8")("replace").decode(head, final=False)
+
+
+def _unknown_binary(p: Path) -> str:
+    suffix = p.suffix.lower()
+    if p.name.startswith("~$"):
+        return (
+            "this is an Excel lock file (its name starts with ~$), not the workbook; attach "
+            "the file with the same name without ~$."
+        )
+    if suffix == ".numbers":
+        return _NUMBERS
+    if suffix in (".xls", ".xlsb"):
+        return (
+            f"this file is named {suffix} but its content is not a readable Excel workbook; "
+            "open it in Excel or LibreOffice and save it as .xlsx (Excel Workbook)."
+        )
+    return (
+        "this is not a spreadsheet omnisheet can read (its content is not an .xlsx, .xlsm or "
+        ".ods workbook); check that the right file was attached, or save it again as .xlsx."
+    )
+
+
+# --- zip containers ---------------------------------------------------------------------
+
+# What zipfile and zlib raise on malformed input; all mean "damaged" to the user.
+_ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    EOFError,
+    OSError,
+    ValueError,  # includes UnicodeDecodeError for bad UTF-8 entry names
+    OverflowError,
+    struct.error,
+    NotImplementedError,
+    RuntimeError,
+    IndexError,
+    KeyError,
+)
+
+
+def _vet_zip(f: BinaryIO, size: int, p: Path, limits: Limits) -> str:
+    """Check a zip's directory against the limits, identify the workbook, scan its XML."""
+    directory = _read_end_record(f, size)
+    if directory is None:
+        raise _Refusal(_DAMAGED_ZIP)
+    entries, cd_size = directory
+    if entries > limits.max_entries:
+        raise _Refusal(_too_many(entries, limits))
+    if cd_size > limits.max_central_directory_bytes:
+        raise _Refusal(
+            _zip_bomb(
+                f"its zip directory is {_size(cd_size)}, over the "
+                f"{_size(limits.max_central_directory_bytes)} limit"
+            )
+        )
+    try:
+        zf = zipfile.ZipFile(f)
+    except _ZIP_ERRORS:
+        raise _Refusal(_DAMAGED_ZIP) from None
+    with zf:
+        infos = zf.infolist()
+        _check_directory(infos, size, limits)
+        try:
+            kind = _identify(zf, infos, p)
+            for info in infos:
+                _scan_entry(zf, info, kind, limits)
+        except _ZIP_ERRORS:
+            raise _Refusal(_DAMAGED_ZIP) from None
+    return kind
+
+
+def _read_end_record(f: BinaryIO, size: int) -> tuple[int, int] | None:
+    """Return (entry count, central directory size) from the end record, or None if absent.
+
+    Read before ``zipfile`` so that a directory with millions of entries is refused before
+    Python reads it whole and builds an object per entry.
+    """
+    tail_len = min(size, _EOCD.size + 0xFFFF)
+    f.seek(size - tail_len)
+    tail = f.read(tail_len)
+    pos = tail.rfind(b"PK\x05\x06")
+    if pos < 0 or pos + _EOCD.size > len(tail):
+        return None
+    _, _, _, _, entries, cd_size, cd_offset, _ = _EOCD.unpack_from(tail, pos)
+    locator_at = size - tail_len + pos - _ZIP64_LOCATOR.size
+    if (entries == 0xFFFF or 0xFFFFFFFF in (cd_size, cd_offset)) and locator_at >= 0:
+        f.seek(locator_at)
+        raw = f.read(_ZIP64_LOCATOR.size)
+        if len(raw) == _ZIP64_LOCATOR.size:
+            sig, _, record_at, _ = _ZIP64_LOCATOR.unpack(raw)
+            if sig == b"PK\x06\x07" and record_at + _ZIP64_EOCD.size <= size:
+                f.seek(record_at)
+                fields = _ZIP64_EOCD.unpack(f.read(_ZIP64_EOCD.size))
+                if fields[0] == b"PK\x06\x06":
+                    entries, cd_size = fields[7], fields[8]
+    return entries, cd_size
+
+
+def _check_directory(infos: list[zipfile.ZipInfo], size: int, limits: Limits) -> None:
+    """Judge the central directory alone: counts, names, sizes, ratios, overlaps, methods."""
+    if len(infos) > limits.max_entries:
+        raise _Refusal(_too_many(len(infos), limits))
+    seen: set[str] = set()
+    for info in infos:
+        if info.filename in seen:
+            raise _Refusal(
+                f"its zip holds two entries named {info.filename}, which spreadsheet programs "
+                "never write and which different readers resolve differently; it may have been "
+                f"tampered with, so it was not opened; {_AGAIN}."
+            )
+        seen.add(info.filename)
+
+    total = 0
+    for info in infos:
+        if info.file_size > limits.max_entry_uncompressed_bytes:
+            raise _Refusal(
+                _too_large_inside(
+                    f"{info.filename} would expand to {_size(info.file_size)}, over the "
+                    f"{_size(limits.max_entry_uncompressed_bytes)} limit per part"
+                )
+            )
+        total += info.file_size
+        if total > limits.max_total_uncompressed_bytes:
+            raise _Refusal(
+                _too_large_inside(
+                    f"its parts would expand to more than "
+                    f"{_size(limits.max_total_uncompressed_bytes)}, the limit for a workbook"
+                )
+            )
+        if (
+            info.file_size > limits.ratio_check_min_bytes
+            and info.compress_size < info.file_size * limits.min_compression_ratio
+        ):
+            ratio = info.file_size / max(info.compress_size, 1)
+            raise _Refusal(
+                _zip_bomb(
+                    f"{info.filename} would expand {ratio:,.0f} times, and real spreadsheets "
+                    f"stay under {1 / limits.min_compression_ratio:,.0f} times"
+                )
+            )
+
+    ordered = sorted(infos, key=lambda i: i.header_offset)
+    for here, after in itertools.pairwise(ordered):
+        if here.header_offset + _LOCAL_HEADER_SIZE + here.compress_size > after.header_offset:
+            raise _Refusal(
+                _zip_bomb(
+                    f"entries {here.filename} and {after.filename} overlap, a trick that "
+                    "reuses one compressed block many times"
+                )
+            )
+    for info in infos:
+        if info.header_offset + _LOCAL_HEADER_SIZE + info.compress_size > size:
+            raise _Refusal(_DAMAGED_ZIP)
+        if info.flag_bits & 0x41 or info.compress_type == 99:  # encrypted, strong, AES
+            raise _Refusal(
+                "its zip entries are protected with a zip password, which spreadsheet programs "
+                "never use; unzip it or remove the password, and send the workbook itself."
+            )
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            method = _COMPRESSION_NAMES.get(info.compress_type, f"method {info.compress_type}")
+            raise _Refusal(
+                f"its entry {info.filename} uses {method} compression, which spreadsheet "
+                f"programs never write; {_AGAIN}."
+            )
+        if info.compress_type == zipfile.ZIP_STORED and info.compress_size != info.file_size:
+            raise _Refusal(_DAMAGED_ZIP)
+
+
+def _read_small(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes:
+    """Inflate at most ``limit`` bytes of an entry."""
+    with zf.open(info) as stream:
+        return stream.read(limit)
+
+
+def _identify(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], p: Path) -> str:
+    """Decide xlsx/xlsm/ods from entry names (and two tiny parts), or raise _Refusal."""
+    by_lower = {info.filename.lower(): info for info in infos}
+    names = set(by_lower)
+
+    if "mimetype" in names:
+        mimetype = _read_small(zf, by_lower["mimetype"], 256).decode("ascii", "replace").strip()
+        if mimetype == _ODS_MIMETYPE:
+            return _identify_ods(zf, by_lower)
+        prefix = "application/vnd.oasis.opendocument."
+        if mimetype.startswith(prefix):
+            family = mimetype[len(prefix) :].split("-")[0]
+            if family == "spreadsheet":  # a template (.ots)
+                raise _Refusal(
+                    "this is an OpenDocument spreadsheet template (.ots); open it in "
+                    "LibreOffice and save it as .ods or .xlsx."
+                )
+            what = _ODF_KINDS.get(family, f"an OpenDocument file ({mimetype})")
+            raise _Refusal(f"this is {what}, {_NOT_A_SPREADSHEET}.")
+
+    if "[content_types].xml" in names:
+        raw_types = _read_small(zf, by_lower["[content_types].xml"], 1 * MiB)
+        types = raw_types.decode("utf-8", "replace").lower()
+        declared = {kind for ct, kind in _OOXML_WORKBOOK_TYPES.items() if ct in types}
+        if "xlsb" in declared or "xl/workbook.bin" in names:
+            raise _Refusal(
+                "this is an Excel binary workbook (.xlsb), which omnisheet does not read; "
+                "open it in Excel and save it as .xlsx (File > Save As > Excel Workbook)."
+            )
+        if declared or "xl/workbook.xml" in names:
+            macro = "xlsm" in declared or any(n.endswith("vbaproject.bin") for n in names)
+            return "xlsm" if macro else "xlsx"
+        for part, what in _OOXML_OTHER_DOCUMENTS.items():
+            if part in names:
+                raise _Refusal(f"this is {what}, {_NOT_A_SPREADSHEET}.")
+        raise _Refusal(
+            "this Office file has no workbook inside (no xl/workbook.xml), so it is damaged "
+            f"or not a spreadsheet; {_AGAIN}."
+        )
+
+    if "xl/workbook.xml" in names:
+        raise _Refusal(
+            f"this Excel workbook is damaged (its [Content_Types].xml part is missing); {_AGAIN}."
+        )
+    if "content.xml" in names and "meta-inf/manifest.xml" in names:
+        raise _Refusal(
+            "this OpenDocument spreadsheet is damaged (its mimetype entry is missing); open it "
+            "in LibreOffice, save it again, and send the new copy."
+        )
+    numbers_parts = any(
+        n == "index.zip" or (n.startswith("index/") and n.endswith(".iwa")) for n in names
+    )
+    if numbers_parts or p.suffix.lower() == ".numbers":
+        raise _Refusal(_NUMBERS)
+    for info in infos:
+        if info.filename.lower().endswith((".xlsx", ".xlsm", ".ods", ".xls")):
+            raise _Refusal(
+                f"this is a zip archive containing {info.filename}; unzip it and pass the "
+                "workbook itself."
+            )
+    raise _Refusal(
+        "this is a zip archive with no spreadsheet inside (no Excel or OpenDocument workbook "
+        "parts); send the .xlsx, .xlsm or .ods file itself."
+    )
+
+
+def _identify_ods(zf: zipfile.ZipFile, by_lower: dict[str, zipfile.ZipInfo]) -> str:
+    """Confirm an ODS: not encrypted, and has a content.xml."""
+    manifest = by_lower.get("meta-inf/manifest.xml")
+    if manifest is not None and b"encryption-data" in _read_small(zf, manifest, 4 * MiB):
+        raise _Refusal(
+            "this file is password-protected (encrypted); open it in LibreOffice, choose "
+            "File > Save As, untick 'Save with password', and send the new copy."
+        )
+    if "content.xml" not in by_lower:
+        raise _Refusal(
+            "this OpenDocument spreadsheet is damaged (content.xml is missing); open it in "
+            "LibreOffice, save it again, and send the new copy."
+        )
+    return "ods"
+
+
+# --- XML prolog scanning ----------------------------------------------------------------
+
+_OK, _MORE, _NOT_XML, _DOCTYPE, _TOO_LONG = "ok", "more", "not-xml", "doctype", "too-long"
+_Verdict = str | tuple[str, str]  # one of the above, or ("encoding", name)
+
+
+def _scan_entry(zf: zipfile.ZipFile, info: zipfile.ZipInfo, kind: str, limits: Limits) -> None:
+    """Refuse if this entry's XML prolog is hostile, or an *.xml part is not XML at all.
+
+    Every entry is examined, not only *.xml: OOXML finds parts through relationships and
+    content types, so a sheet could be stored under any name. Entries that do not start
+    like XML are binary (images, vbaProject.bin) and pass, unless their name says XML.
+    """
+    if info.is_dir() or info.file_size == 0:
+        return  # LibreOffice writes empty parts (Configurations2/accelerator/current.xml)
+    with zf.open(info) as stream:
+        verdict = _scan_stream(stream.read, limits.xml_prolog_bytes)
+    if verdict == _NOT_XML:
+        if info.filename.lower().endswith(_XML_SUFFIXES):
+            what = "OpenDocument spreadsheet" if kind == "ods" else "workbook"
+            raise _Refusal(
+                f"this {what} is damaged (its part {info.filename} is not XML); open it in "
+                "Excel or LibreOffice, save it again, and send the new copy."
+            )
+        return
+    problem = _xml_problem(verdict, info.filename, limits.xml_prolog_bytes)
+    if problem is not None:
+        raise _Refusal(problem)
+
+
+def _xml_problem(verdict: _Verdict, name: str, limit: int) -> str | None:
+    """Turn a scan verdict into a refusal reason; None when there is nothing to fear."""
+    if verdict == _DOCTYPE:
+        return (
+            f"its XML part {name} contains XML entity declarations (a DOCTYPE), which "
+            f"spreadsheet programs never write; {_ATTACK}."
+        )
+    if verdict == _TOO_LONG:
+        return (
+            f"its XML part {name} has more than {_size(limit)} before its first element, which "
+            f"spreadsheet programs never write and which can hide entity declarations; {_ATTACK}."
+        )
+    if isinstance(verdict, tuple):
+        return (
+            f"its XML part {name} declares the unusual text encoding {verdict[1]!r}, which "
+            f"spreadsheet programs never use and which can hide entity declarations; {_ATTACK}."
+        )
+    return None
+
+
+def _sniff_codec(start: bytes) -> tuple[str, int]:
+    """Pick a decoder and BOM length the way an XML parser autodetects the encoding."""
+    if start.startswith(codecs.BOM_UTF8):
+        return "utf-8", 3
+    if start.startswith(codecs.BOM_UTF16_LE):
+        return "utf-16-le", 2
+    if start.startswith(codecs.BOM_UTF16_BE):
+        return "utf-16-be", 2
+    if start.startswith(b"<\0"):
+        return "utf-16-le", 0
+    if start.startswith(b"\0<"):
+        return "utf-16-be", 0
+    return "utf-8", 0  # an ASCII-compatible view is enough to find markup
+
+
+def _scan_stream(read: Callable[[int], bytes], limit: int) -> _Verdict:
+    """Inflate/decode up to ``limit`` bytes via ``read`` until the prolog's fate is known.
+
+    ``read(n)`` returns fewer than n bytes only at the end of the data (as zipfile and
+    BytesIO do), which is how a real end is told apart from hitting the limit.
+    """
+    want = min(_READ_CHUNK, limit)
+    data = read(want)
+    got, eof = len(data), len(data) < want
+    codec, bom = _sniff_codec(data)
+    decoder = codecs.getincrementaldecoder(codec)("replace")
+    text = decoder.decode(data[bom:], final=eof)
+    while True:
+        verdict = _prolog_verdict(text, final=eof)
+        if verdict != _MORE:
+            return verdict
+        if got >= limit:
+            return _TOO_LONG
+        want = min(_READ_CHUNK, limit - got)
+        data = read(want)
+        got, eof = got + len(data), len(data) < want
+        text += decoder.decode(data, final=eof)
+
+
+def _prolog_verdict(text: str, final: bool) -> _Verdict:
+    """Walk the XML prolog (declaration, comments, PIs) up to the root element.
+
+    A DOCTYPE can only appear before the root element, and entities can only be declared
+    inside one, so reaching the root element without meeting ``<!`` proves the part free
+    of them. ``final`` says ``text`` is the whole document.
+    """
+    pos, n = 0, len(text)
+    while True:
+        while pos < n and text[pos] in " \t\r\n\ufeff":
+            pos += 1
+        if pos >= n:
+            return _OK if final else _MORE
+        if text[pos] != "<":
+            return _NOT_XML
+        if n - pos < 4 and not final:
+            return _MORE
+        if text.startswith("<?", pos):
+            end = text.find("?>", pos + 2)
+            if end < 0:
+                return _NOT_XML if final else _MORE
+            declared = _ENCODING_DECL.search(text, pos, end)
+            if declared and text.startswith("<?xml", pos):
+                encoding = declared.group(1).strip()
+                if not _SAFE_ENCODING.fullmatch(encoding):
+                    return ("encoding", encoding)
+            pos = end + 2
+        elif text.startswith("<!--", pos):
+            end = text.find("-->", pos + 4)
+            if end < 0:
+                return _NOT_XML if final else _MORE
+            pos = end + 3
+        elif text.startswith("<!", pos):
+            return _DOCTYPE
+        else:
+            return _OK

@@ -1,0 +1,170 @@
+"""The plan as JSON-ready data (`omnisheet export`) and back (`omnisheet import`).
+
+Shape, version 1 (documented in the README):
+{"format": "omnisheet-plan", "version": 1, "language": "fr",
+ "lists": {list key: [values]}, "settings": {key: value},
+ "journey": [{"stage", "channel", "description", "status"}],
+ "use_cases": [...], "scenario_map": [{"relationship_stage", "target", "scenarios"}],
+ "scenarios": [...], "messages": [...], "data_needs": [...],
+ "stray_cells": [{"sheet", "row", "column", "value"}]}
+List values are stable keys ("friction", "store") where the template knows them and the
+team's own text otherwise; on the way in, labels in any language are accepted too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from .definition import Definition, load_definition
+from .model import TABLE_RECORDS, Placement, Plan, Scalar, StrayCell, Touchpoint
+
+FORMAT = "omnisheet-plan"
+VERSION = 1
+
+
+class PlanDataError(ValueError):
+    """The data is not a plan in the export shape; the message says where."""
+
+
+def _out(value: Scalar) -> Any:
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return value
+
+
+def plan_to_dict(plan: Plan) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "format": FORMAT,
+        "version": VERSION,
+        "language": plan.language,
+        "lists": {k: [_out(v) for v in values] for k, values in plan.lists.items()},
+        "settings": {k: _out(v) for k, v in plan.settings.items()},
+        "journey": [
+            {"stage": t.stage, "channel": t.channel, "description": _out(t.description),
+             "status": t.status}
+            for t in plan.touchpoints
+        ],
+    }
+    for key in TABLE_RECORDS:
+        rows = []
+        for record in plan.table(key):
+            row = {k: _out(v) for k, v in record.values().items() if v is not None}
+            if record.extra:
+                row["extra"] = {k: _out(v) for k, v in record.extra}
+            rows.append(row)
+        data[key] = rows
+        if key == "use_cases":
+            data["scenario_map"] = [
+                {"relationship_stage": p.relationship_stage, "target": p.target,
+                 "scenarios": list(p.scenarios)}
+                for p in plan.placements
+            ]
+    if plan.extra_columns:
+        data["extra_columns"] = {k: list(v) for k, v in plan.extra_columns.items()}
+    if plan.stray_cells:
+        data["stray_cells"] = [
+            {"sheet": c.sheet, "row": c.row, "column": c.column, "value": _out(c.value)}
+            for c in plan.stray_cells
+        ]
+    return data
+
+
+def plan_from_dict(data: Mapping[str, Any], definition: Definition | None = None) -> Plan:
+    """A Plan from the export shape (or a hand-written YAML of it: labels are accepted)."""
+    d = definition or load_definition()
+    if not isinstance(data, Mapping):
+        raise PlanDataError("a plan is an object with lists, journey, use_cases...")
+    if data.get("format", FORMAT) != FORMAT or int(data.get("version", VERSION)) > VERSION:
+        raise PlanDataError(f"not an {FORMAT} version {VERSION} document")
+    lang = d.check_language(data.get("language", d.default_language))
+
+    def canon(list_key: str, value: Any) -> Any:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        if not isinstance(value, str):
+            return value
+        return d.list(list_key).match(value) or value.strip()
+
+    lists = {key: listed.keys for key, listed in d.lists.items() if not listed.computed}
+    for key, values in (data.get("lists") or {}).items():
+        if key not in d.lists:
+            raise PlanDataError(f"lists.{key}: no such list (known: {', '.join(lists)})")
+        lists[key] = tuple(canon(key, v) for v in values)
+    settings = {s.key: s.default for s in d.settings} | dict(data.get("settings") or {})
+
+    def records(tab_key: str) -> tuple:
+        tab = d.tab(tab_key)
+        record_type = TABLE_RECORDS[tab_key]
+        fields = set(record_type.field_names())
+        out = []
+        for n, row in enumerate(data.get(tab_key) or []):
+            if not isinstance(row, Mapping):
+                raise PlanDataError(f"{tab_key}[{n}]: expected an object")
+            unknown = set(row) - fields - {"extra"} - {c.key for c in tab.columns}
+            if unknown:
+                raise PlanDataError(f"{tab_key}[{n}]: unknown field(s) {', '.join(sorted(unknown))}")
+            values = {}
+            for column in tab.input_columns:
+                value = row.get(column.key)
+                if column.type == "list" and column.list:
+                    value = canon(column.list, value)
+                elif column.type in ("id", "ref") and value is not None:
+                    value = str(value)
+                values[column.key] = value
+            extra = [(k, v) for k, v in (row.get("extra") or {}).items()]
+            extra += [(k, v) for k, v in values.items() if k not in fields and v is not None]
+            out.append(record_type(extra=tuple(extra),
+                                   **{k: v for k, v in values.items() if k in fields}))
+        return tuple(out)
+
+    touchpoints = tuple(
+        Touchpoint(stage=canon("stage", t["stage"]), channel=canon("channel", t["channel"]),
+                   description=t.get("description"),
+                   status=canon("touchpoint_status", t.get("status")))
+        for t in data.get("journey") or []
+    )
+    placements = tuple(
+        Placement(relationship_stage=canon("relationship_stage", p["relationship_stage"]),
+                  target=canon("target", p["target"]),
+                  scenarios=tuple(str(s) for s in p.get("scenarios") or ()))
+        for p in data.get("scenario_map") or []
+    )
+    strays = tuple(StrayCell(**c) for c in data.get("stray_cells") or ())
+    try:
+        return Plan(
+            language=lang, lists=lists, settings=settings, touchpoints=touchpoints,
+            use_cases=records("use_cases"), placements=placements,
+            scenarios=records("scenarios"), messages=records("messages"),
+            data_needs=records("data_needs"), stray_cells=strays,
+            extra_columns={k: tuple(v) for k, v in (data.get("extra_columns") or {}).items()},
+        )
+    except (KeyError, TypeError) as exc:
+        raise PlanDataError(f"malformed plan data ({exc})") from exc
+
+
+def read_plan_file(path) -> Plan:
+    """A plan from a .json or .yaml file in the export shape; errors name the file."""
+    import json
+    from pathlib import Path
+
+    from .errors import OmnisheetError
+
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise OmnisheetError(f"{path}: cannot be read ({exc}).") from exc
+    try:
+        if path.suffix.lower() in (".yaml", ".yml"):
+            import yaml
+
+            data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
+        else:
+            data = json.loads(text)
+        return plan_from_dict(data)
+    except PlanDataError as exc:
+        raise OmnisheetError(f"{path}: {exc}.") from exc
+    except Exception as exc:  # malformed JSON / YAML
+        raise OmnisheetError(f"{path}: is not a plan in JSON or YAML ({exc}).") from exc

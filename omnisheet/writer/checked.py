@@ -1,0 +1,117 @@
+"""What a checked workbook adds to the team's plan: Findings and Dashboard tabs, and the
+offending cells highlighted with a comment saying what is wrong."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import TYPE_CHECKING, Any
+
+from ..checks.registry import REGISTRY
+from ..model import ERROR, INFO, WARNING, column_letter
+from .context import Context, quote_sheet
+
+if TYPE_CHECKING:
+    from ..report.model import Report
+
+SEVERITY_COLOURS = {ERROR: "error", WARNING: "warning", INFO: "info"}
+WORDS = {
+    "fr": {"severity": "Sévérité", "code": "Code", "sheet": "Onglet", "cell": "Cellule",
+           "value": "Valeur", "message": "Constat", ERROR: "Erreur", WARNING: "Avertissement",
+           INFO: "Info", "none": "Aucun constat : le plan est complet.",
+           "see": "Détail : omnisheet checks, code"},
+    "en": {"severity": "Severity", "code": "Code", "sheet": "Tab", "cell": "Cell",
+           "value": "Value", "message": "Finding", ERROR: "Error", WARNING: "Warning",
+           INFO: "Info", "none": "No findings: the plan is complete.",
+           "see": "Details: omnisheet checks, code"},
+}
+
+
+def add_report_sheets(ctx: Context, report: Report) -> None:
+    """The Findings and Dashboard tabs, placed right after the instructions."""
+    from .dashboard import write_dashboard
+
+    names = ctx.definition.report_tabs
+    findings = ctx.workbook.add_worksheet(_free_name(ctx, names["findings"][ctx.lang]))
+    dashboard = ctx.workbook.add_worksheet(_free_name(ctx, names["dashboard"][ctx.lang]))
+    write_findings(ctx, findings, report)
+    write_dashboard(ctx, dashboard, report)
+    dashboard.activate()
+
+
+def _free_name(ctx: Context, name: str) -> str:
+    """The report tab's name, unless the team uses it for a tab of their own."""
+    taken = {cell.sheet for cell in ctx.plan.stray_cells} | set(ctx.plan.sheet_names.values())
+    candidate, n = name, 2
+    while candidate in taken:
+        candidate, n = f"{name} ({n})", n + 1
+    return candidate
+
+
+def write_findings(ctx: Context, sheet: Any, report: Report) -> None:
+    words = WORDS.get(ctx.lang, WORDS["en"])
+    heads = ["severity", "code", "sheet", "cell", "value", "message"]
+    widths = [14, 30, 22, 10, 28, 90]
+    for col, (head, width) in enumerate(zip(heads, widths, strict=True)):
+        ctx.put(sheet, 0, col, words[head], ctx.header)
+        sheet.set_column(col, col, width, ctx.text)
+    link = ctx.fmt(font_color="#0563C1", underline=1, border=1, border_color="#D9D9D9")
+    colours = ctx.definition.colours
+    for row, finding in enumerate(report.findings, start=1):
+        severity_fmt = ctx.fmt(bg_color=colours[SEVERITY_COLOURS[finding.severity]], bold=True,
+                               border=1, border_color="#D9D9D9")
+        ctx.put(sheet, row, 0, words[finding.severity], severity_fmt)
+        ctx.put(sheet, row, 1, finding.code, ctx.text)
+        ctx.put(sheet, row, 2, finding.sheet, ctx.text)
+        if finding.sheet and finding.cell:
+            sheet.write_url(row, 3, f"internal:{quote_sheet(finding.sheet)}!{finding.cell}",
+                            link, string=finding.cell)
+        elif finding.sheet:
+            sheet.write_url(row, 3, f"internal:{quote_sheet(finding.sheet)}!A1", link,
+                            string="A1")
+        ctx.put(sheet, row, 4, finding.value if not isinstance(finding.value, bool) else
+                str(finding.value), ctx.text)
+        ctx.put(sheet, row, 5, report.message(finding), ctx.text)
+    if not report.findings:
+        ctx.put(sheet, 1, 0, words["none"])
+    sheet.freeze_panes(1, 0)
+    sheet.autofilter(0, 0, max(1, len(report.findings)), len(heads) - 1)
+    sheet.set_landscape()
+    sheet.fit_to_pages(1, 0)
+
+
+def mark_findings(ctx: Context, sheets: dict[str, Any], report: Report, cells: dict) -> None:
+    """Highlight each offending cell (red errors, amber warnings) and comment on it."""
+    words = WORDS.get(ctx.lang, WORDS["en"])
+    by_name = {ctx.sheet_name(key): sheet for key, sheet in sheets.items()}
+    notes: dict[tuple[str, int, int], list[str]] = defaultdict(list)
+    worst: dict[tuple[str, int, int], str] = {}
+    order = {ERROR: 0, WARNING: 1, INFO: 2}
+    for finding in report.findings:
+        if finding.sheet not in by_name or finding.row is None or finding.column is None:
+            continue
+        key = (finding.sheet, finding.row, finding.column)
+        notes[key].append(f"{words[finding.severity]} — {report.message(finding)}\n"
+                          f"({words['see']} {finding.code})")
+        if key not in worst or order[finding.severity] < order[worst[key]]:
+            worst[key] = finding.severity
+    ranges: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for (sheet_name, row, column), severity in worst.items():
+        if severity != INFO:
+            ranges[(sheet_name, severity)].append(f"{column_letter(column)}{row}")
+        sheet = by_name[sheet_name]
+        sheet.write_comment(row - 1, column - 1, "\n\n".join(notes[(sheet_name, row, column)]),
+                            {"author": "omnisheet", "x_scale": 2.5, "y_scale": 2})
+    colours = ctx.definition.colours
+    for (sheet_name, severity), refs in ranges.items():
+        highlight = ctx.workbook.add_format({"bg_color": colours[SEVERITY_COLOURS[severity]],
+                                             "border": 2, "border_color": "#C00000"
+                                             if severity == ERROR else "#E69138"})
+        for chunk in range(0, len(refs), 200):
+            part = refs[chunk : chunk + 200]
+            options = {"type": "formula", "criteria": "=TRUE", "format": highlight}
+            if len(part) > 1:
+                options["multi_range"] = " ".join(part)
+            by_name[sheet_name].conditional_format(part[0], options)
+
+
+__all__ = ["REGISTRY"]

@@ -1,0 +1,38 @@
+"""Shared fixtures: write a plan, load it back, run the CLI."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from support.libreoffice import soffice_fixture, uno_python_fixture  # noqa: E402,F401
+
+from omnisheet.cli import main  # noqa: E402
+from omnisheet.reader import load  # noqa: E402
+from omnisheet.writer import write  # noqa: E402
+
+
+@pytest.fixture
+def roundtrip(tmp_path: Path):
+    """write(plan) then load(): what a team gets back from a generated workbook."""
+
+    def go(plan, name: str = "plan.xlsx"):
+        path = write(plan, tmp_path / name)
+        return load(path)
+
+    return go
+
+
+@pytest.fixture
+def cli():
+    runner = CliRunner()
+
+    def invoke(*args: str):
+        return runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+    return invoke

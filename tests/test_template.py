@@ -1,0 +1,142 @@
+"""The generated template: tabs, headers, dropdowns, colours and formulas, in both languages."""
+
+from __future__ import annotations
+
+import copy
+import re
+from pathlib import Path
+
+import openpyxl
+import pytest
+import yaml
+
+from omnisheet.definition import DEFAULT_PATH, load_definition, parse
+from omnisheet.reader import load
+from omnisheet.writer import blank_plan, write
+
+D = load_definition()
+
+
+@pytest.fixture(params=["fr", "en"])
+def template(request, tmp_path: Path):
+    path = write(blank_plan(request.param), tmp_path / f"t-{request.param}.xlsx")
+    return request.param, openpyxl.load_workbook(path)
+
+
+def _sheet(workbook, lang: str, tab_key: str):
+    return workbook[D.tab(tab_key).labels[lang]]
+
+
+def test_every_tab_in_order_with_its_name_in_the_language(template):
+    lang, workbook = template
+    assert workbook.sheetnames == [t.labels[lang] for t in D.tabs]
+
+
+def test_every_table_tab_has_its_headers_frozen(template):
+    lang, workbook = template
+    for tab in D.table_tabs:
+        sheet = _sheet(workbook, lang, tab.key)
+        assert [c.value for c in sheet[1]][: len(tab.columns)] == [c.labels[lang] for c in tab.columns]
+        assert sheet.freeze_panes == "B2"
+
+
+def _validations(sheet) -> dict[str, str]:
+    """Column letter → validation formula, for validations that cover data rows."""
+    found = {}
+    for validation in sheet.data_validations.dataValidation:
+        for cell_range in validation.sqref.ranges:
+            letter = re.match(r"[A-Z]+", cell_range.coord).group(0)
+            found[letter] = (validation.type, validation.formula1, cell_range.max_row)
+    return found
+
+
+def test_every_listed_column_has_a_dropdown_on_a_defined_name(template):
+    lang, workbook = template
+    names = set(workbook.defined_names)
+    for tab in D.table_tabs:
+        validations = _validations(_sheet(workbook, lang, tab.key))
+        for index, column in enumerate(tab.columns):
+            if not (column.list or column.type == "ref"):
+                continue
+            letter = openpyxl.utils.get_column_letter(index + 1)
+            kind, source, last_row = validations[letter]
+            assert kind == "list"
+            assert source.lstrip("=") in names, (tab.key, column.key, source)
+            assert last_row >= D.data_rows + 1
+
+
+def test_journey_status_cells_carry_the_three_colour_rules(template):
+    lang, workbook = template
+    sheet = _sheet(workbook, lang, "journey")
+    rules = {}
+    for cf in sheet.conditional_formatting:
+        for rule in cf.rules:
+            rules.setdefault(str(cf.sqref), []).append(rule.formula[0])
+    first_pair = rules["B3:C22"]
+    status = D.list("touchpoint_status")
+    for value in status.values:
+        assert any(value.labels[lang] in formula for formula in first_pair), value.key
+    assert len(rules) == D.journey_slots["stages"]
+
+
+def test_score_columns_are_formulas_reading_the_settings_tab(template):
+    lang, workbook = template
+    sheet = _sheet(workbook, lang, "use_cases")
+    headers = [c.value for c in sheet[1]]
+    formulas = {
+        key: sheet.cell(row=2, column=headers.index(D.tab("use_cases").column(key).labels[lang]) + 1).value
+        for key in ("value", "ease", "score", "quadrant", "rank")
+    }
+    assert all(str(f).startswith("=") for f in formulas.values())
+    assert "weight_business" in formulas["value"] and "weight_cx" in formulas["value"]
+    assert "threshold_value" in formulas["quadrant"]
+    settings = _sheet(workbook, lang, "settings")
+    target = workbook.defined_names["weight_business"].attr_text
+    assert target.startswith(f"'{settings.title}'!")
+
+
+def test_lists_tab_feeds_the_journey_headers(template):
+    lang, workbook = template
+    sheet = _sheet(workbook, lang, "journey")
+    assert "list_stage" in sheet["B1"].value and "list_channel" in sheet["A3"].value
+
+
+def test_new_refuses_to_overwrite_without_force(cli, tmp_path: Path):
+    out = tmp_path / "plan.xlsx"
+    out.write_bytes(b"precious")
+    result = cli("new", out)
+    assert result.exit_code == 2
+    assert "already exists" in result.output and "--force" in result.output
+    assert out.read_bytes() == b"precious"
+    assert cli("new", out, "--force", "--lang", "en").exit_code == 0
+    assert openpyxl.load_workbook(out).sheetnames[0] == "Instructions"
+
+
+def test_adding_a_column_is_a_change_to_the_definition_only(tmp_path: Path):
+    data = yaml.safe_load(DEFAULT_PATH.read_text(encoding="utf-8"))
+    changed = copy.deepcopy(data)
+    use_cases = next(t for t in changed["tabs"] if t["key"] == "use_cases")
+    use_cases["columns"].insert(4, {
+        "key": "budget", "type": "list", "list": "scale", "width": 10,
+        "labels": {"fr": "Budget", "en": "Budget"},
+        "help": {"fr": "Budget estimé, de 1 à 5.", "en": "Estimated budget, 1 to 5."},
+    })
+    definition = parse(changed, source="test")
+    plan = blank_plan("fr", definition)
+    from omnisheet.model import UseCase
+
+    plan = plan.with_changes(use_cases=(UseCase(id="UC-001", title="Test",
+                                                extra=(("budget", "3"),)),))
+    path = write(plan, tmp_path / "budget.xlsx", definition=definition)
+    sheet = openpyxl.load_workbook(path)["Cas d'usage"]
+    assert sheet["E1"].value == "Budget"
+    assert _validations(sheet)["E"][1] == "list_scale"
+    back = load(path, definition=definition)
+    assert back.use_cases[0].get("budget") == "3"
+
+
+def test_a_definition_without_a_language_text_is_refused():
+    data = yaml.safe_load(DEFAULT_PATH.read_text(encoding="utf-8"))
+    del data["lists"]["channel"]["labels"]["en"]
+    with pytest.raises(Exception, match="lists.channel.labels: no text for language"):
+        parse(data, source="test")
