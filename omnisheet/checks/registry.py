@@ -13,7 +13,8 @@ from functools import cached_property
 from typing import Any
 
 from ..definition import Definition, Tab
-from ..model import Finding, Plan, Record, Scalar, Touchpoint
+from ..layout import axis
+from ..model import Finding, Placement, Plan, Record, Scalar, Touchpoint
 from ..text import normalise
 
 
@@ -134,10 +135,26 @@ class Context:
         """1-based cell of a touchpoint's description (or status) on the journey map."""
         if touchpoint.row is not None and touchpoint.column is not None:
             return touchpoint.row, touchpoint.column + (1 if status else 0)
-        stages, channels = list(self.plan.stages), list(self.plan.channels)
-        i = stages.index(touchpoint.stage) if touchpoint.stage in stages else len(stages)
-        j = channels.index(touchpoint.channel) if touchpoint.channel in channels else len(channels)
+        tps = self.plan.touchpoints
+        stages = axis(self.plan.stages, (t.stage for t in tps))
+        channels = axis(self.plan.channels, (t.channel for t in tps))
+        i, j = stages.index(touchpoint.stage), channels.index(touchpoint.channel)
         return 3 + j, 2 + 2 * i + (1 if status else 0)
+
+    def placement_cell(self, placement: Placement) -> tuple[int, int]:
+        """1-based cell of a scenario map placement."""
+        if placement.row is not None and placement.column is not None:
+            return placement.row, placement.column
+        placed = self.plan.placements
+        stages = axis(self.plan.lists.get("relationship_stage", ()),
+                      (p.relationship_stage for p in placed))
+        targets = axis(self.plan.lists.get("target", ()), (p.target for p in placed))
+        return 2 + targets.index(placement.target), 2 + stages.index(placement.relationship_stage)
+
+    def on_placement(self, code: str, placement: Placement, value: Scalar) -> Finding:
+        row, column = self.placement_cell(placement)
+        return Finding(code=code, severity=REGISTRY[code].severity,
+                       sheet=self.sheet("scenario_map"), row=row, column=column, value=value)
 
     def on_touchpoint(self, code: str, touchpoint: Touchpoint, *, status: bool = False,
                       value: Scalar = None, expected: str | None = None, **params: Any) -> Finding:

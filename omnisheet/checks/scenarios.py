@@ -38,9 +38,7 @@ def scenario_not_in_specs(ctx: Context) -> Iterator[Finding]:
     for placement in ctx.plan.placements:
         for scenario_id in placement.scenarios:
             if id_key(scenario_id) not in ctx.scenario_ids:
-                yield Finding(code="scenario-not-in-specs", severity=WARNING,
-                              sheet=ctx.sheet("scenario_map"), row=placement.row,
-                              column=placement.column, value=scenario_id)
+                yield ctx.on_placement("scenario-not-in-specs", placement, scenario_id)
 
 
 @check("scenario-not-in-map", WARNING, "scenarios",
@@ -180,9 +178,8 @@ def unknown_stage_or_target(ctx: Context) -> Iterator[Finding]:
     for placement in ctx.plan.placements:
         if not (ctx.in_list("relationship_stage", placement.relationship_stage)
                 and ctx.in_list("target", placement.target)):
-            yield Finding(code="unknown-stage-or-target", severity=ERROR,
-                          sheet=ctx.sheet("scenario_map"), row=placement.row,
-                          column=placement.column, value=", ".join(placement.scenarios))
+            yield ctx.on_placement("unknown-stage-or-target", placement,
+                                   ", ".join(placement.scenarios))
     for touchpoint in ctx.plan.touchpoints:
         if not (ctx.in_list("stage", touchpoint.stage) and ctx.in_list("channel",
                                                                        touchpoint.channel)):

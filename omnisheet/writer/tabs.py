@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import scoring
 from ..definition import Tab
+from ..layout import axis
 from ..model import Record, Scalar, column_letter
 from .context import Context, absolute_range
 
@@ -230,8 +231,7 @@ def _slot_header(ctx: Context, sheet: Any, row: int, col: int, list_key: str, sl
 
 def _axis(ctx: Context, list_key: str, used: list[Scalar], minimum: int) -> list[Scalar]:
     """The list's values, then any value used in the matrix but missing from the list."""
-    values = list(ctx.plan.lists.get(list_key, ctx.definition.list(list_key).keys))
-    values += [v for v in dict.fromkeys(used) if v not in values]
+    values = axis(ctx.plan.lists.get(list_key, ctx.definition.list(list_key).keys), used)
     return values + [None] * max(0, minimum - len(values))
 
 

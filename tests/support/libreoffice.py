@@ -66,6 +66,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import json
 import os
 import shutil
@@ -145,6 +146,17 @@ def uno_python() -> str | None:
     except (OSError, subprocess.TimeoutExpired):
         return None
     return exe if ok else None
+
+
+def _remove_ipc_pipe(profile_url: str) -> None:
+    """Delete the IPC socket a *killed* soffice leaves in /tmp (a clean exit removes it).
+
+    soffice names it OSL_PIPE_<uid>_SingleOfficeIPC_<md5 of the UTF-16LE profile URL, each
+    byte in unpadded hex> (checked against 7.4); the profile is ours alone, so is the pipe.
+    """
+    digest = hashlib.md5(profile_url.encode("utf-16-le"), usedforsecurity=False).digest()
+    name = "SingleOfficeIPC_" + "".join(format(b, "x") for b in digest)
+    Path(f"/tmp/OSL_PIPE_{os.getuid()}_{name}").unlink(missing_ok=True)
 
 
 def _require_soffice() -> str:
@@ -240,6 +252,7 @@ def convert(
         res = _run_group(cmd, timeout, f"soffice --convert-to {target}")
     finally:
         shutil.rmtree(profile, ignore_errors=True)
+        _remove_ipc_pipe(profile.as_uri())
     if res.returncode != 0 or not out.is_file() or out.stat().st_size == 0:
         raise LibreOfficeError(
             f"soffice did not produce {out} (exit {res.returncode})\ncommand: {cmd}\n"

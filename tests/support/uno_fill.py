@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import hashlib
 import json
 import os
 import shutil
@@ -161,14 +162,31 @@ class Office:
             return "(no output)"
 
     def _group_alive(self) -> bool:
-        """Is any process of soffice's group still there? (reaps our direct child)"""
+        """Is a live (non-zombie) process left in soffice's group?  Reaps our own child.
+
+        Zombies must not count: soffice's gpgconf helpers get re-parented to a PID 1 that
+        may never reap them (containers), and they keep the group "existing" for kill(0).
+        """
         assert self.proc is not None
         self.proc.poll()
+        pgid = self.proc.pid
         try:
-            os.killpg(self.proc.pid, 0)
-        except ProcessLookupError:
-            return False
-        return True
+            pids = [d for d in os.listdir("/proc") if d.isdigit()]
+        except OSError:  # no procfs: ask the kernel, zombies included
+            try:
+                os.killpg(pgid, 0)
+            except ProcessLookupError:
+                return False
+            return True
+        for pid in pids:
+            try:
+                stat = Path(f"/proc/{pid}/stat").read_text()
+            except OSError:
+                continue
+            fields = stat.rsplit(")", 1)[1].split()  # state ppid pgrp ...
+            if int(fields[2]) == pgid and fields[0] != "Z":
+                return True
+        return False
 
     def stop(self) -> None:
         """terminate() politely, then SIGTERM/SIGKILL the group; remove the profile."""
@@ -195,9 +213,12 @@ class Office:
                 while self._group_alive() and time.monotonic() < deadline:
                     time.sleep(0.1)
         shutil.rmtree(self.workdir, ignore_errors=True)
-        # a killed soffice leaves its pipe socket behind (/tmp/OSL_PIPE_<uid>_<name>)
-        for leftover in Path("/tmp").glob(f"OSL_PIPE_*_{self.pipe}"):
-            leftover.unlink(missing_ok=True)
+        # a killed soffice leaves its sockets in /tmp: the --accept pipe and the IPC pipe
+        # named after the md5 (UTF-16LE, unpadded hex bytes) of the profile URL
+        digest = hashlib.md5(self.profile.as_uri().encode("utf-16-le")).digest()
+        ipc = "SingleOfficeIPC_" + "".join(format(b, "x") for b in digest)
+        for name in (self.pipe, ipc):
+            Path(f"/tmp/OSL_PIPE_{os.getuid()}_{name}").unlink(missing_ok=True)
 
 
 def split_ref(ref: str) -> tuple[str, str]:

@@ -1,0 +1,188 @@
+"""Every check: a plan that triggers exactly that code at the right cell; a clean plan none."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from plans import clean_plan
+
+from omnisheet.checks import REGISTRY, check
+from omnisheet.model import DataNeed, Message, Placement, Scenario, Touchpoint, UseCase
+
+
+def _findings(plan, lang=None):
+    report = check(plan, lang=lang)
+    return sorted((f.code, f.sheet, f.cell) for f in report.findings)
+
+
+def test_the_clean_plan_triggers_nothing(roundtrip):
+    assert _findings(clean_plan()) == []
+    assert _findings(roundtrip(clean_plan())) == []
+
+
+def _set(plan, table, index, **changes):
+    records = list(getattr(plan, table))
+    records[index] = replace(records[index], **changes)
+    return plan.with_changes(**{table: tuple(records)})
+
+
+def _add(plan, table, record):
+    return plan.with_changes(**{table: (*getattr(plan, table), record)})
+
+
+UC, SC, MSG, DATA = "Cas d'usage", "Scénarios", "Messages", "Données"
+JOURNEY, MAP, SETTINGS = "Parcours client", "Carte des scénarios", "Paramètres"
+
+# code → (change to the clean plan, expected (code, sheet, cell) triples)
+CASES = {
+    "value-not-in-list": (
+        lambda p: _set(p, "use_cases", 0, category="Fidélité VIP"),
+        [("value-not-in-list", UC, "B2")]),
+    "duplicate-id": (
+        lambda p: _set(p, "use_cases", 2, id="uc-001 "),
+        [("duplicate-id", UC, "A4")]),
+    "missing-required": (
+        lambda p: _set(p, "messages", 1, channel=None),
+        [("missing-required", MSG, "C3")]),
+    "bad-number": (
+        lambda p: _set(p, "use_cases", 2, business_impact=7),
+        [("bad-number", UC, "H4")]),
+    "use-case-unscored": (
+        lambda p: _set(p, "use_cases", 2, difficulty=None),
+        [("use-case-unscored", UC, "J4")]),
+    "friction-without-use-case": (
+        lambda p: _add(p, "touchpoints", Touchpoint(stage="get_help", channel="phone",
+                                                    description="Attente", status="friction")),
+        [("friction-without-use-case", JOURNEY, "N8")]),
+    "opportunity-without-use-case": (
+        lambda p: _add(p, "touchpoints", Touchpoint(stage="discover", channel="store",
+                                                    description="Vitrine",
+                                                    status="opportunity")),
+        [("opportunity-without-use-case", JOURNEY, "B9")]),
+    "use-case-unknown-touchpoint": (
+        lambda p: _set(p, "use_cases", 2, stage="use", channel="mobile_app"),
+        [("use-case-unknown-touchpoint", UC, "G4")]),
+    "top-use-case-without-scenario": (
+        lambda p: _set(p, "scenarios", 1, use_case="UC-001"),
+        [("top-use-case-without-scenario", UC, "A3")]),
+    "scenario-unknown-use-case": (
+        lambda p: _set(p, "scenarios", 0, use_case="UC-099"),
+        [("scenario-unknown-use-case", SC, "F2"),
+         ("top-use-case-without-scenario", UC, "A2")]),
+    "scenario-not-in-specs": (
+        lambda p: _add(p, "placements", Placement(relationship_stage="upsell", target="target_2",
+                                                  scenarios=("SC-009",))),
+        [("scenario-not-in-specs", MAP, "E4")]),
+    "scenario-not-in-map": (
+        lambda p: p.with_changes(placements=p.placements[:1]),
+        [("scenario-not-in-map", SC, "A3")]),
+    "scenario-without-trigger": (
+        lambda p: _set(p, "scenarios", 1, trigger=None),
+        [("scenario-without-trigger", SC, "H3")]),
+    "scenario-without-messages": (
+        lambda p: p.with_changes(messages=p.messages[:2]),
+        [("scenario-without-messages", SC, "A3")]),
+    "message-unknown-scenario": (
+        lambda p: _set(p, "messages", 3, scenario="SC-404"),
+        [("message-unknown-scenario", MSG, "A5")]),
+    "bad-delay": (
+        lambda p: _set(p, "messages", 1, delay="bientôt"),
+        [("bad-delay", MSG, "B3")]),
+    "delays-not-increasing": (
+        lambda p: _set(p, "messages", 3, delay="H+2"),
+        [("delays-not-increasing", MSG, "B5")]),
+    "message-channel-not-in-journey": (
+        lambda p: _set(p, "messages", 1, channel="mail"),
+        [("message-channel-not-in-journey", MSG, "C3")]),
+    "unknown-stage-or-target": (
+        lambda p: _add(p, "placements", Placement(relationship_stage="Hiver", target="target_1",
+                                                  scenarios=("SC-002",))),
+        [("unknown-stage-or-target", MAP, "H3")]),
+    "scenario-without-data": (
+        lambda p: p.with_changes(data_needs=p.data_needs[:1]),
+        [("scenario-without-data", SC, "A3")]),
+    "variable-without-source": (
+        lambda p: _set(p, "data_needs", 0, source=None),
+        [("variable-without-source", DATA, "D2")]),
+    "data-unknown-scenario": (
+        lambda p: _add(p, "data_needs", DataNeed(scenario="SC-777", variable="Âge",
+                                                 source="crm", availability="available")),
+        [("data-unknown-scenario", DATA, "A4")]),
+    "data-not-available": (
+        lambda p: _set(p, "data_needs", 1, availability="to_collect"),
+        [("data-not-available", DATA, "E3")]),
+    "settings-invalid": (
+        lambda p: p.with_changes(settings={**p.settings, "threshold_ease": 9}),
+        [("settings-invalid", SETTINGS, "B5")]),
+}
+READ_CASES = {"tab-missing", "column-missing", "status-inferred-from-colour"}
+
+
+def test_every_check_has_a_fixture():
+    assert set(REGISTRY) == set(CASES) | READ_CASES
+
+
+@pytest.mark.parametrize("code", sorted(CASES))
+def test_check_triggers_at_its_cell(code, roundtrip):
+    change, expected = CASES[code]
+    plan = change(clean_plan())
+    assert _findings(plan) == sorted(expected)
+    # The same plan written to a workbook and read back gives the same cells.
+    assert _findings(roundtrip(plan)) == sorted(expected)
+
+
+def test_every_check_documents_what_and_how():
+    for registered in REGISTRY.values():
+        paragraphs = registered.doc.split("\n\n")
+        assert len(paragraphs) >= 2, registered.code
+        assert set(registered.messages) == {"fr", "en"}
+
+
+def test_messages_follow_the_requested_language():
+    plan = CASES["bad-number"][0](clean_plan())
+    fr = check(plan)
+    en = check(plan, lang="en")
+    assert "attendu un nombre de 1 à 5" in fr.message(fr.findings[0])
+    assert "expected a number from 1 to 5" in en.message(en.findings[0])
+    assert "Business impact" in en.message(en.findings[0])
+
+
+def test_a_use_case_with_no_channel_addresses_every_channel_of_its_stage():
+    plan = clean_plan()
+    plan = _add(plan, "touchpoints", Touchpoint(stage="buy", channel="store",
+                                                description="Caisse", status="friction"))
+    assert _findings(plan) == []  # UC-002 has stage buy and no channel
+
+
+def test_scenario_message_and_data_ids_ignore_case_and_spaces():
+    plan = clean_plan()
+    plan = _set(plan, "messages", 0, scenario=" sc-001")
+    plan = _set(plan, "scenarios", 0, use_case="uc-001")
+    assert _findings(plan) == []
+
+
+def test_checks_on_a_plan_with_unknown_list_values_do_not_double_report():
+    plan = _set(clean_plan(), "messages", 1, channel="Pigeon voyageur")
+    assert _findings(plan) == [("value-not-in-list", MSG, "C3")]
+
+
+def test_english_plan_cells_are_named_in_english():
+    plan = _set(clean_plan("en"), "use_cases", 2, business_impact="high")
+    assert _findings(plan) == [("bad-number", "Use cases", "H4")]
+
+
+def test_a_new_scenario_and_message_row_need_all_their_parts():
+    plan = _add(clean_plan(), "scenarios", Scenario(id="SC-003", name="Anniversaire"))
+    plan = _add(plan, "messages", Message(scenario="SC-003", delay="J+0"))
+    found = _findings(plan)
+    assert ("scenario-without-trigger", SC, "G4") in found
+    assert ("missing-required", MSG, "C6") in found and ("missing-required", MSG, "D6") in found
+    assert ("scenario-not-in-map", SC, "A4") in found
+    assert ("scenario-without-data", SC, "A4") in found
+
+
+def test_use_case_records_are_plain_data():
+    report = check(clean_plan())
+    assert report.valid and report.flatten(["code"]) == []
+    assert isinstance(report.plan.use_cases[0], UseCase)
