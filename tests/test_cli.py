@@ -1,0 +1,120 @@
+"""The command line as a user meets it: exit codes, JSON contract, one-line errors, speed."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+from plans import clean_plan
+from test_checks import CASES
+
+from omnisheet.writer import write
+
+SCHEMA = json.loads((Path(__file__).parent.parent / "omnisheet" / "report" /
+                     "report.schema.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def plans(tmp_path: Path) -> dict[str, Path]:
+    clean = write(clean_plan(), tmp_path / "clean.xlsx")
+    warning = write(CASES["scenario-not-in-map"][0](clean_plan()), tmp_path / "warning.xlsx")
+    error = write(CASES["bad-number"][0](clean_plan()), tmp_path / "error.xlsx")
+    return {"clean": clean, "warning": warning, "error": error}
+
+
+@pytest.mark.parametrize(("fail_on", "expected"), [
+    ("error", {"clean": 0, "warning": 0, "error": 1}),
+    ("warning", {"clean": 0, "warning": 1, "error": 1}),
+    ("never", {"clean": 0, "warning": 0, "error": 0}),
+])
+def test_exit_status_follows_fail_on(cli, plans, fail_on, expected):
+    got = {name: cli("check", path, "--fail-on", fail_on).exit_code for name, path in plans.items()}
+    assert got == expected
+
+
+def test_json_report_follows_its_schema(cli, plans):
+    for path in plans.values():
+        result = cli("check", path, "--format", "json", "--fail-on", "never")
+        data = json.loads(result.output)
+        jsonschema.validate(data, SCHEMA)
+    data = json.loads(cli("check", plans["error"], "--format", "json").output)
+    assert data["valid"] is False
+    assert data["findings"][0]["code"] == "bad-number"
+    assert data["findings"][0]["cell"] == "H4" and data["findings"][0]["sheet"] == "Cas d'usage"
+    assert [p["id"] for p in data["priorities"]] == ["UC-001", "UC-002"]
+
+
+def test_text_report_names_the_cell_and_is_plain_when_piped(cli, plans):
+    result = cli("check", plans["error"], "--lang", "en")
+    assert "Cas d'usage!H4" in result.output
+    assert "expected a number from 1 to 5" in result.output
+    assert "\x1b[" not in result.output
+
+
+@pytest.mark.parametrize("content", [b"", b"not a workbook at all", b"a;b;c\n1;2;3\n"])
+def test_unreadable_file_gives_one_line_and_exit_2(cli, tmp_path, content):
+    bad = tmp_path / "plan.xlsx"
+    bad.write_bytes(content)
+    for command in (("check", bad), ("export", bad)):
+        result = cli(*command)
+        assert result.exit_code == 2
+        lines = result.output.strip().splitlines()
+        assert len(lines) == 1 and str(bad) in lines[0] and "Traceback" not in result.output
+
+
+def test_missing_file_gives_one_line_and_exit_2(cli, tmp_path):
+    result = cli("check", tmp_path / "nope.xlsx")
+    assert result.exit_code == 2 and len(result.output.strip().splitlines()) == 1
+
+
+def test_checks_lists_every_check(cli):
+    from omnisheet.checks import REGISTRY
+
+    output = cli("checks").output
+    for code in REGISTRY:
+        assert code in output
+
+
+def test_help_imports_neither_pandas_nor_openpyxl():
+    code = ("import sys; from omnisheet.cli import main\n"
+            "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+            "heavy = [m for m in ('pandas', 'openpyxl', 'xlsxwriter', 'python_calamine', 'yaml')"
+            " if m in sys.modules]\nprint('HEAVY=' + ','.join(heavy))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "HEAVY="
+
+
+def test_export_and_import_round_trip(cli, plans, tmp_path):
+    out_json = tmp_path / "plan.json"
+    assert cli("export", plans["clean"], "-o", out_json).exit_code == 0
+    data = json.loads(out_json.read_text(encoding="utf-8"))
+    assert data["format"] == "omnisheet-plan" and data["use_cases"][0]["id"] == "UC-001"
+    back = tmp_path / "back.xlsx"
+    assert cli("import", out_json, "-o", back, "--lang", "en").exit_code == 0
+    from omnisheet.reader import load
+
+    assert load(back) == load(plans["clean"]).with_changes(language="en")
+
+
+def test_csv_export_neutralises_formulas(cli, tmp_path):
+    from dataclasses import replace
+
+    plan = clean_plan()
+    plan = plan.with_changes(use_cases=(replace(plan.use_cases[0], title="=1+1"),
+                                        *plan.use_cases[1:]))
+    path = write(plan, tmp_path / "p.xlsx")
+    folder = tmp_path / "csv"
+    assert cli("export", path, "--format", "csv", "-o", folder).exit_code == 0
+    text = (folder / "use_cases.csv").read_text(encoding="utf-8-sig")
+    assert "'=1+1" in text
+
+
+def test_check_output_refuses_to_overwrite_the_input(cli, plans):
+    before = plans["clean"].read_bytes()
+    result = cli("check", plans["clean"], "-o", plans["clean"])
+    assert result.exit_code == 2 and "--in-place" in result.output
+    assert plans["clean"].read_bytes() == before
