@@ -209,6 +209,21 @@ class Plan:
     layouts: Mapping[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
     source: str | None = field(default=None, compare=False)
 
+    def __post_init__(self) -> None:
+        # Matrix cells in map order (rows, then columns), however the plan was built.
+        from .layout import axis
+
+        tps = self.touchpoints
+        stages = axis(self.stages, (t.stage for t in tps))
+        channels = axis(self.channels, (t.channel for t in tps))
+        object.__setattr__(self, "touchpoints", tuple(sorted(
+            tps, key=lambda t: (channels.index(t.channel), stages.index(t.stage)))))
+        placed = self.placements
+        rel = axis(self.lists.get("relationship_stage", ()), (p.relationship_stage for p in placed))
+        targets = axis(self.lists.get("target", ()), (p.target for p in placed))
+        object.__setattr__(self, "placements", tuple(sorted(
+            placed, key=lambda p: (targets.index(p.target), rel.index(p.relationship_stage)))))
+
     @property
     def stages(self) -> tuple[Scalar, ...]:
         return self.lists.get("stage", ())

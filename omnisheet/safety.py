@@ -92,8 +92,12 @@ class Limits:
 
     @property
     def max_central_directory_bytes(self) -> int:
-        """Cap on the zip directory read into memory: ~1 KB per allowed entry (real: ~100 B)."""
-        return self.max_entries * KiB
+        """Cap on the zip directory read into memory: 512 B per allowed entry (real: ~100 B).
+
+        zipfile trusts the directory's byte size, not its entry count, so this also bounds
+        how many entry objects a lying end record can make it build.
+        """
+        return self.max_entries * 512
 
 
 # --- constants -------------------------------------------------------------------------
@@ -270,7 +274,7 @@ def _os_error(exc: OSError) -> str:
 
 
 def _zip_bomb(detail: str) -> str:
-    return f"this file looks like a zip bomb ({detail}); it was not opened; {_AGAIN}."
+    return f"this file looks like a zip bomb or is damaged ({detail}); it was not opened; {_AGAIN}."
 
 
 def _too_large_inside(detail: str) -> str:
@@ -720,6 +724,12 @@ def _sniff_codec(start: bytes) -> tuple[str, int]:
     """Pick a decoder and BOM length the way an XML parser autodetects the encoding."""
     if start.startswith(codecs.BOM_UTF8):
         return "utf-8", 3
+    if start.startswith((codecs.BOM_UTF32_LE, b"<\0\0\0")):  # before UTF-16: same prefix
+        return "utf-32-le", 4 if start.startswith(codecs.BOM_UTF32_LE) else 0
+    if start.startswith((codecs.BOM_UTF32_BE, b"\0\0\0<")):
+        return "utf-32-be", 4 if start.startswith(codecs.BOM_UTF32_BE) else 0
+    if start.startswith(b"\x4c\x6f\xa7\x94"):  # '<?xm' in EBCDIC, which libxml2 detects
+        return "cp037", 0
     if start.startswith(codecs.BOM_UTF16_LE):
         return "utf-16-le", 2
     if start.startswith(codecs.BOM_UTF16_BE):

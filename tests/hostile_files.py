@@ -172,8 +172,17 @@ def _write_raw_zip(path: Path, entries: Iterable[_Raw], aliases: dict[str, str] 
             name = entry.name.encode()
             out.write(
                 local.pack(
-                    b"PK\x03\x04", 20, entry.flags, entry.method, 0, date,
-                    entry.crc, entry.compressed_size, entry.size, len(name), 0,
+                    b"PK\x03\x04",
+                    20,  # version needed
+                    entry.flags,
+                    entry.method,
+                    0,  # time
+                    date,
+                    entry.crc,
+                    entry.compressed_size,
+                    entry.size,
+                    len(name),
+                    0,  # extra field length
                 )
                 + name
             )
@@ -188,8 +197,18 @@ def _write_raw_zip(path: Path, entries: Iterable[_Raw], aliases: dict[str, str] 
             name = alias.encode()
             records.append(
                 central.pack(
-                    b"PK\x01\x02", 20, 20, entry.flags, entry.method, 0, date,
-                    entry.crc, entry.compressed_size, entry.size, len(name), 0, 0, 0, 0, 0,
+                    b"PK\x01\x02",
+                    20,  # version made by
+                    20,  # version needed
+                    entry.flags,
+                    entry.method,
+                    0,  # time
+                    date,
+                    entry.crc,
+                    entry.compressed_size,
+                    entry.size,
+                    len(name),
+                    *(0, 0, 0, 0, 0),  # extra and comment lengths, disk, attributes
                     offset,
                 )
                 + name
@@ -199,8 +218,13 @@ def _write_raw_zip(path: Path, entries: Iterable[_Raw], aliases: dict[str, str] 
             out.write(record)
         out.write(
             struct.pack(
-                "<4s4H2LH", b"PK\x05\x06", 0, 0, len(records), len(records),
-                out.tell() - start, start, 0,
+                "<4s4H2LH",
+                b"PK\x05\x06",
+                *(0, 0),  # this disk, directory's disk
+                *(len(records), len(records)),  # entries on this disk, in total
+                out.tell() - start,  # directory size
+                start,  # directory offset
+                0,  # comment length
             )
         )
     return path
@@ -276,11 +300,11 @@ def _cfb(streams: dict[str, bytes]) -> bytes:
 
     entry = struct.Struct("<64sHBBLLL16sLQQLQ")
 
-    def record(name: str, kind: int, color: int, left: int, right: int, child: int,
-               start: int, size: int) -> bytes:
+    def record(
+        name: str, kind: int, color: int, left: int, right: int, child: int, start: int, size: int
+    ) -> bytes:
         raw = (name + "\0").encode("utf-16-le")
-        return entry.pack(raw, len(raw), kind, color, left, right, child, b"", 0, 0, 0,
-                          start, size)
+        return entry.pack(raw, len(raw), kind, color, left, right, child, b"", 0, 0, 0, start, size)
 
     mid = len(items) // 2  # tree root among children: middle, black; the others red
     directory = [record("Root Entry", 5, 1, _NOSTREAM, _NOSTREAM, 1 + mid, _END, 0)]
@@ -295,13 +319,27 @@ def _cfb(streams: dict[str, bytes]) -> bytes:
 
     header = struct.pack(
         "<8s16s5H6s9L109L",
-        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"", 0x3E, 3, 0xFFFE, 9, 6, b"",
-        0, 1, 1, 0, 4096, _END, 0, _END, 0,
-        0, *[_FREE] * 108,
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+        b"",  # CLSID
+        *(0x3E, 3),  # minor and major version
+        0xFFFE,  # byte order
+        *(9, 6),  # sector and mini-sector shifts: 512 and 64 bytes
+        b"",  # reserved
+        0,  # directory sectors (always 0 in version 3)
+        1,  # FAT sectors
+        1,  # first directory sector
+        0,  # transaction signature
+        4096,  # mini stream cutoff
+        *(_END, 0),  # first mini FAT sector, count
+        *(_END, 0),  # first DIFAT sector, count
+        0,  # DIFAT[0]: the FAT is sector 0
+        *[_FREE] * 108,
     )
     body = struct.pack(f"<{len(fat)}L", *fat) + b"".join(directory)
-    body += b"".join(data.ljust(count * sector, b"\0") for (_, data), count in
-                     zip(items, data_sectors, strict=True))
+    body += b"".join(
+        data.ljust(count * sector, b"\0")
+        for (_, data), count in zip(items, data_sectors, strict=True)
+    )
     return header + body
 
 
@@ -510,9 +548,7 @@ def numbers_file(directory: Path) -> Path:
 
 
 def odt_renamed(directory: Path) -> Path:
-    return genuine_ods(
-        directory, "plan.ods", mimetype=b"application/vnd.oasis.opendocument.text"
-    )
+    return genuine_ods(directory, "plan.ods", mimetype=b"application/vnd.oasis.opendocument.text")
 
 
 def corrupt_ods(directory: Path) -> Path:

@@ -190,6 +190,8 @@ def test_check_xml_safe_accepts_ordinary_xml(xml: bytes) -> None:
         b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY e SYSTEM "file:///etc/passwd">]><r>&e;</r>',
         b"<?xml version='1.0'?>\n<!-- hi --><?pi?>\n<!doctype r><r/>",
         "<!DOCTYPE r><r/>".encode("utf-16-le"),  # no BOM, still UTF-16
+        "<!DOCTYPE r><r/>".encode("utf-32"),
+        '<?xml version="1.0"?><!DOCTYPE r><r/>'.encode("cp037"),  # EBCDIC
         b"<!--" + b"x" * 70_000 + b"--><!DOCTYPE r><r/>",
         b'<?xml version="1.0" encoding="UTF-7"?>+ADw-!DOCTYPE r+AD4-<r/>',
     ],

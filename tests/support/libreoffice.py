@@ -7,7 +7,8 @@ API
 ---
 * ``soffice_path()``: soffice binary ($SOFFICE, else PATH) or None.
 * ``convert(src, fmt, outdir, recalc=False)``: one ``soffice --headless --convert-to``;
-  fmt is ``xlsx`` (filter "Calc MS Excel 2007 XML"), ``ods``, ``pdf``, ``png``, ``csv``.
+  fmt is ``xlsx`` (filter "Calc MS Excel 2007 XML"), ``ods``, ``pdf``, ``csv``, ``png``
+  (png: no such filter in the nogui package, see (c)) or a raw ``ext:Filter`` string.
   Every call gets its own throw-away profile (``/tmp/omnisheet-lo-*``), so parallel runs
   (pytest-xdist, two CI jobs) never meet through a shared profile or its IPC pipe.
   ``recalc=True`` seeds that profile with "recalculate on load: always" (see facts below).
@@ -45,21 +46,30 @@ Facts measured here (LibreOffice 7.4.7.2, Debian 12, 2 CPUs, xlsxwriter 3.3.1)
       "no cached value", so Calc computes that cell (and only such cells).
     * ``write_formula("C1", "=A1*B1")`` (xlsxwriter's default cached value 0) -> 0, stale!
     * ``'=A1&"x"'`` cached "stale" -> "stale".  Quirk: only if docProps/app.xml says
-      ``<Application>Microsoft Excel</Application>`` (xlsxwriter and openpyxl both write
-      that).  With any other Application Calc distrusts cached *string* results and
-      recomputes them ("2x") while numeric ones (99, 0) are still kept.
-    * openpyxl-written formulas have no ``<v>`` at all, so they are always computed.
+      ``<Application>Microsoft Excel</Application>`` (xlsxwriter writes that).  With
+      another Application Calc distrusts cached *string* results and recomputes them
+      ("2x") while numeric ones (99, 0) are still kept.
+    * openpyxl writes formulas with an empty ``<v />`` (its app.xml says "Microsoft Excel
+      Compatible / Openpyxl 3.1.5"), so Calc always computes them (=A1*B1 -> 6).
     * ``convert(..., recalc=True)`` (profile with OOXMLRecalcMode=ODFRecalcMode=0, "Always")
       gives 6, 6, 6, "2x": use it whenever a test asserts on formula results.
     * ``uno_fill.py`` always calls ``calculateAll()``, so its results are fresh.
     Consequence: a converted file's cached values prove nothing unless recalc=True; write
     formulas with value "" (or use recalc=True) when Calc's own result matters.
-(b) Timings (wall clock, warm OS file cache; profile creation included in every call):
-    one ``convert`` xlsx->ods or xlsx->xlsx is ~1.6-2.0 s (the first ever run on a fresh
-    machine/container ~3-4 s), of which creating the fresh profile is only ~0.2 s (re-using
-    a profile: ~1.5 s), so per-call profiles cost little.  ``roundtrip`` ~3.5 s.  One
-    ``uno_fill.py`` session (start soffice, connect, open, edit, recalc, save xlsx+ods,
-    read, terminate) is ~2.0-2.5 s.
+(b) Timings (wall clock, this 2-CPU container, warm OS file cache; each call includes
+    creating and deleting its own profile):
+    * one ``convert`` (cold soffice start every time): xlsx->xlsx / xlsx->ods / ->pdf /
+      ->csv 1.4-2.0 s, rarely ~2.9 s; the very first convert of the session took 1.7 s.
+      A re-used profile saves only ~0.2 s, so per-call profiles are kept.
+    * ``roundtrip`` (two converts): 3.2-4.2 s.
+    * ``fill`` / uno_fill.py (start soffice 1.2 s, open, edit, recalc, store xlsx+ods,
+      read, terminate): 1.7-2.4 s.
+    * 4 converts in parallel: 4.0 s in total; 3 parallel fills: 3.5 s in total.
+(c) Other measured facts: ``png`` is NOT available with libreoffice-calc-nogui (no
+    calc_png_Export filter registered; soffice says "no export filter") - convert raises;
+    use pdf.  Through xlsx->ods->xlsx and xlsx->xlsx, a defined name, a list validation whose
+    source is that name, and a formula conditional format (with its dxf) survive unchanged.
+    A killed soffice leaves sockets in /tmp; convert/uno_fill remove theirs.
 """
 
 from __future__ import annotations
@@ -196,8 +206,7 @@ def _run_group(cmd: Sequence[str], timeout: float, what: str) -> subprocess.Comp
         else:
             out, err = "", ""
         raise LibreOfficeError(
-            f"{what} timed out after {timeout:.0f} s\ncommand: {cmd}\n"
-            f"stdout:\n{out}\nstderr:\n{err}"
+            f"{what} timed out after {timeout:g} s\ncommand: {cmd}\nstdout:\n{out}\nstderr:\n{err}"
         ) from None
     finally:
         if proc.poll() is None:  # e.g. KeyboardInterrupt in communicate()

@@ -1,0 +1,181 @@
+"""Reading plans back, whatever people and spreadsheet programs did to them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+from openpyxl.styles import PatternFill
+from plans import clean_plan
+
+from omnisheet.errors import UnreadableWorkbook
+from omnisheet.reader import load
+from omnisheet.writer import blank_plan, write
+
+
+def test_write_then_load_gives_the_same_plan(roundtrip):
+    for lang in ("fr", "en"):
+        plan = clean_plan(lang)
+        assert roundtrip(plan, f"{lang}.xlsx") == plan
+
+
+def _edit(tmp_path: Path, plan, change, name="edited.xlsx") -> Path:
+    """Write a plan, let openpyxl play the part of a person editing it, save."""
+    path = write(plan, tmp_path / "source.xlsx")
+    workbook = openpyxl.load_workbook(path)
+    change(workbook)
+    out = tmp_path / name
+    workbook.save(out)
+    return out
+
+
+def test_headers_in_any_case_accents_spaces_and_colons_are_found(tmp_path):
+    def change(workbook):
+        sheet = workbook["Cas d'usage"]
+        sheet["B1"] = "  CATEGORIE : "
+        sheet["H1"] = "impact Business"
+        sheet["J1"] = "Difficulte de mise en oeuvre"
+        sheet["I1"] = "Impact experience clients"  # slightly renamed
+
+    assert load(_edit(tmp_path, clean_plan(), change)) == clean_plan()
+
+
+def test_reordered_columns_and_a_column_of_the_teams_own_are_kept(tmp_path):
+    def change(workbook):
+        sheet = workbook["Cas d'usage"]
+        for row in sheet.iter_rows(min_row=1, max_row=4):
+            row[1].value, row[2].value = row[2].value, row[1].value  # swap category / title
+        sheet.insert_cols(4)
+        sheet["D1"] = "Sponsor"
+        sheet["D2"] = "Directrice marketing"
+
+    plan = load(_edit(tmp_path, clean_plan(), change))
+    assert plan.use_cases[0].title == "Enrichir les fiches produit"
+    assert plan.use_cases[0].category == "knowledge"
+    assert plan.use_cases[0].extra == (("Sponsor", "Directrice marketing"),)
+    rewritten = write(plan, tmp_path / "again.xlsx")
+    sheet = openpyxl.load_workbook(rewritten)["Cas d'usage"]
+    assert sheet["D1"].value == "Sponsor" and sheet["D2"].value == "Directrice marketing"
+    assert sheet["B2"].value == "Enrichir les fiches produit"
+
+
+def test_messy_values_are_understood_and_kept_as_typed(tmp_path):
+    def change(workbook):
+        uc = workbook["Cas d'usage"]
+        uc["H2"] = "4"
+        uc["I2"] = "4,0"
+        uc["B2"] = "connaissance CLIENT / data "
+        journey = workbook["Parcours client"]
+        journey["E3"] = "friction"   # find_out × website status
+        journey["I3"] = "opportunite"  # buy × website status
+        messages = workbook["Messages"]
+        messages["B2"], messages["B3"] = "j0", "3 jours"
+        messages["B4"], messages["B5"] = "D+1", "H+120"
+
+    plan = load(_edit(tmp_path, clean_plan(), change))
+    use_case = plan.use_cases[0]
+    assert (use_case.business_impact, use_case.cx_impact, use_case.category) == (4, 4, "knowledge")
+    statuses = {(t.stage, t.channel): t.status for t in plan.touchpoints}
+    assert statuses[("find_out", "website")] == "friction"
+    assert statuses[("buy", "website")] == "opportunity"
+    from omnisheet.checks import check
+
+    assert check(plan).findings == ()
+    checked = tmp_path / "checked.xlsx"
+    write(plan, checked)
+    journey = openpyxl.load_workbook(checked)["Parcours client"]
+    assert journey["I3"].value == "opportunite"  # what the team typed, not a correction
+
+
+def test_blank_rows_and_trailing_formatted_rows_are_skipped(tmp_path):
+    def change(workbook):
+        uc = workbook["Cas d'usage"]
+        uc.insert_rows(3, amount=2)
+        for row in range(10, 300):
+            uc.cell(row=row, column=3).fill = PatternFill("solid", fgColor="FFFF00")
+
+    plan = load(_edit(tmp_path, clean_plan(), change))
+    assert [u.id for u in plan.use_cases] == ["UC-001", "UC-002", "UC-003"]
+    assert [u.row for u in plan.use_cases] == [2, 5, 6]
+
+
+def test_a_value_not_in_its_list_is_kept_exactly(tmp_path):
+    def change(workbook):
+        workbook["Messages"]["C2"] = "Pigeon voyageur"
+
+    plan = load(_edit(tmp_path, clean_plan(), change))
+    assert plan.messages[0].channel == "Pigeon voyageur"
+
+
+def test_status_painted_only_is_inferred_from_the_colour(tmp_path):
+    colours = {"D4": "FFF2CC", "F4": "F4B084", "H4": "93C47D"}  # GS / Excel pale tints
+
+    def change(workbook):
+        journey = workbook["Parcours client"]
+        for row in journey.iter_rows(min_row=3, max_row=10):
+            for cell in row[2::2]:
+                cell.value = None  # no status chosen anywhere
+        for ref, colour in colours.items():
+            journey[ref] = f"Point {ref}"
+            journey[ref].fill = PatternFill("solid", fgColor=colour)
+
+    plan = load(_edit(tmp_path, blank_plan(), change))
+    inferred = {(t.row, t.column): t.status for t in plan.touchpoints if t.status_inferred}
+    assert inferred == {(4, 4): "normal", (4, 6): "friction", (4, 8): "opportunity"}
+    codes = [f.code for f in plan.read_findings]
+    assert codes.count("status-inferred-from-colour") == 3
+
+
+def test_a_renamed_tab_is_found_by_its_headers_and_a_missing_one_reported(tmp_path):
+    def change(workbook):
+        workbook["Cas d'usage"].title = "Idées 2026"
+        del workbook["Données"]
+
+    plan = load(_edit(tmp_path, clean_plan(), change))
+    assert [u.id for u in plan.use_cases] == ["UC-001", "UC-002", "UC-003"]
+    assert plan.sheet_names["use_cases"] == "Idées 2026"
+    missing = [f for f in plan.read_findings if f.code == "tab-missing"]
+    assert [f.sheet for f in missing] == ["Données"]
+
+
+def test_english_tab_names_read_into_the_same_model(roundtrip):
+    assert roundtrip(clean_plan("en")).with_changes(language="fr") == clean_plan("fr")
+
+
+def test_notes_typed_outside_the_tables_survive(tmp_path):
+    def change(workbook):
+        workbook["Cas d'usage"]["C60"] = "À revoir avec la DSI"
+        extra = workbook.create_sheet("Notes atelier")
+        extra["B2"] = "Atelier du 12 mars"
+
+    plan = load(_edit(tmp_path, clean_plan(), change))
+    again = openpyxl.load_workbook(write(plan, tmp_path / "again.xlsx"))
+    assert again["Notes atelier"]["B2"].value == "Atelier du 12 mars"
+    assert again["Cas d'usage"]["C60"].value == "À revoir avec la DSI"
+
+
+@pytest.mark.parametrize("content", [b"", b"\x00garbage", b"PK\x03\x04truncated",
+                                     b"<html><body>plan</body></html>"])
+def test_not_a_workbook_raises_the_documented_exception(tmp_path, content):
+    path = tmp_path / "plan.xlsx"
+    path.write_bytes(content)
+    with pytest.raises(UnreadableWorkbook) as raised:
+        load(path)
+    message = str(raised.value)
+    assert str(path) in message and "\n" not in message
+
+
+def test_a_workbook_with_none_of_the_tabs_is_refused(tmp_path):
+    path = tmp_path / "other.xlsx"
+    workbook = openpyxl.Workbook()
+    workbook.active["A1"] = "Budget 2026"
+    workbook.save(path)
+    with pytest.raises(UnreadableWorkbook, match="none of the plan's tabs"):
+        load(path)
+
+
+def test_to_frames_gives_one_dataframe_per_tab(roundtrip):
+    frames = roundtrip(clean_plan()).to_frames()
+    assert list(frames["use_cases"]["id"]) == ["UC-001", "UC-002", "UC-003"]
+    assert len(frames["messages"]) == 4
