@@ -23,7 +23,7 @@ def blank_plan(lang: str | None = None, definition: Definition | None = None) ->
     """An empty plan whose lists and settings are the template's defaults."""
     d = definition or load_definition()
     lang = d.check_language(lang or d.default_language)
-    lists = {key: l.keys for key, l in d.lists.items() if not l.computed}
+    lists = {key: listed.keys for key, listed in d.lists.items() if not listed.computed}
     settings = {s.key: s.default for s in d.settings}
     return Plan(language=lang, lists=lists, settings=settings)
 

@@ -25,6 +25,7 @@ Usage in a test module (the fixtures are registered by importing them; the lead 
 put ``pytest_plugins = ["tests.support.libreoffice"]`` in the root conftest.py)::
 
     from tests.support.libreoffice import convert, soffice_fixture  # noqa: F401
+    # for fill()/run_uno() also import uno_python_fixture (it builds on "soffice")
 
     pytestmark = pytest.mark.libreoffice
 
