@@ -13,14 +13,8 @@ import openpyxl
 import pytest
 import xlsxwriter
 
-from tests.support.libreoffice import (  # noqa: F401 - fixtures register by import
-    LibreOfficeError,
-    convert,
-    fill,
-    roundtrip,
-    soffice_fixture,
-    uno_python_fixture,
-)
+# tests/conftest.py puts tests/ on sys.path and registers the soffice/uno_python fixtures.
+from support.libreoffice import LibreOfficeError, convert, fill, roundtrip
 
 pytestmark = pytest.mark.libreoffice
 

@@ -21,16 +21,19 @@ API
   ``CI`` set (to anything but ""/0/false/no) it FAILS: a CI image that lost LibreOffice
   must not go green by skipping every Calc test.
 
-Usage in a test module (the fixtures are registered by importing them; the lead may instead
-put ``pytest_plugins = ["tests.support.libreoffice"]`` in the root conftest.py)::
+Usage: tests/conftest.py puts tests/ on sys.path and imports ``soffice_fixture`` and
+``uno_python_fixture`` (that import is what registers the fixtures), so a test module only
+needs::
 
-    from tests.support.libreoffice import convert, soffice_fixture  # noqa: F401
-    # for fill()/run_uno() also import uno_python_fixture (it builds on "soffice")
+    from support.libreoffice import convert, fill
 
     pytestmark = pytest.mark.libreoffice
 
     def test_opens_in_calc(soffice: str, tmp_path: Path) -> None:
         ods = convert(xlsx, "ods", tmp_path / "ods")
+
+Import it as ``support.libreoffice`` everywhere (not ``tests.support...``): a second import
+path would load a second copy of the module with its own exception classes.
 
 ``@requires_soffice`` alone also works on a test that does not take the fixture: it skips
 when soffice is missing outside CI; in CI it does not skip and ``convert`` raises

@@ -1,0 +1,106 @@
+"""Real LibreOffice opens, recalculates and re-saves what omnisheet writes."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import openpyxl
+import pytest
+from plans import clean_plan
+from python_calamine import CalamineWorkbook
+from support.libreoffice import convert, roundtrip
+
+from omnisheet.definition import load_definition
+from omnisheet.model import UseCase
+from omnisheet.reader import load
+from omnisheet.scoring import priorities
+from omnisheet.writer import blank_plan, write
+
+pytestmark = pytest.mark.libreoffice
+D = load_definition()
+
+
+def _shape(path: Path) -> dict:
+    """What must survive a trip through Calc: tabs, headers, names, validations, formats."""
+    workbook = openpyxl.load_workbook(path)
+    validations, formats = {}, {}
+    for sheet in workbook.worksheets:
+        validations[sheet.title] = sorted(
+            (v.type, (v.formula1 or "").lstrip("=")) for v in sheet.data_validations.dataValidation
+            if v.type == "list")
+        formats[sheet.title] = sum(len(cf.rules) for cf in sheet.conditional_formatting)
+    headers = {s.title: [c.value for c in s[1]][:5] for s in workbook.worksheets}
+    return {"sheets": workbook.sheetnames, "names": sorted(workbook.defined_names),
+            "validations": validations, "formats": formats, "headers": headers}
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_the_template_survives_calc(soffice, tmp_path, fmt):
+    original = write(blank_plan("fr"), tmp_path / "template.xlsx")
+    back = roundtrip(original, fmt, tmp_path)
+    before, after = _shape(original), _shape(back)
+    assert after["sheets"] == before["sheets"]
+    assert after["names"] == before["names"]
+    assert after["validations"] == before["validations"]
+    assert after["formats"] == before["formats"]
+    journey = D.tab("journey").labels["fr"]
+    assert after["headers"][journey][1].startswith("=IF(INDEX(list_stage,1)")
+    shown = CalamineWorkbook.from_path(str(back)).get_sheet_by_name(journey).to_python()
+    assert shown[0][:2] == ["Canal \\ Étape", "Je découvre"]
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_a_plan_saved_by_calc_reads_back_equal(soffice, tmp_path, fmt):
+    plan = clean_plan("en")
+    source = write(plan, tmp_path / "plan.xlsx")
+    saved = convert(source, fmt, tmp_path / fmt)
+    assert load(saved) == plan
+
+
+def test_calc_formulas_score_like_python(soffice, tmp_path):
+    """Weights 2 and 1, thresholds 3.5 and 2: Calc's own recalculation gives Python's numbers."""
+    marks = [(5, 4, 1), (4, 4, 2), (5, 1, 5), (2, 3, 3), (3, 3, 3), (3, 3, 3), (1, 1, 1),
+             (4, 5, 4), (2, 2, 5), (5, 5, 3), (3, 4, 2)]
+    use_cases = tuple(
+        UseCase(id=f"UC-{i:03d}", title=f"Cas {i}", business_impact=b, cx_impact=c,
+                difficulty=d)
+        for i, (b, c, d) in enumerate(marks, start=1))
+    use_cases = (*use_cases, replace(use_cases[0], id="UC-099", difficulty=None))
+    plan = blank_plan("fr").with_changes(
+        use_cases=use_cases,
+        settings={"weight_business": 2, "weight_cx": 1, "threshold_value": 3.5,
+                  "threshold_ease": 2})
+    source = write(plan, tmp_path / "plan.xlsx")
+    _blank_cached_results(source, tmp_path / "uncached.xlsx")
+    recalculated = convert(tmp_path / "uncached.xlsx", "xlsx", tmp_path / "calc", recalc=True)
+    rows = CalamineWorkbook.from_path(str(recalculated)).get_sheet_by_name("Cas d'usage").to_python()
+    header = rows[0]
+    col = {key: header.index(D.tab("use_cases").column(key).labels["fr"])
+           for key in ("id", "value", "ease", "score", "quadrant", "rank")}
+    calc = {r[col["id"]]: r for r in rows[1:] if r[col["id"]]}
+    python = {p.id: p for p in priorities(plan)}
+    assert calc["UC-099"][col["score"]] == ""  # unscored in both
+    assert "UC-099" not in python
+    quadrant_labels = {v.key: v.labels["fr"] for v in D.list("quadrant").values}
+    for uc_id, p in python.items():
+        row = calc[uc_id]
+        assert row[col["value"]] == pytest.approx(p.value)
+        assert row[col["ease"]] == pytest.approx(p.ease)
+        assert row[col["score"]] == pytest.approx(p.score)
+        assert row[col["quadrant"]] == quadrant_labels[p.quadrant]
+        assert int(row[col["rank"]]) == p.rank
+
+
+def _blank_cached_results(source: Path, target: Path) -> None:
+    """Drop the cached results omnisheet wrote, so the numbers can only be Calc's."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename.startswith("xl/worksheets/"):
+                data = re.sub(rb"(<f>[^<]*</f>)<v>[^<]*</v>", rb"\1<v></v>", data)
+                data = data.replace(b' t="str"', b"")
+            zout.writestr(item, data)
