@@ -29,7 +29,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check omnisheet tests
 
 samples: $(STAMP)
-	$(BIN)/python -m omnisheet.samples build
+	$(BIN)/python samples/build.py
 
 bench: $(STAMP)
 	$(BIN)/python tests/bench.py
