@@ -1,0 +1,131 @@
+"""The checked workbook: the team's plan intact, plus findings, highlights and a dashboard."""
+
+from __future__ import annotations
+
+import hashlib
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from plans import clean_plan
+from python_calamine import CalamineWorkbook
+from test_checks import CASES
+
+from omnisheet.checks import check
+from omnisheet.reader import load
+from omnisheet.writer import write
+
+
+def _messy_plan_file(tmp_path: Path) -> Path:
+    """A plan with findings, a column and a tab of the team's own, notes and odd spellings."""
+    plan = CASES["bad-number"][0](clean_plan())
+    plan = CASES["scenario-not-in-map"][0](plan)
+    path = write(plan, tmp_path / "source.xlsx")
+    workbook = openpyxl.load_workbook(path)
+    uc = workbook["Cas d'usage"]
+    uc["R1"], uc["R2"] = "Sponsor", "=cmd|' /C calc'!A0"
+    uc["R2"].data_type = "s"  # typed as text, as a spreadsheet stores "'=..."
+    uc["C40"] = "Note : revoir UC-003 avec la DSI"
+    workbook["Parcours client"]["E3"] = "friction"
+    workbook.create_sheet("Atelier")["C3"] = "Compte rendu du 12 mars"
+    out = tmp_path / "plan.xlsx"
+    workbook.save(out)
+    return out
+
+
+def _typed_cells(path: Path) -> dict[tuple[str, int, int], str]:
+    """Every non-empty cell a person typed (formulas excluded), as text."""
+    formulas = openpyxl.load_workbook(path)
+    values = CalamineWorkbook.from_path(str(path))
+    cells = {}
+    for name in values.sheet_names:
+        for r, row in enumerate(values.get_sheet_by_name(name).to_python()):
+            for c, value in enumerate(row):
+                if value in ("", None):
+                    continue
+                raw = formulas[name].cell(row=r + 1, column=c + 1).value
+                if isinstance(raw, str) and raw.startswith("=") and raw != value:
+                    continue
+                cells[(name, r + 1, c + 1)] = str(int(value) if isinstance(value, float)
+                                                  and value.is_integer() else value)
+    return cells
+
+
+@pytest.fixture
+def checked(tmp_path: Path, cli):
+    source = _messy_plan_file(tmp_path)
+    digest = hashlib.sha256(source.read_bytes()).hexdigest()
+    out = tmp_path / "plan-checked.xlsx"
+    result = cli("check", source, "-o", out)
+    assert result.exit_code == 1
+    assert hashlib.sha256(source.read_bytes()).hexdigest() == digest  # input untouched
+    return source, out
+
+
+def test_every_typed_value_is_in_the_output_at_its_place(checked):
+    source, out = checked
+    before, after = _typed_cells(source), _typed_cells(out)
+    missing = {k: v for k, v in before.items() if after.get(k) != v}
+    assert missing == {}
+    formula_text = openpyxl.load_workbook(out)["Cas d'usage"]["R2"]
+    assert formula_text.data_type == "s"  # the team's text starting with "=" stays text
+
+
+def test_findings_tab_links_to_cells_and_cells_carry_comments(checked):
+    _, out = checked
+    workbook = openpyxl.load_workbook(out)
+    assert workbook.sheetnames[1:3] == ["Constats", "Tableau de bord"]
+    findings = workbook["Constats"]
+    rows = list(findings.iter_rows(min_row=2, values_only=True))
+    codes = {r[1] for r in rows}
+    assert {"bad-number", "scenario-not-in-map"} <= codes
+    link = next(c for c in findings["D"][1:] if c.value == "H4")
+    assert link.hyperlink.location == "'Cas d''usage'!H4"
+    comment = workbook["Cas d'usage"]["H4"].comment
+    assert comment is not None and "attendu un nombre de 1 à 5" in comment.text
+
+
+def test_checking_the_output_again_is_stable(checked, tmp_path, cli):
+    source, out = checked
+    first, second = check(load(source)), check(load(out))
+    assert [(f.code, f.sheet, f.cell) for f in second.findings] == \
+        [(f.code, f.sheet, f.cell) for f in first.findings]
+    assert second.priorities == first.priorities
+    again = tmp_path / "again.xlsx"
+    cli("check", out, "-o", again)
+    assert openpyxl.load_workbook(again).sheetnames == openpyxl.load_workbook(out).sheetnames
+
+
+def test_sort_orders_use_cases_by_rank(tmp_path):
+    plan = clean_plan()
+    plan = plan.with_changes(use_cases=tuple(reversed(plan.use_cases)))
+    out = write(plan, tmp_path / "sorted.xlsx", report=check(plan), sort=True)
+    ids = [r[0] for r in CalamineWorkbook.from_path(str(out))
+           .get_sheet_by_name("Cas d'usage").to_python()[1:4]]
+    assert ids == ["UC-001", "UC-002", "UC-003"]
+
+
+def test_in_place_keeps_a_backup(tmp_path, cli):
+    path = write(clean_plan(), tmp_path / "plan.xlsx")
+    original = path.read_bytes()
+    assert cli("check", path, "-o", path, "--in-place").exit_code == 0
+    assert (tmp_path / "plan.xlsx.bak").read_bytes() == original
+    assert "Constats" in openpyxl.load_workbook(path).sheetnames
+
+
+@pytest.mark.libreoffice
+def test_calc_keeps_charts_links_validations_and_comments(checked, soffice, tmp_path):
+    from support.libreoffice import convert
+
+    _, out = checked
+    saved = convert(out, "xlsx", tmp_path / "calc")
+    with zipfile.ZipFile(saved) as archive:
+        charts = [n for n in archive.namelist() if n.startswith("xl/charts/chart")]
+    assert len(charts) >= 4
+    workbook = openpyxl.load_workbook(saved)
+    findings = workbook["Constats"]
+    assert any(c.hyperlink is not None for c in findings["D"][1:])
+    assert workbook["Cas d'usage"]["H4"].comment is not None
+    kinds = {v.formula1 for v in workbook["Cas d'usage"].data_validations.dataValidation}
+    assert "list_category" in kinds
