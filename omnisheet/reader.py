@@ -47,7 +47,7 @@ def load(path: str | Path, *, definition: Definition | None = None) -> Plan:
     path = Path(path)
     limits = Limits()
     kind = vet(path, limits)
-    values = grids.read_values(path, max_cells=getattr(limits, "max_cells", 20_000_000))
+    values = grids.read_values(path, max_cells=limits.max_cells)
     reader = _Reader(definition or load_definition(), path, kind)
     return reader.read(values)
 

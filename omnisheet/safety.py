@@ -1,15 +1,15 @@
 """Vet a partner's spreadsheet file before any parser touches it.
 
 Plans arrive by email, so a file may be encrypted, legacy, renamed, truncated or hostile
-(zip bomb, XML entity attack). :func:`vet` looks only at cheap evidence -- the file's
-first bytes, the zip central directory and the first few KB of each zip entry -- and
-either names the workbook kind or raises :class:`UnreadableWorkbook` with one sentence
+(zip bomb, XML entity attack). :func:`vet` looks at cheap evidence -- the file's first
+bytes, the zip central directory, the start of each zip entry -- and either names the
+workbook kind or raises :class:`UnreadableWorkbook` with one sentence
 telling the user what is wrong and what to do.
 
-It never inflates an entry beyond ``Limits.xml_prolog_bytes`` and never reads a whole
-file into memory: everything is decided from the declared sizes in the central directory.
-That is sound for Python's ``zipfile`` (used by openpyxl), which stops inflating at the
-declared size and then fails the CRC check, so an entry cannot expand beyond what was vetted.
+Zip bombs are judged from the declared sizes in the central directory, before anything
+is inflated. Only when those pass is each entry inflated once, as a stream of small pieces
+that are counted and dropped (``Limits.verify_entries``), which catches entries that lie
+about their size and damaged data. Nothing larger than one piece is ever held in memory.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import stat
 import struct
 import zipfile
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -76,6 +76,21 @@ class Limits:
     hides it further (long comments before a DOCTYPE) is refused.
     """
 
+    verify_entries: bool = True
+    """After the directory passes, inflate every entry once (streaming, nothing kept) to
+    prove it expands to exactly its declared size with the right CRC.
+
+    The declared sizes can lie: ``ZipFile.read()`` (openpyxl reads small parts with it)
+    inflates a whole entry before trimming it to the declared size, so a part declared as
+    8 MB can still allocate gigabytes. This costs CPU in proportion to the declared sizes,
+    which the limits above already cap; turn it off to look at headers only.
+    """
+
+    max_cells: int = 30_000_000
+    """Cells in all sheets' used ranges, as the sheets declare them; above it the file is
+    refused before its values are loaded (a sheet claiming A1:XFD1048576 or a million
+    formatted rows). A 4× enterprise plan is about 2 million cells."""
+
     def __post_init__(self) -> None:
         for name in (
             "max_file_bytes",
@@ -107,6 +122,7 @@ _ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 _HEAD_BYTES = 8 * KiB
 _SCAN_CHUNK = 1 * MiB  # multiple of 128, so an OLE directory entry never straddles chunks
 _READ_CHUNK = 4 * KiB
+_PIECE = 64 * KiB  # most compressed or inflated bytes held at once per entry
 
 _EOCD = struct.Struct("<4s4H2LH")  # end of central directory record
 _ZIP64_LOCATOR = struct.Struct("<4sLQL")
@@ -168,8 +184,10 @@ class _Refusal(Exception):
 def vet(path: str | os.PathLike[str], limits: Limits = DEFAULT_LIMITS) -> str:
     """Return "xlsx", "xlsm" or "ods" for a safe-looking workbook, else raise UnreadableWorkbook.
 
-    Cheap checks only: file metadata, magic bytes, the zip central directory, and at most
-    ``limits.xml_prolog_bytes`` inflated from each zip entry.
+    In order: file metadata, magic bytes, the zip central directory (bombs are refused here,
+    before inflating anything), the workbook's identity, then each entry streamed once: its
+    XML prolog is checked for entity declarations and, with ``limits.verify_entries``, its
+    true size and CRC against the directory.
     """
     try:
         return _vet(Path(path), limits)
@@ -257,8 +275,9 @@ _NUMBERS = (
     "File > Export To > Excel and send the .xlsx."
 )
 _DAMAGED_ZIP = (
-    "this file is damaged or incomplete (its zip structure is broken, usually because a "
-    "download or email attachment was cut short); ask the sender to send it again."
+    "this file is damaged or incomplete (its zip container is broken or fails its checksums, "
+    "usually because a download or email attachment was cut short); ask the sender to send "
+    "it again."
 )
 _AGAIN = "ask the sender to save it again from Excel or LibreOffice and send the new copy"
 _ATTACK = (
@@ -473,15 +492,15 @@ def _vet_zip(f: BinaryIO, size: int, p: Path, limits: Limits) -> str:
         zf = zipfile.ZipFile(f)
     except _ZIP_ERRORS:
         raise _Refusal(_DAMAGED_ZIP) from None
-    with zf:
+    with zf:  # only the directory is taken from zipfile; entries are read by _inflate
         infos = zf.infolist()
-        _check_directory(infos, size, limits)
-        try:
-            kind = _identify(zf, infos, p)
-            for info in infos:
-                _scan_entry(zf, info, kind, limits)
-        except _ZIP_ERRORS:
-            raise _Refusal(_DAMAGED_ZIP) from None
+    _check_directory(infos, size, limits)
+    try:
+        kind = _identify(f, infos, p)
+        for info in infos:
+            _scan_entry(f, info, kind, limits)
+    except _ZIP_ERRORS:
+        raise _Refusal(_DAMAGED_ZIP) from None
     return kind
 
 
@@ -582,21 +601,84 @@ def _check_directory(infos: list[zipfile.ZipInfo], size: int, limits: Limits) ->
             raise _Refusal(_DAMAGED_ZIP)
 
 
-def _read_small(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes:
+def _inflate(f: BinaryIO, info: zipfile.ZipInfo) -> Iterator[bytes]:
+    """Yield an entry's content in pieces of at most 64 KB, checking it against the directory.
+
+    Reads the raw data itself rather than through zipfile, whose ``read()`` inflates a whole
+    entry before trimming it to the declared size. Refuses as soon as the output exceeds
+    the declared size; at the end, a wrong size or CRC means the data is damaged.
+    """
+    f.seek(info.header_offset)
+    local = f.read(_LOCAL_HEADER_SIZE)
+    if len(local) < _LOCAL_HEADER_SIZE or not local.startswith(b"PK\x03\x04"):
+        raise _Refusal(_DAMAGED_ZIP)
+    method, name_len, extra_len = struct.unpack_from("<H16xHH", local, 8)
+    raw_name = f.read(name_len)
+    name = raw_name.decode("utf-8" if info.flag_bits & 0x800 else "cp437", "replace")
+    if method != info.compress_type or name != info.orig_filename:
+        # streaming readers trust the local header: a mismatch can smuggle another entry
+        raise _Refusal(_DAMAGED_ZIP)
+    position = info.header_offset + _LOCAL_HEADER_SIZE + name_len + extra_len
+    remaining = info.compress_size
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS) if method == zipfile.ZIP_DEFLATED else None
+    produced = crc = 0
+    while remaining > 0 and not (inflater and inflater.eof):
+        f.seek(position)
+        data = f.read(min(_PIECE, remaining))
+        if not data:
+            raise _Refusal(_DAMAGED_ZIP)
+        position, remaining = position + len(data), remaining - len(data)
+        while data:
+            piece = data if inflater is None else inflater.decompress(data, _PIECE)
+            data = b"" if inflater is None or inflater.eof else inflater.unconsumed_tail
+            produced += len(piece)
+            if produced > info.file_size:
+                raise _Refusal(
+                    _zip_bomb(f"{info.filename} expands beyond the size its zip directory declares")
+                )
+            crc = zlib.crc32(piece, crc)
+            if piece:
+                yield piece
+    if (inflater and not inflater.eof) or produced != info.file_size or crc != info.CRC:
+        raise _Refusal(_DAMAGED_ZIP)
+
+
+class _EntryReader:
+    """File-like view of :func:`_inflate`: ``read(n)`` is short only at the entry's end."""
+
+    def __init__(self, f: BinaryIO, info: zipfile.ZipInfo) -> None:
+        self._pieces = _inflate(f, info)
+        self._buffer = b""
+
+    def read(self, n: int) -> bytes:
+        while len(self._buffer) < n:
+            piece = next(self._pieces, None)
+            if piece is None:
+                break
+            self._buffer += piece
+        data, self._buffer = self._buffer[:n], self._buffer[n:]
+        return data
+
+    def drain(self) -> None:
+        """Inflate the rest, so the size and CRC checks at the end run."""
+        for _ in self._pieces:
+            pass
+
+
+def _read_small(f: BinaryIO, info: zipfile.ZipInfo, limit: int) -> bytes:
     """Inflate at most ``limit`` bytes of an entry."""
-    with zf.open(info) as stream:
-        return stream.read(limit)
+    return _EntryReader(f, info).read(limit)
 
 
-def _identify(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], p: Path) -> str:
+def _identify(f: BinaryIO, infos: list[zipfile.ZipInfo], p: Path) -> str:
     """Decide xlsx/xlsm/ods from entry names (and two tiny parts), or raise _Refusal."""
     by_lower = {info.filename.lower(): info for info in infos}
     names = set(by_lower)
 
     if "mimetype" in names:
-        mimetype = _read_small(zf, by_lower["mimetype"], 256).decode("ascii", "replace").strip()
+        mimetype = _read_small(f, by_lower["mimetype"], 256).decode("ascii", "replace").strip()
         if mimetype == _ODS_MIMETYPE:
-            return _identify_ods(zf, by_lower)
+            return _identify_ods(f, by_lower)
         prefix = "application/vnd.oasis.opendocument."
         if mimetype.startswith(prefix):
             family = mimetype[len(prefix) :].split("-")[0]
@@ -609,7 +691,7 @@ def _identify(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], p: Path) -> str
             raise _Refusal(f"this is {what}, {_NOT_A_SPREADSHEET}.")
 
     if "[content_types].xml" in names:
-        raw_types = _read_small(zf, by_lower["[content_types].xml"], 1 * MiB)
+        raw_types = _read_small(f, by_lower["[content_types].xml"], 1 * MiB)
         types = raw_types.decode("utf-8", "replace").lower()
         declared = {kind for ct, kind in _OOXML_WORKBOOK_TYPES.items() if ct in types}
         if "xlsb" in declared or "xl/workbook.bin" in names:
@@ -654,10 +736,10 @@ def _identify(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], p: Path) -> str
     )
 
 
-def _identify_ods(zf: zipfile.ZipFile, by_lower: dict[str, zipfile.ZipInfo]) -> str:
+def _identify_ods(f: BinaryIO, by_lower: dict[str, zipfile.ZipInfo]) -> str:
     """Confirm an ODS: not encrypted, and has a content.xml."""
     manifest = by_lower.get("meta-inf/manifest.xml")
-    if manifest is not None and b"encryption-data" in _read_small(zf, manifest, 4 * MiB):
+    if manifest is not None and b"encryption-data" in _read_small(f, manifest, 4 * MiB):
         raise _Refusal(
             "this file is password-protected (encrypted); open it in LibreOffice, choose "
             "File > Save As, untick 'Save with password', and send the new copy."
@@ -676,7 +758,7 @@ _OK, _MORE, _NOT_XML, _DOCTYPE, _TOO_LONG = "ok", "more", "not-xml", "doctype", 
 _Verdict = str | tuple[str, str]  # one of the above, or ("encoding", name)
 
 
-def _scan_entry(zf: zipfile.ZipFile, info: zipfile.ZipInfo, kind: str, limits: Limits) -> None:
+def _scan_entry(f: BinaryIO, info: zipfile.ZipInfo, kind: str, limits: Limits) -> None:
     """Refuse if this entry's XML prolog is hostile, or an *.xml part is not XML at all.
 
     Every entry is examined, not only *.xml: OOXML finds parts through relationships and
@@ -685,8 +767,10 @@ def _scan_entry(zf: zipfile.ZipFile, info: zipfile.ZipInfo, kind: str, limits: L
     """
     if info.is_dir() or info.file_size == 0:
         return  # LibreOffice writes empty parts (Configurations2/accelerator/current.xml)
-    with zf.open(info) as stream:
-        verdict = _scan_stream(stream.read, limits.xml_prolog_bytes)
+    reader = _EntryReader(f, info)
+    verdict = _scan_stream(reader.read, limits.xml_prolog_bytes)
+    if limits.verify_entries:
+        reader.drain()
     if verdict == _NOT_XML:
         if info.filename.lower().endswith(_XML_SUFFIXES):
             what = "OpenDocument spreadsheet" if kind == "ods" else "workbook"
@@ -744,8 +828,8 @@ def _sniff_codec(start: bytes) -> tuple[str, int]:
 def _scan_stream(read: Callable[[int], bytes], limit: int) -> _Verdict:
     """Inflate/decode up to ``limit`` bytes via ``read`` until the prolog's fate is known.
 
-    ``read(n)`` returns fewer than n bytes only at the end of the data (as zipfile and
-    BytesIO do), which is how a real end is told apart from hitting the limit.
+    ``read(n)`` returns fewer than n bytes only at the end of the data (as _EntryReader
+    and BytesIO do), which is how a real end is told apart from hitting the limit.
     """
     want = min(_READ_CHUNK, limit)
     data = read(want)

@@ -235,8 +235,11 @@ def _entries_of(src: Path) -> list[_Raw]:
         return [_Raw.of(info.filename, zf.read(info)) for info in zf.infolist()]
 
 
-def _sheet_of_spaces(mib: int) -> _Raw:
-    """A well-formed worksheet whose sheetData holds ``mib`` MiB of spaces, ~1 KB/MiB zipped."""
+def _sheet_of_spaces(mib: int, *, declared: int | None = None) -> _Raw:
+    """A well-formed worksheet whose sheetData holds ``mib`` MiB of spaces, ~1 KB/MiB zipped.
+
+    With ``declared``, the zip headers claim that size instead (and the CRC is not computed).
+    """
     head = (
         b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         b'<worksheet xmlns="' + SPREADSHEETML.encode() + b'"><sheetData>'
@@ -249,16 +252,20 @@ def _sheet_of_spaces(mib: int) -> _Raw:
     middle = repeat.compress(block) + repeat.flush(zlib.Z_FULL_FLUSH)  # history-free block
     end = zlib.compressobj(9, zlib.DEFLATED, -15)
     last = end.compress(tail) + end.flush()
+    payload = [first, *[middle] * mib, last]
+    if declared is not None:
+        return _Raw(SHEET, payload, 0, declared)
     crc = zlib.crc32(head)
     for _ in range(mib):
         crc = zlib.crc32(block, crc)
     crc = zlib.crc32(tail, crc)
-    return _Raw(SHEET, [first, *[middle] * mib, last], crc, len(head) + mib * MiB + len(tail))
+    return _Raw(SHEET, payload, crc, len(head) + mib * MiB + len(tail))
 
 
-def _bomb_xlsx(directory: Path, name: str, mib: int) -> Path:
+def _bomb_xlsx(directory: Path, name: str, mib: int, declared: int | None = None) -> Path:
     built = genuine_xlsx(directory, "genuine-" + name)
-    entries = [_sheet_of_spaces(mib) if e.name == SHEET else e for e in _entries_of(built)]
+    sheet = _sheet_of_spaces(mib, declared=declared)
+    entries = [sheet if e.name == SHEET else e for e in _entries_of(built)]
     built.unlink()
     return _write_raw_zip(directory / name, entries)
 
@@ -622,6 +629,21 @@ def ratio_bomb(directory: Path) -> Path:
     return _bomb_xlsx(directory, "plan.xlsx", mib=64)
 
 
+def lying_sizes(directory: Path) -> Path:
+    """1.5 GiB of spaces whose headers declare 8 MiB: the declared sizes and ratio look fine."""
+    return _bomb_xlsx(directory, "plan.xlsx", mib=1536, declared=8 * MiB)
+
+
+def wrong_crc(directory: Path) -> Path:
+    """Content that does not match its checksum: damaged in transit or edited by hand."""
+    built = genuine_xlsx(directory, "genuine.xlsx")
+    entries = _entries_of(built)
+    for entry in entries:
+        if entry.name == SHEET:
+            entry.crc ^= 0x5A5A
+    return _write_raw_zip(directory / "plan.xlsx", entries)
+
+
 def overlap_bomb(directory: Path) -> Path:
     """Many directory records sharing one compressed block (Fifield's 'better zip bomb')."""
     built = genuine_xlsx(directory, "genuine.xlsx")
@@ -732,6 +754,8 @@ ALL: dict[str, Factory] = {
     "too_many_entries": too_many_entries,
     "zip_bomb": zip_bomb,
     "ratio_bomb": ratio_bomb,
+    "lying_sizes": lying_sizes,
+    "wrong_crc": wrong_crc,
     "overlap_bomb": overlap_bomb,
     "billion_laughs": billion_laughs,
     "external_entity": external_entity,
