@@ -89,11 +89,14 @@ def write_dashboard(ctx: Context, sheet: Any, report: Report) -> None:
         _relationship_chart(ctx, tables, report, w),
         _source_chart(ctx, tables, report, w),
     ]
-    anchors = ["D3", "D25", "A47", "I47"]
+    anchors = ["D3", "D25", "A47", "G47"]
     for chart, anchor in zip(charts, anchors, strict=True):
         if chart is not None:
             sheet.insert_chart(anchor, chart, {"x_scale": 1.35 if anchor[0] == "D" else 1.0,
                                                "y_scale": 1.45})
+    sheet.print_area(0, 0, 68, DATA_COL - 1)
+    sheet.set_landscape()
+    sheet.fit_to_pages(1, 1)
 
 
 class _Tables:
