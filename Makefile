@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 OUT := out
 
-.PHONY: run test lint samples bench clean
+.PHONY: run test lint samples pictures bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,9 @@ lint: $(STAMP)
 
 samples: $(STAMP)
 	$(BIN)/python samples/build.py
+
+pictures: run
+	$(BIN)/python samples/pictures.py
 
 bench: $(STAMP)
 	$(BIN)/python tests/bench.py

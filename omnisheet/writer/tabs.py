@@ -293,6 +293,9 @@ def write_journey(ctx: Context, sheet: Any, tab: Tab) -> None:
     sheet.freeze_panes(2, 1)
     sheet.set_row(0, 30)
     _print_setup(sheet)
+    used_stages = sum(s is not None for s in stages)
+    used_channels = sum(c is not None for c in channels)
+    sheet.print_area(0, 0, 1 + max(1, used_channels), 2 * max(1, used_stages))
 
 
 def write_scenario_map(ctx: Context, sheet: Any, tab: Tab) -> None:

@@ -1,0 +1,50 @@
+"""Pictures for the README: the checked sample's Dashboard and journey map, as PNG.
+
+LibreOffice prints the checked workbook to PDF; pdftoppm (Debian poppler-utils) turns
+the pages whose first line names the tab into PNG files in docs/. Run with
+`make pictures`.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = {"dashboard.png": "Tableau de bord du plan omnicanal", "journey-map.png": "Canal \\ Étape"}
+
+
+def main() -> int:
+    for tool in ("soffice", "pdftoppm", "pdftotext"):
+        if shutil.which(tool) is None:
+            print(f"{tool} is needed (libreoffice-calc-nogui, poppler-utils)", file=sys.stderr)
+            return 2
+    checked = ROOT / "out" / "retail-fr-checked.xlsx"
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp}/profile", "--headless",
+                        "--convert-to", "pdf", "--outdir", tmp, str(checked)],
+                       check=True, capture_output=True, timeout=180)
+        pdf = Path(tmp) / "retail-fr-checked.pdf"
+        page = 1
+        wanted = dict(PAGES)
+        while wanted:
+            text = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), str(pdf), "-"],
+                                  capture_output=True, text=True)
+            if text.returncode != 0:
+                break
+            for name, marker in list(wanted.items()):
+                if text.stdout.lstrip().startswith(marker):
+                    stem = ROOT / "docs" / Path(name).stem
+                    subprocess.run(["pdftoppm", "-r", "90", "-png", "-singlefile", "-f",
+                                    str(page), "-l", str(page), str(pdf), str(stem)], check=True)
+                    print(f"wrote docs/{name}")
+                    del wanted[name]
+            page += 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
