@@ -129,3 +129,27 @@ def test_calc_keeps_charts_links_validations_and_comments(checked, soffice, tmp_
     assert workbook["Cas d'usage"]["H4"].comment is not None
     kinds = {v.formula1 for v in workbook["Cas d'usage"].data_validations.dataValidation}
     assert "list_category" in kinds
+
+
+SAMPLES = sorted((Path(__file__).parent.parent / "samples").glob("*.xlsx"))
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.stem)
+def test_samples_keep_every_typed_value_when_checked(sample, tmp_path):
+    out = write(load(sample), tmp_path / "checked.xlsx", report=check(load(sample)))
+    before, after = _typed_cells(sample), _typed_cells(out)
+    assert {k: v for k, v in before.items() if after.get(k) != v} == {}
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from test_properties import plans  # noqa: E402
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                  HealthCheck.function_scoped_fixture])
+@given(plans())
+def test_random_plans_keep_every_typed_value_when_checked(tmp_path, plan):
+    source = write(plan, tmp_path / "random.xlsx")
+    out = write(load(source), tmp_path / "random-checked.xlsx", report=check(load(source)))
+    before, after = _typed_cells(source), _typed_cells(out)
+    assert {k: v for k, v in before.items() if after.get(k) != v} == {}
