@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 OUT := out
 
-.PHONY: run test lint samples pictures bench clean
+.PHONY: run test lint samples pictures clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,9 +33,6 @@ samples: $(STAMP)
 
 pictures: run
 	$(BIN)/python samples/pictures.py
-
-bench: $(STAMP)
-	$(BIN)/python tests/bench.py
 
 clean:
 	rm -rf $(OUT) .pytest_cache
