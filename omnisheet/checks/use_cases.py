@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from ..model import ERROR, WARNING, Finding
 from ..scoring import priorities
 from ..text import normalise
-from .registry import Context, check, same_id
+from .registry import Context, check, id_key
 
 MARKS = ("business_impact", "cx_impact", "difficulty")
 
@@ -71,11 +71,11 @@ def top_use_case_without_scenario(ctx: Context) -> Iterator[Finding]:
     These are the use cases worth doing first; without a scenario they stay ideas. Add a
     scenario whose "Use case (ID)" is this use case's ID.
     """
-    implemented = [s.use_case for s in ctx.plan.scenarios if s.use_case is not None]
+    implemented = {id_key(s.use_case) for s in ctx.plan.scenarios if s.use_case is not None}
     for priority in priorities(ctx.plan):
         if priority.quadrant not in ("quick_win", "major_project"):
             continue
-        if any(same_id(priority.id, ref) for ref in implemented):
+        if priority.id is not None and id_key(priority.id) in implemented:
             continue
         yield ctx.finding("top-use-case-without-scenario", "use_cases", priority.index, "id",
                           value=priority.id, id=priority.id or "?", rank=priority.rank,

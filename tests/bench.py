@@ -1,0 +1,176 @@
+"""Benchmark omnisheet as a user runs it: whole processes, each against a floor measured in
+the same run, side by side. Prints tables only (no assertions); the last one is markdown.
+
+    python tests/bench.py                 # start-up, a real plan, synthetic plans at 1×, 2×, 4×
+    python tests/bench.py --quick         # the same at 0.1×, 0.2×, 0.4×
+    python tests/bench.py --scales 1,2
+
+Wall time by time.perf_counter around the process; peak memory is the child's own
+ru_maxrss, read with os.wait4 (no shell, no launcher in between).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+PY = sys.executable
+OMNI = str(BIN / "omnisheet") if (BIN / "omnisheet").exists() else None
+SAMPLE = ROOT / "samples" / "retail-fr.xlsx"
+# Children cache their bytecode outside the repo (and even where PYTHONDONTWRITEBYTECODE is
+# set), so start-up compares cached imports with cached imports, as an installed tool runs.
+PYCACHE = Path(tempfile.gettempdir()) / "omnisheet-bench-pycache"
+CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+CHILD_ENV["PYTHONPYCACHEPREFIX"] = str(PYCACHE)
+
+FLOOR = """
+import sys
+from python_calamine import CalamineWorkbook
+import xlsxwriter
+src, dst = sys.argv[1], sys.argv[2]
+wb = CalamineWorkbook.from_path(src)
+out = xlsxwriter.Workbook(dst, {"constant_memory": True, "strings_to_numbers": False,
+                                "strings_to_formulas": False, "strings_to_urls": False})
+for name in wb.sheet_names:
+    sheet = out.add_worksheet(name[:31])
+    for r, row in enumerate(wb.get_sheet_by_name(name).to_python()):
+        for c, value in enumerate(row):
+            if value == "" or value is None:
+                continue
+            sheet.write(r, c, value)
+out.close()
+"""
+
+
+def omnisheet(*args: str) -> list[str]:
+    if OMNI:
+        return [OMNI, *args]
+    return [PY, "-c", "import sys; from omnisheet.cli import main; sys.exit(main())", *args]
+
+
+def run_once(cmd: list[str]) -> tuple[float, float]:
+    """Seconds and peak RSS (MiB) of one process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            env=CHILD_ENV)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    err = proc.stderr.read() if proc.stderr else b""
+    if proc.stderr:
+        proc.stderr.close()
+    if proc.returncode not in (0, 1, 2):  # check exits non-zero when it finds something
+        sys.stderr.write(f"! {' '.join(cmd)} exited {proc.returncode}: {err[-500:]!r}\n")
+    return elapsed, usage.ru_maxrss / 1024  # KiB on Linux
+
+
+def measure(cmd: list[str], reps: int) -> tuple[float, float]:
+    """Median time and max peak RSS over `reps` runs, after an untimed warm-up when short."""
+    if reps > 1:
+        run_once(cmd)
+    runs = [run_once(cmd) for _ in range(reps)]
+    return statistics.median(t for t, _ in runs), max(m for _, m in runs)
+
+
+def fmt_t(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.2f} s"
+
+
+def print_table(title: str, header: list[str], rows: list[list[str]]) -> list[str]:
+    lines = [f"### {title}", "", "| " + " | ".join(header) + " |",
+             "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    print("\n".join(lines) + "\n", flush=True)
+    return lines
+
+
+def bench_startup(reps: int) -> list[str]:
+    base_t, base_m = measure([PY, "-c", "import click"], reps)
+    rows = [["`python -c \"import click\"` (floor)", fmt_t(base_t), f"{base_m:.0f} MiB",
+             "1.00×", ""]]
+    for args in (["--help"], ["--version"], ["checks"]):
+        t, m = measure(omnisheet(*args), reps)
+        ratio = t / base_t
+        rows.append([f"`omnisheet {' '.join(args)}`", fmt_t(t), f"{m:.0f} MiB",
+                     f"{ratio:.2f}×", "ok" if ratio <= 1.5 else "over"])
+    return print_table(f"Start-up (median of {reps})",
+                       ["command", "time", "peak RSS", "vs floor", "target ≤ 1.5×"], rows)
+
+
+def bench_sample(reps: int) -> list[str]:
+    floor = [PY, "-c", f"import openpyxl; openpyxl.load_workbook({str(SAMPLE)!r})"]
+    base_t, base_m = measure(floor, reps)
+    t, m = measure(omnisheet("check", str(SAMPLE), "--format", "json"), reps)
+    ratio = t / base_t
+    rows = [["openpyxl.load_workbook (floor)", fmt_t(base_t), f"{base_m:.0f} MiB", "1.00×", ""],
+            [f"`omnisheet check {SAMPLE.relative_to(ROOT)} --format json`", fmt_t(t),
+             f"{m:.0f} MiB", f"{ratio:.2f}×", "ok" if ratio <= 2 else "over"]]
+    return print_table(f"A real plan (median of {reps})",
+                       ["command", "time", "peak RSS", "vs floor", "target ≤ 2×"], rows)
+
+
+def bench_large(scales: list[float], reps: int, workdir: Path) -> list[str]:
+    floor_py = workdir / "floor.py"
+    floor_py.write_text(FLOOR)
+    results = []
+    for scale in scales:
+        big = workdir / f"big-{scale:g}.xlsx"
+        gen_start = time.perf_counter()
+        subprocess.run([PY, str(ROOT / "tests" / "synthetic.py"), str(big),
+                        "--scale", str(scale)], check=True, stdout=subprocess.DEVNULL)
+        gen = time.perf_counter() - gen_start
+        size = big.stat().st_size / 2**20
+        print(f"  generated {big.name} ({size:.1f} MiB) in {gen:.1f} s", flush=True)
+        ft, fm = measure([PY, str(floor_py), str(big), str(workdir / "floor-out.xlsx")], reps)
+        ct, cm = measure(omnisheet("check", str(big), "-o", str(workdir / "big-checked.xlsx"),
+                                   "--format", "json"), reps)
+        print(f"  {scale:g}×: floor {fmt_t(ft)} {fm:.0f} MiB, check {fmt_t(ct)} {cm:.0f} MiB",
+              flush=True)
+        results.append((scale, size, ft, fm, ct, cm))
+        big.unlink()
+
+    rows = []
+    first = results[0]
+    for scale, size, ft, fm, ct, cm in results:
+        grow_t = ct / first[4]
+        grow_m = cm / first[5]
+        rows.append([f"{scale:g}×", f"{size:.1f} MiB", fmt_t(ft), f"{fm:.0f} MiB", fmt_t(ct),
+                     f"{cm:.0f} MiB", f"{ct / ft:.2f}×", f"{cm / fm:.2f}×",
+                     f"{grow_t:.2f}× / {grow_m:.2f}×"])
+    return print_table(
+        f"Large synthetic plans, `check -o --format json` vs calamine→xlsxwriter floor "
+        f"(median of {reps}; growth vs {first[0]:g}×)",
+        ["scale", "file", "floor time", "floor RSS", "check time", "check RSS",
+         "time vs floor", "RSS vs floor", "growth time / RSS"], rows)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Benchmark omnisheet (prints tables).")
+    parser.add_argument("--quick", action="store_true", help="scales 0.1, 0.2, 0.4")
+    parser.add_argument("--scales", default=None, help="comma-separated, default 1,2,4")
+    parser.add_argument("--reps", type=int, default=5, help="repetitions of short runs")
+    parser.add_argument("--large-reps", type=int, default=None,
+                        help="repetitions of large runs (default 3 quick, 1 full)")
+    args = parser.parse_args(argv)
+    scales = [float(s) for s in (args.scales or ("0.1,0.2,0.4" if args.quick else "1,2,4"))
+              .split(",")]
+    large_reps = args.large_reps or (3 if args.quick else 1)
+
+    print(f"python {sys.version.split()[0]} on {sys.platform}, {os.cpu_count()} CPUs\n")
+    report = bench_startup(args.reps) + [""] + bench_sample(args.reps) + [""]
+    with tempfile.TemporaryDirectory(prefix="omnisheet-bench-") as tmp:
+        report += bench_large(scales, large_reps, Path(tmp))
+    print("## Summary (markdown)\n")
+    print("\n".join(report))
+
+
+if __name__ == "__main__":
+    main()
