@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 OUT := out
 
-.PHONY: run test lint samples pictures clean
+.PHONY: run test lint samples pictures bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,9 @@ samples: $(STAMP)
 
 pictures: run
 	$(BIN)/python samples/pictures.py
+
+bench: $(STAMP)
+	$(BIN)/python tests/bench.py
 
 clean:
 	rm -rf $(OUT) .pytest_cache
