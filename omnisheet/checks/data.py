@@ -18,10 +18,7 @@ def scenario_without_data(ctx: Context) -> Iterator[Finding]:
     the data roadmap is built. Add the variables the scenario uses, with their source.
     """
     fed = {id_key(n.scenario) for n in ctx.plan.data_needs if n.scenario is not None}
-    for index, scenario in ctx.records("scenarios"):
-        if scenario.get("id") is not None and id_key(scenario.get("id")) not in fed:
-            yield ctx.finding("scenario-without-data", "scenarios", index, "id",
-                              value=scenario.get("id"))
+    yield from ctx.scenarios_missing_from("scenario-without-data", fed)
 
 
 @check("variable-without-source", ERROR, "data_needs",
@@ -47,10 +44,8 @@ def data_unknown_scenario(ctx: Context) -> Iterator[Finding]:
 
     Correct the ID (the cell has a dropdown of existing scenarios).
     """
-    for index, need in ctx.records("data_needs"):
-        ref = need.get("scenario")
-        if ref is not None and id_key(ref) not in ctx.scenario_ids:
-            yield ctx.finding("data-unknown-scenario", "data_needs", index, "scenario", value=ref)
+    yield from ctx.unknown_references("data-unknown-scenario", "data_needs", "scenario",
+                                      ctx.scenario_ids)
 
 
 @check("data-not-available", INFO, "data_needs",

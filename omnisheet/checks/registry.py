@@ -162,6 +162,22 @@ class Context:
         return Finding(code=code, severity=REGISTRY[code].severity, sheet=self.sheet("journey"),
                        row=row, column=column, value=value, expected=expected, params=params)
 
+    def scenarios_missing_from(self, code: str, known: set[str]) -> Iterator[Finding]:
+        """A finding on each scenario whose ID is not in `known` (placed, messaged, fed)."""
+        for index, scenario in self.records("scenarios"):
+            ident = scenario.get("id")
+            if ident is not None and _id(ident) not in known:
+                yield self.finding(code, "scenarios", index, "id", value=ident)
+
+    def unknown_references(self, code: str, tab_key: str, column_key: str,
+                           known: set[str]) -> Iterator[Finding]:
+        """A finding on each record whose reference (a use case or scenario ID) is unknown."""
+        for index, record in self.records(tab_key):
+            ref = record.get(column_key)
+            if ref is not None and _id(ref) not in known:
+                yield self.finding(code, tab_key, index, column_key, value=ref,
+                                   id=record.get("id") or "?")
+
     def table_tab(self, tab_key: str) -> Tab:
         return self.definition.tab(tab_key)
 

@@ -19,11 +19,8 @@ def scenario_unknown_use_case(ctx: Context) -> Iterator[Finding]:
     A typo, or a use case renumbered or deleted. Correct the ID (the cell has a dropdown of
     existing IDs).
     """
-    for index, scenario in ctx.records("scenarios"):
-        ref = scenario.get("use_case")
-        if ref is not None and id_key(ref) not in ctx.use_case_ids:
-            yield ctx.finding("scenario-unknown-use-case", "scenarios", index, "use_case",
-                              value=ref, id=scenario.get("id") or "?")
+    yield from ctx.unknown_references("scenario-unknown-use-case", "scenarios", "use_case",
+                                      ctx.use_case_ids)
 
 
 @check("scenario-not-in-specs", WARNING, "scenario_map",
@@ -50,10 +47,7 @@ def scenario_not_in_map(ctx: Context) -> Iterator[Finding]:
     The map is how the team sees who is addressed when; put the ID in the cell of its
     target and relationship stage.
     """
-    for index, scenario in ctx.records("scenarios"):
-        if scenario.get("id") is not None and id_key(scenario.get("id")) not in ctx.placed_ids:
-            yield ctx.finding("scenario-not-in-map", "scenarios", index, "id",
-                              value=scenario.get("id"))
+    yield from ctx.scenarios_missing_from("scenario-not-in-map", ctx.placed_ids)
 
 
 @check("scenario-without-trigger", ERROR, "scenarios",
@@ -85,10 +79,7 @@ def scenario_without_messages(ctx: Context) -> Iterator[Finding]:
     channel and a content.
     """
     with_messages = {id_key(m.scenario) for m in ctx.plan.messages if m.scenario is not None}
-    for index, scenario in ctx.records("scenarios"):
-        if scenario.get("id") is not None and id_key(scenario.get("id")) not in with_messages:
-            yield ctx.finding("scenario-without-messages", "scenarios", index, "id",
-                              value=scenario.get("id"))
+    yield from ctx.scenarios_missing_from("scenario-without-messages", with_messages)
 
 
 @check("message-unknown-scenario", ERROR, "messages",
@@ -99,11 +90,8 @@ def message_unknown_scenario(ctx: Context) -> Iterator[Finding]:
 
     A typo or a renumbered scenario: correct the ID (the cell has a dropdown).
     """
-    for index, message in ctx.records("messages"):
-        ref = message.get("scenario")
-        if ref is not None and id_key(ref) not in ctx.scenario_ids:
-            yield ctx.finding("message-unknown-scenario", "messages", index, "scenario",
-                              value=ref)
+    yield from ctx.unknown_references("message-unknown-scenario", "messages", "scenario",
+                                      ctx.scenario_ids)
 
 
 @check("bad-delay", ERROR, "messages",
