@@ -17,6 +17,7 @@ from .text import normalise
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "workbook_templates" / "plan.yaml"
 COLUMN_TYPES = {"id", "text", "list", "number", "ref", "delay", "formula", "date"}
+VALUE_ATTRS = {"min", "max", "percent"}  # what a list value may carry besides its labels
 TAB_KINDS = {"instructions", "journey_matrix", "table", "scenario_matrix", "settings", "lists"}
 
 
@@ -33,9 +34,14 @@ class ListValue:
     labels: Labels
     colour: str | None = None
     hue: float | None = None
+    attrs: Mapping[str, Any] = field(default_factory=dict)
 
     def label(self, lang: str) -> str:
         return self.labels[lang]
+
+    def attr(self, name: str, default: Any = None) -> Any:
+        """A value's own attribute from the definition (an indicator's scale, say)."""
+        return self.attrs.get(name, default)
 
 
 @dataclass(frozen=True)
@@ -75,6 +81,9 @@ class ListDef:
 
     def colour(self, key: str) -> str | None:
         return next((v.colour for v in self.values if v.key == key), None)
+
+    def value(self, key: object) -> ListValue | None:
+        return next((v for v in self.values if v.key == key), None)
 
 
 @dataclass(frozen=True)
@@ -145,6 +154,7 @@ class Definition:
     settings: tuple[Setting, ...]
     tabs: tuple[Tab, ...]
     report_tabs: Mapping[str, Labels] = field(default_factory=dict)
+    report_text: Mapping[str, Labels] = field(default_factory=dict)
 
     def tab(self, key: str) -> Tab:
         for tab in self.tabs:
@@ -161,6 +171,10 @@ class Definition:
     @property
     def table_tabs(self) -> tuple[Tab, ...]:
         return tuple(t for t in self.tabs if t.kind == "table")
+
+    def text(self, key: str, lang: str) -> str:
+        """A word of the HTML report (`report_text` in the YAML) in `lang`."""
+        return self.report_text[key][lang]
 
     def check_language(self, lang: str) -> str:
         if lang not in self.languages:
@@ -207,12 +221,19 @@ def parse(data: Mapping[str, Any], source: str = "definition") -> Definition:
         langs = tuple(data["languages"])
         lists: dict[str, ListDef] = {}
         for key, raw in data["lists"].items():
+            for v in raw["values"]:
+                unknown = set(v) - {"key", "colour", "hue", *langs, *VALUE_ATTRS}
+                if unknown:
+                    raise DefinitionError(f"{source}: lists.{key}.{v.get('key')}: unknown "
+                                          f"field(s) {', '.join(sorted(map(str, unknown)))}")
             values = tuple(
                 ListValue(
                     key=str(v["key"]),
                     labels=_labels(v, f"{source}: lists.{key}.{v.get('key')}", langs),
                     colour=v.get("colour"),
                     hue=v.get("hue"),
+                    attrs={k: a for k, a in v.items()
+                           if k not in {"key", "colour", "hue", *langs}},
                 )
                 for v in raw["values"]
             )
@@ -277,6 +298,10 @@ def parse(data: Mapping[str, Any], source: str = "definition") -> Definition:
             report_tabs={
                 key: _labels(raw, f"{source}: report_tabs.{key}", langs)
                 for key, raw in data.get("report_tabs", {}).items()
+            },
+            report_text={
+                key: _labels(raw, f"{source}: report_text.{key}", langs)
+                for key, raw in (data.get("report_text") or {}).items()
             },
         )
     except DefinitionError:

@@ -79,6 +79,22 @@ def _field_names(record_type: type) -> tuple[str, ...]:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Measure(Record):
+    """Evidence on a touchpoint: an indicator's value, target, reach and source."""
+
+    stage: Scalar = None
+    channel: Scalar = None
+    indicator: Scalar = None
+    value: Scalar = None
+    target: Scalar = None
+    answers: Scalar = None
+    period: Scalar = None
+    share: Scalar = None
+    evidence: Scalar = None
+    verbatim: Scalar = None
+
+
+@dataclass(frozen=True, kw_only=True)
 class UseCase(Record):
     id: Scalar = None
     category: Scalar = None
@@ -127,6 +143,7 @@ class DataNeed(Record):
 
 
 TABLE_RECORDS: Mapping[str, type[Record]] = {
+    "measures": Measure,
     "use_cases": UseCase,
     "scenarios": Scenario,
     "messages": Message,
@@ -204,6 +221,7 @@ class Plan:
     lists: Mapping[str, tuple[Scalar, ...]] = field(default_factory=dict)
     settings: Mapping[str, Scalar] = field(default_factory=dict)
     touchpoints: tuple[Touchpoint, ...] = ()
+    measures: tuple[Measure, ...] = ()
     use_cases: tuple[UseCase, ...] = ()
     placements: tuple[Placement, ...] = ()
     scenarios: tuple[Scenario, ...] = ()

@@ -150,7 +150,7 @@ class _Reader:
         tabs = self._find_tabs(names, values)
         sheets = {name: _Sheet(name, values[name]) for name in names}
         for tab in self.d.tabs:
-            if tab.key not in tabs and tab.kind != "instructions":
+            if tab.key not in tabs and tab.kind != "instructions" and not tab.texts.get("optional"):
                 self.findings.append(Finding(
                     code="tab-missing", severity=ERROR, sheet=tab.labels[self.lang],
                     params={"tab": tab.labels[self.lang]}))
@@ -192,11 +192,8 @@ class _Reader:
             lists=lists,
             settings=settings,
             touchpoints=tuple(touchpoints),
-            use_cases=tables["use_cases"],  # type: ignore[arg-type]
             placements=tuple(placements),
-            scenarios=tables["scenarios"],  # type: ignore[arg-type]
-            messages=tables["messages"],  # type: ignore[arg-type]
-            data_needs=tables["data_needs"],  # type: ignore[arg-type]
+            **tables,  # type: ignore[arg-type]
             stray_cells=tuple(strays),
             extra_columns=extra_columns,
             read_findings=tuple(self.findings),

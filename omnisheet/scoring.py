@@ -2,7 +2,8 @@
 
 value = (w_business × business + w_cx × cx) / (w_business + w_cx), rounded to 4 places
 ease  = 6 − difficulty
-score = value × ease, rounded to 4 places (1 to 25)
+stake = the highest measured stake of the touchpoint it addresses, 0 to 1 (see measures.py)
+score = value × ease × (1 + stake), rounded to 4 places (1 to 25 without a measure, up to 50)
 quadrant: value ≥ value threshold is high, ease ≥ ease threshold is easy
 rank: by score, then value (both descending), then ID (case-insensitive), 1 for the best;
 equal scores, values and IDs share a rank, exactly as COUNTIFS does in the sheet.
@@ -10,28 +11,14 @@ equal scores, values and IDs share a rank, exactly as COUNTIFS does in the sheet
 
 from __future__ import annotations
 
-import math
 from bisect import bisect_left
 from dataclasses import dataclass
 
+from .measures import Evidence
 from .model import Plan, Scalar, UseCase
+from .numbers import number, round_half_away
 
 SCALE = (1.0, 5.0)
-
-
-def number(value: Scalar) -> float | None:
-    """A real number, or None: text and booleans never count as numbers (as in ISNUMBER)."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    if math.isnan(value) or math.isinf(value):
-        return None
-    return float(value)
-
-
-def round_half_away(value: float, places: int = 4) -> float:
-    """Excel's ROUND: halves go away from zero (Python's round goes to even)."""
-    factor = 10**places
-    return math.copysign(math.floor(abs(value) * factor + 0.5) / factor, value)
 
 
 def on_scale(value: Scalar) -> float | None:
@@ -97,6 +84,7 @@ class Priority:
     title: Scalar
     value: float
     ease: float
+    stake: float | None
     score: float
     quadrant: str
     rank: int = 0
@@ -127,15 +115,16 @@ def _id_key(value: Scalar) -> str:
 def priorities(plan: Plan) -> list[Priority]:
     """Every fully qualified use case, scored and ranked, best first."""
     w = weights(plan)
+    evidence = Evidence(plan)
     scored: list[Priority] = []
     for index, use_case in enumerate(plan.use_cases):
         value, ease = value_of(use_case, w), ease_of(use_case)
         if value is None or ease is None:
             continue
-        score = round_half_away(value * ease)
-        scored.append(
-            Priority(index, use_case.id, use_case.title, value, ease, score, quadrant(value, ease, w))
-        )
+        stake = evidence.stake_of(use_case)
+        score = round_half_away(value * ease * (1 + (stake or 0.0)))
+        scored.append(Priority(index, use_case.id, use_case.title, value, ease, stake, score,
+                               quadrant(value, ease, w)))
     keys = sorted((-p.score, -p.value, _id_key(p.id)) for p in scored)
     ranked = [
         Priority(**{**p.__dict__, "rank": bisect_left(keys, (-p.score, -p.value, _id_key(p.id))) + 1})

@@ -135,9 +135,8 @@ def plan_from_dict(data: Mapping[str, Any], definition: Definition | None = None
     try:
         return Plan(
             language=lang, lists=lists, settings=settings, touchpoints=touchpoints,
-            use_cases=records("use_cases"), placements=placements,
-            scenarios=records("scenarios"), messages=records("messages"),
-            data_needs=records("data_needs"), stray_cells=strays,
+            placements=placements, stray_cells=strays,
+            **{key: records(key) for key in TABLE_RECORDS},
             extra_columns={k: tuple(v) for k, v in (data.get("extra_columns") or {}).items()},
         )
     except (KeyError, TypeError) as exc:

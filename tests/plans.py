@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from omnisheet.model import DataNeed, Message, Placement, Plan, Scenario, Touchpoint, UseCase
+from omnisheet.model import (
+    DataNeed,
+    Measure,
+    Message,
+    Placement,
+    Plan,
+    Scenario,
+    Touchpoint,
+    UseCase,
+)
 from omnisheet.writer import blank_plan
 
 
@@ -21,6 +30,11 @@ def clean_plan(lang: str = "fr") -> Plan:
                        status="normal"),
             Touchpoint(stage="receive", channel="sms", description="Avis de livraison",
                        status="normal"),
+        ),
+        measures=(
+            Measure(stage="find_out", channel="website", indicator="csat_5", value=3.6,
+                    target=4.2, answers=500, period="T3 2026", share=40, evidence="direct",
+                    verbatim="Dimensions introuvables"),
         ),
         use_cases=(
             UseCase(id="UC-001", category="knowledge", title="Enrichir les fiches produit",

@@ -8,7 +8,7 @@ import pytest
 from plans import clean_plan
 
 from omnisheet.checks import REGISTRY, check
-from omnisheet.model import DataNeed, Message, Placement, Scenario, Touchpoint, UseCase
+from omnisheet.model import DataNeed, Measure, Message, Placement, Scenario, Touchpoint, UseCase
 
 
 def _findings(plan, lang=None):
@@ -33,6 +33,7 @@ def _add(plan, table, record):
 
 UC, SC, MSG, DATA = "Cas d'usage", "Scénarios", "Messages", "Données"
 JOURNEY, MAP, SETTINGS = "Parcours client", "Carte des scénarios", "Paramètres"
+MEASURES = "Mesures"
 
 # code → (change to the clean plan, expected (code, sheet, cell) triples)
 CASES = {
@@ -54,7 +55,22 @@ CASES = {
     "friction-without-use-case": (
         lambda p: _add(p, "touchpoints", Touchpoint(stage="get_help", channel="phone",
                                                     description="Attente", status="friction")),
-        [("friction-without-use-case", JOURNEY, "N8")]),
+        [("friction-without-use-case", JOURNEY, "N8"),
+         ("friction-without-evidence", JOURNEY, "N8")]),
+    "friction-without-evidence": (
+        lambda p: p.with_changes(measures=()),
+        [("friction-without-evidence", JOURNEY, "D3")]),
+    "measure-unknown-touchpoint": (
+        lambda p: _add(p, "measures", Measure(stage="discover", channel="email",
+                                              indicator="csat_5", value=4.0)),
+        [("measure-unknown-touchpoint", MEASURES, "A3")]),
+    "measure-out-of-range": (
+        lambda p: _set(p, "measures", 0, value=9),
+        [("measure-out-of-range", MEASURES, "D2")]),
+    "measure-contradicts-status": (
+        lambda p: _add(p, "measures", Measure(stage="buy", channel="email", indicator="nps",
+                                              value=-20, target=30, share=15)),
+        [("measure-contradicts-status", MEASURES, "D3")]),
     "opportunity-without-use-case": (
         lambda p: _add(p, "touchpoints", Touchpoint(stage="discover", channel="store",
                                                     description="Vitrine",
@@ -152,6 +168,8 @@ def test_a_use_case_with_no_channel_addresses_every_channel_of_its_stage():
     plan = clean_plan()
     plan = _add(plan, "touchpoints", Touchpoint(stage="buy", channel="store",
                                                 description="Caisse", status="friction"))
+    plan = _add(plan, "measures", Measure(stage="buy", channel="store", indicator="csat_5",
+                                          value=3.1, target=4, share=30))
     assert _findings(plan) == []  # UC-002 has stage buy and no channel
 
 

@@ -12,7 +12,8 @@ from python_calamine import CalamineWorkbook
 from support.libreoffice import convert, roundtrip
 
 from omnisheet.definition import load_definition
-from omnisheet.model import UseCase
+from omnisheet.measures import Evidence
+from omnisheet.model import Measure, UseCase
 from omnisheet.reader import load
 from omnisheet.scoring import priorities
 from omnisheet.writer import blank_plan, write
@@ -67,8 +68,24 @@ def test_calc_formulas_score_like_python(soffice, tmp_path):
                 difficulty=d)
         for i, (b, c, d) in enumerate(marks, start=1))
     use_cases = (*use_cases, replace(use_cases[0], id="UC-099", difficulty=None))
+    # Measures on three touchpoints, every indicator: stakes lift the use cases on them.
+    use_cases = (replace(use_cases[0], stage="buy", channel="website"),
+                 replace(use_cases[1], stage="buy"), replace(use_cases[2], stage="get_help",
+                                                             channel="phone"),
+                 replace(use_cases[3], stage="discover", channel="store"), *use_cases[4:])
+    measures = (
+        Measure(stage="buy", channel="website", indicator="ces_7", value=3.8, target=5.5,
+                share=55),
+        Measure(stage="buy", channel="website", indicator="csat_pct", value=0.32, target=60,
+                share=0.55),
+        Measure(stage="buy", channel="store", indicator="csat_5", value=4.3, target=4.5,
+                share=38),
+        Measure(stage="get_help", channel="phone", indicator="nps", value=-12, target=20,
+                share=6),
+        Measure(stage="discover", channel="store", indicator="csat_5", value=2.0),
+    )
     plan = blank_plan("fr").with_changes(
-        use_cases=use_cases,
+        use_cases=use_cases, measures=measures,
         settings={"weight_business": 2, "weight_cx": 1, "threshold_value": 3.5,
                   "threshold_ease": 2})
     source = write(plan, tmp_path / "plan.xlsx")
@@ -90,6 +107,15 @@ def test_calc_formulas_score_like_python(soffice, tmp_path):
         assert row[col["score"]] == pytest.approx(p.score)
         assert row[col["quadrant"]] == quadrant_labels[p.quadrant]
         assert int(row[col["rank"]]) == p.rank
+    assert sum(p.stake or 0 for p in python.values()) > 0.3  # the measures did weigh
+    measured = CalamineWorkbook.from_path(str(recalculated)).get_sheet_by_name("Mesures").to_python()
+    header = measured[0]
+    col = {key: header.index(D.tab("measures").column(key).labels["fr"])
+           for key in ("rating", "gap", "stake")}
+    for row, assessed in zip(measured[1:], Evidence(plan).assessed, strict=False):
+        for key in ("rating", "gap", "stake"):
+            expected = getattr(assessed, key)
+            assert row[col[key]] == ("" if expected is None else pytest.approx(expected)), key
 
 
 def _blank_cached_results(source: Path, target: Path) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ..definition import Definition, load_definition
 from ..model import Plan
-from . import common, data, journey, scenarios, use_cases  # noqa: F401  (registration)
+from . import common, data, journey, measures, scenarios, use_cases  # noqa: F401  (registration)
 from .registry import REGISTRY, Check, Context, render
 
 __all__ = ["REGISTRY", "Check", "check", "render", "run_checks"]

@@ -130,8 +130,8 @@ def _thing(ctx: Context, tab_key: str, index: int, record: object) -> str:
 
 
 @check("bad-number", ERROR, "workbook",
-       fr="{thing} : « {column} » vaut « {value} », attendu un nombre de {min} à {max}.",
-       en="{thing}: \"{column}\" is \"{value}\", expected a number from {min} to {max}.")
+       fr="{thing} : « {column} » vaut « {value} », attendu {wanted}.",
+       en="{thing}: \"{column}\" is \"{value}\", expected {wanted}.")
 def bad_number(ctx: Context) -> Iterator[Finding]:
     """A mark that must be a number on its scale is not (impact 7, difficulty "high").
 
@@ -150,10 +150,21 @@ def bad_number(ctx: Context) -> Iterator[Finding]:
                 low, high = column.min, column.max
                 if n is None or (low is not None and n < low) or (high is not None and n > high):
                     yield ctx.finding("bad-number", tab.key, index, column.key, value=value,
-                                      expected=f"{_num(low)}–{_num(high)}",
+                                      expected=_wanted(low, high, ctx.lang),
                                       thing=_thing(ctx, tab.key, index, record),
                                       column=column.labels[ctx.lang],
-                                      min=_num(low), max=_num(high))
+                                      wanted=_wanted(low, high, ctx.lang))
+
+
+def _wanted(low: float | None, high: float | None, lang: str) -> str:
+    """"a number from 1 to 5", "a number, 0 or more", or just "a number"."""
+    fr = lang == "fr"
+    if low is not None and high is not None:
+        return (f"un nombre de {_num(low)} à {_num(high)}" if fr
+                else f"a number from {_num(low)} to {_num(high)}")
+    if low is not None:
+        return f"un nombre, {_num(low)} ou plus" if fr else f"a number, {_num(low)} or more"
+    return "un nombre" if fr else "a number"
 
 
 def _num(value: float | None) -> str:

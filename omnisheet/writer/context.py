@@ -9,7 +9,7 @@ from typing import Any
 from ..definition import Definition
 from ..model import Plan, Scalar, column_letter
 
-_PLACEHOLDER = re.compile(r"\{(range:|label:)?([a-z_.0-9]+)\}")
+_PLACEHOLDER = re.compile(r"\{(range:|label:|attr:)?([a-z_.0-9]+(?::[a-z_0-9]+)?)\}")
 
 
 def quote_sheet(name: str) -> str:
@@ -104,13 +104,26 @@ class Context:
         def sub(match: re.Match[str]) -> str:
             kind, key = match.group(1), match.group(2)
             if kind == "range:":
-                return self.range_name(letters["__tab__"], key)
+                tab_key, _, column_key = key.rpartition(".")
+                return self.range_name(tab_key or letters["__tab__"], column_key)
+            if kind == "attr:":
+                return self._attr_switch(key, f"{letters[key.split(':')[1]]}{row + 1}")
             if kind == "label:":
                 list_key, value_key = key.split(".", 1)
                 return self.definition.list(list_key).label(value_key, self.lang).replace('"', '""')
             return f"{letters[key]}{row + 1}"
 
         return _PLACEHOLDER.sub(sub, template)
+
+    def _attr_switch(self, spec: str, cell: str) -> str:
+        """`{attr:list.name:column}`: the attribute of the list value the cell holds, as a
+        chain of IFs over the labels, "" for a value the list does not know."""
+        list_key, name = spec.split(":")[0].split(".")
+        formula = '""'
+        for value in reversed(self.definition.list(list_key).values):
+            label = value.label(self.lang).replace('"', '""')
+            formula = f'IF({cell}="{label}",{value.attr(name, 0)},{formula})'
+        return formula
 
     @staticmethod
     def range_name(tab_key: str, column_key: str) -> str:

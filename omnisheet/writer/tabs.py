@@ -145,14 +145,17 @@ def write_table(ctx: Context, sheet: Any, tab: Tab, *, sort: bool = False) -> di
     formula_columns = [(col, columns[k]) for col, k in enumerate(layout)
                        if k in columns and columns[k].computed]
     if formula_columns:
-        by_row = {row: priorities.get(index) for index, row in enumerate(rows)}
+        results = _computed(ctx, tab.key, priorities)
+        by_row = {row: results.get(index) for index, row in enumerate(rows)}
         for row in range(1, last_row + 1):
-            priority = by_row.get(row)
+            result = by_row.get(row)
             for col, column in formula_columns:
                 cached: Scalar = ""
-                if priority is not None:
-                    cached = getattr(priority, column.key)
-                    if column.key == "quadrant":
+                if result is not None:
+                    cached = getattr(result, column.key)
+                    if cached is None:
+                        cached = ""
+                    elif column.key == "quadrant":
                         cached = d.list("quadrant").label(str(cached), ctx.lang)
                 sheet.write_formula(row, col, ctx.formula(column.formula or "", row, letters),
                                     computed_fmt, _value_cache(cached))
@@ -163,6 +166,18 @@ def write_table(ctx: Context, sheet: Any, tab: Tab, *, sort: bool = False) -> di
     sheet.autofilter(0, 0, last_row, len(layout) - 1)
     _print_setup(sheet)
     return cells
+
+
+def _computed(ctx: Context, tab_key: str, priorities: dict) -> dict[int, Any]:
+    """What Python computes for each row's formula columns (the formulas' cached values),
+    by record index: attributes named after the columns."""
+    if tab_key == "use_cases":
+        return priorities
+    if tab_key == "measures":
+        from ..measures import Evidence
+
+        return dict(enumerate(Evidence(ctx.plan, ctx.definition).assessed))
+    return {}
 
 
 def _validation(ctx: Context, tab: Tab, column: Any) -> dict[str, Any]:

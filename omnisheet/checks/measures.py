@@ -1,0 +1,125 @@
+"""Checks on the Touchpoint measures tab: evidence must sit on the map, on its scale, and
+agree with the status the team gave the touchpoint."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..measures import Evidence, scale
+from ..model import ERROR, INFO, WARNING, Finding
+from ..numbers import number
+from ..text import normalise
+from .registry import Context, check
+
+
+def _evidence(ctx: Context) -> Evidence:
+    if "evidence" not in ctx._cache:
+        ctx._cache["evidence"] = Evidence(ctx.plan, ctx.definition)
+    return ctx._cache["evidence"]
+
+
+def _fmt(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+@check("measure-unknown-touchpoint", ERROR, "measures",
+       fr="Mesure sur « {stage} » × « {channel} » : ce point de contact n'est pas dans le Parcours client.",
+       en="Measure on \"{stage}\" × \"{channel}\": this touchpoint is not on the Journey map.")
+def measure_unknown_touchpoint(ctx: Context) -> Iterator[Finding]:
+    """A measure names a stage and channel whose touchpoint is empty on the journey map.
+
+    Evidence belongs to a touchpoint the team has described; otherwise it weighs on
+    nothing and its use cases gain nothing from it. Describe the touchpoint on the
+    journey map, or correct the measure's stage or channel.
+    """
+    for index, measure in ctx.records("measures"):
+        if measure.get("stage") is None or measure.get("channel") is None:
+            continue  # missing-required says so
+        key = (normalise(measure.get("stage")), normalise(measure.get("channel")))
+        if key not in ctx.touchpoint_keys:
+            yield ctx.finding("measure-unknown-touchpoint", "measures", index, "stage",
+                              value=measure.typed.get("stage", measure.get("stage")),
+                              stage=ctx.label("stage", measure.get("stage")),
+                              channel=ctx.label("channel", measure.get("channel")))
+
+
+@check("measure-out-of-range", ERROR, "measures",
+       fr="« {column} » vaut {value}, hors de l'échelle {indicator} ({expected}).",
+       en="\"{column}\" is {value}, outside the {indicator} scale ({expected}).")
+def measure_out_of_range(ctx: Context) -> Iterator[Finding]:
+    """A value or target lies outside its indicator's scale (a CSAT of 9 on 1 to 5, an NPS
+    of 140).
+
+    The gap, the stake and the use cases' scores would be meaningless. Check the figure
+    and the indicator chosen: CSAT 1 to 5 or 0 to 100 %, CES 1 to 7, NPS −100 to +100.
+    """
+    tab = ctx.table_tab("measures")
+    indicator_list = ctx.definition.list("indicator")
+    for index, measure in ctx.records("measures"):
+        s = scale(measure.get("indicator"), ctx.definition)
+        if s is None:
+            continue  # no indicator, or the team's own: value-not-in-list says so
+        name = indicator_list.label(str(measure.get("indicator")), ctx.lang)
+        for key in ("value", "target"):
+            value = measure.get(key)
+            if number(value) is not None and not s.contains(value):
+                yield ctx.finding("measure-out-of-range", "measures", index, key, value=value,
+                                  expected=f"{_fmt(s.low)} … {_fmt(s.high)}",
+                                  column=tab.column(key).labels[ctx.lang], indicator=name)
+
+
+@check("measure-contradicts-status", WARNING, "measures",
+       fr="« {stage} » × « {channel} » est marqué {status}, mais {indicator} = {value} ({why}).",
+       en="\"{stage}\" × \"{channel}\" is marked {status}, but {indicator} = {value} ({why}).")
+def measure_contradicts_status(ctx: Context) -> Iterator[Finding]:
+    """A touchpoint marked Normal or Opportunity is measured far below its target (more
+    than 10 points out of 100), or, with no target, in the bottom half of its scale.
+
+    Customers are telling the team it is an irritant: mark it Friction so use cases
+    address it, or check the measure.
+    """
+    why = {"target": {"fr": "cible {target}", "en": "target {target}"},
+           "scale": {"fr": "moitié basse de l'échelle", "en": "bottom half of the scale"}}
+    evidence = _evidence(ctx)
+    indicator_list = ctx.definition.list("indicator")
+    for touchpoint in ctx.plan.touchpoints:
+        if touchpoint.status not in ("normal", "opportunity"):
+            continue
+        for assessed in evidence.of(touchpoint):
+            if not assessed.below_par():
+                continue
+            measure = assessed.measure
+            reason = "target" if assessed.gap is not None else "scale"
+            yield ctx.finding(
+                "measure-contradicts-status", "measures", assessed.index, "value",
+                value=measure.value,
+                stage=ctx.label("stage", touchpoint.stage),
+                channel=ctx.label("channel", touchpoint.channel),
+                status=ctx.label("touchpoint_status", touchpoint.status),
+                indicator=indicator_list.label(str(measure.indicator), ctx.lang),
+                why=why[reason][ctx.lang].format(target=_show(measure.target)))
+
+
+@check("friction-without-evidence", INFO, "journey",
+       fr="Friction « {stage} » × « {channel} » : aucune mesure ne l'étaye.",
+       en="Friction at \"{stage}\" × \"{channel}\": no measure backs it.")
+def friction_without_evidence(ctx: Context) -> Iterator[Finding]:
+    """A touchpoint marked Friction has no measure on the Touchpoint measures tab.
+
+    Without evidence (a CSAT, a CES, an NPS, with its share of traffic) the friction
+    cannot be weighed against the others, and the use cases fixing it gain nothing in
+    the ranking. Add a measure: from a survey, from customer service, or from analytics.
+    """
+    evidence = _evidence(ctx)
+    for touchpoint in ctx.plan.touchpoints:
+        if touchpoint.status == "friction" and not evidence.of(touchpoint):
+            yield ctx.on_touchpoint("friction-without-evidence", touchpoint,
+                                    value=touchpoint.description,
+                                    stage=ctx.label("stage", touchpoint.stage),
+                                    channel=ctx.label("channel", touchpoint.channel))
+
+
+def _show(value: object) -> str:
+    n = number(value)  # type: ignore[arg-type]
+    return _fmt(n) if n is not None else str(value or "")
+
