@@ -1,8 +1,10 @@
-"""Pictures for the README: the checked sample's Dashboard and journey map, as PNG.
+"""Pictures for the README: the checked sample's Dashboard and journey map, as PNG, and
+the top of its HTML report.
 
 LibreOffice prints the checked workbook to PDF; pdftoppm (Debian poppler-utils) turns
-the pages whose first line names the tab into PNG files in docs/. Run with
-`make pictures`.
+the pages whose first line names the tab into PNG files in docs/. Headless Chromium
+(Debian chromium) screenshots the HTML report into docs/report.png. Run with
+`make pictures`; `python samples/pictures.py report` makes only the report's picture.
 """
 
 from __future__ import annotations
@@ -17,7 +19,31 @@ ROOT = Path(__file__).resolve().parent.parent
 PAGES = {"dashboard.png": "Tableau de bord du plan omnicanal", "journey-map.png": "Canal \\ Étape"}
 
 
+def report_picture(size: tuple[int, int] = (1280, 1600)) -> Path:
+    """Render the French sample's report to HTML and screenshot it into docs/report.png."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from support.browser import chromium_path, screenshot
+
+    from omnisheet.checks import check
+    from omnisheet.reader import load
+    from omnisheet.report.html import render_html
+
+    if chromium_path() is None:
+        raise SystemExit("chromium is needed (Debian package chromium, or set $CHROMIUM)")
+    report = check(load(ROOT / "samples" / "retail-fr.xlsx"))
+    target = ROOT / "docs" / "report.png"
+    with tempfile.TemporaryDirectory() as tmp:
+        page = Path(tmp) / "retail-fr.html"
+        page.write_text(render_html(report, "fr"), encoding="utf-8")
+        screenshot(page, target, tmp, size=size)
+    print("wrote docs/report.png")
+    return target
+
+
 def main() -> int:
+    if sys.argv[1:] == ["report"]:
+        report_picture()
+        return 0
     for tool in ("soffice", "pdftoppm", "pdftotext"):
         if shutil.which(tool) is None:
             print(f"{tool} is needed (libreoffice-calc-nogui, poppler-utils)", file=sys.stderr)
@@ -43,6 +69,7 @@ def main() -> int:
                     print(f"wrote docs/{name}")
                     del wanted[name]
             page += 1
+    report_picture()
     return 0
 
 
