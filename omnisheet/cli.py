@@ -42,6 +42,12 @@ def friendly(command):
             raise
         except KeyboardInterrupt:
             _fail("interrupted; no output was written.")
+        except OSError as exc:  # the disk, a folder or a file refused: not a bug
+            if os.environ.get("OMNISHEET_DEBUG"):
+                raise
+            where = f"{exc.filename}: " if exc.filename else ""
+            _fail(f"{where}{exc.strerror or exc}; check the disk, the folder and their "
+                  "permissions, and try again.")
         except Exception as exc:  # a bug: say so in one line unless debugging
             if os.environ.get("OMNISHEET_DEBUG"):
                 raise
@@ -130,6 +136,66 @@ def check(plan_file: Path, output: Path | None, fmt: str, fail_on: str, lang: st
         if output is not None:
             click.echo(f"\nChecked workbook: {output}")
     sys.exit(EXIT_FINDINGS if report.fails(fail_on) else EXIT_OK)
+
+
+@main.command("report")
+@click.argument("plan_file", metavar="PLAN", type=click.Path(path_type=Path))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The HTML file to write (one self-contained page).")
+@click.option("--lang", type=LANGS, help="Language of the page (default: the workbook's).")
+@friendly
+def report_command(plan_file: Path, output: Path, lang: str | None) -> None:
+    """Write PLAN as one HTML page anyone can open: journey map with its measures,
+    impact / ease matrix, priorities, scenario map, data roadmap, readiness, findings.
+
+    No network is needed to view it; print it to PDF from the browser.
+    """
+    from .checks import check as run
+    from .report.html import write_html
+
+    if _same_file(output, plan_file):
+        _fail(f"{output}: is the input plan; choose another output.")
+    report = run(_load(plan_file), lang=lang)
+    write_html(report, output, lang)
+    click.echo(f"Report: {output}")
+
+
+@main.command("diff")
+@click.argument("old_file", metavar="OLD", type=click.Path(path_type=Path))
+@click.argument("new_file", metavar="NEW", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Output format on standard output.")
+@click.option("--lang", type=LANGS, help="Language of the output (default: NEW's).")
+@click.option("--fail-on-new", type=click.Choice(["error", "warning", "never"]),
+              default="never", show_default=True,
+              help="Exit 1 when a new finding at or above this level appeared.")
+@click.option("--top", type=click.IntRange(1), default=8, show_default=True,
+              help="How many lines each section of the text lists.")
+@friendly
+def diff_command(old_file: Path, new_file: Path, fmt: str, lang: str | None, fail_on_new: str,
+                 top: int) -> None:
+    """What changed from OLD to NEW, two versions of the same plan (any language).
+
+    Use cases added, removed and re-ranked; touchpoint statuses; scenarios and their
+    messages; data needs now available; findings fixed and new; readiness before → after.
+    Exit status: 0, or 1 when --fail-on-new is met; 2 when a file cannot be read.
+    """
+    from .checks import check as run
+    from .diff import diff_plans
+
+    old, new = _load(old_file), _load(new_file)
+    lang = lang or new.language
+    result = diff_plans(old, new, run(old, lang=lang), run(new, lang=lang), lang=lang)
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        from .report.diff_text import render_diff_text
+
+        style = click.style if sys.stdout.isatty() and not os.environ.get("NO_COLOR") else None
+        click.echo(render_diff_text(result, top=top, style=style))
+    sys.exit(EXIT_FINDINGS if result.new_at_or_above(fail_on_new) else EXIT_OK)
 
 
 def _same_file(a: Path, b: Path) -> bool:
