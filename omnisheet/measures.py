@@ -154,3 +154,47 @@ class Evidence:
 
 def _stakes(assessed: Iterable[Assessed]) -> Iterable[float]:
     return (a.stake for a in assessed if a.stake is not None)
+
+
+def worst(assessed: Iterable[Assessed]) -> Assessed | None:
+    """The measure that speaks loudest for a touchpoint: the largest gap to target, else
+    the lowest score out of 100."""
+    rated = [a for a in assessed if a.rating is not None]
+    if not rated:
+        return None
+    return max(rated, key=lambda a: (a.gap if a.gap is not None else -1.0, -a.rating))
+
+
+HEAT_LEVELS = ("met", "near", "far", "untargeted")
+
+
+def heat(a: Assessed) -> str:
+    """How a measure stands against its target: met, near (within the tolerance), far."""
+    if a.gap is None:
+        return "untargeted"
+    if a.gap == 0:
+        return "met"
+    return "near" if a.gap <= TOLERANCE else "far"
+
+
+def per_stage(evidence: Evidence) -> dict[Scalar, dict[Scalar, tuple[float, int]]]:
+    """stage → indicator → (mean value weighted by answers, answers): the indicator per
+    stage. A measure without a count of answers weighs 1."""
+    sums: dict[Scalar, dict[Scalar, list[float]]] = {}
+    for a in evidence.assessed:
+        m = a.measure
+        value = number(m.value)
+        if value is None or m.stage is None or m.indicator is None:
+            continue
+        s = scale(m.indicator)
+        if s is not None and s.percent and value <= 1:
+            value *= 100
+        answers = number(m.answers)
+        weight = answers if answers and answers > 0 else 1.0
+        cell = sums.setdefault(m.stage, {}).setdefault(m.indicator, [0.0, 0.0, 0])
+        cell[0] += value * weight
+        cell[1] += weight
+        cell[2] += int(answers or 0)
+    return {stage: {ind: (round_half_away(total / weight, 2), int(count))
+                    for ind, (total, weight, count) in by_ind.items()}
+            for stage, by_ind in sums.items()}

@@ -85,3 +85,27 @@ def test_a_use_case_with_no_channel_takes_the_highest_stake_of_its_stage():
     store = evidence.stake_of(plan.use_cases[-1])
     assert evidence.stake_of(whole_stage) == store > evidence.stake_of(plan.use_cases[-2])
     assert evidence.stake_of(UseCase(id="UC-013", title="Sans étape")) is None
+
+
+def test_the_dashboard_heat_map_colours_each_touchpoint_against_its_target(tmp_path):
+    import openpyxl
+
+    from omnisheet.checks import check
+    from omnisheet.definition import load_definition
+    from omnisheet.writer import write
+
+    plan = _two_frictions(share_a=8, share_b=60)
+    plan = plan.with_changes(measures=(*plan.measures, Measure(
+        stage="buy", channel="website", indicator="csat_pct", value=0.9, target=85, share=50),
+        Measure(stage="buy", channel="email", indicator="csat_5", value=3.9, target=4.2)))
+    out = write(plan, tmp_path / "checked.xlsx", report=check(plan))
+    sheet = openpyxl.load_workbook(out)["Tableau de bord"]
+    colours = load_definition().colours
+    cells = {c.value: c.fill.fgColor.rgb[-6:] for row in sheet.iter_rows() for c in row
+             if isinstance(c.value, str) and "cible" in c.value}
+    assert cells["CSAT (1 à 5) 2,8 (cible 4,2)"] == colours["heat_far"].lstrip("#")
+    assert cells["CSAT (%) 90 % (cible 85 %)"] == colours["heat_met"].lstrip("#")
+    assert cells["CSAT (1 à 5) 3,6 (cible 4,2)"] == colours["heat_far"].lstrip("#")
+    assert cells["CSAT (1 à 5) 3,9 (cible 4,2)"] == colours["heat_near"].lstrip("#")
+    stages = [c.value for row in sheet.iter_rows() for c in row if c.value == "Je demande de l'aide"]
+    assert len(stages) >= 2  # a column of the heat-map and a row of the per-stage table

@@ -10,6 +10,7 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from .context import Context, quote_sheet
+from .heatmap import write_evidence
 
 if TYPE_CHECKING:
     from ..report.model import Report
@@ -94,9 +95,11 @@ def write_dashboard(ctx: Context, sheet: Any, report: Report) -> None:
         if chart is not None:
             sheet.insert_chart(anchor, chart, {"x_scale": 1.35 if anchor[0] == "D" else 1.0,
                                                "y_scale": 1.45})
-    sheet.print_area(0, 0, 68, DATA_COL - 1)
+    sheet.set_column(2, DATA_COL - 2, 14)
+    last = write_evidence(ctx, sheet, report, 70)
+    sheet.print_area(0, 0, max(68, last), DATA_COL - 1)
     sheet.set_landscape()
-    sheet.fit_to_pages(1, 1)
+    sheet.fit_to_pages(1, 0)
 
 
 class _Tables:

@@ -1,0 +1,111 @@
+"""The Dashboard's evidence: the journey heat-map of the measures (stage × channel,
+coloured against target) and the indicator per stage."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ..layout import axis
+from ..measures import HEAT_LEVELS, Evidence, heat, per_stage, worst
+from .context import Context
+
+if TYPE_CHECKING:
+    from ..report.model import Report
+
+WORDS = {
+    "fr": {"heatmap": "Mesures du parcours (note /100 et cible)",
+           "legend": {"met": "Cible atteinte", "near": "À moins de 10 points",
+                      "far": "Loin de la cible", "untargeted": "Sans cible"},
+           "per_stage": "Indicateur par étape (moyenne pondérée par les réponses)",
+           "answers": "réponses", "target": "cible", "corner": "Canal \\ Étape",
+           "stage": "Étape"},
+    "en": {"heatmap": "Journey measures (score /100 and target)",
+           "legend": {"met": "Target met", "near": "Within 10 points",
+                      "far": "Far from target", "untargeted": "No target"},
+           "per_stage": "Indicator per stage (mean weighted by answers)",
+           "answers": "answers", "target": "target", "corner": "Channel \\ Stage",
+           "stage": "Stage"},
+}
+
+
+def _num(value: Any, lang: str, percent: bool = False) -> str:
+    """A figure as the team reads it: 3,4 in French; a percent indicator as 58 %."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if percent and value <= 1:
+            value = value * 100
+        value = round(float(value), 2)
+        text = str(int(value)) if value.is_integer() else f"{value:g}"
+        if lang == "fr":
+            text = text.replace(".", ",")
+        return text + (" %" if percent else "")
+    return str(value)
+
+
+def write_evidence(ctx: Context, sheet: Any, report: Report, row: int) -> int:
+    """Write both tables from `row` (0-based) down; returns the last row written."""
+    plan = report.plan
+    if not plan.measures:
+        return row
+    w = WORDS.get(ctx.lang, WORDS["en"])
+    d = ctx.definition
+    evidence = Evidence(plan, d)
+    indicators = d.list("indicator")
+    fills = {level: ctx.fmt(bg_color=d.colours[f"heat_{level}"], border=1,
+                            border_color="#BFBFBF", text_wrap=True, font_size=9)
+             for level in HEAT_LEVELS}
+    title = ctx.fmt(bold=True, font_size=12, font_color=d.colours["header"])
+
+    ctx.put(sheet, row, 0, w["heatmap"], title)
+    for col, level in enumerate(HEAT_LEVELS, start=2):
+        ctx.put(sheet, row, col, w["legend"][level], fills[level])
+    row += 2
+    stages = axis(plan.stages, (m.stage for m in plan.measures))
+    channels = axis(plan.channels, (m.channel for m in plan.measures))
+    ctx.put(sheet, row, 0, w["corner"], ctx.header)
+    for col, stage in enumerate(stages, start=1):
+        ctx.put(sheet, row, col, ctx.list_label("stage", stage), ctx.header)
+    for channel in channels:
+        row += 1
+        ctx.put(sheet, row, 0, ctx.list_label("channel", channel), ctx.subheader)
+        sheet.set_row(row, 42)
+        for col, stage in enumerate(stages, start=1):
+            found = evidence.by_touchpoint.get(_key(stage, channel), ())
+            loudest = worst(found)
+            if loudest is None:
+                ctx.put(sheet, row, col, None, ctx.text)
+                continue
+            m = loudest.measure
+            pct = bool(indicators.value(m.indicator).attr("percent", 0))
+            text = f"{indicators.label(str(m.indicator), ctx.lang)} {_num(m.value, ctx.lang, pct)}"
+            if m.target is not None:
+                text += f" ({w['target']} {_num(m.target, ctx.lang, pct)})"
+            if len(found) > 1:
+                text += f" +{len(found) - 1}"
+            ctx.put(sheet, row, col, text, fills[heat(loudest)])
+
+    row += 3
+    table = per_stage(evidence)
+    used = [i for i in indicators.keys if any(i in by for by in table.values())]
+    ctx.put(sheet, row, 0, w["per_stage"], title)
+    row += 1
+    ctx.put(sheet, row, 0, w["stage"], ctx.header)
+    for col, indicator in enumerate(used, start=1):
+        ctx.put(sheet, row, col, indicators.label(indicator, ctx.lang), ctx.header)
+    for stage in axis(plan.stages, table):
+        if stage not in table:
+            continue
+        row += 1
+        ctx.put(sheet, row, 0, ctx.list_label("stage", stage), ctx.subheader)
+        for col, indicator in enumerate(used, start=1):
+            mean = table[stage].get(indicator)
+            pct = bool(indicators.value(indicator).attr("percent", 0))
+            text = (f"{_num(mean[0], ctx.lang)}{' %' if pct else ''} ({mean[1]} {w['answers']})"
+                    if mean else None)
+            ctx.put(sheet, row, col, text, ctx.text)
+    return row
+
+
+def _key(stage: Any, channel: Any) -> tuple[str, str]:
+    from ..text import normalise
+
+    return (normalise(stage), normalise(channel))
