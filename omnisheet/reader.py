@@ -108,6 +108,7 @@ class _Reader:
         self.kind = kind
         self.findings: list[Finding] = []
         self.lang = definition.default_language
+        self._own_values: dict[tuple[str, tuple[Scalar, ...]], dict[str, Scalar]] = {}
 
     # --- tabs -----------------------------------------------------------------------------
     def _find_tabs(self, names: list[str], values: Mapping[str, grids.Grid]) -> dict[str, str]:
@@ -377,7 +378,11 @@ class _Reader:
         listed = self.d.list(list_key)
         key = listed.match(text)
         if key is None:
-            own = {normalise(v): v for v in lists.get(list_key, ()) if isinstance(v, str)}
+            values = lists.get(list_key, ())
+            own = self._own_values.get((list_key, values))
+            if own is None:  # built once per list, not once per cell
+                own = {normalise(v): v for v in values if isinstance(v, str)}
+                self._own_values[(list_key, values)] = own
             found = own.get(normalise(text))
             if found is not None:
                 return found, (text if text != found else None)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 
@@ -16,7 +17,13 @@ def normalise(text: object) -> str:
     """Casefold, drop accents and punctuation, collapse spaces: the form names are compared in."""
     if text is None:
         return ""
-    decomposed = unicodedata.normalize("NFKD", str(text))
+    return _normalise(text if isinstance(text, str) else str(text))
+
+
+@lru_cache(maxsize=1 << 16)
+def _normalise(text: str) -> str:
+    # Cached: a plan repeats the same few hundred stages, channels and list values.
+    decomposed = unicodedata.normalize("NFKD", text)
     bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     bare = bare.casefold().replace("œ", "oe").replace("æ", "ae")
     return _NON_WORD.sub(" ", bare).strip()

@@ -140,3 +140,18 @@ def test_a_definition_without_a_language_text_is_refused():
     del data["lists"]["channel"]["labels"]["en"]
     with pytest.raises(Exception, match="lists.channel.labels: no text for language"):
         parse(data, source="test")
+
+
+def test_newer_functions_are_stored_with_their_prefix_and_others_as_written(tmp_path):
+    """MAXIFS must be `_xlfn.MAXIFS` in the file, or Excel shows #NAME?; COUNTIFS must not."""
+    import zipfile
+
+    from omnisheet.writer import blank_plan, write
+
+    path = write(blank_plan("fr"), tmp_path / "plan.xlsx")
+    with zipfile.ZipFile(path) as z:
+        xml = "".join(z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets/"))
+    assert "_xlfn.MAXIFS(" in xml
+    assert xml.count("MAXIFS(") == xml.count("_xlfn.MAXIFS(")
+    assert "COUNTIFS(" in xml and "_xlfn.COUNTIFS(" not in xml
+    assert "<f>=" not in xml

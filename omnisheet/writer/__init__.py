@@ -54,8 +54,6 @@ def write(
             "strings_to_formulas": False,
             "strings_to_numbers": False,
             "strings_to_urls": False,
-            # MAXIFS and other post-2010 functions need their _xlfn. prefix in the file.
-            "use_future_functions": True,
         }
         workbook = xlsxwriter.Workbook(str(tmp), options)
         context = Context(workbook, d, plan, lang)

@@ -8,7 +8,7 @@ from .. import scoring
 from ..definition import Tab
 from ..layout import axis
 from ..model import Record, Scalar, column_letter
-from .context import Context, absolute_range
+from .context import Context, PreparedWorksheet, absolute_range
 
 if TYPE_CHECKING:
     from ..report.model import Report
@@ -21,7 +21,8 @@ def write_tabs(ctx: Context, *, report: Report | None = None, sort: bool = False
     d = ctx.definition
     sheets: dict[str, Any] = {}
     for tab in d.tabs:
-        sheets[tab.key] = ctx.workbook.add_worksheet(ctx.sheet_name(tab.key))
+        sheets[tab.key] = ctx.workbook.add_worksheet(ctx.sheet_name(tab.key),
+                                                     worksheet_class=PreparedWorksheet)
         if tab.key == "instructions" and report is not None:
             from .checked import add_report_sheets
 
@@ -130,7 +131,9 @@ def write_table(ctx: Context, sheet: Any, tab: Tab, *, sort: bool = False) -> di
                 continue
             column = columns.get(key)
             if column is None:
-                ctx.put(sheet, row, col, extra.get(key[len(EXTRA):]), ctx.text)
+                value = extra.get(key[len(EXTRA):])
+                if value is not None:  # an empty cell already has its column's format
+                    ctx.put(sheet, row, col, value, ctx.text)
                 continue
             cells[(index, key)] = (row, col)
             if column.computed:
@@ -140,7 +143,8 @@ def write_table(ctx: Context, sheet: Any, tab: Tab, *, sort: bool = False) -> di
                 value = record.typed[key]
             elif column.list and column.type == "list":
                 value = ctx.list_label(column.list, value)
-            ctx.put(sheet, row, col, value, ctx.text)
+            if value is not None:
+                ctx.put(sheet, row, col, value, ctx.text)
 
     formula_columns = [(col, columns[k]) for col, k in enumerate(layout)
                        if k in columns and columns[k].computed]
