@@ -6,7 +6,7 @@ Its docstring is its documentation: `omnisheet checks` and the README print exac
 
 from __future__ import annotations
 
-import inspect
+import textwrap
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -28,7 +28,9 @@ class Check:
 
     @property
     def doc(self) -> str:
-        return inspect.cleandoc(self.function.__doc__ or "")
+        # inspect.cleandoc's rule, without importing inspect (a third of `checks`' start-up)
+        first, _, rest = (self.function.__doc__ or "").partition("\n")
+        return (first.strip() + "\n" + textwrap.dedent(rest)).strip()
 
     @property
     def summary(self) -> str:
