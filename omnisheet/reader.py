@@ -150,6 +150,9 @@ class _Reader:
         names = list(values)
         tabs = self._find_tabs(names, values)
         sheets = {name: _Sheet(name, values[name]) for name in names}
+        if self.kind == "xlsm":
+            self.findings.append(Finding(code="macros-not-kept", severity=INFO,
+                                         params={"file": self.path.name}))
         for tab in self.d.tabs:
             if tab.key not in tabs and tab.kind != "instructions" and not tab.texts.get("optional"):
                 self.findings.append(Finding(

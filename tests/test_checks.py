@@ -132,7 +132,7 @@ CASES = {
         lambda p: p.with_changes(settings={**p.settings, "threshold_ease": 9}),
         [("settings-invalid", SETTINGS, "B5")]),
 }
-READ_CASES = {"tab-missing", "column-missing", "status-inferred-from-colour"}
+READ_CASES = {"tab-missing", "column-missing", "status-inferred-from-colour", "macros-not-kept"}
 
 
 def test_every_check_has_a_fixture():

@@ -179,3 +179,39 @@ def test_to_frames_gives_one_dataframe_per_tab(roundtrip):
     frames = roundtrip(clean_plan()).to_frames()
     assert list(frames["use_cases"]["id"]) == ["UC-001", "UC-002", "UC-003"]
     assert len(frames["messages"]) == 4
+
+
+def _as_xlsm(xlsx: Path, target: Path) -> Path:
+    """The same workbook saved macro-enabled: its content type says so and it carries a
+    VBA project, as Excel writes it."""
+    import zipfile
+
+    from hostile_files import _cfb
+
+    with zipfile.ZipFile(xlsx) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "[Content_Types].xml":
+                data = data.replace(
+                    b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+                    b"application/vnd.ms-excel.sheet.macroEnabled.main+xml").replace(
+                    b"</Types>", b'<Default Extension="bin" ContentType="application/'
+                    b'vnd.ms-office.vbaProject"/></Types>')
+            zout.writestr(item, data)
+        zout.writestr("xl/vbaProject.bin", _cfb({"dir": b"\x01" * 64}))
+    return target
+
+
+def test_an_xlsm_plan_is_checked_and_the_output_says_its_macros_are_not_kept(tmp_path, cli):
+    xlsm = _as_xlsm(write(clean_plan(), tmp_path / "plan.xlsx"), tmp_path / "plan.xlsm")
+    assert load(xlsm) == clean_plan()
+    result = cli("check", xlsm, "-o", tmp_path / "checked.xlsx", "--lang", "en")
+    assert result.exit_code == 0, result.output
+    assert "plan.xlsm holds macros: omnisheet never runs them" in result.output
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "checked.xlsx") as z:
+        assert not any("vba" in n.lower() for n in z.namelist())
+    refused = cli("check", xlsm, "-o", tmp_path / "checked.xlsm")
+    assert refused.exit_code == 2 and "name the output with .xlsx" in refused.output
+    assert not (tmp_path / "checked.xlsm").exists()

@@ -47,6 +47,19 @@ def status_inferred(ctx: Context) -> Iterator[Finding]:
     yield from (f for f in ctx.plan.read_findings if f.code == "status-inferred-from-colour")
 
 
+@check("macros-not-kept", INFO, "workbook",
+       fr="{file} contient des macros : omnisheet ne les exécute jamais, et le classeur vérifié (.xlsx) ne les garde pas.",
+       en="{file} holds macros: omnisheet never runs them, and the checked workbook (.xlsx) does not keep them.")
+def macros_not_kept(ctx: Context) -> Iterator[Finding]:
+    """The plan is a macro-enabled workbook (.xlsm).
+
+    Macros are never run: omnisheet reads only cell values and colours. The checked
+    workbook is a plain .xlsx, so the macros stay in the original file only; copy them
+    back yourself if the team needs them, after checking where they come from.
+    """
+    yield from (f for f in ctx.plan.read_findings if f.code == "macros-not-kept")
+
+
 @check("value-not-in-list", ERROR, "workbook",
        fr="« {value} » n'est pas dans la liste « {list} ».",
        en="\"{value}\" is not in the list \"{list}\".")

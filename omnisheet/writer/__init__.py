@@ -47,6 +47,11 @@ def write(
 
     from .tabs import write_tabs
 
+    if Path(path).suffix.lower() != ".xlsx":
+        from ..errors import OutputError
+
+        raise OutputError(f"{path}: omnisheet writes .xlsx workbooks (macros are never "
+                          "copied); name the output with .xlsx.")
     d = definition or load_definition()
     lang = d.check_language(lang or plan.language or d.default_language)
     with atomic_output(Path(path), overwrite=overwrite) as tmp:
