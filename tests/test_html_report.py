@@ -11,7 +11,6 @@ import dataclasses
 import datetime as dt
 from html.parser import HTMLParser
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 from support.browser import (  # noqa: F401  (fixtures register by import)
@@ -28,7 +27,7 @@ from support.browser import (  # noqa: F401  (fixtures register by import)
 
 from omnisheet.checks import check
 from omnisheet.definition import load_definition
-from omnisheet.model import Plan
+from omnisheet.model import Measure
 from omnisheet.reader import load
 from omnisheet.report.html import INK, MUTED, SECTIONS, render_html, write_html
 from omnisheet.writer import blank_plan
@@ -179,10 +178,9 @@ def test_the_french_report_prints_the_plan_its_priorities_frictions_and_findings
     placed = next(p for p in fr_report.plan.placements if p.scenarios)
     name = next(s.name for s in fr_report.plan.scenarios if s.id == placed.scenarios[0])
     assert flat(f"{placed.scenarios[0]} {name}") in text
-    measures = getattr(fr_report.plan, "measures", ())
-    if measures:
-        shown = next(m for m in measures if m.verbatim)
-        assert flat(str(shown.verbatim)) in text
+    shown = next(m for m in fr_report.plan.measures if m.verbatim)
+    assert flat(str(shown.verbatim)) in text
+    assert "✗ Loin de la cible" in text
 
 
 def test_the_english_report_prints_in_english(en_printed, en_report):
@@ -345,18 +343,16 @@ def test_every_word_of_the_report_is_in_both_languages():
 
 
 def test_measures_show_under_their_touchpoint_escaped(fr_report):
-    if "measures" not in {f.name for f in dataclasses.fields(Plan)}:
-        pytest.skip("the plan has no measures yet")
     tp = next(t for t in fr_report.plan.touchpoints if t.status == "friction")
-    measure = SimpleNamespace(stage=tp.stage, channel=tp.channel, indicator="nps", value=-12,
-                              target=20, answers=340, period="T1 2026", share=None,
-                              evidence=None, verbatim="<b>trop long</b>")
+    measure = Measure(stage=tp.stage, channel=tp.channel, indicator="nps", value=-12,
+                      target=20, answers=340, period="T1 2026", verbatim="<b>trop long</b>")
     plan = fr_report.plan.with_changes(measures=(measure,))
     page = render_html(dataclasses.replace(fr_report, plan=plan), "fr", today=DAY)
     cell = page[page.index(f'<p class="desc">{_escaped(tp.description)}'):]
     cell = cell[: cell.index("</td>")]
     assert "-12" in cell and "cible 20" in cell and "340 réponses" in cell
     assert "&lt;b&gt;trop long&lt;/b&gt;" in cell and "<b>" not in cell
+    assert "✗</span> Loin de la cible" in cell  # 16 points under target: said, not only coloured
 
 
 def _escaped(text) -> str:

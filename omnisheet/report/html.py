@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..layout import axis
+from ..measures import assess, heat
 from ..model import ERROR, INFO, SEVERITIES, WARNING, Scalar, Touchpoint
 from ..scoring import weights
 from ..text import normalise
@@ -312,10 +313,16 @@ def _measure(p: _Page, measure: Any) -> str:
     if period not in (None, ""):
         bits.append(_e(period))
     line = " · ".join(bits)
+    level = heat(assess(measure, definition=p.d))
+    line += (f' <span class="heat h-{level}"><span aria-hidden="true">{HEAT_SYMBOLS[level]}'
+             f'</span> {p.t("heat_" + level)}</span>')
     verbatim = getattr(measure, "verbatim", None)
     if verbatim not in (None, ""):
         line += f'<br><span class="verbatim">{_e(verbatim)}</span>'
     return line
+
+
+HEAT_SYMBOLS = {"met": "✓", "near": "≈", "far": "✗", "untargeted": "–"}
 
 
 # --- impact / ease matrix --------------------------------------------------------------
@@ -609,6 +616,8 @@ td.tp .status{{font-size:.78rem;margin:0}}
 color:{INK}}}
 .measures{{list-style:none;margin:.3rem 0 0;padding:.3rem 0 0;border-top:1px solid rgba(0,0,0,.25);
 font-size:.76rem}}
+.heat{{display:inline-block;background:#fff;color:#1a1a1a;border:1px solid #595959;border-radius:3px;padding:0 .25rem;font-size:.85em;white-space:nowrap}}
+.h-far{{border:2px solid #a00000}}.h-met{{border:2px solid #2e6b1f}}
 .verbatim{{font-style:italic}}
 ul.plain{{list-style:none;margin:0;padding:0}}
 ul.plain li+li{{margin-top:.15rem}}

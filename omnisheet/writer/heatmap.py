@@ -14,14 +14,10 @@ if TYPE_CHECKING:
 
 WORDS = {
     "fr": {"heatmap": "Mesures du parcours (note /100 et cible)",
-           "legend": {"met": "Cible atteinte", "near": "À moins de 10 points",
-                      "far": "Loin de la cible", "untargeted": "Sans cible"},
            "per_stage": "Indicateur par étape (moyenne pondérée par les réponses)",
            "answers": "réponses", "target": "cible", "corner": "Canal \\ Étape",
            "stage": "Étape"},
     "en": {"heatmap": "Journey measures (score /100 and target)",
-           "legend": {"met": "Target met", "near": "Within 10 points",
-                      "far": "Far from target", "untargeted": "No target"},
            "per_stage": "Indicator per stage (mean weighted by answers)",
            "answers": "answers", "target": "target", "corner": "Channel \\ Stage",
            "stage": "Stage"},
@@ -57,7 +53,7 @@ def write_evidence(ctx: Context, sheet: Any, report: Report, row: int) -> int:
 
     ctx.put(sheet, row, 0, w["heatmap"], title)
     for col, level in enumerate(HEAT_LEVELS, start=2):
-        ctx.put(sheet, row, col, w["legend"][level], fills[level])
+        ctx.put(sheet, row, col, d.text(f"heat_{level}", ctx.lang), fills[level])
     row += 2
     stages = axis(plan.stages, (m.stage for m in plan.measures))
     channels = axis(plan.channels, (m.channel for m in plan.measures))
