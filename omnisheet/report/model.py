@@ -105,7 +105,7 @@ class Report:
             ],
             "priorities": [
                 {"id": p.id, "title": _json(p.title), "value": p.value, "ease": p.ease,
-                 "score": p.score, "quadrant": self.label("quadrant", p.quadrant, lang),
+                 "stake": p.stake, "score": p.score, "quadrant": self.label("quadrant", p.quadrant, lang),
                  "quadrant_key": p.quadrant, "rank": p.rank}
                 for p in self.priorities
             ],
