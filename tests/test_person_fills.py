@@ -7,6 +7,8 @@ import pytest
 from support.libreoffice import fill
 
 from omnisheet.checks import check
+from omnisheet.definition import load_definition
+from omnisheet.model import column_letter
 from omnisheet.reader import load
 from omnisheet.writer import blank_plan, write
 
@@ -44,9 +46,12 @@ EDITS = [
 def test_calc_filled_plan_reads_the_same_from_xlsx_and_ods(soffice, uno_python, tmp_path):
     template = write(blank_plan("fr"), tmp_path / "template.xlsx")
     xlsx, ods = tmp_path / "filled.xlsx", tmp_path / "filled.ods"
-    computed = fill(template, EDITS, [xlsx, ods], read=["Cas d'usage!O2", "Cas d'usage!P2"])
-    assert computed["Cas d'usage!O2"] == pytest.approx(18.0)  # (4+5)/2 × (6−2), by Calc
-    assert computed["Cas d'usage!P2"] == "Quick win"
+    keys = [c.key for c in load_definition().tab("use_cases").columns]
+    score, quadrant = (f"Cas d'usage!{column_letter(keys.index(k) + 1)}2"
+                       for k in ("score", "quadrant"))
+    computed = fill(template, EDITS, [xlsx, ods], read=[score, quadrant])
+    assert computed[score] == pytest.approx(18.0)  # (4+5)/2 × (6−2) × (1 + 0), by Calc
+    assert computed[quadrant] == "Quick win"
 
     reports = [check(load(path)) for path in (xlsx, ods)]
     found = [[(f.code, f.sheet, f.cell) for f in r.findings] for r in reports]

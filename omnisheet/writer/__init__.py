@@ -59,6 +59,9 @@ def write(
             "strings_to_formulas": False,
             "strings_to_numbers": False,
             "strings_to_urls": False,
+            # Rows go to disk as soon as a later row is written; the tabs are written in
+            # row order for it (see tabs.write_tabs and context._Ordered).
+            "constant_memory": True,
         }
         workbook = xlsxwriter.Workbook(str(tmp), options)
         context = Context(workbook, d, plan, lang)

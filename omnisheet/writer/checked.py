@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..checks.registry import REGISTRY
 from ..model import ERROR, INFO, WARNING, column_letter
-from .context import Context, quote_sheet
+from .context import Context, OrderedWorksheet, quote_sheet
 
 if TYPE_CHECKING:
     from ..report.model import Report
@@ -26,16 +26,24 @@ WORDS = {
 }
 
 
-def add_report_sheets(ctx: Context, report: Report) -> None:
-    """The Findings and Dashboard tabs, placed right after the instructions."""
+def add_report_sheets(ctx: Context, report: Report) -> list[Any]:
+    """The Findings and Dashboard tabs, placed right after the instructions.
+
+    Findings streams in row order; the Dashboard is kept and sorted (see `_Ordered`).
+    Returns both, for the caller to `finish`.
+    """
     from .dashboard import write_dashboard
 
     names = ctx.definition.report_tabs
-    findings = ctx.workbook.add_worksheet(_free_name(ctx, names["findings"][ctx.lang]))
-    dashboard = ctx.workbook.add_worksheet(_free_name(ctx, names["dashboard"][ctx.lang]))
+    findings = ctx.workbook.add_worksheet(_free_name(ctx, names["findings"][ctx.lang]),
+                                          worksheet_class=OrderedWorksheet)
+    dashboard = ctx.workbook.add_worksheet(_free_name(ctx, names["dashboard"][ctx.lang]),
+                                           worksheet_class=OrderedWorksheet)
+    dashboard.deferring = True
     write_findings(ctx, findings, report)
     write_dashboard(ctx, dashboard, report)
     dashboard.activate()
+    return [findings, dashboard]
 
 
 def _free_name(ctx: Context, name: str) -> str:
@@ -79,10 +87,9 @@ def write_findings(ctx: Context, sheet: Any, report: Report) -> None:
     sheet.fit_to_pages(1, 0)
 
 
-def mark_findings(ctx: Context, sheets: dict[str, Any], report: Report, cells: dict) -> None:
-    """Highlight each offending cell (red errors, amber warnings) and comment on it."""
+def _marks(ctx: Context, by_name: dict[str, Any], report: Report) -> tuple[dict, dict]:
+    """Per offending cell (sheet, row, column), 1-based: its notes and worst severity."""
     words = WORDS.get(ctx.lang, WORDS["en"])
-    by_name = {ctx.sheet_name(key): sheet for key, sheet in sheets.items()}
     notes: dict[tuple[str, int, int], list[str]] = defaultdict(list)
     worst: dict[tuple[str, int, int], str] = {}
     order = {ERROR: 0, WARNING: 1, INFO: 2}
@@ -94,13 +101,30 @@ def mark_findings(ctx: Context, sheets: dict[str, Any], report: Report, cells: d
                           f"({words['see']} {finding.code})")
         if key not in worst or order[finding.severity] < order[worst[key]]:
             worst[key] = finding.severity
+    return notes, worst
+
+
+def queue_comments(ctx: Context, sheets: dict[str, Any], report: Report) -> None:
+    """Comment on each offending cell. Runs before the tabs are written: the comments are
+    queued with `later`, so they go out in row order (constant_memory)."""
+    by_name = {ctx.sheet_name(key): sheet for key, sheet in sheets.items()}
+    notes, worst = _marks(ctx, by_name, report)
+    for sheet_name, row, column in worst:
+        sheet = by_name[sheet_name]
+        sheet.later(row - 1, sheet.write_comment, row - 1, column - 1,
+                    "\n\n".join(notes[(sheet_name, row, column)]),
+                    {"author": "omnisheet", "x_scale": 2.5, "y_scale": 2})
+
+
+def mark_findings(ctx: Context, sheets: dict[str, Any], report: Report) -> None:
+    """Highlight each offending cell (red errors, amber warnings); after the tab's own
+    conditional formats, as before. The comments are `queue_comments`'."""
+    by_name = {ctx.sheet_name(key): sheet for key, sheet in sheets.items()}
+    _, worst = _marks(ctx, by_name, report)
     ranges: dict[tuple[str, str], list[str]] = defaultdict(list)
     for (sheet_name, row, column), severity in worst.items():
         if severity != INFO:
             ranges[(sheet_name, severity)].append(f"{column_letter(column)}{row}")
-        sheet = by_name[sheet_name]
-        sheet.write_comment(row - 1, column - 1, "\n\n".join(notes[(sheet_name, row, column)]),
-                            {"author": "omnisheet", "x_scale": 2.5, "y_scale": 2})
     colours = ctx.definition.colours
     for (sheet_name, severity), refs in ranges.items():
         highlight = ctx.workbook.add_format({"bg_color": colours[SEVERITY_COLOURS[severity]],

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import heapq
+import itertools
 import re
+from collections.abc import Callable
 from functools import cached_property
 from typing import Any
 
+from xlsxwriter.utility import xl_cell_to_rowcol
 from xlsxwriter.worksheet import Worksheet
 
 from ..definition import Definition
@@ -47,6 +51,82 @@ class PreparedWorksheet(Worksheet):
 
 class WriterError(RuntimeError):
     """xlsxwriter refused an option; a bug in omnisheet, never the user's fault."""
+
+
+# Methods that touch a row's cells or attributes: in constant_memory mode xlsxwriter flushes
+# a row once a later row is written and silently drops anything sent to it afterwards.
+_ROW_METHODS = ("write", "write_string", "write_number", "write_blank", "write_formula",
+                "write_boolean", "write_datetime", "write_url", "write_rich_string",
+                "write_comment", "set_row", "merge_range")
+
+
+class _Ordered:
+    """Row order for constant_memory: a sheet either streams (each call goes out at once and
+    must not go back to an earlier row) or is `deferring` (calls are kept and replayed sorted
+    by row, in call order within a row, by `finish`). `later` queues a call for a row that is
+    sent once the writer has moved past that row (or at `finish`), after the row's own cells,
+    so stray cells and comments can be planned before a streamed table is written.
+    """
+
+    deferring = False
+
+    def _queue(self) -> list:
+        queue = self.__dict__.get("_pending")
+        if queue is None:
+            queue = self.__dict__["_pending"] = []
+            self.__dict__["_seq"] = itertools.count()
+            self.__dict__["_front"] = 0
+        return queue
+
+    def later(self, row: int, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+        """Call `fn(*args, **kwargs)` (which writes to `row` of this sheet) in row order."""
+        heapq.heappush(self._queue(), (row, 1, next(self.__dict__["_seq"]), fn, args, kwargs))
+
+    def _call(self, method: str, row: Any, args: tuple, kwargs: dict) -> Any:
+        if isinstance(row, str):  # A1 notation
+            row = xl_cell_to_rowcol(row)[0]
+        queue = self._queue()
+        if self.deferring:
+            fn = getattr(super(), method)
+            heapq.heappush(queue, (row, 0, next(self.__dict__["_seq"]), fn, args, kwargs))
+            return 0
+        while queue and queue[0][0] < row:
+            _, _, _, fn, a, k = heapq.heappop(queue)
+            fn(*a, **k)
+        if row < self.__dict__["_front"] and getattr(self, "constant_memory", False):
+            raise WriterError(f"{self.get_name()}: row {row + 1} written after row "
+                              f"{self.__dict__['_front'] + 1} in constant_memory mode")
+        self.__dict__["_front"] = max(self.__dict__["_front"], row)
+        return getattr(super(), method)(*args, **kwargs)
+
+    def finish(self) -> None:
+        """Send whatever is still kept, in row order."""
+        self.deferring = False
+        queue = self._queue()
+        while queue:
+            _, _, _, fn, args, kwargs = heapq.heappop(queue)
+            fn(*args, **kwargs)
+
+
+def _ordered_method(name: str) -> Callable[..., Any]:
+    def method(self: Any, *args: Any, **kwargs: Any) -> Any:
+        row = args[0] if args else kwargs.get("row", kwargs.get("first_row", 0))
+        return self._call(name, row, args, kwargs)
+
+    method.__name__ = name
+    return method
+
+
+for _name in _ROW_METHODS:
+    setattr(_Ordered, _name, _ordered_method(_name))
+
+
+class OrderedWorksheet(_Ordered, Worksheet):
+    """A plain worksheet that keeps row order (see `_Ordered`)."""
+
+
+class OrderedPreparedWorksheet(_Ordered, PreparedWorksheet):
+    """A PreparedWorksheet that keeps row order (see `_Ordered`)."""
 
 
 class Context:

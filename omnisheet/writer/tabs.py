@@ -8,7 +8,7 @@ from .. import scoring
 from ..definition import Tab
 from ..layout import axis
 from ..model import Record, Scalar, column_letter
-from .context import Context, PreparedWorksheet, absolute_range
+from .context import Context, OrderedPreparedWorksheet, OrderedWorksheet, absolute_range
 
 if TYPE_CHECKING:
     from ..report.model import Report
@@ -18,29 +18,43 @@ EXTRA = "+"  # layout entries for the team's own columns start with it
 
 
 def write_tabs(ctx: Context, *, report: Report | None = None, sort: bool = False) -> None:
+    """Every tab. The workbook is written in constant_memory mode, so each sheet's rows must
+    go out in order: table tabs (the big ones) and Findings stream row by row; the others
+    are kept and sorted on `finish`. Stray cells and finding comments are queued with `later`
+    before the tables are written, and go out as each table passes their row.
+    """
     d = ctx.definition
     sheets: dict[str, Any] = {}
+    table_keys = {tab.key for tab in d.table_tabs}
+    ordered: list[Any] = []
     for tab in d.tabs:
-        sheets[tab.key] = ctx.workbook.add_worksheet(ctx.sheet_name(tab.key),
-                                                     worksheet_class=PreparedWorksheet)
+        sheets[tab.key] = sheet = ctx.workbook.add_worksheet(
+            ctx.sheet_name(tab.key), worksheet_class=OrderedPreparedWorksheet)
+        sheet.deferring = tab.key not in table_keys
+        ordered.append(sheet)
         if tab.key == "instructions" and report is not None:
             from .checked import add_report_sheets
 
-            add_report_sheets(ctx, report)
+            ordered += add_report_sheets(ctx, report)
+    ordered += write_stray_cells(ctx, sheets)
+    if report is not None:
+        from .checked import queue_comments
+
+        queue_comments(ctx, sheets, report)
     # Lists and settings first: every other tab points at their names.
     write_lists(ctx, sheets["lists"], d.tab("lists"))
     write_settings(ctx, sheets["settings"], d.tab("settings"))
-    cells: dict[str, dict[tuple[int, int], Any]] = {}
     for tab in d.table_tabs:
-        cells[tab.key] = write_table(ctx, sheets[tab.key], tab, sort=sort)
+        write_table(ctx, sheets[tab.key], tab, sort=sort)
     write_journey(ctx, sheets["journey"], d.tab("journey"))
     write_scenario_map(ctx, sheets["scenario_map"], d.tab("scenario_map"))
     write_instructions(ctx, sheets["instructions"], d.tab("instructions"))
-    write_stray_cells(ctx, sheets)
     if report is not None:
         from .checked import mark_findings
 
-        mark_findings(ctx, sheets, report, cells)
+        mark_findings(ctx, sheets, report)
+    for sheet in ordered:
+        sheet.finish()
 
 
 def _value_cache(value: Scalar) -> Scalar:
@@ -122,54 +136,62 @@ def write_table(ctx: Context, sheet: Any, tab: Tab, *, sort: bool = False) -> di
         else:
             sheet.set_column(col, col, column.width, ctx.text)
         ctx.validate(sheet, 1, col, last_row, _validation(ctx, tab, column))
+    sheet.set_row(HEADER_ROW, 42)
 
-    cells: dict[tuple[int, str], tuple[int, int]] = {}
-    for index, (record, row) in enumerate(zip(records, rows, strict=True)):
-        extra = dict(record.extra)
-        for col, key in enumerate(layout):
-            if not key:
-                continue
-            column = columns.get(key)
-            if column is None:
-                value = extra.get(key[len(EXTRA):])
-                if value is not None:  # an empty cell already has its column's format
-                    ctx.put(sheet, row, col, value, ctx.text)
-                continue
-            cells[(index, key)] = (row, col)
-            if column.computed:
-                continue
-            value = record.get(key)
-            if key in record.typed:
-                value = record.typed[key]
-            elif column.list and column.type == "list":
-                value = ctx.list_label(column.list, value)
-            if value is not None:
-                ctx.put(sheet, row, col, value, ctx.text)
-
+    # Rows go out in order (constant_memory): each row's values, then its formulas.
     formula_columns = [(col, columns[k]) for col, k in enumerate(layout)
                        if k in columns and columns[k].computed]
+    results = _computed(ctx, tab.key, priorities) if formula_columns else {}
+    index_at = {row: index for index, row in enumerate(rows)}
+    cells: dict[tuple[int, str], tuple[int, int]] = {}
+    for row in range(1, last_row + 1):
+        index = index_at.get(row)
+        if index is not None:
+            _write_record(ctx, sheet, records[index], index, row, layout, columns, cells)
+        if not formula_columns:
+            continue
+        result = results.get(index) if index is not None else None
+        for col, column in formula_columns:
+            cached: Scalar = ""
+            if result is not None:
+                cached = getattr(result, column.key)
+                if cached is None:
+                    cached = ""
+                elif column.key == "quadrant":
+                    cached = d.list("quadrant").label(str(cached), ctx.lang)
+            sheet.write_formula(row, col, ctx.formula(column.formula or "", row, letters),
+                                computed_fmt, _value_cache(cached))
     if formula_columns:
-        results = _computed(ctx, tab.key, priorities)
-        by_row = {row: results.get(index) for index, row in enumerate(rows)}
-        for row in range(1, last_row + 1):
-            result = by_row.get(row)
-            for col, column in formula_columns:
-                cached: Scalar = ""
-                if result is not None:
-                    cached = getattr(result, column.key)
-                    if cached is None:
-                        cached = ""
-                    elif column.key == "quadrant":
-                        cached = d.list("quadrant").label(str(cached), ctx.lang)
-                sheet.write_formula(row, col, ctx.formula(column.formula or "", row, letters),
-                                    computed_fmt, _value_cache(cached))
         _score_formats(ctx, sheet, tab, layout, last_row)
 
     sheet.freeze_panes(1, 1)
-    sheet.set_row(HEADER_ROW, 42)
     sheet.autofilter(0, 0, last_row, len(layout) - 1)
     _print_setup(sheet)
     return cells
+
+
+def _write_record(ctx: Context, sheet: Any, record: Record, index: int, row: int,
+                  layout: list[str], columns: dict[str, Any], cells: dict) -> None:
+    extra = dict(record.extra)
+    for col, key in enumerate(layout):
+        if not key:
+            continue
+        column = columns.get(key)
+        if column is None:
+            value = extra.get(key[len(EXTRA):])
+            if value is not None:  # an empty cell already has its column's format
+                ctx.put(sheet, row, col, value, ctx.text)
+            continue
+        cells[(index, key)] = (row, col)
+        if column.computed:
+            continue
+        value = record.get(key)
+        if key in record.typed:
+            value = record.typed[key]
+        elif column.list and column.type == "list":
+            value = ctx.list_label(column.list, value)
+        if value is not None:
+            ctx.put(sheet, row, col, value, ctx.text)
 
 
 def _computed(ctx: Context, tab_key: str, priorities: dict) -> dict[int, Any]:
@@ -419,11 +441,19 @@ def write_instructions(ctx: Context, sheet: Any, tab: Tab) -> None:
     sheet.hide_gridlines(2)
 
 
-def write_stray_cells(ctx: Context, sheets: dict[str, Any]) -> None:
-    """Values typed outside the template's fields, back at their place; the team's own tabs too."""
+def write_stray_cells(ctx: Context, sheets: dict[str, Any]) -> list[Any]:
+    """Values typed outside the template's fields, back at their place; the team's own tabs too.
+
+    Queued with `later`: each goes out once its sheet is written past its row, after the
+    row's own cells, as if written last. Returns the team's own tabs it added.
+    """
     by_name = {ctx.sheet_name(key): sheet for key, sheet in sheets.items()}
+    added: list[Any] = []
     for cell in ctx.plan.stray_cells:
         sheet = by_name.get(cell.sheet)
         if sheet is None:
-            sheet = by_name[cell.sheet] = ctx.workbook.add_worksheet(cell.sheet)
-        ctx.put(sheet, cell.row - 1, cell.column - 1, cell.value)
+            sheet = by_name[cell.sheet] = ctx.workbook.add_worksheet(
+                cell.sheet, worksheet_class=OrderedWorksheet)
+            added.append(sheet)
+        sheet.later(cell.row - 1, ctx.put, sheet, cell.row - 1, cell.column - 1, cell.value)
+    return added
