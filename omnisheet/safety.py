@@ -10,6 +10,10 @@ Zip bombs are judged from the declared sizes in the central directory, before an
 is inflated. Only when those pass is each entry inflated once, as a stream of small pieces
 that are counted and dropped (``Limits.verify_entries``), which catches entries that lie
 about their size and damaged data. Nothing larger than one piece is ever held in memory.
+The same pass counts the XML tags and the cells each sheet spans as python-calamine will
+allocate them (``Limits.max_cells``): a single value in XFD1048576 would make calamine ask
+for 512 GB at once and abort the process, while a declared ``<dimension>`` and formatted
+empty cells or rows cost nothing and are not counted.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
+from xml.parsers import expat
 
 from omnisheet.errors import UnreadableWorkbook
 
@@ -83,13 +88,28 @@ class Limits:
     The declared sizes can lie: ``ZipFile.read()`` (openpyxl reads small parts with it)
     inflates a whole entry before trimming it to the declared size, so a part declared as
     8 MB can still allocate gigabytes. This costs CPU in proportion to the declared sizes,
-    which the limits above already cap; turn it off to look at headers only.
+    which the limits above already cap; turn it off to look at headers only (the tags and
+    cells are then not counted either).
     """
 
-    max_cells: int = 30_000_000
-    """Cells in all sheets' used ranges, as the sheets declare them; above it the file is
-    refused before its values are loaded (a sheet claiming A1:XFD1048576 or a million
-    formatted rows). A 4× enterprise plan is about 2 million cells."""
+    max_cells: int = 10_000_000
+    """Cells in all sheets together, each sheet counted from A1 to its last row and column
+    that hold a value, which is what the reader allocates (python-calamine makes a dense
+    grid of that size, ~32 bytes a cell, then omnisheet a Python list of it).
+
+    Counted from the sheets' XML while it is verified (``verify_entries``), before any
+    parser runs: a value in XFD1048576 alone asks for 17 billion cells, which makes
+    calamine abort the process. Cells that are only formatted and rows that are only
+    formatted hold no value, so they do not count, and neither does the ``<dimension>``
+    a sheet declares. A 4× enterprise plan is about 2.5 million cells; 10 million take
+    about 0.8 GB and 5 s to load."""
+
+    max_xml_tags: int = 20_000_000
+    """Tags (``<`` characters) in all XML parts together. Each costs every XML parser CPU
+    time: counting a sheet's cells takes ~0.15 s per million tags, up to ~0.9 s where a
+    sheet must be parsed tag by tag (no cell references, OpenDocument), and openpyxl
+    (painted journey maps) about as much. A million empty formatted rows are a million
+    tags; a 4× enterprise plan has about 12 million."""
 
     def __post_init__(self) -> None:
         for name in (
@@ -99,6 +119,8 @@ class Limits:
             "ratio_check_min_bytes",
             "max_entries",
             "xml_prolog_bytes",
+            "max_cells",
+            "max_xml_tags",
         ):
             if getattr(self, name) <= 0:
                 raise ValueError(f"Limits.{name} must be positive")
@@ -187,7 +209,7 @@ def vet(path: str | os.PathLike[str], limits: Limits = DEFAULT_LIMITS) -> str:
     In order: file metadata, magic bytes, the zip central directory (bombs are refused here,
     before inflating anything), the workbook's identity, then each entry streamed once: its
     XML prolog is checked for entity declarations and, with ``limits.verify_entries``, its
-    true size and CRC against the directory.
+    true size and CRC against the directory, its tags and the cells its sheets span.
     """
     try:
         return _vet(Path(path), limits)
@@ -497,8 +519,9 @@ def _vet_zip(f: BinaryIO, size: int, p: Path, limits: Limits) -> str:
     _check_directory(infos, size, limits)
     try:
         kind = _identify(f, infos, p)
+        tally = _Tally()
         for info in infos:
-            _scan_entry(f, info, kind, limits)
+            _scan_entry(f, info, kind, limits, tally)
     except _ZIP_ERRORS:
         raise _Refusal(_DAMAGED_ZIP) from None
     return kind
@@ -649,6 +672,7 @@ class _EntryReader:
     def __init__(self, f: BinaryIO, info: zipfile.ZipInfo) -> None:
         self._pieces = _inflate(f, info)
         self._buffer = b""
+        self._given: list[bytes] = []  # what read() returned: the prolog, at most 64 KB
 
     def read(self, n: int) -> bytes:
         while len(self._buffer) < n:
@@ -657,12 +681,21 @@ class _EntryReader:
                 break
             self._buffer += piece
         data, self._buffer = self._buffer[:n], self._buffer[n:]
+        self._given.append(data)
         return data
 
     def drain(self) -> None:
         """Inflate the rest, so the size and CRC checks at the end run."""
         for _ in self._pieces:
             pass
+
+    def replay(self) -> Iterator[bytes]:
+        """The whole entry from its first byte: what read() gave, then the rest, inflated."""
+        head, self._given = b"".join(self._given), []
+        if head or self._buffer:
+            yield head + self._buffer
+        self._buffer = b""
+        yield from self._pieces
 
 
 def _read_small(f: BinaryIO, info: zipfile.ZipInfo, limit: int) -> bytes:
@@ -754,23 +787,390 @@ def _identify_ods(f: BinaryIO, by_lower: dict[str, zipfile.ZipInfo]) -> str:
 
 # --- XML prolog scanning ----------------------------------------------------------------
 
+
+# --- sizing the sheets' grids -----------------------------------------------------------
+
+_MAX_PENDING_MARKUP = 16 * MiB
+"""Most bytes expat may hold for one unfinished tag, comment or CDATA section; real parts
+have none above a few hundred KB, and a longer one would be buffered whole by every parser."""
+_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+_U32 = 2**32  # calamine keeps positions in u32; anything this far is refused anyway
+_SHEET_MARKERS = ("sheetData", "table-row")  # what calamine looks for in xlsx / ods parts
+_ODS_VALUE_ATTRIBUTES = frozenset(
+    ("value", "string-value", "date-value", "time-value", "boolean-value", "value-type", "formula")
+)
+
+
+@dataclass
+class _Tally:
+    """Running totals over one workbook's XML parts."""
+
+    cells: int = 0
+    tags: int = 0
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for letter in letters.upper():
+        number = number * 26 + ord(letter) - 64
+    return number
+
+
+def _column_letters(number: int) -> str:
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters or "A"
+
+
+def _repeat(value: str) -> int:
+    """An ODS number-*-repeated count as calamine reads it (it fails on what is not a count)."""
+    try:
+        return min(max(int(value), 1), _U32)
+    except ValueError:
+        return 1
+
+
+class _GridSizer:
+    """Follows one XML part's tags as python-calamine reads them and sizes its grids.
+
+    calamine ignores the ``<dimension>`` a sheet declares and keeps only cells with a value,
+    but then allocates a dense grid from the first to the last of them, 32 bytes a cell;
+    omnisheet lists each sheet from A1. So a grid is counted here from A1 to the last row
+    and column that may hold a value, everywhere calamine would look, and never less:
+
+    * SpreadsheetML, inside ``sheetData``: a ``<row>`` is placed by its ``r`` or after the
+      previous row, a ``<c>`` by its ``r`` or after the previous cell; a cell with any child
+      element (``<v>``, ``<is>``, ``<f>``) may hold a value. Formatted empty cells
+      (``<c r="A1" s="1"/>``) and formatted rows size nothing, as in calamine.
+    * OpenDocument, inside ``table:table``: rows and cells advance by their
+      ``number-rows-repeated`` / ``number-columns-repeated``; a cell with a value, value
+      type or formula attribute holds a value, repeated as often as it says.
+
+    Element and attribute names are compared without their prefix, which can only count
+    more than calamine, which wants exact names. Running totals go into ``tally``; the
+    moment they pass ``limits.max_cells`` the part is refused. The handlers are closures
+    over local state because expat calls them for every tag.
+    """
+
+    def __init__(self, part: str, limits: Limits, tally: _Tally) -> None:
+        self.part, self.limit, self.tally = part, limits.max_cells, tally
+        self.seen_sheet = False  # a sheetData or table-row met: calamine may read this part
+        self.start, self.end = self._handlers()
+
+    def _handlers(
+        self,
+    ) -> tuple[Callable[[str, dict[str, str]], None], Callable[[str], None]]:
+        other, cell, row_tag, data, table_tag, table_row, table_cell = range(7)
+        kinds = {"c": cell, "row": row_tag, "sheetData": data, "table": table_tag,
+                 "table-row": table_row, "table-cell": table_cell,
+                 "covered-table-cell": table_cell}
+        known: dict[str, int] = {}  # expat interns names, so each is split once
+        columns_of: dict[str, int] = {}  # column letters -> calamine's 0-based column
+        in_data = False
+        row = 0  # calamine's row_index, 0-based
+        # calamine's col_index, kept lazily (most cells are empty or not far): the reference
+        # of the last cell of this row that had one, and how many cells ended since it
+        anchor: str | None = None
+        since = 0
+        pending = False  # a <c> has started and shown no content yet; where it is:
+        pending_anchor: str | None = None
+        pending_since = pending_row = 0
+        rows = columns = 0  # the part's SpreadsheetML grid, from A1
+        # OpenDocument tables, innermost last: [rows so far, grid rows, grid columns,
+        # columns so far in the current row]
+        tables: list[list[int]] = []
+
+        def kind_of(name: str) -> int:
+            kind = known[name] = kinds.get(name.rpartition(":")[2], other)
+            return kind
+
+        def place() -> None:
+            """The pending cell may hold a value: grow the grid to hold it."""
+            nonlocal rows, columns
+            row_at, column_at = pending_row, pending_since
+            if pending_anchor is not None:
+                digits = pending_anchor.lstrip(_LETTERS)
+                letters = pending_anchor[: len(pending_anchor) - len(digits)]
+                found = columns_of.get(letters)
+                if found is None and letters:
+                    found = columns_of[letters] = _position(
+                        _column_number(letters) if len(letters) < 8 else _U32)
+                if found is not None and digits.isdigit() and digits.isascii():
+                    column_at = found + pending_since
+                    if not pending_since:  # the cell's own reference gives its row too
+                        row_at = _position(int(digits))
+                # else calamine gives up on the sheet: any count will do
+            if row_at >= rows or column_at >= columns:
+                new_rows, new_columns = max(rows, row_at + 1), max(columns, column_at + 1)
+                self._add(new_rows * new_columns - rows * columns, new_rows, new_columns)
+                rows, columns = new_rows, new_columns
+
+        def start(name: str, attributes: dict[str, str]) -> None:
+            nonlocal in_data, row, anchor, since, pending, pending_anchor, pending_since
+            nonlocal pending_row
+            if pending:  # a child of a <c>: the cell may hold a value
+                pending = False
+                place()
+            kind = known.get(name)
+            if kind is None:
+                kind = kind_of(name)
+            if not kind:
+                return
+            if in_data and kind == cell:
+                reference = attributes.get("r")
+                if reference is not None:
+                    anchor, since = reference, 0
+                pending, pending_anchor, pending_since, pending_row = True, anchor, since, row
+            elif in_data and kind == row_tag:
+                reference = attributes.get("r")
+                if reference is not None:
+                    digits = reference.lstrip(_LETTERS)
+                    if digits.isdigit() and digits.isascii():
+                        row = _position(int(digits))
+            elif kind == data:
+                in_data = self.seen_sheet = True
+            elif kind == table_tag:
+                tables.append([0, 0, 0, 0])
+            elif tables:
+                ods(kind, attributes)
+
+        def ods(kind: int, attributes: dict[str, str]) -> None:
+            table = tables[-1]
+            if kind == table_row:
+                self.seen_sheet = True
+                repeats = 1
+                for key, value in attributes.items():
+                    if key.rpartition(":")[2] == "number-rows-repeated":
+                        repeats = _repeat(value)
+                table[0] += repeats
+                table[3] = 0
+            elif kind == table_cell:
+                repeats, valued = 1, False
+                for key, value in attributes.items():
+                    key = key.rpartition(":")[2]
+                    if key == "number-columns-repeated":
+                        repeats = _repeat(value)
+                    elif key in _ODS_VALUE_ATTRIBUTES:
+                        valued = True
+                table[3] += repeats
+                if valued and (table[0] > table[1] or table[3] > table[2]):
+                    new_rows, new_columns = max(table[1], table[0]), max(table[2], table[3])
+                    self._add(new_rows * new_columns - table[1] * table[2], new_rows,
+                              new_columns)
+                    table[1], table[2] = new_rows, new_columns
+
+        def end(name: str) -> None:
+            nonlocal in_data, row, anchor, since, pending
+            kind = known.get(name)
+            if not kind:
+                return  # a <v>, <t>...: always seen at their start first
+            if kind == cell:
+                pending = False
+                since += 1
+            elif kind == row_tag:
+                row += 1
+                anchor, since = None, 0
+            elif kind == data:
+                in_data = False
+            elif kind == table_tag and tables:
+                tables.pop()  # its cells stay counted in the tally
+
+        return start, end
+
+    def _add(self, cells: int, rows: int, columns: int) -> None:
+        self.tally.cells += cells
+        if self.tally.cells > self.limit:
+            corner = f"{_column_letters(min(columns, _U32))}{min(rows, _U32)}"
+            raise _Refusal(
+                f"its sheets span more than {self.limit:,} cells, omnisheet's limit for a plan "
+                f"(each sheet counts from A1 to its last row and column holding a value, and "
+                f"{self.part} reaches {corner}); delete the far-away cells and unused rows "
+                "and columns, save it again, and resend it."
+            )
+
+
+def _position(number: int) -> int:
+    """A 1-based row or column number as calamine's 0-based u32: 0 wraps to the end."""
+    return number - 1 if 0 < number <= _U32 else _U32 - 1
+
+
+def _size_grids(
+    f: BinaryIO, reader: _EntryReader, info: zipfile.ZipInfo, limits: Limits, tally: _Tally
+) -> None:
+    """Inflate the rest of an XML entry, counting its tags and the cells its grids span.
+
+    Sheets written by spreadsheet programs give every cell its reference (``<c r="B7"``),
+    which :func:`_quick_cells` reads with a few C-speed searches; only a part where that
+    proves nothing, or whose quick count would pass the limit (it counts formatted empty
+    cells too), is inflated again and parsed tag by tag with :class:`_GridSizer`.
+    """
+    pieces = reader.replay()
+    first = next(pieces, b"")
+    if _sniff_codec(first)[0] == "utf-8":
+        quick = _quick_cells(itertools.chain([first], pieces), limits, tally)
+        if quick is not None and tally.cells + quick <= limits.max_cells:
+            tally.cells += quick
+            return
+        pieces = _inflate(f, info)
+        first = next(pieces, b"")
+        count_tags = False
+    else:
+        count_tags = True
+    _parse_grids(itertools.chain([first], pieces), info, limits, tally, count_tags)
+
+
+# What makes a part's quick count unsure: a <c> start tag without a plain r first (a
+# prefixed one, another attribute first, a name ended by a tab or newline, an r that is
+# not LETTERS DIGITS or is in row 0), or OpenDocument rows.
+_UNSURE = (
+    re.compile(rb":c[\s/>]"),
+    re.compile(rb'<c(?:[\t\n\r/>]| (?!r="[A-Za-z]{1,7}[1-9][0-9]{0,9}"))'),
+)
+# The reference of a cell that may hold a value: all but those proved empty, self-closing
+# (<c r="A1" s="1"/>) or closed at once (<c r="A1" s="1"></c>), with attribute values free
+# of < and >, so that no parser could read the tag another way.
+_VALUED_CELL_REFERENCE = re.compile(
+    rb'<c r="([A-Za-z]{1,7})([0-9]{1,10})"'
+    rb"""(?!(?:\s+[^\s=/>"'<]+\s*=\s*(?:"[^"<>]*"|'[^'<>]*'))*+\s*(?:/>|>\s*</c\s*>))"""
+)
+
+
+def _count_tags(piece: bytes, limits: Limits, tally: _Tally) -> None:
+    tally.tags += piece.count(b"<")
+    if tally.tags > limits.max_xml_tags:
+        raise _Refusal(
+            f"its XML parts hold more than {limits.max_xml_tags:,} tags, omnisheet's limit "
+            "for a plan (a few million cells, or millions of formatted rows); delete unused "
+            "rows, columns and formatting, save it again, and resend it."
+        )
+
+
+def _quick_cells(pieces: Iterable[bytes], limits: Limits, tally: _Tally) -> int | None:
+    """Cells from A1 to the farthest cell that may hold a value, or None if unsure.
+
+    When every start tag of a ``c`` element (however its name ends: space, tab, newline,
+    ``/`` or ``>``) begins ``<c r="LETTERS DIGITS"``, calamine places every cell by that
+    reference, so the farthest reference of a cell not proved empty bounds its grid,
+    whatever else the part holds. The answer may count a few formatted empty cells that
+    the searches cannot prove empty, never fewer cells than calamine's grid. The last cell
+    of a piece, or a tag cut at its end, is carried to the next one.
+    """
+    last_row = last_column = 0
+    columns_of: dict[bytes, int] = {}
+
+    def scan(chunk: bytes) -> bool:
+        nonlocal last_row, last_column
+        if b"table-row" in chunk or any(unsure.search(chunk) for unsure in _UNSURE):
+            return False
+        found = _VALUED_CELL_REFERENCE.findall(chunk)
+        if found:
+            letters, rows = zip(*found, strict=True)
+            last_row = max(last_row, *map(int, rows))
+            for name in set(letters).difference(columns_of):
+                columns_of[name] = _column_number(name.decode())
+                last_column = max(last_column, columns_of[name])
+        return True
+
+    carry, sure = b"", True
+    for piece in pieces:
+        _count_tags(piece, limits, tally)
+        if not sure:
+            continue  # still inflated to the end: the CRC and tag count must be checked
+        data, carry = carry + piece, b""
+        # a cell starting near the end goes on with what follows it (<c r="A1"></c>)
+        cut = data.rfind(b"<c", max(len(data) - 256, 0))
+        if cut < 0:
+            cut = data.rfind(b"<")
+            if data.find(b">", cut) >= 0:
+                cut = -1
+        if cut >= 0:
+            data, carry = data[:cut], data[cut:]
+        # past 16 MB without a tag's end, let expat tell a long text from a long tag
+        sure = len(carry) <= _MAX_PENDING_MARKUP and scan(data)
+    if not sure or (carry and not scan(carry)):
+        return None
+    return last_row * last_column
+
+
+def _parse_grids(
+    pieces: Iterable[bytes], info: zipfile.ZipInfo, limits: Limits, tally: _Tally,
+    count_tags: bool,
+) -> None:
+    """Feed an XML entry to expat with a :class:`_GridSizer`, which counts its grids' cells.
+
+    The XML is read as ISO-8859-1 whatever it declares (markup and cell references are
+    ASCII, values are not needed), so no encoding error can stop the count; UTF-16 is left
+    to expat's own detection. If expat finds the part malformed, calamine (more lenient)
+    might still read it, so it is refused if it holds what calamine looks for in a sheet.
+    """
+    pieces = iter(pieces)
+    first = next(pieces, b"")
+    codec = _sniff_codec(first)[0]
+    markers = {m.encode(e) for m in _SHEET_MARKERS for e in ("ascii", codec)}
+    if codec == "utf-8":
+        first = first.removeprefix(codecs.BOM_UTF8)
+    sizer = _GridSizer(info.filename, limits, tally)
+    parser = expat.ParserCreate("ISO-8859-1" if codec == "utf-8" else None)
+    parser.StartElementHandler = sizer.start
+    parser.EndElementHandler = sizer.end
+    fed, well_formed, tail = 0, True, b""
+    for piece in itertools.chain([first], pieces):
+        if count_tags:
+            _count_tags(piece, limits, tally)
+        if well_formed:
+            try:
+                parser.Parse(piece, False)
+            except expat.ExpatError:
+                well_formed = False
+            else:
+                fed += len(piece)
+                if fed - max(parser.CurrentByteIndex, 0) > _MAX_PENDING_MARKUP:
+                    raise _Refusal(
+                        f"its XML part {info.filename} has a single tag or comment longer "
+                        f"than {_size(_MAX_PENDING_MARKUP)}, which spreadsheet programs never "
+                        f"write; {_ATTACK}."
+                    )
+                continue
+        window, tail = tail + piece, piece[-16:]  # after the error: search what is left
+        if not sizer.seen_sheet and any(marker in window for marker in markers):
+            sizer.seen_sheet = True
+    if well_formed:
+        try:
+            parser.Parse(b"", True)
+        except expat.ExpatError:
+            well_formed = False
+    if not well_formed and sizer.seen_sheet:
+        raise _Refusal(
+            f"this workbook is damaged (its part {info.filename} is not well-formed XML); "
+            "open it in Excel or LibreOffice, save it again, and send the new copy."
+        )
+
 _OK, _MORE, _NOT_XML, _DOCTYPE, _TOO_LONG = "ok", "more", "not-xml", "doctype", "too-long"
 _Verdict = str | tuple[str, str]  # one of the above, or ("encoding", name)
 
 
-def _scan_entry(f: BinaryIO, info: zipfile.ZipInfo, kind: str, limits: Limits) -> None:
+def _scan_entry(
+    f: BinaryIO, info: zipfile.ZipInfo, kind: str, limits: Limits, tally: _Tally | None = None
+) -> None:
     """Refuse if this entry's XML prolog is hostile, or an *.xml part is not XML at all.
 
     Every entry is examined, not only *.xml: OOXML finds parts through relationships and
     content types, so a sheet could be stored under any name. Entries that do not start
     like XML are binary (images, vbaProject.bin) and pass, unless their name says XML.
+    With ``limits.verify_entries``, an XML entry is also parsed as it is inflated, to count
+    its tags and the cells its sheets span (:class:`_GridSizer`), into ``tally``.
     """
     if info.is_dir() or info.file_size == 0:
         return  # LibreOffice writes empty parts (Configurations2/accelerator/current.xml)
     reader = _EntryReader(f, info)
     verdict = _scan_stream(reader.read, limits.xml_prolog_bytes)
     if limits.verify_entries:
-        reader.drain()
+        if verdict == _OK:
+            _size_grids(f, reader, info, limits, tally or _Tally())
+        else:
+            reader.drain()
     if verdict == _NOT_XML:
         if info.filename.lower().endswith(_XML_SUFFIXES):
             what = "OpenDocument spreadsheet" if kind == "ods" else "workbook"

@@ -7,6 +7,10 @@ returns its path. ``ALL`` maps a case name to its factory for parametrised tests
 Bombs are built without ever holding their expanded content: a deflate block compressed
 after a full flush does not depend on what came before, so one 1 MiB block of spaces is
 compressed once and repeated, and only its CRC is computed over the full length.
+
+``READABLE`` maps a case name to a factory of a plan that looks huge (a sheet claiming
+A1:XFD1048576, a million formatted rows or cells) but holds a small plan, which must be
+read as such; its sheets' XML is generated while it is compressed, a few MB on disk.
 """
 
 from __future__ import annotations
@@ -15,10 +19,11 @@ import io
 import math
 import os
 import random
+import re
 import struct
 import zipfile
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -716,6 +721,199 @@ def ods_entity(directory: Path) -> Path:
     return genuine_ods(directory, content=content)
 
 
+
+# --- huge sheets: a declared dimension, formatted rows and cells, far-away values ------
+
+LAST_ROW, LAST_COLUMN = 1_048_576, "XFD"  # the last cell of an Excel sheet
+PAINTED = {"D4": "FFF2CC", "F4": "F4B084", "H4": "93C47D"}  # Google Sheets / Excel tints
+
+
+def painted_plan(directory: Path, name: str = "painted.xlsx") -> Path:
+    """A blank plan whose journey map has three touchpoints painted instead of given a
+    status (the Google Sheets style), saved by openpyxl: reading it needs the fills."""
+    import openpyxl
+    from openpyxl.styles import PatternFill
+
+    from omnisheet.writer import blank_plan, write
+
+    source = write(blank_plan("fr"), directory / f"blank-{name}")
+    workbook = openpyxl.load_workbook(source)
+    journey = workbook["Parcours client"]
+    for row in journey.iter_rows(min_row=3, max_row=10):
+        for cell in row[2::2]:
+            cell.value = None  # no status chosen anywhere
+    for ref, colour in PAINTED.items():
+        journey[ref] = f"Point {ref}"
+        journey[ref].fill = PatternFill("solid", fgColor=colour)
+    path = directory / name
+    workbook.save(path)
+    source.unlink()
+    return path
+
+
+def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> zip entry of its XML, from the workbook and its relationships."""
+    workbook = zf.read("xl/workbook.xml").decode()
+    rels = zf.read("xl/_rels/workbook.xml.rels").decode()
+    targets = dict(re.findall(r'<Relationship[^>]*?Id="([^"]+)"[^>]*?Target="([^"]+)"', rels))
+    targets |= {i: t for t, i in re.findall(r'<Relationship[^>]*?Target="([^"]+)"[^>]*?'
+                                             r'Id="([^"]+)"', rels)}
+    parts = {}
+    for name, rid in re.findall(r'<sheet [^>]*?name="([^"]+)"[^>]*?r:id="([^"]+)"', workbook):
+        target = targets[rid].lstrip("/")
+        parts[name] = target if target.startswith("xl/") else "xl/" + target
+    return parts
+
+
+def _restream(
+    src: Path,
+    dst: Path,
+    *,
+    dimension: str | None = None,
+    sheet: str | None = None,
+    rows: Callable[[int], Iterator[bytes]] | None = None,
+) -> Path:
+    """Copy an xlsx, giving every sheet ``dimension`` and appending what ``rows`` yields
+    (given the sheet's last row number) to ``sheet``'s sheetData, written while compressed."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED,
+                                                      compresslevel=6) as zout:
+        parts = _sheet_parts(zin)
+        target = parts[sheet] if sheet else None
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename in parts.values() and dimension:
+                data = re.sub(rb"<dimension ref=\"[^\"]*\"/>",
+                              f'<dimension ref="{dimension}"/>'.encode(), data)
+            if info.filename != target or rows is None:
+                zout.writestr(info, data)
+                continue
+            head, tail = data.split(b"</sheetData>", 1)
+            last = max((int(r) for r in re.findall(rb'<row r="(\d+)"', head)), default=0)
+            entry = zipfile.ZipInfo(info.filename, info.date_time)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            with zout.open(entry, "w") as out:
+                out.write(head)
+                batch: list[bytes] = []
+                for chunk in rows(last):
+                    batch.append(chunk)
+                    if len(batch) == 10_000:
+                        out.write(b"".join(batch))
+                        batch.clear()
+                out.write(b"".join(batch) + b"</sheetData>" + tail)
+    return dst
+
+
+def huge_dimension(directory: Path) -> Path:
+    """Every sheet declares A1:XFD1048576 (17 billion cells) but holds a small plan."""
+    plan = painted_plan(directory)
+    return _restream(plan, directory / "plan.xlsx", dimension=f"A1:{LAST_COLUMN}{LAST_ROW}")
+
+
+def formatted_rows(directory: Path) -> Path:
+    """The journey map formatted down to row 1,048,576: a million empty formatted rows
+    (<row r="n" s="1" customFormat="1"/>), 42 MB of XML, 2.6 MB on disk."""
+
+    def rows(last: int) -> Iterator[bytes]:
+        for r in range(last + 1, LAST_ROW + 1):
+            yield b'<row r="%d" s="1" customFormat="1" ht="15" customHeight="1"/>' % r
+
+    plan = painted_plan(directory)
+    return _restream(plan, directory / "plan.xlsx", sheet="Parcours client", rows=rows)
+
+
+def formatted_cells(directory: Path) -> Path:
+    """The journey map with a million formatted empty cells (<c r="An" s="1"/>) down to
+    row 1,048,576, the last one in XFD1048576: a style, no value."""
+
+    def rows(last: int) -> Iterator[bytes]:
+        for r in range(last + 1, LAST_ROW):
+            yield b'<row r="%d"><c r="A%d" s="1"/><c r="B%d" s="1"></c></row>' % (r, r, r)
+        yield b'<row r="%d"><c r="%s%d" s="1"/></row>' % (LAST_ROW, LAST_COLUMN.encode(),
+                                                         LAST_ROW)
+
+    plan = painted_plan(directory)
+    return _restream(plan, directory / "plan.xlsx", sheet="Parcours client", rows=rows)
+
+
+def formatted_block_above_paint(directory: Path) -> Path:
+    """120 rows of 16,384 formatted empty cells (2 million, the whole width) in the journey
+    map, then a touchpoint painted like D4 below them: its fill is read past them all."""
+    plan = painted_plan(directory)
+    with zipfile.ZipFile(plan) as zf:
+        sheet = zf.read(_sheet_parts(zf)["Parcours client"])
+    style = re.search(rb'<c r="D4" s="(\d+)"', sheet).group(1)
+    letters = [_column_letters(c).encode() for c in range(1, 16_385)]
+
+    def rows(last: int) -> Iterator[bytes]:
+        for r in range(last + 1, last + 121):
+            yield b'<row r="%d">' % r + b"".join(
+                b'<c r="%s%d" s="1"/>' % (column, r) for column in letters) + b"</row>"
+        r = last + 121
+        yield (b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>Vitrine</t></is></c>'
+               b'<c r="D%d" s="%s" t="inlineStr"><is><t>Point bas</t></is></c></row>'
+               % (r, r, r, style))
+
+    return _restream(plan, directory / "plan.xlsx", sheet="Parcours client", rows=rows)
+
+
+def _column_letters(number: int) -> str:
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def ods_formatted_rows(directory: Path) -> Path:
+    """What LibreOffice writes after a sheet's last row when whole columns are formatted:
+    a million repeated rows of 16,384 repeated empty cells, with a style but no value."""
+    trailer = (
+        b'<table:table-row table:style-name="ro1" table:number-rows-repeated="1048574">'
+        b'<table:table-cell table:style-name="ce1" table:number-columns-repeated="16384"/>'
+        b"</table:table-row>"
+    )
+    content = _ODS_CONTENT.replace(b"</table:table>", trailer + b"</table:table>")
+    return genuine_ods(directory, content=content)
+
+
+READABLE: dict[str, Factory] = {
+    "huge_dimension": huge_dimension,
+    "formatted_rows": formatted_rows,
+    "formatted_cells": formatted_cells,
+    "formatted_block_above_paint": formatted_block_above_paint,
+    "ods_formatted_rows": ods_formatted_rows,
+}
+
+
+def far_away_value(directory: Path) -> Path:
+    """One value in XFD1048576: calamine would allocate 17 billion cells (512 GB) at once,
+    and abort the process."""
+    far = b'<row r="%d"><c r="%s%d"><v>1</v></c></row>' % (LAST_ROW, LAST_COLUMN.encode(),
+                                                            LAST_ROW)
+    built = genuine_xlsx(directory, "genuine.xlsx")
+    return _restream(built, directory / "plan.xlsx", sheet="Journey", rows=lambda _: iter([far]))
+
+
+def far_values_without_references(directory: Path) -> Path:
+    """The same reached without cell references: a row r="1048576" of 16,384 cells placed
+    one after the other (<c><v>1</v></c>), as the format allows."""
+    row = b'<row r="%d">' % LAST_ROW + b"<c><v>1</v></c>" * 16_384 + b"</row>"
+    built = genuine_xlsx(directory, "genuine.xlsx")
+    return _restream(built, directory / "plan.xlsx", sheet="Journey", rows=lambda _: iter([row]))
+
+
+def ods_repeated_values(directory: Path) -> Path:
+    """An OpenDocument row holding one value repeated 4,000 times, the row repeated 5,000
+    times: 20 million cells from 200 bytes of XML."""
+    rows = (
+        b'<table:table-row table:number-rows-repeated="5000"><table:table-cell '
+        b'table:number-columns-repeated="4000" office:value-type="float" office:value="1">'
+        b"<text:p>1</text:p></table:table-cell></table:table-row>"
+    )
+    content = _ODS_CONTENT.replace(b"</table:table>", rows + b"</table:table>")
+    return genuine_ods(directory, content=content)
+
+
 ALL: dict[str, Factory] = {
     "missing": missing,
     "directory": a_directory,
@@ -764,4 +962,7 @@ ALL: dict[str, Factory] = {
     "entity_in_renamed_part": entity_in_renamed_part,
     "exotic_encoding": exotic_encoding,
     "ods_entity": ods_entity,
+    "far_away_value": far_away_value,
+    "far_values_without_references": far_values_without_references,
+    "ods_repeated_values": ods_repeated_values,
 }

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
+import io
 import os
+import random
 import re
+import signal
 import subprocess
 import sys
 import zipfile
@@ -13,11 +17,11 @@ from pathlib import Path
 import hostile_files
 import openpyxl
 import pytest
-from hostile_files import ALL, GENUINE, SHEET
+from hostile_files import ALL, GENUINE, READABLE, SHEET, SPREADSHEETML
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from omnisheet import safety
+from omnisheet import grid, safety
 from omnisheet.errors import UnreadableWorkbook
 from omnisheet.safety import Limits, check_xml_safe, vet
 
@@ -72,6 +76,9 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
     "entity_in_renamed_part": ("entity", "sheet1.dat"),
     "exotic_encoding": ("encoding",),
     "ods_entity": ("entity", "content.xml"),
+    "far_away_value": ("cells", "10,000,000", "XFD1048576", "sheet1.xml"),
+    "far_values_without_references": ("cells", "10,000,000", "1048576"),
+    "ods_repeated_values": ("cells", "10,000,000", "content.xml"),
 }
 ACTIONS = ("send", "save", "ask", "check", "open", "pass", "attach", "unzip", "remove", "export")
 
@@ -154,6 +161,8 @@ def test_zip64_end_record_is_understood(tmp_path: Path, monkeypatch: pytest.Monk
         (Limits(max_entry_uncompressed_bytes=500), "limit per part"),
         (Limits(max_total_uncompressed_bytes=2000), "limit for a workbook"),
         (Limits(xml_prolog_bytes=20), "before its first element"),
+        (Limits(max_cells=5), "span more than 5 cells"),
+        (Limits(max_xml_tags=50), "more than 50 tags"),
     ],
 )
 def test_limits_are_configurable(limits: Limits, words: str, tmp_path: Path) -> None:
@@ -170,6 +179,8 @@ def test_limits_are_frozen_and_validated() -> None:
         Limits(min_compression_ratio=0)
     with pytest.raises(ValueError):
         Limits(max_entries=0)
+    with pytest.raises(ValueError):
+        Limits(max_cells=0)
 
 
 @pytest.mark.parametrize(
@@ -278,3 +289,242 @@ def test_damaged_workbooks_never_crash_vet(
         assert vet(path) in GENUINE
     except UnreadableWorkbook as exc:
         assert_actionable(exc, path)
+
+
+# --- huge sheets: what calamine would allocate, counted before it runs ---------------------
+
+
+@pytest.mark.parametrize("case", list(READABLE))
+def test_huge_looking_but_small_plan_passes(case: str, tmp_path: Path) -> None:
+    """A declared A1:XFD1048576, a million formatted rows or cells: nothing calamine keeps."""
+    path = READABLE[case](tmp_path)
+    assert vet(path) == ("ods" if path.suffix == ".ods" else "xlsx")
+    assert vet(path, Limits(max_cells=100_000)) in ("ods", "xlsx")  # not a million
+
+
+def test_formatted_sheets_are_counted_without_parsing_them_tag_by_tag(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Cells with references are counted by a few searches: a million formatted rows or
+    cells cost a fraction of a second, not a Python call per tag."""
+
+    def parse_grids(*args: object) -> None:
+        raise AssertionError("parsed tag by tag")
+
+    monkeypatch.setattr(safety, "_parse_grids", parse_grids)
+    for case in ("huge_dimension", "formatted_rows", "formatted_cells"):
+        folder = tmp_path / case
+        folder.mkdir()
+        assert vet(READABLE[case](folder)) == "xlsx"
+
+
+@pytest.mark.parametrize(
+    "sheet_data",
+    [
+        '<row r="4"><c r="A4" s="1"/><c r="B4" s="2"/><c r="D4" s="9" t="s"><v>0</v></c></row>',
+        '<row r="3"/><row><c/><c s="2"/><c s="3"></c><c s="9"><v>1</v></c></row>',  # no r
+        '<row r="4"><c r="B4" s="2"/><c s="3"/><c s="9"/></row>',  # after a reference
+    ],
+)
+def test_a_painted_cell_style_is_found_without_loading_the_sheet(sheet_data: str) -> None:
+    """The openpyxl path reads only the painted cells' style numbers from the sheet XML."""
+    wanted = {(4, 4)}
+    xml = _sheet_xml(sheet_data)
+    referenced = grid._referenced_style_numbers(io.BytesIO(xml), wanted)
+    followed = grid._style_numbers(io.BytesIO(xml), wanted)
+    assert followed == {(4, 4): 9}
+    assert referenced in ({(4, 4): 9}, {})  # {}: no reference, so the tags are followed
+
+
+_CALAMINE_GRID = """
+import resource, sys
+limit = 2 * 1024 * 1024 * 1024
+resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+from python_calamine import CalamineWorkbook
+sheet = CalamineWorkbook.from_path(sys.argv[1]).get_sheet_by_name(sys.argv[2])
+print("read", sheet.height, sheet.width)
+"""
+
+
+def test_far_away_value_is_refused_where_calamine_would_die(tmp_path: Path) -> None:
+    """One value in XFD1048576 makes calamine ask for 512 GB at once and abort (SIGABRT, no
+    exception to catch), so the grid must be sized before calamine runs."""
+    pytest.importorskip("resource")
+    path = ALL["far_away_value"](tmp_path)
+    with pytest.raises(UnreadableWorkbook, match="XFD1048576"):
+        vet(path)
+    result = subprocess.run([sys.executable, "-c", _CALAMINE_GRID, str(path), "Journey"],
+                            capture_output=True, text=True, timeout=120, check=False)
+    assert not result.stdout.startswith("read"), result.stdout
+    assert result.returncode in (-signal.SIGABRT, 1), result.stderr[-300:]
+
+
+@functools.cache
+def _xlsx_parts(folder: str) -> dict[str, bytes]:
+    with zipfile.ZipFile(hostile_files.genuine_xlsx(Path(folder))) as zf:
+        return {info.filename: zf.read(info) for info in zf.infolist()}
+
+
+def _sheet_xml(sheet_data: str) -> bytes:
+    return (f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{SPREADSHEETML}">'
+            f"<sheetData>{sheet_data}</sheetData></worksheet>").encode()
+
+
+def _xlsx_with_sheet(folder: Path, sheet_data: str, name: str = "grid.xlsx") -> Path:
+    xml = _sheet_xml(sheet_data)
+    path = folder / name
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for part, data in _xlsx_parts(str(folder)).items():
+            zf.writestr(part, xml if part == SHEET else data)
+    return path
+
+
+def _calamine_grid(path: Path, sheet: str) -> int | None:
+    """The cells omnisheet lists for a sheet (from A1, as calamine gives them), None on error."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(sheet).to_python(
+            skip_empty_area=False)
+    except Exception:
+        return None
+    return len(rows) * max((len(row) for row in rows), default=0)
+
+
+def _counted(xml: bytes) -> tuple[int | None, int]:
+    """(quick count, tag-by-tag count) of one part's cells."""
+    info = zipfile.ZipInfo(SHEET)
+    limits = Limits(max_cells=10**15)
+    quick = safety._quick_cells(iter([xml]), limits, safety._Tally())
+    tally = safety._Tally()
+    safety._parse_grids(iter([xml]), info, limits, tally, True)
+    return quick, tally.cells
+
+
+@pytest.mark.parametrize(
+    ("sheet_data", "cells"),
+    [
+        ('<row r="5"><c r="C5"><v>1</v></c></row>', 15),  # from A1, as omnisheet lists it
+        ('<row r="9" s="1" customFormat="1"/><row r="2"><c r="B2" s="1"/></row>', 0),
+        ('<row r="3"><c r="B3" s="1"></c><c r="XFD3" s="2"/></row>', 0),
+        ('<row><c><v>1</v></c><c/><c><v>2</v></c></row><row><c><v>3</v></c></row>', 6),
+        ('<row r="2"><c r="D2"><v>1</v></c><c><v>1</v></c></row>', 10),  # E2 follows D2
+        ('<row><row r="5"></row></row><c><v>1</v></c>', 7),  # rows advance at their end
+        ('<x:row r="4"><x:c r="B4"><x:v>1</x:v></x:c></x:row>', 8),  # prefixes change nothing
+        ('<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>', 16384 * 1048576),
+    ],
+)
+def test_cells_are_counted_as_calamine_sizes_its_grid(
+    sheet_data: str, cells: int, tmp_path: Path
+) -> None:
+    quick, parsed = _counted(_sheet_xml(sheet_data))
+    assert parsed == cells
+    assert quick is None or quick >= cells
+    if cells <= 100:
+        assert _calamine_grid(_xlsx_with_sheet(tmp_path, sheet_data), "Journey") == cells
+
+
+_CELL_CONTENT = st.sampled_from(["<v>1</v>", "<v></v>", "", None, '<is><t>x</t></is>',
+                                 "<f>1+1</f><v>2</v>"])
+
+
+@st.composite
+def _sheet_data(draw: st.DrawFn) -> str:
+    rows = []
+    for _ in range(draw(st.integers(0, 6))):
+        row_ref = draw(st.one_of(st.none(), st.integers(1, 40)))
+        cells = []
+        for _ in range(draw(st.integers(0, 5))):
+            column = draw(st.one_of(st.none(), st.integers(1, 30)))
+            reference = "" if column is None else (
+                f' r="{safety._column_letters(column)}{row_ref or draw(st.integers(1, 40))}"')
+            style = draw(st.sampled_from(["", ' s="1"', ' t="n"']))
+            content = draw(_CELL_CONTENT)
+            cells.append(f"<c{reference}{style}/>" if content is None
+                         else f"<c{reference}{style}>{content}</c>")
+        attrs = "" if row_ref is None else f' r="{row_ref}"'
+        rows.append(f"<row{attrs}>{''.join(cells)}</row>" if cells or draw(st.booleans())
+                    else f"<row{attrs}/>")
+    return "".join(rows)
+
+
+@settings(max_examples=150, deadline=None)
+@given(sheet_data=_sheet_data())
+def test_cells_counted_are_never_fewer_than_calamine_allocates(
+    sheet_data: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    folder = tmp_path_factory.mktemp("grid")
+    expected = _calamine_grid(_xlsx_with_sheet(folder, sheet_data), "Journey")
+    if expected is None:
+        return  # calamine refuses the sheet, so it allocates nothing
+    quick, parsed = _counted(_sheet_xml(sheet_data))
+    assert parsed >= expected
+    assert quick is None or quick >= expected
+
+
+@st.composite
+def _ods_rows(draw: st.DrawFn) -> str:
+    rows = []
+    for _ in range(draw(st.integers(0, 5))):
+        cells = []
+        for _ in range(draw(st.integers(0, 4))):
+            repeat = draw(st.integers(1, 4))
+            repeated = "" if repeat == 1 else f' table:number-columns-repeated="{repeat}"'
+            value = draw(st.sampled_from(
+                ["", ' office:value-type="float" office:value="1"',
+                 ' table:style-name="ce1"', ' office:value-type="string"']))
+            cells.append(f"<table:table-cell{repeated}{value}/>")
+        repeat = draw(st.integers(1, 4))
+        repeated = "" if repeat == 1 else f' table:number-rows-repeated="{repeat}"'
+        rows.append(f"<table:table-row{repeated}>{''.join(cells)}</table:table-row>")
+    return "".join(rows)
+
+
+@settings(max_examples=100, deadline=None)
+@given(rows=_ods_rows())
+def test_ods_cells_counted_are_never_fewer_than_calamine_allocates(
+    rows: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    folder = tmp_path_factory.mktemp("ods")
+    content = (
+        b'<?xml version="1.0" encoding="UTF-8"?>\n<office:document-content '
+        b'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        b'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        b'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        b'<office:body><office:spreadsheet><table:table table:name="Journey">'
+        + rows.encode() + b"</table:table></office:spreadsheet></office:body>"
+        b"</office:document-content>"
+    )
+    expected = _calamine_grid(hostile_files.genuine_ods(folder, content=content), "Journey")
+    if expected is None:
+        return
+    tally = safety._Tally()
+    safety._parse_grids(iter([content]), zipfile.ZipInfo("content.xml"),
+                        Limits(max_cells=10**15), tally, True)
+    assert tally.cells >= expected
+
+
+def test_a_malformed_sheet_is_refused_but_malformed_vml_is_not(tmp_path: Path) -> None:
+    """calamine reads XML more leniently than expat, so a sheet that must be followed tag
+    by tag (here a cell without a reference) cannot be sized if expat cannot parse it;
+    legacy VML drawings are often not well-formed and hold no cells."""
+    broken = (f'<worksheet xmlns="{SPREADSHEETML}"><sheetData><row r="1"><c><v>1</v></c>'
+              "</rows></sheetData></worksheet>")
+    path = hostile_files._patched_xlsx(tmp_path, "plan.xlsx", {SHEET: broken.encode()})
+    with pytest.raises(UnreadableWorkbook, match="not well-formed") as caught:
+        vet(path)
+    assert_actionable(caught.value, path)
+    vml = b'<xml xmlns:v="urn:schemas-microsoft-com:vml"><v:shape><br></v:shape></xml>'
+    path = hostile_files._patched_xlsx(tmp_path, "vml.xlsx", {"xl/drawings/vml1.vml": vml})
+    assert vet(path) == "xlsx"
+
+
+def test_a_giant_tag_is_refused_before_a_parser_buffers_it(tmp_path: Path) -> None:
+    """expat (and calamine, and openpyxl) hold a whole start tag in memory before using it."""
+    attribute = random.Random(6).randbytes(12 * 1024 * 1024).hex().encode()  # 24 MB
+    sheet = (f'<worksheet xmlns="{SPREADSHEETML}"><sheetData><row r="1"><c r="A1" x="'
+             .encode() + attribute + b'"><v>1</v></c></row></sheetData></worksheet>')
+    path = hostile_files._patched_xlsx(tmp_path, "plan.xlsx", {SHEET: sheet})
+    with pytest.raises(UnreadableWorkbook, match="single tag") as caught:
+        vet(path)
+    assert_actionable(caught.value, path)
