@@ -82,3 +82,19 @@ def test_write_then_load_is_the_identity(plan):
     with tempfile.TemporaryDirectory() as folder:
         path = write(plan, Path(folder) / "plan.xlsx")
         assert load(path) == plan
+
+
+@given(st.lists(st.none() | st.integers(1, 40), max_size=60))
+def test_records_keep_the_row_they_were_read_from_and_never_share_one(read_rows):
+    """Rows typed twice (a pasted block) or not at all (an imported plan) go after the rest;
+    no record overwrites another in the written workbook."""
+    from omnisheet.writer.tabs import _placed_rows
+
+    records = tuple(Message(scenario="SC-1", row=r) for r in read_rows)
+    rows = _placed_rows(records, sort=False, order=None)
+    assert len(set(rows)) == len(rows) and all(r >= 1 for r in rows)
+    seen: set[int] = set()
+    for read, placed in zip(read_rows, rows, strict=True):
+        if read is not None and read > 1 and read - 1 not in seen:
+            assert placed == read - 1  # first claim on a row keeps it
+        seen.add(placed)

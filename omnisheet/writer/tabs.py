@@ -82,13 +82,14 @@ def _placed_rows(records: tuple[Record, ...], sort: bool, order: list[int] | Non
         return [1 + position for position in order]
     rows: list[int] = []
     taken: set[int] = set()
-    next_free = 1
+    next_free, highest = 1, 0
     for record in records:
         row = record.row - 1 if record.row and record.row > 1 else None
         if row is None or row in taken:
-            row = max(next_free, max(taken, default=0) + 1)
+            row = max(next_free, highest + 1)
         taken.add(row)
         next_free = row + 1
+        highest = max(highest, row)
         rows.append(row)
     return rows
 
