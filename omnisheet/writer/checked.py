@@ -13,6 +13,8 @@ from .context import Context, OrderedWorksheet, quote_sheet
 if TYPE_CHECKING:
     from ..report.model import Report
 
+# Excel keeps at most 65,530 hyperlinks per sheet (xlsxwriter drops the cell past it).
+MAX_LINKS = 65_530
 SEVERITY_COLOURS = {ERROR: "error", WARNING: "warning", INFO: "info"}
 WORDS = {
     "fr": {"severity": "Sévérité", "code": "Code", "sheet": "Onglet", "cell": "Cellule",
@@ -70,12 +72,13 @@ def write_findings(ctx: Context, sheet: Any, report: Report) -> None:
         ctx.put(sheet, row, 0, words[finding.severity], severity_fmt)
         ctx.put(sheet, row, 1, finding.code, ctx.text)
         ctx.put(sheet, row, 2, finding.sheet, ctx.text)
-        if finding.sheet and finding.cell:
-            sheet.write_url(row, 3, f"internal:{quote_sheet(finding.sheet)}!{finding.cell}",
-                            link, string=finding.cell)
-        elif finding.sheet:
-            sheet.write_url(row, 3, f"internal:{quote_sheet(finding.sheet)}!A1", link,
-                            string="A1")
+        if finding.sheet:
+            cell = finding.cell or "A1"
+            if row <= MAX_LINKS:
+                sheet.write_url(row, 3, f"internal:{quote_sheet(finding.sheet)}!{cell}", link,
+                                string=cell)
+            else:  # past Excel's limit a link would be dropped; the reference stays
+                ctx.put(sheet, row, 3, cell, ctx.text)
         ctx.put(sheet, row, 4, finding.value if not isinstance(finding.value, bool) else
                 str(finding.value), ctx.text)
         ctx.put(sheet, row, 5, report.message(finding), ctx.text)
