@@ -69,40 +69,49 @@ class _Ordered:
     """
 
     deferring = False
+    # The worksheet's own row methods, by name, for each subclass (see __init_subclass__):
+    # looked up once, not through super() on each of a large plan's cells.
+    _base: dict[str, Callable[..., Any]] = {}
 
-    def _queue(self) -> list:
-        queue = self.__dict__.get("_pending")
-        if queue is None:
-            queue = self.__dict__["_pending"] = []
-            self.__dict__["_seq"] = itertools.count()
-            self.__dict__["_front"] = 0
-        return queue
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        after = cls.__mro__[cls.__mro__.index(_Ordered) + 1:]
+        cls._base = {name: next(vars(k)[name] for k in after if name in vars(k))
+                     for name in _ROW_METHODS}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._pending: list = []
+        self._seq = itertools.count()
+        self._front = 0
 
     def later(self, row: int, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
         """Call `fn(*args, **kwargs)` (which writes to `row` of this sheet) in row order."""
-        heapq.heappush(self._queue(), (row, 1, next(self.__dict__["_seq"]), fn, args, kwargs))
+        heapq.heappush(self._pending, (row, 1, next(self._seq), fn, args, kwargs))
 
     def _call(self, method: str, row: Any, args: tuple, kwargs: dict) -> Any:
         if isinstance(row, str):  # A1 notation
             row = xl_cell_to_rowcol(row)[0]
-        queue = self._queue()
+        queue = self._pending
         if self.deferring:
             fn = getattr(super(), method)
-            heapq.heappush(queue, (row, 0, next(self.__dict__["_seq"]), fn, args, kwargs))
+            heapq.heappush(queue, (row, 0, next(self._seq), fn, args, kwargs))
             return 0
         while queue and queue[0][0] < row:
             _, _, _, fn, a, k = heapq.heappop(queue)
             fn(*a, **k)
-        if row < self.__dict__["_front"] and getattr(self, "constant_memory", False):
-            raise WriterError(f"{self.get_name()}: row {row + 1} written after row "
-                              f"{self.__dict__['_front'] + 1} in constant_memory mode")
-        self.__dict__["_front"] = max(self.__dict__["_front"], row)
-        return getattr(super(), method)(*args, **kwargs)
+        if row < self._front:
+            if getattr(self, "constant_memory", False):
+                raise WriterError(f"{self.get_name()}: row {row + 1} written after row "
+                                  f"{self._front + 1} in constant_memory mode")
+        else:
+            self._front = row
+        return self._base[method](self, *args, **kwargs)
 
     def finish(self) -> None:
         """Send whatever is still kept, in row order."""
         self.deferring = False
-        queue = self._queue()
+        queue = self._pending
         while queue:
             _, _, _, fn, args, kwargs = heapq.heappop(queue)
             fn(*args, **kwargs)
