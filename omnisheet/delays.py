@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from .model import Scalar
+if TYPE_CHECKING:
+    from .model import Scalar
 
 _HOURS = {"h": 1, "j": 24, "d": 24, "s": 168, "w": 168, "m": 720, "min": 1 / 60}
 _UNIT_WORDS = {

@@ -4,8 +4,10 @@ on a plan built in code points at the cell the writer will use."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
-from .model import Scalar
+if TYPE_CHECKING:
+    from .model import Scalar
 
 
 def axis(listed: Sequence[Scalar], used: Iterable[Scalar]) -> list[Scalar]:

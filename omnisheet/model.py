@@ -16,8 +16,10 @@ from typing import Any
 
 Scalar = str | int | float | bool | dt.date | dt.datetime | None
 
-ERROR, WARNING, INFO = "error", "warning", "info"
-SEVERITIES = (ERROR, WARNING, INFO)
+from .severity import ERROR as ERROR  # noqa: E402  (re-exported: model is where they were)
+from .severity import INFO as INFO  # noqa: E402
+from .severity import SEVERITIES as SEVERITIES  # noqa: E402
+from .severity import WARNING as WARNING  # noqa: E402
 
 
 def column_letter(column: int) -> str:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
-from .model import Scalar
+if TYPE_CHECKING:
+    from .model import Scalar
 
 
 def number(value: Scalar) -> float | None:

@@ -79,11 +79,17 @@ def test_checks_lists_every_check(cli):
         assert code in output
 
 
-def test_help_imports_neither_pandas_nor_openpyxl():
+@pytest.mark.parametrize("args, light", [
+    (["--help"], ("pandas", "openpyxl", "xlsxwriter", "python_calamine", "yaml")),
+    (["--version"], ("pandas", "openpyxl", "xlsxwriter", "python_calamine", "yaml")),
+    # Listing the checks needs their docs only: not the data model, nor the template.
+    (["checks"], ("pandas", "openpyxl", "yaml", "omnisheet.model", "omnisheet.definition")),
+])
+def test_quick_commands_do_not_import_what_they_do_not_use(args, light):
     code = ("import sys; from omnisheet.cli import main\n"
-            "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
-            "heavy = [m for m in ('pandas', 'openpyxl', 'xlsxwriter', 'python_calamine', 'yaml')"
-            " if m in sys.modules]\nprint('HEAVY=' + ','.join(heavy))")
+            f"try:\n    main({args!r})\nexcept SystemExit:\n    pass\n"
+            f"heavy = [m for m in {light!r} if m in sys.modules]\n"
+            "print('HEAVY=' + ','.join(heavy))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] == "HEAVY="
 

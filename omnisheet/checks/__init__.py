@@ -6,10 +6,14 @@ tabs they look at, which is how findings are listed.
 
 from __future__ import annotations
 
-from ..definition import Definition, load_definition
-from ..model import Plan
+from typing import TYPE_CHECKING
+
 from . import common, data, journey, measures, scenarios, use_cases  # noqa: F401  (registration)
 from .registry import REGISTRY, Check, Context, render
+
+if TYPE_CHECKING:
+    from ..definition import Definition
+    from ..model import Plan
 
 __all__ = ["REGISTRY", "Check", "check", "render", "run_checks"]
 
@@ -17,6 +21,8 @@ __all__ = ["REGISTRY", "Check", "check", "render", "run_checks"]
 def run_checks(plan: Plan, definition: Definition | None = None,
                only: set[str] | None = None, lang: str | None = None) -> list:
     """Every finding of every registered check (or of the codes in `only`)."""
+    from ..definition import load_definition
+
     ctx = Context(plan, definition or load_definition(), lang)
     findings = []
     for code, registered in REGISTRY.items():
@@ -30,6 +36,7 @@ def check(plan: Plan, definition: Definition | None = None, lang: str | None = N
 
     `lang` chooses the language of the messages (the workbook's by default).
     """
+    from ..definition import load_definition
     from ..report.model import build_report
 
     return build_report(plan, definition or load_definition(), lang)

@@ -3,11 +3,16 @@ and the findings the reader met (a missing tab, a status read from a colour)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from ..model import ERROR, INFO, Finding
-from ..scoring import number, setting_problems
+from ..numbers import number
+from ..severity import ERROR, INFO
 from .registry import Context, check, id_key
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from ..model import Finding
 
 
 @check("tab-missing", ERROR, "workbook",
@@ -204,6 +209,9 @@ def settings_invalid(ctx: Context) -> Iterator[Finding]:
         "threshold": {"fr": "un seuil est un nombre de 1 à 5",
                       "en": "a threshold is a number from 1 to 5"},
     }
+    from ..model import Finding
+    from ..scoring import setting_problems
+
     d = ctx.definition
     settings = {s.key: s.default for s in d.settings} | dict(ctx.plan.settings)
     for row, setting in enumerate(d.settings, start=2):

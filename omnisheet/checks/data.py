@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from ..model import ERROR, INFO, WARNING, Finding
+from ..severity import ERROR, INFO, WARNING
 from .registry import Context, check, id_key
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from ..model import Finding
 
 
 @check("scenario-without-data", WARNING, "scenarios",

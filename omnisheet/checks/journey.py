@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from ..model import WARNING, Finding, Touchpoint
+from ..severity import WARNING
 from ..text import normalise
 from .registry import Context, check
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from ..model import Finding, Touchpoint
 
 
 def addressed(ctx: Context, touchpoint: Touchpoint) -> bool:

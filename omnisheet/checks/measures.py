@@ -3,17 +3,24 @@ agree with the status the team gave the touchpoint."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from ..measures import Evidence, scale
-from ..model import ERROR, INFO, WARNING, Finding
 from ..numbers import number
+from ..severity import ERROR, INFO, WARNING
 from ..text import normalise
 from .registry import Context, check
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from ..measures import Evidence
+    from ..model import Finding
 
 
 def _evidence(ctx: Context) -> Evidence:
     if "evidence" not in ctx._cache:
+        from ..measures import Evidence
+
         ctx._cache["evidence"] = Evidence(ctx.plan, ctx.definition)
     return ctx._cache["evidence"]
 
@@ -53,6 +60,8 @@ def measure_out_of_range(ctx: Context) -> Iterator[Finding]:
     The gap, the stake and the use cases' scores would be meaningless. Check the figure
     and the indicator chosen: CSAT 1 to 5 or 0 to 100 %, CES 1 to 7, NPS −100 to +100.
     """
+    from ..measures import scale
+
     tab = ctx.table_tab("measures")
     indicator_list = ctx.definition.list("indicator")
     for index, measure in ctx.records("measures"):

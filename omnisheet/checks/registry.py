@@ -10,12 +10,14 @@ import textwrap
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..definition import Definition, Tab
 from ..layout import axis
-from ..model import Finding, Placement, Plan, Record, Scalar, Touchpoint
 from ..text import normalise
+
+if TYPE_CHECKING:  # listing the checks imports neither the model nor the definition
+    from ..definition import Definition, Tab
+    from ..model import Finding, Placement, Plan, Record, Scalar, Touchpoint
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,12 @@ class Check:
 
 
 REGISTRY: dict[str, Check] = {}
+
+
+def _new_finding(**fields: Any) -> Finding:
+    from ..model import Finding
+
+    return Finding(**fields)
 
 
 def check(code: str, severity: str, tab: str, *, fr: str, en: str) -> Callable:
@@ -94,7 +102,7 @@ class Context:
         """A finding on a record's cell (or on the tab), with the registered severity."""
         row = self.row_of(tab_key, index) if index is not None else None
         column = self.column_of(tab_key, column_key) if column_key else None
-        return Finding(code=code, severity=REGISTRY[code].severity, sheet=self.sheet(tab_key),
+        return _new_finding(code=code, severity=REGISTRY[code].severity, sheet=self.sheet(tab_key),
                        row=row, column=column, value=value, expected=expected, params=params)
 
     def label(self, list_key: str, value: Scalar) -> str:
@@ -155,13 +163,13 @@ class Context:
 
     def on_placement(self, code: str, placement: Placement, value: Scalar) -> Finding:
         row, column = self.placement_cell(placement)
-        return Finding(code=code, severity=REGISTRY[code].severity,
+        return _new_finding(code=code, severity=REGISTRY[code].severity,
                        sheet=self.sheet("scenario_map"), row=row, column=column, value=value)
 
     def on_touchpoint(self, code: str, touchpoint: Touchpoint, *, status: bool = False,
                       value: Scalar = None, expected: str | None = None, **params: Any) -> Finding:
         row, column = self.touchpoint_cell(touchpoint, status)
-        return Finding(code=code, severity=REGISTRY[code].severity, sheet=self.sheet("journey"),
+        return _new_finding(code=code, severity=REGISTRY[code].severity, sheet=self.sheet("journey"),
                        row=row, column=column, value=value, expected=expected, params=params)
 
     def scenarios_missing_from(self, code: str, known: set[str]) -> Iterator[Finding]:

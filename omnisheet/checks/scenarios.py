@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from ..delays import delay_hours
-from ..model import ERROR, WARNING, Finding
+from ..severity import ERROR, WARNING
 from ..text import normalise
 from .registry import Context, check, id_key
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from ..model import Finding
 
 
 @check("scenario-unknown-use-case", ERROR, "scenarios",

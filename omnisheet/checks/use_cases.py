@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from ..model import ERROR, WARNING, Finding
-from ..scoring import priorities
+from ..severity import ERROR, WARNING
 from ..text import normalise
 from .registry import Context, check, id_key
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from ..model import Finding
 
 MARKS = ("business_impact", "cx_impact", "difficulty")
 
@@ -71,6 +75,8 @@ def top_use_case_without_scenario(ctx: Context) -> Iterator[Finding]:
     These are the use cases worth doing first; without a scenario they stay ideas. Add a
     scenario whose "Use case (ID)" is this use case's ID.
     """
+    from ..scoring import priorities
+
     implemented = {id_key(s.use_case) for s in ctx.plan.scenarios if s.use_case is not None}
     for priority in priorities(ctx.plan):
         if priority.quadrant not in ("quick_win", "major_project"):
