@@ -76,10 +76,20 @@ def run_once(cmd: list[str]) -> tuple[float, float]:
 
 def measure(cmd: list[str], reps: int) -> tuple[float, float]:
     """Median time and max peak RSS over `reps` runs, after an untimed warm-up when short."""
+    return measure_side_by_side([cmd], reps)[0]
+
+
+def measure_side_by_side(cmds: list[list[str]], reps: int) -> list[tuple[float, float]]:
+    """`measure` for several commands, their runs interleaved (floor, a, b, floor, a, b...)
+    so that a slower or busier moment of the machine weighs on each of them alike."""
     if reps > 1:
-        run_once(cmd)
-    runs = [run_once(cmd) for _ in range(reps)]
-    return statistics.median(t for t, _ in runs), max(m for _, m in runs)
+        for cmd in cmds:
+            run_once(cmd)
+    runs: list[list[tuple[float, float]]] = [[] for _ in cmds]
+    for _ in range(reps):
+        for cmd, kept in zip(cmds, runs, strict=True):
+            kept.append(run_once(cmd))
+    return [(statistics.median(t for t, _ in kept), max(m for _, m in kept)) for kept in runs]
 
 
 def fmt_t(seconds: float) -> str:
@@ -95,11 +105,12 @@ def print_table(title: str, header: list[str], rows: list[list[str]]) -> list[st
 
 
 def bench_startup(reps: int) -> list[str]:
-    base_t, base_m = measure([PY, "-c", "import click"], reps)
+    commands = (["--help"], ["--version"], ["checks"])
+    (base_t, base_m), *timed = measure_side_by_side(
+        [[PY, "-c", "import click"]] + [omnisheet(*args) for args in commands], reps)
     rows = [["`python -c \"import click\"` (floor)", fmt_t(base_t), f"{base_m:.0f} MiB",
              "1.00×", ""]]
-    for args in (["--help"], ["--version"], ["checks"]):
-        t, m = measure(omnisheet(*args), reps)
+    for args, (t, m) in zip(commands, timed, strict=True):
         ratio = t / base_t
         rows.append([f"`omnisheet {' '.join(args)}`", fmt_t(t), f"{m:.0f} MiB",
                      f"{ratio:.2f}×", "ok" if ratio <= 1.5 else "over"])
@@ -109,8 +120,8 @@ def bench_startup(reps: int) -> list[str]:
 
 def bench_sample(reps: int) -> list[str]:
     floor = [PY, "-c", f"import openpyxl; openpyxl.load_workbook({str(SAMPLE)!r})"]
-    base_t, base_m = measure(floor, reps)
-    t, m = measure(omnisheet("check", str(SAMPLE), "--format", "json"), reps)
+    (base_t, base_m), (t, m) = measure_side_by_side(
+        [floor, omnisheet("check", str(SAMPLE), "--format", "json")], reps)
     ratio = t / base_t
     rows = [["openpyxl.load_workbook (floor)", fmt_t(base_t), f"{base_m:.0f} MiB", "1.00×", ""],
             [f"`omnisheet check {SAMPLE.relative_to(ROOT)} --format json`", fmt_t(t),
@@ -164,7 +175,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Benchmark omnisheet (prints tables).")
     parser.add_argument("--quick", action="store_true", help="scales 0.1, 0.2, 0.4")
     parser.add_argument("--scales", default=None, help="comma-separated, default 1,2,4")
-    parser.add_argument("--reps", type=int, default=5, help="repetitions of short runs")
+    parser.add_argument("--reps", type=int, default=11, help="repetitions of short runs")
     parser.add_argument("--large-reps", type=int, default=None,
                         help="repetitions of large runs (default 3 quick, 1 full)")
     args = parser.parse_args(argv)
