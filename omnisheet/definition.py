@@ -15,7 +15,10 @@ from typing import Any
 from .errors import OmnisheetError
 from .text import normalise
 
-DEFAULT_PATH = Path(__file__).resolve().parent.parent / "workbook_templates" / "plan.yaml"
+_HERE = Path(__file__).resolve().parent
+# Installed, the template sits inside the package; in a source checkout, at the top level.
+_PACKAGED = _HERE / "workbook_templates" / "plan.yaml"
+DEFAULT_PATH = _PACKAGED if _PACKAGED.exists() else _HERE.parent / _PACKAGED.relative_to(_HERE)
 COLUMN_TYPES = {"id", "text", "list", "number", "ref", "delay", "formula", "date"}
 VALUE_ATTRS = {"min", "max", "percent"}  # what a list value may carry besides its labels
 TAB_KINDS = {"instructions", "journey_matrix", "table", "scenario_matrix", "settings", "lists"}

@@ -1,0 +1,48 @@
+"""An installed omnisheet works away from its source tree: the wheel carries the template."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import openpyxl
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_a_built_wheel_carries_the_template_and_runs_outside_the_source_tree(tmp_path):
+    source = tmp_path / "source"
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, source / name)
+    for folder in ("omnisheet", "workbook_templates"):
+        shutil.copytree(ROOT / folder, source / folder,
+                        ignore=shutil.ignore_patterns("__pycache__"))
+    wheels = tmp_path / "wheels"
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps",
+                    "--no-build-isolation", str(source), "-w", str(wheels)],
+                   check=True, capture_output=True)
+    wheel = next(wheels.glob("omnisheet-*.whl"))
+    assert "omnisheet/workbook_templates/plan.yaml" in zipfile.ZipFile(wheel).namelist()
+
+    site = tmp_path / "site"
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
+                    "--target", str(site), str(wheel)], check=True, capture_output=True)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    run = subprocess.run(
+        [sys.executable, "-c", "import sys; from omnisheet.cli import main; sys.exit(main())",
+         "new", "plan.xlsx", "--lang", "en"],
+        cwd=elsewhere, env=env, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    where = subprocess.run(
+        [sys.executable, "-c", "import omnisheet.definition as d; print(d.DEFAULT_PATH)"],
+        cwd=elsewhere, env=env, capture_output=True, text=True, check=True)
+    assert Path(where.stdout.strip()).is_relative_to(site)  # not the checkout's copy
+    assert "Journey map" in openpyxl.load_workbook(elsewhere / "plan.xlsx").sheetnames
+
