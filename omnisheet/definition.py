@@ -158,6 +158,7 @@ class Definition:
     tabs: tuple[Tab, ...]
     report_tabs: Mapping[str, Labels] = field(default_factory=dict)
     report_text: Mapping[str, Labels] = field(default_factory=dict)
+    words: Mapping[str, Mapping[str, Labels]] = field(default_factory=dict)
 
     def tab(self, key: str) -> Tab:
         for tab in self.tabs:
@@ -178,6 +179,13 @@ class Definition:
     def text(self, key: str, lang: str) -> str:
         """A word of the HTML report (`report_text` in the YAML) in `lang`."""
         return self.report_text[key][lang]
+
+    def words_for(self, section: str, lang: str) -> dict[str, str]:
+        """The words of one output (`words.<section>` in the YAML), {key: text in `lang`}."""
+        if section not in self.words:
+            raise DefinitionError(f"no words.{section} in the template definition")
+        self.check_language(lang)
+        return {key: labels[lang] for key, labels in self.words[section].items()}
 
     def check_language(self, lang: str) -> str:
         if lang not in self.languages:
@@ -216,6 +224,22 @@ def _column(raw: Mapping[str, Any], where: str, langs: tuple[str, ...], lists: M
             "aliases": tuple(raw.get("aliases", ())),
         }
     )
+
+
+def _words(raw: Any, source: str, langs: tuple[str, ...]) -> dict[str, dict[str, dict[str, str]]]:
+    """`words`: per output (section), per key, a text in every language."""
+    if not isinstance(raw, Mapping):
+        raise DefinitionError(f"{source}: words: expected one table per output, got {raw!r}")
+    words = {}
+    for section, entries in raw.items():
+        if not isinstance(entries, Mapping):
+            raise DefinitionError(f"{source}: words.{section}: expected a table of words "
+                                  f"(key: text per language), got {entries!r}")
+        words[str(section)] = {
+            str(key): _labels(labels, f"{source}: words.{section}.{key}", langs)
+            for key, labels in entries.items()
+        }
+    return words
 
 
 def parse(data: Mapping[str, Any], source: str = "definition") -> Definition:
@@ -306,6 +330,7 @@ def parse(data: Mapping[str, Any], source: str = "definition") -> Definition:
                 key: _labels(raw, f"{source}: report_text.{key}", langs)
                 for key, raw in (data.get("report_text") or {}).items()
             },
+            words=_words(data.get("words") or {}, source, langs),
         )
     except DefinitionError:
         raise

@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 import yaml
 
-from omnisheet.definition import DEFAULT_PATH, load_definition, parse
+from omnisheet.definition import DEFAULT_PATH, DefinitionError, load_definition, parse
 from omnisheet.reader import load
 from omnisheet.writer import blank_plan, write
 
@@ -139,6 +139,15 @@ def test_a_definition_without_a_language_text_is_refused():
     data = yaml.safe_load(DEFAULT_PATH.read_text(encoding="utf-8"))
     del data["lists"]["channel"]["labels"]["en"]
     with pytest.raises(Exception, match="lists.channel.labels: no text for language"):
+        parse(data, source="test")
+
+
+def test_an_output_word_without_a_language_is_refused():
+    """The outputs' words live in the YAML: one missing in a language fails at load, named."""
+    data = yaml.safe_load(DEFAULT_PATH.read_text(encoding="utf-8"))
+    del data["words"]["dashboard"]["title"]["en"]
+    with pytest.raises(DefinitionError, match=r"test: words\.dashboard\.title: no text for "
+                                              r"language\(s\) en"):
         parse(data, source="test")
 
 
