@@ -12,32 +12,6 @@ from typing import Any
 from ..definition import Definition, load_definition
 from ..diff import PlanDiff
 
-WORDS = {
-    "fr": {
-        "title": "Changements", "no_changes": "Aucun changement.",
-        "readiness": "Maturité omnicanale", "settings": "Paramètres",
-        "use_cases": "Cas d'usage", "touchpoints": "Points de contact", "scenarios": "Scénarios",
-        "data_needs": "Données", "measures": "Mesures", "findings": "Constats",
-        "added": "ajouté(s)", "removed": "supprimé(s)", "changed": "modifié(s)",
-        "rescored": "reclassé(s)", "status_changed": "statut(s) changé(s)",
-        "now_available": "devenue(s) disponible(s)", "fixed": "corrigé(s)", "new": "nouveau(x)",
-        "rank": "rang", "score": "score", "unscored": "non noté", "messages": "messages",
-        "message": "message(s)", "status": "Statut", "description": "Description",
-        "more": "… +{n} autre(s)", "fixed_tag": "corrigé", "new_tag": "nouveau",
-    },
-    "en": {
-        "title": "Changes", "no_changes": "No changes.",
-        "readiness": "Omnichannel readiness", "settings": "Settings",
-        "use_cases": "Use cases", "touchpoints": "Touchpoints", "scenarios": "Scenarios",
-        "data_needs": "Data needs", "measures": "Measures", "findings": "Findings",
-        "added": "added", "removed": "removed", "changed": "changed",
-        "rescored": "re-scored", "status_changed": "status changed",
-        "now_available": "now available", "fixed": "fixed", "new": "new",
-        "rank": "rank", "score": "score", "unscored": "unscored", "messages": "messages",
-        "message": "message(s)", "status": "Status", "description": "Description",
-        "more": "… +{n} more", "fixed_tag": "fixed", "new_tag": "new",
-    },
-}
 COLOURS = {"error": "red", "warning": "yellow", "info": "cyan"}
 TEXT_WIDTH = 40
 
@@ -47,7 +21,7 @@ class _Labels:
 
     def __init__(self, definition: Definition, lang: str) -> None:
         self.d, self.lang = definition, lang
-        self.w = WORDS.get(lang, WORDS["en"])
+        self.w = definition.words_for("diff", lang)
 
     def value(self, list_key: str | None, value: Any) -> str:
         if value is None or value == "":

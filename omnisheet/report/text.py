@@ -6,30 +6,6 @@ from collections.abc import Callable
 
 from .model import Report
 
-WORDS = {
-    "fr": {
-        "plan": "Plan", "errors": "erreur(s)", "warnings": "avertissement(s)", "infos": "info(s)",
-        "objects": "{touchpoints} points de contact, {use_cases} cas d'usage ({scored} notés), "
-                   "{scenarios} scénarios, {messages} messages, {data_needs} données",
-        "readiness": "Maturité omnicanale", "frictions": "frictions traitées",
-        "opportunities": "opportunités exploitées", "coverage": "étapes × cibles couvertes",
-        "data": "données disponibles", "top": "Priorités", "roadmap": "Feuille de route des données",
-        "waiting": "attendu par", "findings": "Constats", "none": "Aucun constat.",
-        "rank": "rang", "value": "valeur", "ease": "facilité", "score": "score",
-        "unblocks": "débloque",
-    },
-    "en": {
-        "plan": "Plan", "errors": "error(s)", "warnings": "warning(s)", "infos": "info(s)",
-        "objects": "{touchpoints} touchpoints, {use_cases} use cases ({scored} scored), "
-                   "{scenarios} scenarios, {messages} messages, {data_needs} data needs",
-        "readiness": "Omnichannel readiness", "frictions": "frictions addressed",
-        "opportunities": "opportunities taken up", "coverage": "stages × targets covered",
-        "data": "data available", "top": "Priorities", "roadmap": "Data roadmap",
-        "waiting": "awaited by", "findings": "Findings", "none": "No findings.",
-        "rank": "rank", "value": "value", "ease": "ease", "score": "score",
-        "unblocks": "unblocks",
-    },
-}
 COLOURS = {"error": "red", "warning": "yellow", "info": "cyan"}
 
 
@@ -41,7 +17,7 @@ def render_text(report: Report, lang: str | None = None, top: int = 10,
                 style: Callable[..., str] | None = None) -> str:
     """The report as text; `style` (click.style) colours it on a terminal."""
     lang = lang or report.lang
-    w = WORDS.get(lang, WORDS["en"])
+    w = report.definition.words_for("text_report", lang)
     paint = style or (lambda text, **_: text)
     data = report.to_dict(lang)
     summary = data["summary"]

@@ -16,16 +16,6 @@ if TYPE_CHECKING:
 # Excel keeps at most 65,530 hyperlinks per sheet (xlsxwriter drops the cell past it).
 MAX_LINKS = 65_530
 SEVERITY_COLOURS = {ERROR: "error", WARNING: "warning", INFO: "info"}
-WORDS = {
-    "fr": {"severity": "Sévérité", "code": "Code", "sheet": "Onglet", "cell": "Cellule",
-           "value": "Valeur", "message": "Constat", ERROR: "Erreur", WARNING: "Avertissement",
-           INFO: "Info", "none": "Aucun constat : le plan est complet.",
-           "see": "Détail : omnisheet checks, code"},
-    "en": {"severity": "Severity", "code": "Code", "sheet": "Tab", "cell": "Cell",
-           "value": "Value", "message": "Finding", ERROR: "Error", WARNING: "Warning",
-           INFO: "Info", "none": "No findings: the plan is complete.",
-           "see": "Details: omnisheet checks, code"},
-}
 
 
 def add_report_sheets(ctx: Context, report: Report) -> list[Any]:
@@ -58,7 +48,7 @@ def _free_name(ctx: Context, name: str) -> str:
 
 
 def write_findings(ctx: Context, sheet: Any, report: Report) -> None:
-    words = WORDS.get(ctx.lang, WORDS["en"])
+    words = ctx.definition.words_for("findings_tab", ctx.lang)
     heads = ["severity", "code", "sheet", "cell", "value", "message"]
     widths = [14, 30, 22, 10, 28, 90]
     for col, (head, width) in enumerate(zip(heads, widths, strict=True)):
@@ -92,7 +82,7 @@ def write_findings(ctx: Context, sheet: Any, report: Report) -> None:
 
 def _marks(ctx: Context, by_name: dict[str, Any], report: Report) -> tuple[dict, dict]:
     """Per offending cell (sheet, row, column), 1-based: its notes and worst severity."""
-    words = WORDS.get(ctx.lang, WORDS["en"])
+    words = ctx.definition.words_for("findings_tab", ctx.lang)
     notes: dict[tuple[str, int, int], list[str]] = defaultdict(list)
     worst: dict[tuple[str, int, int], str] = {}
     order = {ERROR: 0, WARNING: 1, INFO: 2}

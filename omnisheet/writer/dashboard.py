@@ -17,38 +17,10 @@ if TYPE_CHECKING:
 
 MAX_LABELLED_POINTS = 150
 DATA_COL = 14  # column O: the tables the charts read
-WORDS = {
-    "fr": {
-        "title": "Tableau de bord du plan omnicanal", "readiness": "Maturité omnicanale",
-        "figure": "Indicateur", "value": "Valeur", "frictions": "Frictions traitées",
-        "opportunities": "Opportunités exploitées", "coverage": "Étapes × cibles couvertes",
-        "data": "Données disponibles", "touchpoints": "Points de contact",
-        "use_cases": "Cas d'usage notés", "scenarios": "Scénarios", "errors": "Erreurs",
-        "warnings": "Avertissements", "matrix": "Matrice impact / facilité",
-        "x": "Valeur (impacts)", "y": "Facilité (6 − difficulté)", "by_stage":
-        "Points de contact par étape et statut", "by_rel": "Scénarios par étape de la relation "
-        "et programme", "by_source": "Données par source et disponibilité", "stage": "Étape",
-        "source": "Source", "id": "ID", "threshold": "Seuil", "none": "(aucun)",
-        "programme": "Programme",
-    },
-    "en": {
-        "title": "Omnichannel plan dashboard", "readiness": "Omnichannel readiness",
-        "figure": "Figure", "value": "Value", "frictions": "Frictions addressed",
-        "opportunities": "Opportunities taken up", "coverage": "Stages × targets covered",
-        "data": "Data available", "touchpoints": "Touchpoints", "use_cases": "Use cases scored",
-        "scenarios": "Scenarios", "errors": "Errors", "warnings": "Warnings",
-        "matrix": "Impact / ease matrix", "x": "Value (impacts)", "y": "Ease (6 − difficulty)",
-        "by_stage": "Touchpoints by stage and status",
-        "by_rel": "Scenarios by relationship stage and programme",
-        "by_source": "Data needs by source and availability", "stage": "Stage",
-        "source": "Source", "id": "ID", "threshold": "Threshold", "none": "(none)",
-        "programme": "Programme",
-    },
-}
 
 
 def write_dashboard(ctx: Context, sheet: Any, report: Report) -> None:
-    w = WORDS.get(ctx.lang, WORDS["en"])
+    w = ctx.definition.words_for("dashboard", ctx.lang)
     d = ctx.definition
     name = sheet.get_name()
     title = ctx.fmt(bold=True, font_size=16, font_color=d.colours["header"])

@@ -12,17 +12,6 @@ from .context import Context
 if TYPE_CHECKING:
     from ..report.model import Report
 
-WORDS = {
-    "fr": {"heatmap": "Mesures du parcours (note /100 et cible)",
-           "per_stage": "Indicateur par étape (moyenne pondérée par les réponses)",
-           "answers": "réponses", "target": "cible", "corner": "Canal \\ Étape",
-           "stage": "Étape"},
-    "en": {"heatmap": "Journey measures (score /100 and target)",
-           "per_stage": "Indicator per stage (mean weighted by answers)",
-           "answers": "answers", "target": "target", "corner": "Channel \\ Stage",
-           "stage": "Stage"},
-}
-
 
 def _num(value: Any, lang: str, percent: bool = False) -> str:
     """A figure as the team reads it: 3,4 in French; a percent indicator as 58 %."""
@@ -42,8 +31,8 @@ def write_evidence(ctx: Context, sheet: Any, report: Report, row: int) -> int:
     plan = report.plan
     if not plan.measures:
         return row
-    w = WORDS.get(ctx.lang, WORDS["en"])
     d = ctx.definition
+    w = d.words_for("heatmap", ctx.lang)
     evidence = Evidence(plan, d)
     indicators = d.list("indicator")
     fills = {level: ctx.fmt(bg_color=d.colours[f"heat_{level}"], border=1,

@@ -211,18 +211,14 @@ def _validation(ctx: Context, tab: Tab, column: Any) -> dict[str, Any]:
     """The dropdown or help a column carries, with messages in the workbook's language."""
     lang = ctx.lang
     options = ctx.help_options(column.labels[lang], column.help[lang])
-    error_title = {"fr": "Valeur hors liste", "en": "Value not in the list"}
+    w = ctx.definition.words_for("validation", lang)
     if column.list:
         listed = ctx.definition.list(column.list)
         return {
             "validate": "list",
             "source": "=" + ctx.list_name(column.list),
-            "error_title": error_title.get(lang, error_title["en"]),
-            "error_message": (
-                f"Choisissez une valeur de la liste « {listed.labels[lang]} » (onglet Listes)."
-                if lang == "fr"
-                else f"Choose a value from the list \"{listed.labels[lang]}\" (Lists tab)."
-            )[:255],
+            "error_title": w["error_title"],
+            "error_message": w["list_message"].format(name=listed.labels[lang])[:255],
             **options,
         }
     if column.type == "ref" and column.ref:
@@ -230,10 +226,8 @@ def _validation(ctx: Context, tab: Tab, column: Any) -> dict[str, Any]:
             "validate": "list",
             "source": "=" + ctx.range_name(column.ref, "id"),
             "error_type": "warning",
-            "error_title": error_title.get(lang, error_title["en"]),
-            "error_message": (
-                "Cet ID n'existe pas encore ; ajoutez-le dans son onglet."
-                if lang == "fr" else "This ID does not exist yet; add it on its tab."),
+            "error_title": w["error_title"],
+            "error_message": w["ref_message"],
             **options,
         }
     return {"validate": "any", **options}
