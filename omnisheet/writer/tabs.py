@@ -286,6 +286,7 @@ def write_journey(ctx: Context, sheet: Any, tab: Tab) -> None:
     last_row = 1 + len(channels)
     status_list = d.list("touchpoint_status")
     help_text = texts["help"][lang]
+    words = d.words_for("validation", lang)
     for i, stage in enumerate(stages):
         col = 1 + 2 * i
         label = ctx.list_label("stage", stage)
@@ -302,9 +303,8 @@ def write_journey(ctx: Context, sheet: Any, tab: Tab) -> None:
                      **ctx.help_options(texts["description"][lang], help_text)})
         ctx.validate(sheet, 2, col + 1, last_row, {
             "validate": "list", "source": "=" + ctx.list_name("touchpoint_status"),
-            "error_title": "Statut" if lang == "fr" else "Status",
-            "error_message": ("Choisissez Normal, Friction ou Opportunité." if lang == "fr"
-                              else "Choose Normal, Friction or Opportunity."),
+            "error_title": words["status_title"],
+            "error_message": words["status_message"],
             **ctx.help_options(texts["status"][lang], help_text)})
         status_cell = f"${column_letter(col + 2)}3"
         for value in status_list.values:
@@ -382,7 +382,7 @@ def write_lists(ctx: Context, sheet: Any, tab: Tab) -> None:
         capacity = max(d.list_capacity, len(values) + 20)
         title = listed.labels[ctx.lang]
         if not listed.editable:
-            title += " (fixe)" if ctx.lang == "fr" else " (fixed)"
+            title += d.words_for("validation", ctx.lang)["fixed_list"]
         ctx.put(sheet, 0, col, title, ctx.header)
         for row, value in enumerate(values, start=1):
             shown = ctx.list_label(key, value)
