@@ -79,9 +79,10 @@ def _ordinary_user() -> None:
 
 
 def run(*args: str, how: str = "none", obey_permissions: bool = False,
-        timeout: float = 120) -> subprocess.CompletedProcess[str]:
+        timeout: float = 120, env: dict[str, str] | None = None
+        ) -> subprocess.CompletedProcess[str]:
     preexec = _ordinary_user if obey_permissions and os.geteuid() == 0 else None
-    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", **(env or {})}
     return subprocess.run([sys.executable, "-c", _SABOTAGED, how, *map(str, args)],
                           capture_output=True, text=True, timeout=timeout, cwd=ROOT, env=env,
                           preexec_fn=preexec, check=False)
@@ -236,6 +237,21 @@ def test_a_full_disk_leaves_no_new_output(kind: str, tmp_path: Path, plan_bytes:
     result = run(*_command(kind, tmp_path, plan_bytes, target), how="full-output:10000")
     assert result.returncode == 2 and result.stderr.startswith("omnisheet: ")
     assert not target.exists() and _leftovers(tmp_path, target) == []
+
+
+@pytest.mark.parametrize("how", FULL)
+def test_a_failed_write_leaves_nothing_in_the_temporary_folder(
+    how: str, tmp_path: Path, plan_bytes: bytes
+) -> None:
+    """xlsxwriter keeps each sheet's rows in temporary files until it closes the workbook;
+    a write that fails half-way must not leave them behind."""
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    target = tmp_path / "out.xlsx"
+    result = run(*_command("check", tmp_path, plan_bytes, target), how=how,
+                 env={"TMPDIR": str(scratch)})
+    assert result.returncode == 2 and result.stderr.startswith("omnisheet: ")
+    assert list(scratch.iterdir()) == []
 
 
 # --- (c) a read-only folder -------------------------------------------------------------------

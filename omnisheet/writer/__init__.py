@@ -5,6 +5,7 @@ colours and formulas identical everywhere.
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -54,8 +55,12 @@ def write(
                           "copied); name the output with .xlsx.")
     d = definition or load_definition()
     lang = d.check_language(lang or plan.language or d.default_language)
-    with atomic_output(Path(path), overwrite=overwrite) as tmp:
+    # xlsxwriter keeps each sheet's rows in temporary files until close(), and leaves them
+    # behind when a write fails: a directory of our own goes, whatever happens.
+    with (atomic_output(Path(path), overwrite=overwrite) as tmp,
+          tempfile.TemporaryDirectory(prefix="omnisheet-") as scratch):
         options: dict[str, Any] = {
+            "tmpdir": scratch,
             "strings_to_formulas": False,
             "strings_to_numbers": False,
             "strings_to_urls": False,
