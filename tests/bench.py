@@ -74,13 +74,9 @@ def run_once(cmd: list[str]) -> tuple[float, float]:
     return elapsed, usage.ru_maxrss / 1024  # KiB on Linux
 
 
-def measure(cmd: list[str], reps: int) -> tuple[float, float]:
-    """Median time and max peak RSS over `reps` runs, after an untimed warm-up when short."""
-    return measure_side_by_side([cmd], reps)[0]
-
-
 def measure_side_by_side(cmds: list[list[str]], reps: int) -> list[tuple[float, float]]:
-    """`measure` for several commands, their runs interleaved (floor, a, b, floor, a, b...)
+    """Median time and max peak RSS of each command over `reps` runs, after an untimed
+    warm-up when there are several; the runs are interleaved (floor, a, b, floor, a, b...)
     so that a slower or busier moment of the machine weighs on each of them alike."""
     if reps > 1:
         for cmd in cmds:
@@ -142,14 +138,15 @@ def bench_large(scales: list[float], reps: int, workdir: Path) -> list[str]:
         gen = time.perf_counter() - gen_start
         size = big.stat().st_size / 2**20
         print(f"  generated {big.name} ({size:.1f} MiB) in {gen:.1f} s", flush=True)
-        ft, fm = measure([PY, str(floor_py), str(big), str(workdir / "floor-out.xlsx")], reps)
         checked = workdir / "big-checked.xlsx"
-        ct, cm = measure(omnisheet("check", str(big), "-o", str(checked), "--format", "json"),
-                         reps)
-        # The same floor over what check writes (its Findings and Dashboard tabs included):
-        # what copying the checked workbook's cells costs, without checking anything.
-        ot, _ = measure([PY, str(floor_py), str(checked), str(workdir / "floor-out.xlsx")],
-                        reps)
+        # The copy is the same floor over what check writes (its Findings and Dashboard tabs
+        # included): what copying the checked workbook's cells costs, checking nothing. It
+        # runs after check in each round, on the file check has just written.
+        (ft, fm), (ct, cm), (ot, _) = measure_side_by_side([
+            [PY, str(floor_py), str(big), str(workdir / "floor-out.xlsx")],
+            omnisheet("check", str(big), "-o", str(checked), "--format", "json"),
+            [PY, str(floor_py), str(checked), str(workdir / "floor-out.xlsx")],
+        ], reps)
         print(f"  {scale:g}×: floor {fmt_t(ft)} {fm:.0f} MiB, check {fmt_t(ct)} {cm:.0f} MiB,"
               f" copying check's output {fmt_t(ot)}", flush=True)
         results.append((scale, size, ft, fm, ct, cm, ot))
