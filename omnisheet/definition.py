@@ -185,7 +185,7 @@ class Definition:
         if section not in self.words:
             raise DefinitionError(f"no words.{section} in the template definition")
         self.check_language(lang)
-        return {key: labels[lang] for key, labels in self.words[section].items()}
+        return _Words(section, {key: labels[lang] for key, labels in self.words[section].items()})
 
     def check_language(self, lang: str) -> str:
         if lang not in self.languages:
@@ -193,6 +193,17 @@ class Definition:
                 f"unknown language {lang!r}; choose one of {', '.join(self.languages)}"
             )
         return lang
+
+
+class _Words(dict):
+    """An output's words: a word missing from a (custom) definition is named, not a KeyError."""
+
+    def __init__(self, section: str, words: dict[str, str]) -> None:
+        super().__init__(words)
+        self.section = section
+
+    def __missing__(self, key: str) -> str:
+        raise DefinitionError(f"no words.{self.section}.{key} in the template definition")
 
 
 def _labels(raw: Any, where: str, languages: tuple[str, ...]) -> dict[str, str]:

@@ -151,6 +151,17 @@ def test_an_output_word_without_a_language_is_refused():
         parse(data, source="test")
 
 
+def test_a_custom_definition_missing_a_word_is_named_when_written(tmp_path):
+    from omnisheet.writer import blank_plan, write
+
+    data = yaml.safe_load(DEFAULT_PATH.read_text(encoding="utf-8"))
+    del data["words"]["validation"]["fixed_list"]
+    custom = parse(data, source="custom")
+    with pytest.raises(DefinitionError, match=r"no words\.validation\.fixed_list"):
+        write(blank_plan("fr", custom), tmp_path / "plan.xlsx", definition=custom)
+    assert not (tmp_path / "plan.xlsx").exists()
+
+
 def test_newer_functions_are_stored_with_their_prefix_and_others_as_written(tmp_path):
     """MAXIFS must be `_xlfn.MAXIFS` in the file, or Excel shows #NAME?; COUNTIFS must not."""
     import zipfile
