@@ -127,7 +127,17 @@ def check(plan_file: Path, output: Path | None, fmt: str, fail_on: str, lang: st
     if fmt == "json":
         import json
 
-        click.echo(json.dumps(report.to_dict(lang), ensure_ascii=False, indent=2))
+        # Streamed in batches: on a plan with 100,000 findings the whole text would be
+        # another 100 MB, and a write per JSON token (json.dump) took half as long again.
+        out = click.get_text_stream("stdout")
+        batch: list[str] = []
+        encoder = json.JSONEncoder(ensure_ascii=False, indent=2)
+        for chunk in encoder.iterencode(report.to_dict(lang)):
+            batch.append(chunk)
+            if len(batch) == 10_000:
+                out.write("".join(batch))
+                batch.clear()
+        out.write("".join(batch) + "\n")
     else:
         from .report.text import render_text
 
