@@ -129,7 +129,7 @@ def check(plan_file: Path, output: Path | None, fmt: str, fail_on: str, lang: st
 
         # Streamed in batches: on a plan with 100,000 findings the whole text would be
         # another 100 MB, and a write per JSON token (json.dump) took half as long again.
-        out = click.get_text_stream("stdout")
+        out = sys.stdout
         batch: list[str] = []
         encoder = json.JSONEncoder(ensure_ascii=False, indent=2)
         for chunk in encoder.iterencode(report.to_dict(lang)):
