@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import IO
 
 from .errors import UnreadableWorkbook
-from .model import Scalar
+from .model import Scalar, column_letter, column_number
 
 Grid = list[list[Scalar]]
 
@@ -110,7 +110,7 @@ def _referenced_style_numbers(source: IO[bytes], wanted: set[tuple[int, int]]
                               ) -> dict[tuple[int, int], int]:
     """The ``s`` of the wanted cells found by their reference (``<c r="D4" s="7">``), read
     with one search per piece; stops once all are found."""
-    by_reference = {f"{_column_letters(c)}{r}".encode(): (r, c) for r, c in wanted}
+    by_reference = {f"{column_letter(c)}{r}".encode(): (r, c) for r, c in wanted}
     alternatives = b"|".join(re.escape(reference) for reference in by_reference)
     cell = re.compile(rb'<c r="(' + alternatives + rb')"([^<>]*)>')
     found: dict[tuple[int, int], int] = {}
@@ -125,14 +125,6 @@ def _referenced_style_numbers(source: IO[bytes], wanted: set[tuple[int, int]]
 
 
 _STYLE = re.compile(rb"""\ss\s*=\s*["']([0-9]{1,9})["']""")
-
-
-def _column_letters(number: int) -> str:
-    letters = ""
-    while number > 0:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 class _Past(Exception):
@@ -163,7 +155,7 @@ def _style_numbers(source: IO[bytes], wanted: set[tuple[int, int]]) -> dict[tupl
         elif local == "c":
             reference = _REFERENCE.fullmatch(attributes.get("r", ""))
             if reference:
-                column = _column_number(reference.group(1))
+                column = column_number(reference.group(1))
                 position = (int(reference.group(2)), column)
                 if position[0] > last:
                     raise _Past
@@ -193,13 +185,6 @@ rather than costing a minute."""
 
 
 _REFERENCE = re.compile(r"([A-Za-z]{1,3})([0-9]{1,7})")
-
-
-def _column_number(letters: str) -> int:
-    number = 0
-    for letter in letters.upper():
-        number = number * 26 + ord(letter) - 64
-    return number
 
 
 def _rgb(fill: object, workbook: object) -> str | None:

@@ -31,6 +31,14 @@ def column_letter(column: int) -> str:
     return letters
 
 
+def column_number(letters: str) -> int:
+    """A → 1, aa → 27: the inverse of column_letter."""
+    number = 0
+    for letter in letters.upper():
+        number = number * 26 + ord(letter) - 64
+    return number
+
+
 @dataclass(frozen=True)
 class CellRef:
     """A cell of the workbook, 1-based, with the sheet name as the workbook spells it."""

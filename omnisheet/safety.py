@@ -34,6 +34,7 @@ from typing import BinaryIO
 from xml.parsers import expat
 
 from omnisheet.errors import UnreadableWorkbook
+from omnisheet.model import column_letter, column_number
 
 __all__ = ["DEFAULT_LIMITS", "Limits", "check_xml_safe", "vet"]
 
@@ -809,21 +810,6 @@ class _Tally:
     tags: int = 0
 
 
-def _column_number(letters: str) -> int:
-    number = 0
-    for letter in letters.upper():
-        number = number * 26 + ord(letter) - 64
-    return number
-
-
-def _column_letters(number: int) -> str:
-    letters = ""
-    while number > 0:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters or "A"
-
-
 def _repeat(value: str) -> int:
     """An ODS number-*-repeated count as calamine reads it (it fails on what is not a count)."""
     try:
@@ -896,7 +882,7 @@ class _GridSizer:
                 found = columns_of.get(letters)
                 if found is None and letters:
                     found = columns_of[letters] = _position(
-                        _column_number(letters) if len(letters) < 8 else _U32)
+                        column_number(letters) if len(letters) < 8 else _U32)
                 if found is not None and digits.isdigit() and digits.isascii():
                     column_at = found + pending_since
                     if not pending_since:  # the cell's own reference gives its row too
@@ -982,7 +968,7 @@ class _GridSizer:
     def _add(self, cells: int, rows: int, columns: int) -> None:
         self.tally.cells += cells
         if self.tally.cells > self.limit:
-            corner = f"{_column_letters(min(columns, _U32))}{min(rows, _U32)}"
+            corner = f"{column_letter(min(columns, _U32)) or 'A'}{min(rows, _U32)}"
             raise _Refusal(
                 f"its sheets span more than {self.limit:,} cells, omnisheet's limit for a plan "
                 f"(each sheet counts from A1 to its last row and column holding a value, and "
@@ -1069,7 +1055,7 @@ def _quick_cells(pieces: Iterable[bytes], limits: Limits, tally: _Tally) -> int 
             letters, rows = zip(*found, strict=True)
             last_row = max(last_row, *map(int, rows))
             for name in set(letters).difference(columns_of):
-                columns_of[name] = _column_number(name.decode())
+                columns_of[name] = column_number(name.decode())
                 last_column = max(last_column, columns_of[name])
         return True
 

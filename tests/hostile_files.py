@@ -29,6 +29,8 @@ from pathlib import Path
 
 import xlsxwriter
 
+from omnisheet.model import column_letter
+
 Factory = Callable[[Path], Path]
 
 MiB = 1024 * 1024
@@ -842,7 +844,7 @@ def formatted_block_above_paint(directory: Path) -> Path:
     with zipfile.ZipFile(plan) as zf:
         sheet = zf.read(_sheet_parts(zf)["Parcours client"])
     style = re.search(rb'<c r="D4" s="(\d+)"', sheet).group(1)
-    letters = [_column_letters(c).encode() for c in range(1, 16_385)]
+    letters = [column_letter(c).encode() for c in range(1, 16_385)]
 
     def rows(last: int) -> Iterator[bytes]:
         for r in range(last + 1, last + 121):
@@ -856,24 +858,14 @@ def formatted_block_above_paint(directory: Path) -> Path:
     return _restream(plan, directory / "plan.xlsx", sheet="Parcours client", rows=rows)
 
 
-def _column_letters(number: int) -> str:
-    letters = ""
-    while number > 0:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
 def ods_formatted_rows(directory: Path) -> Path:
     """What LibreOffice writes after a sheet's last row when whole columns are formatted:
     a million repeated rows of 16,384 repeated empty cells, with a style but no value."""
-    trailer = (
+    return _ods_with_rows(directory, (
         b'<table:table-row table:style-name="ro1" table:number-rows-repeated="1048574">'
         b'<table:table-cell table:style-name="ce1" table:number-columns-repeated="16384"/>'
         b"</table:table-row>"
-    )
-    content = _ODS_CONTENT.replace(b"</table:table>", trailer + b"</table:table>")
-    return genuine_ods(directory, content=content)
+    ))
 
 
 READABLE: dict[str, Factory] = {
@@ -905,11 +897,15 @@ def far_values_without_references(directory: Path) -> Path:
 def ods_repeated_values(directory: Path) -> Path:
     """An OpenDocument row holding one value repeated 4,000 times, the row repeated 5,000
     times: 20 million cells from 200 bytes of XML."""
-    rows = (
+    return _ods_with_rows(directory, (
         b'<table:table-row table:number-rows-repeated="5000"><table:table-cell '
         b'table:number-columns-repeated="4000" office:value-type="float" office:value="1">'
         b"<text:p>1</text:p></table:table-cell></table:table-row>"
-    )
+    ))
+
+
+def _ods_with_rows(directory: Path, rows: bytes) -> Path:
+    """A genuine .ods whose sheet ends with `rows` (OpenDocument table rows)."""
     content = _ODS_CONTENT.replace(b"</table:table>", rows + b"</table:table>")
     return genuine_ods(directory, content=content)
 

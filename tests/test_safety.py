@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 
 from omnisheet import grid, safety
 from omnisheet.errors import UnreadableWorkbook
+from omnisheet.model import column_letter
 from omnisheet.safety import Limits, check_xml_safe, vet
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -437,7 +438,7 @@ def _sheet_data(draw: st.DrawFn) -> str:
         for _ in range(draw(st.integers(0, 5))):
             column = draw(st.one_of(st.none(), st.integers(1, 30)))
             reference = "" if column is None else (
-                f' r="{safety._column_letters(column)}{row_ref or draw(st.integers(1, 40))}"')
+                f' r="{column_letter(column)}{row_ref or draw(st.integers(1, 40))}"')
             style = draw(st.sampled_from(["", ' s="1"', ' t="n"']))
             content = draw(_CELL_CONTENT)
             cells.append(f"<c{reference}{style}/>" if content is None
