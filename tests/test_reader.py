@@ -11,7 +11,7 @@ from plans import clean_plan
 
 from omnisheet.errors import UnreadableWorkbook
 from omnisheet.reader import load
-from omnisheet.writer import blank_plan, write
+from omnisheet.writer import write
 
 
 def test_write_then_load_gives_the_same_plan(roundtrip):
@@ -109,18 +109,9 @@ def test_a_value_not_in_its_list_is_kept_exactly(tmp_path):
 
 
 def test_status_painted_only_is_inferred_from_the_colour(tmp_path):
-    colours = {"D4": "FFF2CC", "F4": "F4B084", "H4": "93C47D"}  # GS / Excel pale tints
+    from hostile_files import painted_plan  # D4, F4, H4 in Google Sheets / Excel pale tints
 
-    def change(workbook):
-        journey = workbook["Parcours client"]
-        for row in journey.iter_rows(min_row=3, max_row=10):
-            for cell in row[2::2]:
-                cell.value = None  # no status chosen anywhere
-        for ref, colour in colours.items():
-            journey[ref] = f"Point {ref}"
-            journey[ref].fill = PatternFill("solid", fgColor=colour)
-
-    plan = load(_edit(tmp_path, blank_plan(), change))
+    plan = load(painted_plan(tmp_path))
     inferred = {(t.row, t.column): t.status for t in plan.touchpoints if t.status_inferred}
     assert inferred == {(4, 4): "normal", (4, 6): "friction", (4, 8): "opportunity"}
     codes = [f.code for f in plan.read_findings]
