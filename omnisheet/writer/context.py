@@ -147,7 +147,6 @@ class Context:
         self.plan = plan
         self.lang = lang
         self._formats: dict[tuple, Any] = {}
-        self._resolved: dict[tuple, str] = {}
         self.names: dict[str, str] = {}
 
     def sheet_name(self, tab_key: str) -> str:
@@ -210,18 +209,12 @@ class Context:
             return self.definition.list(list_key).label(value, self.lang)
         return value
 
-    def formula(self, template: str, row: int, letters: dict[str, str]) -> str:
-        """Resolve a definition formula for a 0-based row, given column letters by key.
-
-        A column's formula is resolved once; each row only puts its number in. Functions
-        newer than Excel 2010 get their `_xlfn.` prefix here (see PreparedWorksheet).
-        """
-        key = (template, letters.get("__tab__"), tuple(letters.items()))
-        resolved = self._resolved.get(key)
-        if resolved is None:
-            resolved = self._resolve(template, letters)
-            self._resolved[key] = resolved
-        return resolved.replace(_ROW, str(row + 1))
+    def column_formula(self, template: str, letters: dict[str, str]) -> Callable[[int], str]:
+        """A definition formula resolved once for a column, given column letters by key:
+        call the result with a 0-based row for that row's formula. Functions newer than
+        Excel 2010 get their `_xlfn.` prefix here (see PreparedWorksheet)."""
+        resolved = self._resolve(template, letters)
+        return lambda row: resolved.replace(_ROW, str(row + 1))
 
     def _resolve(self, template: str, letters: dict[str, str]) -> str:
         def sub(match: re.Match[str]) -> str:

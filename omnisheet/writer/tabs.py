@@ -140,8 +140,8 @@ def write_table(ctx: Context, sheet: Any, tab: Tab, *, sort: bool = False) -> di
     sheet.set_row(HEADER_ROW, 42)
 
     # Rows go out in order (constant_memory): each row's values, then its formulas.
-    formula_columns = [(col, columns[k]) for col, k in enumerate(layout)
-                       if k in columns and columns[k].computed]
+    formula_columns = [(col, columns[k], ctx.column_formula(columns[k].formula or "", letters))
+                       for col, k in enumerate(layout) if k in columns and columns[k].computed]
     results = _computed(ctx, tab.key, priorities) if formula_columns else {}
     index_at = {row: index for index, row in enumerate(rows)}
     cells: dict[tuple[int, str], tuple[int, int]] = {}
@@ -152,7 +152,7 @@ def write_table(ctx: Context, sheet: Any, tab: Tab, *, sort: bool = False) -> di
         if not formula_columns:
             continue
         result = results.get(index) if index is not None else None
-        for col, column in formula_columns:
+        for col, column, formula in formula_columns:
             cached: Scalar = ""
             if result is not None:
                 cached = getattr(result, column.key)
@@ -160,8 +160,7 @@ def write_table(ctx: Context, sheet: Any, tab: Tab, *, sort: bool = False) -> di
                     cached = ""
                 elif column.key == "quadrant":
                     cached = d.list("quadrant").label(str(cached), ctx.lang)
-            sheet.write_formula(row, col, ctx.formula(column.formula or "", row, letters),
-                                computed_fmt, _value_cache(cached))
+            sheet.write_formula(row, col, formula(row), computed_fmt, _value_cache(cached))
     if formula_columns:
         _score_formats(ctx, sheet, tab, layout, last_row)
 
