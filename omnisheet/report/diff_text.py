@@ -102,28 +102,22 @@ def render_diff_text(diff: PlanDiff, top: int = 8, definition: Definition | None
 
     summary = data["summary"]
     section(w["settings"], [], [labels.change("settings", c) for c in data["settings"]])
-    section(w["use_cases"], [(summary["use_cases"]["added"], "added"),
-                             (summary["use_cases"]["removed"], "removed"),
-                             (summary["use_cases"]["rescored"], "rescored"),
-                             (summary["use_cases"]["changed"] - summary["use_cases"]["rescored"],
-                              "changed")],
+    def counts(key: str, special: str | None = None) -> list[tuple[int, str]]:
+        """Added, removed, then changed; a `special` change (re-scored...) said apart."""
+        tally = summary[key]
+        shown = [(tally["added"], "added"), (tally["removed"], "removed")]
+        if special is None:
+            return shown + [(tally["changed"], "changed")]
+        return shown + [(tally[special], special), (tally["changed"] - tally[special], "changed")]
+
+    section(w["use_cases"], counts("use_cases", "rescored"),
             _use_case_lines(data["use_cases"], labels))
-    section(w["touchpoints"], [(summary["touchpoints"]["added"], "added"),
-                               (summary["touchpoints"]["removed"], "removed"),
-                               (summary["touchpoints"]["status_changed"], "status_changed"),
-                               (summary["touchpoints"]["changed"]
-                                - summary["touchpoints"]["status_changed"], "changed")],
+    section(w["touchpoints"], counts("touchpoints", "status_changed"),
             _touchpoint_lines(data["touchpoints"], labels))
-    section(w["scenarios"], [(summary["scenarios"][k], k) for k in ("added", "removed", "changed")],
-            _scenario_lines(data["scenarios"], labels))
-    section(w["data_needs"], [(summary["data_needs"]["added"], "added"),
-                              (summary["data_needs"]["removed"], "removed"),
-                              (summary["data_needs"]["now_available"], "now_available"),
-                              (summary["data_needs"]["changed"]
-                               - summary["data_needs"]["now_available"], "changed")],
+    section(w["scenarios"], counts("scenarios"), _scenario_lines(data["scenarios"], labels))
+    section(w["data_needs"], counts("data_needs", "now_available"),
             _data_need_lines(data["data_needs"], labels))
-    section(w["measures"], [(summary["measures"][k], k) for k in ("added", "removed", "changed")],
-            _measure_lines(data["measures"], labels))
+    section(w["measures"], counts("measures"), _measure_lines(data["measures"], labels))
     findings = []  # new ones first: they are what needs doing, should the list be cut
     for tag, items in (("new_tag", data["findings"]["new"]), ("fixed_tag", data["findings"]["fixed"])):
         for f in items:
