@@ -109,6 +109,40 @@ def test_findings_past_excels_link_limit_still_name_their_cell(tmp_path):
     assert links == 65_530
 
 
+def test_past_a_thousand_cells_at_fault_errors_get_the_comments_and_all_stay_listed(tmp_path):
+    """Calc takes minutes to open tens of thousands of comments: past MAX_COMMENTS cells,
+    errors are commented first, then warnings in row order; every cell stays highlighted
+    and listed, and the Findings tab says so."""
+    import dataclasses
+
+    from omnisheet.model import ERROR, WARNING
+    from omnisheet.writer.checked import MAX_COMMENTS
+
+    plan = CASES["bad-number"][0](clean_plan())
+    one = check(plan).findings[0]
+    warned = [dataclasses.replace(one, severity=WARNING, row=2 + i, column=8)
+              for i in range(MAX_COMMENTS)]
+    errors = [dataclasses.replace(one, severity=ERROR, row=2 + i, column=9) for i in range(300)]
+    report = dataclasses.replace(check(plan), findings=(*warned, *errors))
+    out = write(plan, tmp_path / "out.xlsx", report=report)
+
+    workbook = openpyxl.load_workbook(out)
+    uc = workbook["Cas d'usage"]
+    commented = {cell.coordinate for row in uc.iter_rows(min_row=2) for cell in row
+                 if cell.comment and cell.comment.author == "omnisheet"}
+    assert len(commented) == MAX_COMMENTS
+    assert {f"I{2 + i}" for i in range(300)} <= commented  # every error
+    assert {f"H{2 + i}" for i in range(MAX_COMMENTS - 300)} <= commented  # first warnings
+    assert "H1001" not in commented
+    highlighted = {cells.coord for rng in uc.conditional_formatting
+                   if any(rule.formula == ["TRUE"] for rule in rng.rules)
+                   for cells in rng.sqref.ranges}
+    assert highlighted == {f.cell for f in report.findings}
+    findings = workbook["Constats"]
+    assert findings.max_row == 1 + len(report.findings)
+    assert findings["H1"].value.startswith("Commentaires sur 1\u202f000 des 1\u202f300 cellules")
+
+
 def test_checking_the_output_again_is_stable(checked, tmp_path, cli):
     source, out = checked
     first, second = check(load(source)), check(load(out))
