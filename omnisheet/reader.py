@@ -77,6 +77,10 @@ class _Sheet:
     name: str
     rows: list[list[Scalar]]
     used: set[tuple[int, int]] = field(default_factory=set)
+    # A table's body: from this 0-based row down, these columns are the table's (a set of
+    # every cell cost 50 MB on a plan of 20,000 use cases).
+    body_from: int = 0
+    body_columns: frozenset[int] = frozenset()
 
     def get(self, row: int, col: int) -> Scalar:
         """0-based cell value, None outside the grid."""
@@ -98,6 +102,7 @@ class _Sheet:
             for r, row in enumerate(self.rows)
             for c, value in enumerate(row)
             if value is not None and (r, c) not in self.used
+            and not (r >= self.body_from and c in self.body_columns)
         ]
 
 
@@ -342,21 +347,14 @@ class _Reader:
                     extra.append((header, raw))
             if not values and not extra:
                 continue
-            for col, key in matched.items():
-                if not columns[key].computed or values:
-                    sheet.used.add((row, col))
-            for col in unknown:
-                sheet.used.add((row, col))
             fields = set(record_type.field_names())
             extra += [(k, v) for k, v in values.items() if k not in fields]
             records.append(record_type(
                 row=row + 1, extra=tuple(extra), typed=typed,
                 **{k: v for k, v in values.items() if k in fields}))
-        # Computed columns hold formulas whose cached results are never trusted.
-        for col, key in matched.items():
-            if columns[key].computed:
-                for row in range(best_row + 1, len(sheet.rows)):
-                    sheet.used.add((row, col))
+        # Below the headers, the table's columns are its own: what is typed there is in the
+        # records, and computed columns hold formulas whose cached results are never trusted.
+        sheet.body_from, sheet.body_columns = best_row + 1, frozenset((*matched, *unknown))
         return tuple(records), layout, tuple(unknown.values())
 
     def _convert(self, column: Column, raw: Scalar, lists: Mapping[str, tuple[Scalar, ...]]
