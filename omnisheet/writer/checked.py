@@ -68,10 +68,11 @@ def write_findings(ctx: Context, sheet: Any, report: Report) -> None:
         ctx.put(sheet, 0, len(heads) + 1, said, ctx.fmt(italic=True, text_wrap=True))
     link = ctx.fmt(font_color="#0563C1", underline=1, border=1, border_color="#D9D9D9")
     colours = ctx.definition.colours
+    severity_fmts = {severity: ctx.fmt(bg_color=colours[colour], bold=True, border=1,
+                                       border_color="#D9D9D9")
+                     for severity, colour in SEVERITY_COLOURS.items()}
     for row, finding in enumerate(report.findings, start=1):
-        severity_fmt = ctx.fmt(bg_color=colours[SEVERITY_COLOURS[finding.severity]], bold=True,
-                               border=1, border_color="#D9D9D9")
-        ctx.put(sheet, row, 0, words[finding.severity], severity_fmt)
+        ctx.put(sheet, row, 0, words[finding.severity], severity_fmts[finding.severity])
         ctx.put(sheet, row, 1, finding.code, ctx.text)
         ctx.put(sheet, row, 2, finding.sheet, ctx.text)
         if finding.sheet:
