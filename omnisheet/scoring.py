@@ -132,7 +132,3 @@ def priorities(plan: Plan) -> list[Priority]:
     ]
     return sorted(ranked, key=lambda p: (p.rank, p.index))
 
-
-def by_index(plan: Plan) -> dict[int, Priority]:
-    """Priorities keyed by the use case's position in the plan, for the writer."""
-    return {p.index: p for p in priorities(plan)}

@@ -19,11 +19,15 @@ __all__ = ["REGISTRY", "Check", "check", "render", "run_checks"]
 
 
 def run_checks(plan: Plan, definition: Definition | None = None,
-               only: set[str] | None = None, lang: str | None = None) -> list:
-    """Every finding of every registered check (or of the codes in `only`)."""
+               only: set[str] | None = None, lang: str | None = None,
+               priorities: list | None = None) -> list:
+    """Every finding of every registered check (or of the codes in `only`); `priorities`,
+    when the caller has scored the plan already, spares scoring it again."""
     from ..definition import load_definition
 
     ctx = Context(plan, definition or load_definition(), lang)
+    if priorities is not None:
+        ctx._cache["priorities"] = priorities
     findings = []
     for code, registered in REGISTRY.items():
         if only is None or code in only:

@@ -75,6 +75,15 @@ class Context:
         """The language messages are written in: asked for, else the workbook's."""
         return self.language or self.plan.language
 
+    @property
+    def priorities(self) -> list[Any]:
+        """The plan's priorities, scored once for all checks (the report hands in its own)."""
+        if "priorities" not in self._cache:
+            from ..scoring import priorities
+
+            self._cache["priorities"] = priorities(self.plan)
+        return self._cache["priorities"]
+
     def sheet(self, tab_key: str) -> str:
         return self.plan.sheet(tab_key)
 

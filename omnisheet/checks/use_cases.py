@@ -75,10 +75,8 @@ def top_use_case_without_scenario(ctx: Context) -> Iterator[Finding]:
     These are the use cases worth doing first; without a scenario they stay ideas. Add a
     scenario whose "Use case (ID)" is this use case's ID.
     """
-    from ..scoring import priorities
-
     implemented = {id_key(s.use_case) for s in ctx.plan.scenarios if s.use_case is not None}
-    for priority in priorities(ctx.plan):
+    for priority in ctx.priorities:
         if priority.quadrant not in ("quick_win", "major_project"):
             continue
         if priority.id is not None and id_key(priority.id) in implemented:

@@ -155,7 +155,8 @@ def build_report(plan: Plan, definition: Definition | None = None,
     d = definition or load_definition()
     lang = d.check_language(lang or plan.language)
     ranked = priorities(plan)
-    findings = sorted(run_checks(plan, d, lang=lang), key=sort_key(plan, d))
+    findings = sorted(run_checks(plan, d, lang=lang, priorities=ranked),
+                      key=sort_key(plan, d))
     ctx = Context(plan, d, lang)
     return Report(
         file=plan.source,

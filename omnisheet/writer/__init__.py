@@ -69,7 +69,8 @@ def write(
             "constant_memory": True,
         }
         workbook = xlsxwriter.Workbook(str(tmp), options)
-        context = Context(workbook, d, plan, lang)
+        ranked = report.priorities if report is not None and report.plan is plan else None
+        context = Context(workbook, d, plan, lang, ranked)
         write_tabs(context, report=report, sort=sort)
         workbook.close()
     return Path(path)

@@ -6,15 +6,18 @@ import datetime as dt
 import heapq
 import itertools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from xlsxwriter.utility import xl_cell_to_rowcol
 from xlsxwriter.worksheet import Worksheet
 
 from ..definition import Definition
 from ..model import Plan, Scalar, column_letter
+
+if TYPE_CHECKING:
+    from ..scoring import Priority
 
 _ROW = "\x00"  # where a resolved formula takes its row number
 # Functions newer than Excel 2010 that the definition's formulas use: stored as _xlfn.NAME.
@@ -156,13 +159,25 @@ class OrderedPreparedWorksheet(_Ordered, PreparedWorksheet):
 class Context:
     """One workbook being written: the plan, its language, formats and names."""
 
-    def __init__(self, workbook: Any, definition: Definition, plan: Plan, lang: str) -> None:
+    def __init__(self, workbook: Any, definition: Definition, plan: Plan, lang: str,
+                 priorities: Sequence[Priority] | None = None) -> None:
         self.workbook = workbook
         self.definition = definition
         self.plan = plan
         self.lang = lang
+        self._priorities = priorities
         self._formats: dict[tuple, Any] = {}
         self.names: dict[str, str] = {}
+
+    def priorities_by_index(self) -> dict[int, Priority]:
+        """The use cases' priorities by their position in the plan: the report's, when it
+        scored this very plan, rather than scoring it once more."""
+        ranked = self._priorities
+        if ranked is None:
+            from ..scoring import priorities
+
+            ranked = priorities(self.plan)
+        return {p.index: p for p in ranked}
 
     def sheet_name(self, tab_key: str) -> str:
         return self.plan.sheet_names.get(tab_key) or self.definition.tab(tab_key).labels[self.lang]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .. import scoring
 from ..definition import Tab
 from ..layout import axis
 from ..model import Record, Scalar, column_letter
@@ -104,7 +103,7 @@ def write_table(ctx: Context, sheet: Any, tab: Tab, *, sort: bool = False) -> di
     layout = layout_for(ctx, tab)
     letters = {key: column_letter(i + 1) for i, key in enumerate(layout)}
     letters["__tab__"] = tab.key
-    priorities = scoring.by_index(ctx.plan) if tab.key == "use_cases" else {}
+    priorities = ctx.priorities_by_index() if tab.key == "use_cases" else {}
     order = None
     if sort and tab.key == "use_cases":
         ranked = sorted(range(len(records)), key=lambda i: (
