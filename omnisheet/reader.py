@@ -354,6 +354,7 @@ class _Reader:
                 **{k: v for k, v in values.items() if k in fields}))
         # Below the headers, the table's columns are its own: what is typed there is in the
         # records, and computed columns hold formulas whose cached results are never trusted.
+        # A sheet is one tab's at most (_find_tabs), so it has one body.
         sheet.body_from, sheet.body_columns = best_row + 1, frozenset((*matched, *unknown))
         return tuple(records), layout, tuple(unknown.values())
 

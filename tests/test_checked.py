@@ -110,7 +110,7 @@ def test_findings_past_excels_link_limit_still_name_their_cell(tmp_path):
 
 
 def test_past_a_thousand_cells_at_fault_errors_get_the_comments_and_all_stay_listed(tmp_path):
-    """Calc takes minutes to open tens of thousands of comments: past MAX_COMMENTS cells,
+    """LibreOffice is slow to open tens of thousands of comments: past MAX_COMMENTS cells,
     errors are commented first, then warnings in row order; every cell stays highlighted
     and listed, and the Findings tab says so."""
     import dataclasses

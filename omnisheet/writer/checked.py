@@ -15,16 +15,19 @@ if TYPE_CHECKING:
 
 # Excel keeps at most 65,530 hyperlinks per sheet (xlsxwriter drops the cell past it).
 MAX_LINKS = 65_530
-# Past this many comments LibreOffice takes minutes to open a checked workbook: a headless
-# convert of the 0.25x synthetic plan's (13,719 cells at fault) took 44-51 s with a comment
-# on each, 9 s with 1,000 and 7.5 s with none; xlsxwriter spent a third of the write on
-# them. Every offending cell stays highlighted, and listed with a link on the Findings tab.
+# Past this many comments LibreOffice is slow to open a checked workbook: a headless convert
+# of the 0.25x synthetic plan's (13,719 cells at fault) took 44-51 s with a comment on each,
+# 9 s with 1,000 and 7.5 s with none; xlsxwriter spent a third of the write on them. Every
+# cell at fault stays listed with a link on the Findings tab, and errors and warnings stay
+# highlighted.
 MAX_COMMENTS = 1_000
 SEVERITY_COLOURS = {ERROR: "error", WARNING: "warning", INFO: "info"}
-ORDER = {ERROR: 0, WARNING: 1, INFO: 2}
+SEVERITY_RANK = {ERROR: 0, WARNING: 1, INFO: 2}
+# Each cell at fault, (sheet, row, column) 1-based, with its worst severity.
+AtFault = dict[tuple[str, int, int], str]
 
 
-def add_report_sheets(ctx: Context, report: Report) -> list[Any]:
+def add_report_sheets(ctx: Context, report: Report, at_fault: AtFault) -> list[Any]:
     """The Findings and Dashboard tabs, placed right after the instructions.
 
     Findings streams in row order; the Dashboard is kept and sorted (see `_Ordered`).
@@ -38,7 +41,7 @@ def add_report_sheets(ctx: Context, report: Report) -> list[Any]:
     dashboard = ctx.workbook.add_worksheet(_free_name(ctx, names["dashboard"][ctx.lang]),
                                            worksheet_class=OrderedWorksheet)
     dashboard.deferring = True
-    write_findings(ctx, findings, report)
+    write_findings(ctx, findings, report, at_fault)
     write_dashboard(ctx, dashboard, report)
     dashboard.activate()
     return [findings, dashboard]
@@ -53,14 +56,14 @@ def _free_name(ctx: Context, name: str) -> str:
     return candidate
 
 
-def write_findings(ctx: Context, sheet: Any, report: Report) -> None:
+def write_findings(ctx: Context, sheet: Any, report: Report, at_fault: AtFault) -> None:
     words = ctx.definition.words_for("findings_tab", ctx.lang)
     heads = ["severity", "code", "sheet", "cell", "value", "message"]
     widths = [14, 30, 22, 10, 28, 90]
     for col, (head, width) in enumerate(zip(heads, widths, strict=True)):
         ctx.put(sheet, 0, col, words[head], ctx.header)
         sheet.set_column(col, col, width, ctx.text)
-    offending = len(_worst(ctx, report))
+    offending = len(at_fault)
     if offending > MAX_COMMENTS:
         sheet.set_column(len(heads) + 1, len(heads) + 1, 60, ctx.text)
         said = words["comments_capped"].format(
@@ -97,37 +100,39 @@ def _count(n: int, words: dict[str, str]) -> str:
     return f"{n:,}".replace(",", words["thousands"])
 
 
-def _worst(ctx: Context, report: Report) -> dict[tuple[str, int, int], str]:
+def cells_at_fault(ctx: Context, report: Report) -> AtFault:
     """Per offending cell of the plan's tabs (sheet, row, column), 1-based: its worst
-    severity, in the order the findings came."""
+    severity, in the order the findings came. Made once per write: the Findings tab counts
+    them, the comments and the highlights go on them."""
     names = {ctx.sheet_name(tab.key) for tab in ctx.definition.tabs}
-    worst: dict[tuple[str, int, int], str] = {}
+    worst: AtFault = {}
     for finding in report.findings:
         if finding.sheet not in names or finding.row is None or finding.column is None:
             continue
         key = (finding.sheet, finding.row, finding.column)
-        if key not in worst or ORDER[finding.severity] < ORDER[worst[key]]:
+        if key not in worst or SEVERITY_RANK[finding.severity] < SEVERITY_RANK[worst[key]]:
             worst[key] = finding.severity
     return worst
 
 
-def _commented(ctx: Context, worst: dict[tuple[str, int, int], str]) -> set[tuple[str, int, int]]:
+def _commented(ctx: Context, worst: AtFault) -> set[tuple[str, int, int]]:
     """The offending cells that get a comment: all of them up to MAX_COMMENTS; past it,
     errors first, then warnings, then information, each in tab and row order."""
     if len(worst) <= MAX_COMMENTS:
         return set(worst)
     tabs = {ctx.sheet_name(tab.key): n for n, tab in enumerate(ctx.definition.tabs)}
-    ranked = sorted(worst, key=lambda key: (ORDER[worst[key]], tabs[key[0]], key[1], key[2]))
+    ranked = sorted(worst, key=lambda key: (SEVERITY_RANK[worst[key]], tabs[key[0]], key[1], key[2]))
     return set(ranked[:MAX_COMMENTS])
 
 
-def queue_comments(ctx: Context, sheets: dict[str, Any], report: Report) -> None:
+def queue_comments(ctx: Context, sheets: dict[str, Any], report: Report,
+                   at_fault: AtFault) -> None:
     """Comment on each offending cell (up to MAX_COMMENTS). Runs before the tabs are
     written: the comments are queued with `later`, so they go out in row order
     (constant_memory)."""
     by_name = {ctx.sheet_name(key): sheet for key, sheet in sheets.items()}
     words = ctx.definition.words_for("findings_tab", ctx.lang)
-    chosen = _commented(ctx, _worst(ctx, report))
+    chosen = _commented(ctx, at_fault)
     notes: dict[tuple[str, int, int], list[str]] = defaultdict(list)
     for finding in report.findings:
         key = (finding.sheet, finding.row, finding.column)
@@ -140,13 +145,12 @@ def queue_comments(ctx: Context, sheets: dict[str, Any], report: Report) -> None
                                   {"author": "omnisheet", "x_scale": 2.5, "y_scale": 2})
 
 
-def mark_findings(ctx: Context, sheets: dict[str, Any], report: Report) -> None:
+def mark_findings(ctx: Context, sheets: dict[str, Any], at_fault: AtFault) -> None:
     """Highlight each offending cell (red errors, amber warnings); after the tab's own
     conditional formats, as before. The comments are `queue_comments`'."""
     by_name = {ctx.sheet_name(key): sheet for key, sheet in sheets.items()}
-    worst = _worst(ctx, report)
     ranges: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for (sheet_name, row, column), severity in worst.items():
+    for (sheet_name, row, column), severity in at_fault.items():
         if severity != INFO:
             ranges[(sheet_name, severity)].append(f"{column_letter(column)}{row}")
     colours = ctx.definition.colours

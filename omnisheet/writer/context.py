@@ -212,11 +212,12 @@ class Context:
         self.workbook.define_name(name, "=" + reference)
 
     def put(self, sheet: Any, row: int, col: int, value: Scalar, fmt: Any = None) -> None:
-        """Write a value as what it is; text is always text, never a formula."""
+        """Write a value as what it is; text is always text, never a formula. `sheet` is
+        one of ours (`_Ordered`), as every sheet the writer adds."""
         if value is None or value == "":
             sheet.put_value("blank", row, col, None, fmt)
         elif isinstance(value, str):
-            sheet.put_value("string", row, col, value, fmt)
+            sheet.put_value("string", row, col, str(value), fmt)
         elif isinstance(value, bool):
             sheet.put_value("boolean", row, col, value, fmt)
         elif isinstance(value, int | float):

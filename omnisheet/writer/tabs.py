@@ -26,6 +26,10 @@ def write_tabs(ctx: Context, *, report: Report | None = None, sort: bool = False
     sheets: dict[str, Any] = {}
     table_keys = {tab.key for tab in d.table_tabs}
     ordered: list[Any] = []
+    if report is not None:
+        from .checked import cells_at_fault
+
+        at_fault = cells_at_fault(ctx, report)
     for tab in d.tabs:
         sheets[tab.key] = sheet = ctx.workbook.add_worksheet(
             ctx.sheet_name(tab.key), worksheet_class=OrderedPreparedWorksheet)
@@ -34,12 +38,12 @@ def write_tabs(ctx: Context, *, report: Report | None = None, sort: bool = False
         if tab.key == "instructions" and report is not None:
             from .checked import add_report_sheets
 
-            ordered += add_report_sheets(ctx, report)
+            ordered += add_report_sheets(ctx, report, at_fault)
     ordered += write_stray_cells(ctx, sheets)
     if report is not None:
         from .checked import queue_comments
 
-        queue_comments(ctx, sheets, report)
+        queue_comments(ctx, sheets, report, at_fault)
     # Lists and settings first: every other tab points at their names.
     write_lists(ctx, sheets["lists"], d.tab("lists"))
     write_settings(ctx, sheets["settings"], d.tab("settings"))
@@ -51,7 +55,7 @@ def write_tabs(ctx: Context, *, report: Report | None = None, sort: bool = False
     if report is not None:
         from .checked import mark_findings
 
-        mark_findings(ctx, sheets, report)
+        mark_findings(ctx, sheets, at_fault)
     for sheet in ordered:
         sheet.finish()
 
