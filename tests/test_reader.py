@@ -146,6 +146,22 @@ def test_notes_typed_outside_the_tables_survive(tmp_path):
     assert again["Cas d'usage"]["C60"].value == "À revoir avec la DSI"
 
 
+def test_a_note_beside_a_table_is_the_teams_own_cell_not_a_record(tmp_path):
+    """Right of the table's last column, under no header, a note is a stray cell: kept at
+    its place, in no record. Under a header of the team's own it is that column's value."""
+    def change(workbook):
+        uc = workbook["Cas d'usage"]
+        uc["Z5"] = "Voir le compte rendu"
+        uc["X1"], uc["X3"] = "Sponsor", "DSI"
+
+    plan = load(_edit(tmp_path, clean_plan(), change))
+    strays = {(c.sheet, c.row, c.column): c.value for c in plan.stray_cells}
+    assert strays == {("Cas d'usage", 5, 26): "Voir le compte rendu"}
+    assert [dict(u.extra).get("Sponsor") for u in plan.use_cases] == [None, "DSI", None]
+    again = openpyxl.load_workbook(write(plan, tmp_path / "again.xlsx"))
+    assert again["Cas d'usage"]["Z5"].value == "Voir le compte rendu"
+
+
 @pytest.mark.parametrize("content", [b"", b"\x00garbage", b"PK\x03\x04truncated",
                                      b"<html><body>plan</body></html>"])
 def test_not_a_workbook_raises_the_documented_exception(tmp_path, content):
