@@ -101,9 +101,12 @@ def _load(path: Path):
               help="Allow -o to name PLAN itself; a backup PLAN.bak is kept.")
 @click.option("--top", type=click.IntRange(1), default=10, show_default=True,
               help="How many priorities the text report lists.")
+@click.option("--findings-per-tab", "per_tab", type=click.IntRange(0), default=50,
+              show_default=True,
+              help="How many findings the text report lists per tab, errors first (0: all).")
 @friendly
 def check(plan_file: Path, output: Path | None, fmt: str, fail_on: str, lang: str | None,
-          sort: bool, in_place: bool, top: int) -> None:
+          sort: bool, in_place: bool, top: int, per_tab: int) -> None:
     """Check PLAN (.xlsx, .xlsm or .ods), score its use cases, and report.
 
     Exit status: 0 when nothing at or above --fail-on was found, 1 when something was,
@@ -142,7 +145,7 @@ def check(plan_file: Path, output: Path | None, fmt: str, fail_on: str, lang: st
         from .report.text import render_text
 
         style = click.style if sys.stdout.isatty() and not os.environ.get("NO_COLOR") else None
-        click.echo(render_text(report, lang, top=top, style=style))
+        click.echo(render_text(report, lang, top=top, style=style, per_tab=per_tab))
         if output is not None:
             click.echo(f"\nChecked workbook: {output}")
     sys.exit(EXIT_FINDINGS if report.fails(fail_on) else EXIT_OK)

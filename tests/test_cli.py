@@ -124,3 +124,33 @@ def test_check_output_refuses_to_overwrite_the_input(cli, plans):
     result = cli("check", plans["clean"], "-o", plans["clean"])
     assert result.exit_code == 2 and "--in-place" in result.output
     assert plans["clean"].read_bytes() == before
+
+
+def test_the_text_report_lists_a_screenful_per_tab_errors_first(cli, tmp_path, monkeypatch):
+    """On a large plan the terminal gets at most --findings-per-tab findings per tab, errors
+    before warnings, and a line counting the rest; 0 lists them all."""
+    import dataclasses
+
+    from plans import clean_plan
+    from test_checks import CASES
+
+    from omnisheet.checks import check as run
+    from omnisheet.model import ERROR, INFO
+    from omnisheet.writer import write
+
+    plan = CASES["bad-number"][0](clean_plan())
+    report = run(plan)
+    one = report.findings[0]
+    many = (*(dataclasses.replace(one, severity=INFO, row=2 + i) for i in range(60)),
+            dataclasses.replace(one, severity=ERROR, row=99))
+    monkeypatch.setattr("omnisheet.checks.check",
+                        lambda *a, **k: dataclasses.replace(report, findings=many))
+    path = write(plan, tmp_path / "plan.xlsx")
+
+    listed = cli("check", path, "--findings-per-tab", "10").output
+    rows = [line for line in listed.splitlines() if "[bad-number]" in line]
+    assert len(rows) == 10 and "Cas d'usage!H99" in rows[-1]  # the error, in its place
+    assert "… et 51 de plus sur cet onglet (51 info(s))" in listed
+    everything = cli("check", path, "--findings-per-tab", "0").output
+    assert sum("[bad-number]" in line for line in everything.splitlines()) == 61
+    assert "de plus sur cet onglet" not in everything

@@ -7,6 +7,8 @@ from collections.abc import Callable
 from .model import Report
 
 COLOURS = {"error": "red", "warning": "yellow", "info": "cyan"}
+SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
+SEVERITY_WORDS = {"error": "errors", "warning": "warnings", "info": "infos"}
 
 
 def _pct(value: float | None) -> str:
@@ -14,8 +16,10 @@ def _pct(value: float | None) -> str:
 
 
 def render_text(report: Report, lang: str | None = None, top: int = 10,
-                style: Callable[..., str] | None = None) -> str:
-    """The report as text; `style` (click.style) colours it on a terminal."""
+                style: Callable[..., str] | None = None, per_tab: int = 50) -> str:
+    """The report as text; `style` (click.style) colours it on a terminal. Each tab lists
+    at most `per_tab` findings (0: all), errors first: a plan with 40,000 findings would
+    scroll a terminal for minutes, and the checked workbook and the JSON hold them all."""
     lang = lang or report.lang
     w = report.definition.words_for("text_report", lang)
     paint = style or (lambda text, **_: text)
@@ -46,8 +50,11 @@ def render_text(report: Report, lang: str | None = None, top: int = 10,
     ]
     if data["priorities"]:
         lines += ["", paint(f"{w['top']} (top {min(top, len(data['priorities']))})", bold=True)]
+        # Scores as the workbook's score column shows them, so the column lines up.
+        shown = report.definition.tab("use_cases").column("score").number_format or "0.00"
+        spec = f">6.{len(shown.partition('.')[2])}f"
         for p in data["priorities"][:top]:
-            lines.append(f"  {p['rank']:>3}. {str(p['id'] or ''):<8} {p['score']:>5g}  "
+            lines.append(f"  {p['rank']:>3}. {str(p['id'] or ''):<8} {p['score']:{spec}}  "
                          f"{p['quadrant']:<14} {str(p['title'] or '')[:60]}")
     if data["data_roadmap"]:
         lines += ["", paint(w["roadmap"], bold=True)]
@@ -62,12 +69,32 @@ def render_text(report: Report, lang: str | None = None, top: int = 10,
     lines += ["", paint(w["findings"], bold=True)]
     if not data["findings"]:
         lines.append("  " + w["none"])
-    sheet = object()
+    by_sheet: dict[str | None, list[dict]] = {}
     for finding in data["findings"]:
-        if finding["sheet"] != sheet:
-            sheet = finding["sheet"]
-            lines.append(paint(f"  {sheet or '-'}", underline=True))
-        where = f"{finding['sheet']}!{finding['cell']}" if finding["cell"] else (finding["sheet"] or "")
-        severity = paint(f"{finding['severity']:<7}", fg=COLOURS[finding["severity"]])
-        lines.append(f"    {severity} {where:<28} {finding['message']}  [{finding['code']}]")
+        by_sheet.setdefault(finding["sheet"], []).append(finding)
+    for sheet, found in by_sheet.items():
+        lines.append(paint(f"  {sheet or '-'}", underline=True))
+        shown, hidden = _within(found, per_tab)
+        for finding in shown:
+            where = f"{sheet}!{finding['cell']}" if finding["cell"] else (sheet or "")
+            severity = paint(f"{finding['severity']:<7}", fg=COLOURS[finding["severity"]])
+            lines.append(f"    {severity} {where:<28} {finding['message']}  [{finding['code']}]")
+        if hidden:
+            detail = ", ".join(f"{n} {w[SEVERITY_WORDS[severity]]}"
+                               for severity, n in hidden.items())
+            lines.append("    " + w["more_findings"].format(n=sum(hidden.values()),
+                                                             detail=detail))
     return "\n".join(lines)
+
+
+def _within(found: list[dict], limit: int) -> tuple[list[dict], dict[str, int]]:
+    """The findings to list, in their order, errors kept before warnings before info; and
+    how many of each severity are left out."""
+    if not limit or len(found) <= limit:
+        return found, {}
+    ranked = sorted(range(len(found)), key=lambda i: (SEVERITY_RANK[found[i]["severity"]], i))
+    keep = set(ranked[:limit])
+    hidden = {severity: 0 for severity in SEVERITY_RANK}
+    for i in ranked[limit:]:
+        hidden[found[i]["severity"]] += 1
+    return [f for i, f in enumerate(found) if i in keep], {s: n for s, n in hidden.items() if n}
