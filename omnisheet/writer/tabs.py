@@ -97,11 +97,8 @@ def _placed_rows(records: tuple[Record, ...], sort: bool, order: list[int] | Non
     return rows
 
 
-def write_table(ctx: Context, sheet: Any, tab: Tab, *, sort: bool = False) -> dict:
-    """A table tab: headers with help, the team's rows, validations, formulas, formats.
-
-    Returns {(record index, column key): (row, col)} so findings can point at cells.
-    """
+def write_table(ctx: Context, sheet: Any, tab: Tab, *, sort: bool = False) -> None:
+    """A table tab: headers with help, the team's rows, validations, formulas, formats."""
     d = ctx.definition
     records = ctx.plan.table(tab.key)
     layout = layout_for(ctx, tab)
@@ -147,22 +144,17 @@ def write_table(ctx: Context, sheet: Any, tab: Tab, *, sort: bool = False) -> di
                        for col, k in enumerate(layout) if k in columns and columns[k].computed]
     results = _computed(ctx, tab.key, priorities) if formula_columns else {}
     index_at = {row: index for index, row in enumerate(rows)}
-    cells: dict[tuple[int, str], tuple[int, int]] = {}
     for row in range(1, last_row + 1):
         index = index_at.get(row)
         if index is not None:
-            _write_record(ctx, sheet, records[index], index, row, layout, columns, cells)
+            _write_record(ctx, sheet, records[index], row, layout, columns)
         if not formula_columns:
             continue
         result = results.get(index) if index is not None else None
         for col, column, formula in formula_columns:
-            cached: Scalar = ""
-            if result is not None:
-                cached = getattr(result, column.key)
-                if cached is None:
-                    cached = ""
-                elif column.key == "quadrant":
-                    cached = d.list("quadrant").label(str(cached), ctx.lang)
+            cached: Scalar = None if result is None else getattr(result, column.key)
+            if cached is not None and column.key == "quadrant":
+                cached = d.list("quadrant").label(str(cached), ctx.lang)
             sheet.write_formula(row, col, formula(row), computed_fmt, _value_cache(cached))
     if formula_columns:
         _score_formats(ctx, sheet, tab, layout, last_row)
@@ -170,11 +162,10 @@ def write_table(ctx: Context, sheet: Any, tab: Tab, *, sort: bool = False) -> di
     sheet.freeze_panes(1, 1)
     sheet.autofilter(0, 0, last_row, len(layout) - 1)
     _print_setup(sheet)
-    return cells
 
 
-def _write_record(ctx: Context, sheet: Any, record: Record, index: int, row: int,
-                  layout: list[str], columns: dict[str, Any], cells: dict) -> None:
+def _write_record(ctx: Context, sheet: Any, record: Record, row: int,
+                  layout: list[str], columns: dict[str, Any]) -> None:
     extra = dict(record.extra)
     for col, key in enumerate(layout):
         if not key:
@@ -185,7 +176,6 @@ def _write_record(ctx: Context, sheet: Any, record: Record, index: int, row: int
             if value is not None:  # an empty cell already has its column's format
                 ctx.put(sheet, row, col, value, ctx.text)
             continue
-        cells[(index, key)] = (row, col)
         if column.computed:
             continue
         value = record.get(key)
