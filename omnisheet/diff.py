@@ -29,6 +29,7 @@ from .checks.registry import Context, id_key
 from .definition import Definition, load_definition
 from .delays import delay_hours
 from .model import SEVERITIES, TABLE_RECORDS, Finding, Message, Plan, Record, Scalar, Touchpoint
+from .severity import RANK
 from .text import normalise as _normalise
 
 if TYPE_CHECKING:
@@ -37,7 +38,6 @@ if TYPE_CHECKING:
 SCHEMA_VERSION = 1
 #: Plans repeat the same few stage, channel and list values thousands of times.
 normalise = lru_cache(maxsize=65536)(_normalise)
-SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}  # error 0, warning 1, info 2
 
 T = TypeVar("T")
 
@@ -287,7 +287,7 @@ class PlanDiff:
         """New findings at `level` (error, warning) or worse; none for "never"."""
         if level == "never":
             return []
-        return [f for f in self.new if SEVERITY_RANK[f.finding.severity] <= SEVERITY_RANK[level]]
+        return [f for f in self.new if RANK[f.finding.severity] <= RANK[level]]
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape, schema_version 1 (omnisheet/report/diff.schema.json)."""

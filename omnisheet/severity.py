@@ -3,3 +3,4 @@
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 SEVERITIES = (ERROR, WARNING, INFO)
+RANK = {severity: rank for rank, severity in enumerate(SEVERITIES)}  # error 0, the worst

@@ -12,13 +12,13 @@ from typing import Any
 from ..checks import run_checks
 from ..checks.registry import Context, render
 from ..definition import Definition, load_definition
-from ..model import ERROR, INFO, SEVERITIES, WARNING, Finding, Plan, Scalar
+from ..model import ERROR, INFO, SEVERITIES, Finding, Plan, Scalar
 from ..readiness import Readiness, readiness
 from ..roadmap import RoadmapEntry, data_roadmap
 from ..scoring import Priority, priorities
+from ..severity import RANK
 
 SCHEMA_VERSION = 1
-SEVERITY_ORDER = {ERROR: 0, WARNING: 1, INFO: 2}
 
 
 @dataclass(frozen=True)
@@ -43,8 +43,8 @@ class Report:
         """Whether a finding at or above `level` (error, warning; never) exists."""
         if level == "never":
             return False
-        threshold = SEVERITY_ORDER[level]
-        return any(SEVERITY_ORDER[f.severity] <= threshold for f in self.findings)
+        threshold = RANK[level]
+        return any(RANK[f.severity] <= threshold for f in self.findings)
 
     def message(self, finding: Finding, lang: str | None = None) -> str:
         return render(finding, lang or self.lang)
@@ -145,7 +145,7 @@ def sort_key(plan: Plan, definition: Definition):
 
     def key(finding: Finding) -> tuple:
         return (order.get(finding.sheet or "", -1), finding.row or 0, finding.column or 0,
-                SEVERITY_ORDER[finding.severity], finding.code)
+                RANK[finding.severity], finding.code)
 
     return key
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from ..severity import RANK
 from .model import Report
 
 COLOURS = {"error": "red", "warning": "yellow", "info": "cyan"}
-SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
 SEVERITY_WORDS = {"error": "errors", "warning": "warnings", "info": "infos"}
 
 
@@ -92,9 +92,9 @@ def _within(found: list[dict], limit: int) -> tuple[list[dict], dict[str, int]]:
     how many of each severity are left out."""
     if not limit or len(found) <= limit:
         return found, {}
-    ranked = sorted(range(len(found)), key=lambda i: (SEVERITY_RANK[found[i]["severity"]], i))
+    ranked = sorted(range(len(found)), key=lambda i: (RANK[found[i]["severity"]], i))
     keep = set(ranked[:limit])
-    hidden = {severity: 0 for severity in SEVERITY_RANK}
+    hidden = {severity: 0 for severity in RANK}
     for i in ranked[limit:]:
         hidden[found[i]["severity"]] += 1
     return [f for i, f in enumerate(found) if i in keep], {s: n for s, n in hidden.items() if n}

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..checks.registry import REGISTRY
 from ..model import ERROR, INFO, WARNING, column_letter
+from ..severity import RANK
 from .context import Context, OrderedWorksheet, quote_sheet
 
 if TYPE_CHECKING:
@@ -22,7 +23,6 @@ MAX_LINKS = 65_530
 # highlighted.
 MAX_COMMENTS = 1_000
 SEVERITY_COLOURS = {ERROR: "error", WARNING: "warning", INFO: "info"}
-SEVERITY_RANK = {ERROR: 0, WARNING: 1, INFO: 2}
 # Each cell at fault, (sheet, row, column) 1-based, with its worst severity.
 AtFault = dict[tuple[str, int, int], str]
 
@@ -110,7 +110,7 @@ def cells_at_fault(ctx: Context, report: Report) -> AtFault:
         if finding.sheet not in names or finding.row is None or finding.column is None:
             continue
         key = (finding.sheet, finding.row, finding.column)
-        if key not in worst or SEVERITY_RANK[finding.severity] < SEVERITY_RANK[worst[key]]:
+        if key not in worst or RANK[finding.severity] < RANK[worst[key]]:
             worst[key] = finding.severity
     return worst
 
@@ -121,7 +121,7 @@ def _commented(ctx: Context, worst: AtFault) -> set[tuple[str, int, int]]:
     if len(worst) <= MAX_COMMENTS:
         return set(worst)
     tabs = {ctx.sheet_name(tab.key): n for n, tab in enumerate(ctx.definition.tabs)}
-    ranked = sorted(worst, key=lambda key: (SEVERITY_RANK[worst[key]], tabs[key[0]], key[1], key[2]))
+    ranked = sorted(worst, key=lambda key: (RANK[worst[key]], tabs[key[0]], key[1], key[2]))
     return set(ranked[:MAX_COMMENTS])
 
 
