@@ -216,8 +216,6 @@ class Context:
         one of ours (`_Ordered`), as every sheet the writer adds."""
         if value is None or value == "":
             sheet.put_value("blank", row, col, None, fmt)
-        elif isinstance(value, str):
-            sheet.put_value("string", row, col, str(value), fmt)
         elif isinstance(value, bool):
             sheet.put_value("boolean", row, col, value, fmt)
         elif isinstance(value, int | float):
