@@ -120,6 +120,17 @@ class Setting:
 
 
 @dataclass(frozen=True)
+class Axis:
+    """One axis of a map tab: the list its headers show, and the slots the template draws."""
+
+    list: str
+    slots: int
+
+
+MAP_KINDS = {"journey_matrix", "scenario_matrix"}
+
+
+@dataclass(frozen=True)
 class Tab:
     key: str
     kind: str
@@ -127,6 +138,17 @@ class Tab:
     aliases: tuple[str, ...] = ()
     columns: tuple[Column, ...] = ()
     texts: Mapping[str, Any] = field(default_factory=dict)
+    across: Axis | None = None
+    down: Axis | None = None
+
+    @property
+    def is_map(self) -> bool:
+        return self.kind in MAP_KINDS
+
+    @property
+    def step(self) -> int:
+        """Columns per slot of a map: the journey map's are pairs (touchpoint, status)."""
+        return 2 if self.kind == "journey_matrix" else 1
 
     def column(self, key: str) -> Column:
         for column in self.columns:
@@ -150,8 +172,6 @@ class Definition:
     default_language: str
     data_rows: int
     list_capacity: int
-    journey_slots: Mapping[str, int]
-    scenario_map_slots: Mapping[str, int]
     colours: Mapping[str, str]
     lists: Mapping[str, ListDef]
     settings: tuple[Setting, ...]
@@ -175,6 +195,10 @@ class Definition:
     @property
     def table_tabs(self) -> tuple[Tab, ...]:
         return tuple(t for t in self.tabs if t.kind == "table")
+
+    @property
+    def map_tabs(self) -> tuple[Tab, ...]:
+        return tuple(t for t in self.tabs if t.is_map)
 
     def text(self, key: str, lang: str) -> str:
         """A word of the HTML report (`report_text` in the YAML) in `lang`."""
@@ -235,6 +259,16 @@ def _column(raw: Mapping[str, Any], where: str, langs: tuple[str, ...], lists: M
             "aliases": tuple(raw.get("aliases", ())),
         }
     )
+
+
+def _axis(raw: Any, where: str, lists: Mapping) -> Axis:
+    if not isinstance(raw, Mapping) or set(raw) != {"list", "slots"}:
+        raise DefinitionError(f"{where}: expected {{list: <list key>, slots: <number>}}")
+    if raw["list"] not in lists:
+        raise DefinitionError(f"{where}: list {raw['list']!r} is not defined under lists")
+    if not isinstance(raw["slots"], int) or raw["slots"] < 1:
+        raise DefinitionError(f"{where}: slots must be a whole number, 1 or more")
+    return Axis(list=raw["list"], slots=raw["slots"])
 
 
 def _words(raw: Any, source: str, langs: tuple[str, ...]) -> dict[str, dict[str, dict[str, str]]]:
@@ -306,10 +340,14 @@ def parse(data: Mapping[str, Any], source: str = "definition") -> Definition:
                 seen = [c.key for c in columns]
                 if len(seen) != len(set(seen)):
                     raise DefinitionError(f"{source}: tabs.{key}: duplicate column keys")
+            axes = {}
+            if raw_tab["kind"] in MAP_KINDS:
+                for name in ("across", "down"):
+                    axes[name] = _axis(raw_tab.get(name), f"{source}: tabs.{key}.{name}", lists)
             texts = {
                 k: v
                 for k, v in raw_tab.items()
-                if k not in {"key", "kind", "labels", "aliases", "columns"}
+                if k not in {"key", "kind", "labels", "aliases", "columns", "across", "down"}
             }
             tabs.append(
                 Tab(
@@ -319,6 +357,7 @@ def parse(data: Mapping[str, Any], source: str = "definition") -> Definition:
                     aliases=tuple(raw_tab.get("aliases", ())),
                     columns=columns,
                     texts=texts,
+                    **axes,
                 )
             )
         definition = Definition(
@@ -327,8 +366,6 @@ def parse(data: Mapping[str, Any], source: str = "definition") -> Definition:
             default_language=data["default_language"],
             data_rows=int(data["data_rows"]),
             list_capacity=int(data["list_capacity"]),
-            journey_slots=dict(data["journey_slots"]),
-            scenario_map_slots=dict(data["scenario_map_slots"]),
             colours=dict(data["colours"]),
             lists=lists,
             settings=settings,

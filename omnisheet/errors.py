@@ -21,3 +21,15 @@ class UnreadableWorkbook(OmnisheetError):
 
 class OutputError(OmnisheetError):
     """An output could not be written (exists, read-only folder, disk full); nothing half-written."""
+
+
+class NotAPlan(UnreadableWorkbook):
+    """A readable workbook in which no tab looks like a tab of the plan template."""
+
+    def __init__(self, path: object) -> None:
+        super().__init__(
+            path,
+            "this workbook holds no omnichannel plan: none of its tabs looks like a tab of "
+            "the template (journey map, use cases, scenarios, data...). To check a plan, start "
+            "from a template made by `omnisheet new` and fill it in, or copy your plan into it.",
+        )

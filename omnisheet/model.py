@@ -242,6 +242,11 @@ class Plan:
     read_findings: tuple[Finding, ...] = field(default=(), compare=False)
     sheet_names: Mapping[str, str] = field(default_factory=dict, compare=False)
     layouts: Mapping[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
+    # Where the team had each map tab (layout.MapGrid), so it is written back in place.
+    maps: Mapping[str, Any] = field(default_factory=dict, compare=False)
+    # Tabs of the template the workbook lacks (read from a file): checks that need them stay
+    # silent rather than report every record as pointing at nothing.
+    missing_tabs: tuple[str, ...] = field(default=(), compare=False)
     source: str | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:

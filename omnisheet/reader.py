@@ -8,14 +8,13 @@ template's fields come back as stray cells. No check logic here.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import grid as grids
 from .definition import Column, Definition, ListDef, Tab, load_definition
+from .layout import MapGrid, instruction_lines
 from .model import (
     ERROR,
     INFO,
@@ -28,10 +27,10 @@ from .model import (
     StrayCell,
     Touchpoint,
 )
+from .recognise import find_tabs, list_names, locate_map, strip_fixed, table_header
+from .sheet import Sheet
 from .text import normalise
 
-HEADER_SCAN_ROWS = 6
-FUZZY_CUTOFF = 0.82
 _NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
 _ID_SPLIT = re.compile(r"[\s,;]+")
 
@@ -72,40 +71,6 @@ def as_number(value: Scalar) -> Scalar:
     return value
 
 
-@dataclass
-class _Sheet:
-    name: str
-    rows: list[list[Scalar]]
-    used: set[tuple[int, int]] = field(default_factory=set)
-    # A table's body: from this 0-based row down, these columns are the table's (a set of
-    # every cell cost 50 MB on a plan of 20,000 use cases).
-    body_from: int = 0
-    body_columns: frozenset[int] = frozenset()
-
-    def get(self, row: int, col: int) -> Scalar:
-        """0-based cell value, None outside the grid."""
-        if 0 <= row < len(self.rows) and 0 <= col < len(self.rows[row]):
-            return self.rows[row][col]
-        return None
-
-    def take(self, row: int, col: int) -> Scalar:
-        self.used.add((row, col))
-        return self.get(row, col)
-
-    @property
-    def width(self) -> int:
-        return max((len(r) for r in self.rows), default=0)
-
-    def strays(self) -> list[StrayCell]:
-        return [
-            StrayCell(sheet=self.name, row=r + 1, column=c + 1, value=value)
-            for r, row in enumerate(self.rows)
-            for c, value in enumerate(row)
-            if value is not None and (r, c) not in self.used
-            and not (r >= self.body_from and c in self.body_columns)
-        ]
-
-
 class _Reader:
     def __init__(self, definition: Definition, path: Path, kind: str) -> None:
         self.d = definition
@@ -115,64 +80,28 @@ class _Reader:
         self.lang = definition.default_language
         self._own_values: dict[tuple[str, tuple[Scalar, ...]], dict[str, Scalar]] = {}
 
-    # --- tabs -----------------------------------------------------------------------------
-    def _find_tabs(self, names: list[str], values: Mapping[str, grids.Grid]) -> dict[str, str]:
-        found: dict[str, str] = {}
-        votes = dict.fromkeys(self.d.languages, 0)
-        for name in names:
-            for tab in self.d.tabs:
-                if tab.key not in found and normalise(name) in tab.names():
-                    found[tab.key] = name
-                    for lang in self.d.languages:
-                        votes[lang] += normalise(tab.labels[lang]) == normalise(name)
-                    break
-        if votes:
-            best = max(votes.values())
-            if best:
-                self.lang = next(lang for lang in self.d.languages if votes[lang] == best)
-        # Renamed table tabs: the sheet whose headers best match the tab's columns.
-        report_names = {normalise(n) for labels in self.d.report_tabs.values()
-                        for n in labels.values()}
-        spare = [n for n in names if n not in found.values() and normalise(n) not in report_names]
-        for tab in self.d.table_tabs:
-            if tab.key in found or not spare:
-                continue
-            scored = [(self._signature(tab, values[n]), n) for n in spare]
-            score, name = max(scored)
-            if score >= 0.5:
-                found[tab.key] = name
-                spare.remove(name)
-        return found
-
-    def _signature(self, tab: Tab, rows: grids.Grid) -> float:
-        best = 0.0
-        for row in rows[:HEADER_SCAN_ROWS]:
-            matched = len(self._match_headers(tab, row)[0])
-            best = max(best, matched / max(1, len(tab.input_columns)))
-        return best
-
     def read(self, values: Mapping[str, grids.Grid]) -> Plan:
-        names = list(values)
-        tabs = self._find_tabs(names, values)
-        sheets = {name: _Sheet(name, values[name]) for name in names}
+        found = find_tabs(self.d, values)
+        if not found.recognised:
+            from .errors import NotAPlan
+
+            raise NotAPlan(self.path)
+        self.lang = found.language
+        tabs = dict(found.sheets)
+        sheets = {name: Sheet(name, values[name]) for name in values}
         if self.kind == "xlsm":
             self.findings.append(Finding(code="macros-not-kept", severity=INFO,
                                          params={"file": self.path.name}))
-        for tab in self.d.tabs:
-            if tab.key not in tabs and tab.kind != "instructions" and not tab.texts.get("optional"):
+        missing = [tab for tab in self.d.tabs if tab.key not in tabs]
+        for tab in missing:
+            if tab.kind != "instructions" and not tab.texts.get("optional"):
                 self.findings.append(Finding(
                     code="tab-missing", severity=ERROR, sheet=tab.labels[self.lang],
-                    params={"tab": tab.labels[self.lang]}))
-        if not tabs:
-            from .errors import UnreadableWorkbook
+                    params={"tab": tab.labels[self.lang],
+                            "names": " / ".join(dict.fromkeys(tab.labels.values())),
+                            "closest": found.closest.get(tab.key)}))
 
-            raise UnreadableWorkbook(
-                self.path,
-                "none of the plan's tabs (journey map, use cases, scenarios...) is in this "
-                "workbook; start from a template made by `omnisheet new` and copy your plan in.",
-            )
-
-        lists = self._read_lists(sheets.get(tabs.get("lists", "")), tabs, sheets)
+        lists = self._read_lists(sheets.get(tabs.get("lists", "")))
         settings = self._read_settings(sheets.get(tabs.get("settings", "")))
         tables: dict[str, tuple[Record, ...]] = {}
         layouts: dict[str, tuple[str, ...]] = {}
@@ -185,8 +114,13 @@ class _Reader:
                 layouts[tab.key] = layout
             if extras:
                 extra_columns[tab.key] = extras
-        touchpoints = self._read_journey(sheets.get(tabs.get("journey", "")), lists)
-        placements = self._read_scenario_map(sheets.get(tabs.get("scenario_map", "")), lists)
+        maps: dict[str, MapGrid] = {}
+        touchpoints, journey = self._read_journey(sheets.get(tabs.get("journey", "")), lists)
+        placements, scenario_map = self._read_scenario_map(
+            sheets.get(tabs.get("scenario_map", "")), lists)
+        for key, grid in (("journey", journey), ("scenario_map", scenario_map)):
+            if grid is not None:
+                maps[key] = grid
         self._consume_instructions(sheets.get(tabs.get("instructions", "")))
 
         report_names = {normalise(n) for labels in self.d.report_tabs.values()
@@ -208,22 +142,21 @@ class _Reader:
             read_findings=tuple(self.findings),
             sheet_names=dict(tabs),
             layouts=layouts,
+            maps=maps,
+            missing_tabs=tuple(tab.key for tab in missing),
             source=str(self.path),
         )
 
     # --- lists and settings ---------------------------------------------------------------
     def _list_for_header(self, header: Scalar) -> ListDef | None:
-        text = normalise(header)
-        for suffix in (" fixe", " fixed"):
-            text = text.removesuffix(suffix)
+        text = strip_fixed(normalise(header))
         for listed in self.d.lists.values():
             names = {normalise(n) for n in (*listed.labels.values(), listed.key)}
             if text in names:
                 return listed
         return None
 
-    def _read_lists(self, sheet: _Sheet | None, tabs: Mapping[str, str],
-                    sheets: Mapping[str, _Sheet]) -> dict[str, tuple[Scalar, ...]]:
+    def _read_lists(self, sheet: Sheet | None) -> dict[str, tuple[Scalar, ...]]:
         lists: dict[str, tuple[Scalar, ...]] = {
             key: listed.keys for key, listed in self.d.lists.items() if not listed.computed
         }
@@ -244,7 +177,7 @@ class _Reader:
             lists[listed.key] = tuple(dict.fromkeys(values))
         return lists
 
-    def _read_settings(self, sheet: _Sheet | None) -> dict[str, Scalar]:
+    def _read_settings(self, sheet: Sheet | None) -> dict[str, Scalar]:
         settings: dict[str, Scalar] = {s.key: s.default for s in self.d.settings}
         if sheet is None:
             return settings
@@ -271,43 +204,11 @@ class _Reader:
         return settings
 
     # --- tables ---------------------------------------------------------------------------
-    def _match_headers(self, tab: Tab, row: list[Scalar]) -> tuple[dict[int, str], dict[int, str]]:
-        """Header cells → column keys (exact, then fuzzy), and the unmatched headers by position."""
-        names: dict[str, str] = {}
-        for column in tab.columns:
-            for name in (*column.labels.values(), column.key, *column.aliases):
-                names.setdefault(normalise(name), column.key)
-        matched: dict[int, str] = {}
-        unknown: dict[int, str] = {}
-        for col, value in enumerate(row):
-            text = normalise(value)
-            if not text:
-                continue
-            key = names.get(text)
-            if key is not None and key not in matched.values():
-                matched[col] = key
-            else:
-                unknown[col] = str(value).strip()
-        free = {n: k for n, k in names.items() if k not in matched.values()}
-        for col, header in list(unknown.items()):
-            close = difflib.get_close_matches(normalise(header), list(free), n=1,
-                                              cutoff=FUZZY_CUTOFF)
-            if close:
-                key = free[close[0]]
-                matched[col] = key
-                del unknown[col]
-                free = {n: k for n, k in free.items() if k != key}
-        return matched, unknown
-
-    def _read_table(self, tab: Tab, sheet: _Sheet | None, lists: Mapping[str, tuple[Scalar, ...]]
+    def _read_table(self, tab: Tab, sheet: Sheet | None, lists: Mapping[str, tuple[Scalar, ...]]
                     ) -> tuple[tuple[Record, ...], tuple[str, ...], tuple[str, ...]]:
         if sheet is None:
             return (), (), ()
-        best_row, matched, unknown = 0, {}, {}
-        for row in range(min(HEADER_SCAN_ROWS, len(sheet.rows))):
-            m, u = self._match_headers(tab, sheet.rows[row])
-            if len(m) > len(matched):
-                best_row, matched, unknown = row, m, u
+        best_row, matched, unknown = table_header(tab, sheet.rows)
         if not matched:
             return (), (), ()
         for col in (*matched, *unknown):
@@ -354,7 +255,7 @@ class _Reader:
                 **{k: v for k, v in values.items() if k in fields}))
         # Below the headers, the table's columns are its own: what is typed there is in the
         # records, and computed columns hold formulas whose cached results are never trusted.
-        # A sheet is one tab's at most (_find_tabs), so it has one body.
+        # A sheet is one tab's at most (recognise.find_tabs), so it has one body.
         sheet.body_from, sheet.body_columns = best_row + 1, frozenset((*matched, *unknown))
         return tuple(records), layout, tuple(unknown.values())
 
@@ -392,65 +293,97 @@ class _Reader:
         label = listed.label(key, self.lang)
         return key, (text if text != label else None)
 
-    # --- matrices -------------------------------------------------------------------------
-    def _axis_value(self, list_key: str, header: Scalar, index: int,
-                    lists: Mapping[str, tuple[Scalar, ...]]) -> Scalar:
-        """A matrix header: the text shown, else the list's value at that slot."""
+    # --- maps ---------------------------------------------------------------------------
+    def _read_map(self, tab: Tab, sheet: Sheet, lists: Mapping[str, tuple[Scalar, ...]]
+                  ) -> tuple[MapGrid, list[tuple[int, int, Scalar, Scalar]]]:
+        """A map's geometry as the team left it, and its filled cells: (slot, row index,
+        first cell, second cell of a pair). Header cells the template writes are taken;
+        everything else stays for the caller (or comes back as a stray cell)."""
+        assert tab.across is not None and tab.down is not None
+        across_list, down_list = tab.across.list, tab.down.list
+        corner = locate_map(tab, sheet.rows, list_names(self.d, across_list, lists[across_list]),
+                            list_names(self.d, down_list, lists[down_list]))
+        top, left = (corner.top, corner.left) if corner else (0, 0)
+        paired = corner.paired if corner else False
+        grid = MapGrid(top=top, left=left, step=2 if paired else 1, depth=2 if paired else 1)
+        texts = tab.texts
+        if normalise(sheet.get(top, left)) in {normalise(v) for v in texts["corner"].values()}:
+            sheet.take(top, left)
+        if paired:
+            marks = {normalise(v) for key in ("description", "status")
+                     for v in texts[key].values()}
+            for col in range(grid.slot_column(0), sheet.width):
+                if normalise(sheet.get(top + 1, col)) in marks:
+                    sheet.take(top + 1, col)
+        slots = range(max(0, -(-(sheet.width - grid.slot_column(0)) // grid.step)))
+        across = [self._header(across_list, sheet, top, grid.slot_column(i), i, lists)
+                  for i in slots]
+        down = [self._header(down_list, sheet, grid.data_row(j), left, j, lists)
+                for j in range(max(0, len(sheet.rows) - grid.data_row(0)))]
+        cells: list[tuple[int, int, Scalar, Scalar]] = []
+        for j in range(len(down)):
+            row = grid.data_row(j)
+            for i in slots:
+                col = grid.slot_column(i)
+                first = sheet.get(row, col)
+                second = sheet.get(row, col + 1) if paired else None
+                if first is not None or second is not None:
+                    cells.append((i, j, first, second))
+        used_slots = {i for i, _, _, _ in cells} | {i for i, v in enumerate(across) if v is not None}
+        used_rows = {j for _, j, _, _ in cells} | {j for j, v in enumerate(down) if v is not None}
+        grid = MapGrid(top=top, left=left, step=grid.step, depth=grid.depth,
+                       across=tuple(across[:max(used_slots, default=-1) + 1]),
+                       down=tuple(down[:max(used_rows, default=-1) + 1]))
+        return grid, cells
+
+    def _header(self, list_key: str, sheet: Sheet, row: int, col: int, index: int,
+                lists: Mapping[str, tuple[Scalar, ...]]) -> Scalar:
+        """A map header: the value shown, else the list's value at that slot (a live header
+        whose result the file did not keep, as openpyxl saves them)."""
+        header = sheet.take(row, col) if row >= 0 and col >= 0 else None
         if as_text(header) is not None:
             return self.list_value(list_key, header, lists)[0]
         values = lists.get(list_key, ())
         return values[index] if index < len(values) else None
 
-    def _read_journey(self, sheet: _Sheet | None, lists: Mapping[str, tuple[Scalar, ...]]
-                      ) -> list[Touchpoint]:
+    def _outside(self, code: str, sheet: Sheet, row: int, col: int, value: Scalar,
+                 what: str) -> None:
+        """A cell typed under no header: said, and left to come back where it was typed."""
+        self.findings.append(Finding(code=code, severity=ERROR, sheet=sheet.name, row=row + 1,
+                                     column=col + 1, value=value, params={"what": what}))
+
+    def _read_journey(self, sheet: Sheet | None, lists: Mapping[str, tuple[Scalar, ...]]
+                      ) -> tuple[list[Touchpoint], MapGrid | None]:
         if sheet is None:
-            return []
-        tab = self.d.tab("journey")
-        status_names = {normalise(v) for v in tab.texts["status"].values()}
-        description_names = {normalise(v) for v in tab.texts["description"].values()}
-        corner_names = {normalise(v) for v in tab.texts["corner"].values()}
-        sub = [normalise(v) for v in (sheet.rows[1] if len(sheet.rows) > 1 else [])]
-        paired = any(v in status_names for v in sub)
-        if normalise(sheet.get(0, 0)) in corner_names:
-            sheet.take(0, 0)
-        first_row = 2 if paired else 1
-        step = 2 if paired else 1
-        if paired:
-            for col, value in enumerate(sub):
-                if value in status_names | description_names:
-                    sheet.take(1, col)
-        slots = range(1, max(sheet.width, 1), step)
-        stages = [self._axis_value("stage", sheet.take(0, col), i, lists)
-                  for i, col in enumerate(slots)]
+            return [], None
+        grid, cells = self._read_map(self.d.tab("journey"), sheet, lists)
+        paired = grid.step == 2
         touchpoints: list[Touchpoint] = []
         painted: list[tuple[int, int, int]] = []
-        for row in range(first_row, len(sheet.rows)):
-            channel = self._axis_value("channel", sheet.take(row, 0), row - first_row, lists)
-            for i, col in enumerate(slots):
-                description = sheet.get(row, col)
-                status_raw = sheet.get(row, col + 1) if paired else None
-                if description is None and status_raw is None:
-                    continue
-                sheet.take(row, col)
-                if paired:
-                    sheet.take(row, col + 1)
-                if stages[i] is None or channel is None:
-                    self.findings.append(Finding(
-                        code="unknown-stage-or-target", severity=ERROR, sheet=sheet.name,
-                        row=row + 1, column=col + 1, value=description,
-                        params={"what": "stage" if stages[i] is None else "channel"}))
-                    continue
-                status, typed = self.list_value("touchpoint_status", status_raw, lists)
-                if isinstance(description, str):
-                    description = description.strip()
-                touchpoints.append(Touchpoint(
-                    stage=stages[i], channel=channel, description=description, status=status,
-                    typed={"status": typed} if typed else {}, row=row + 1, column=col + 1))
-                if status is None and description is not None:
-                    painted.append((len(touchpoints) - 1, row + 1, col + 1))
+        for i, j, description, status_raw in cells:
+            row, col = grid.data_row(j), grid.slot_column(i)
+            stage, channel = grid.across[i], grid.down[j]
+            if stage is None or channel is None:
+                at = col if description is not None else col + 1
+                self._outside("touchpoint-without-stage" if stage is None
+                              else "touchpoint-without-channel", sheet, row, at,
+                              description if description is not None else status_raw,
+                              "stage" if stage is None else "channel")
+                continue
+            sheet.take(row, col)
+            if paired:
+                sheet.take(row, col + 1)
+            status, typed = self.list_value("touchpoint_status", status_raw, lists)
+            if isinstance(description, str):
+                description = description.strip()
+            touchpoints.append(Touchpoint(
+                stage=stage, channel=channel, description=description, status=status,
+                typed={"status": typed} if typed else {}, row=row + 1, column=col + 1))
+            if status is None and description is not None:
+                painted.append((len(touchpoints) - 1, row + 1, col + 1))
         if painted and self.kind in ("xlsx", "xlsm"):
             touchpoints = self._infer_statuses(sheet.name, touchpoints, painted)
-        return touchpoints
+        return touchpoints, grid
 
     def _infer_statuses(self, sheet_name: str, touchpoints: list[Touchpoint],
                         painted: list[tuple[int, int, int]]) -> list[Touchpoint]:
@@ -473,48 +406,34 @@ class _Reader:
                 params={"status": listed.label(status, self.lang), "colour": "#" + colour}))
         return touchpoints
 
-    def _read_scenario_map(self, sheet: _Sheet | None, lists: Mapping[str, tuple[Scalar, ...]]
-                           ) -> list[Placement]:
+    def _read_scenario_map(self, sheet: Sheet | None, lists: Mapping[str, tuple[Scalar, ...]]
+                           ) -> tuple[list[Placement], MapGrid | None]:
         if sheet is None:
-            return []
-        tab = self.d.tab("scenario_map")
-        if normalise(sheet.get(0, 0)) in {normalise(v) for v in tab.texts["corner"].values()}:
-            sheet.take(0, 0)
-        stages = [self._axis_value("relationship_stage", sheet.take(0, col), col - 1, lists)
-                  for col in range(1, max(sheet.width, 1))]
+            return [], None
+        grid, cells = self._read_map(self.d.tab("scenario_map"), sheet, lists)
         placements: list[Placement] = []
-        for row in range(1, len(sheet.rows)):
-            target = self._axis_value("target", sheet.take(row, 0), row - 1, lists)
-            for col in range(1, sheet.width):
-                text = as_text(sheet.get(row, col))
-                if text is None:
-                    continue
-                sheet.take(row, col)
-                stage = stages[col - 1]
-                if stage is None or target is None:
-                    self.findings.append(Finding(
-                        code="unknown-stage-or-target", severity=ERROR, sheet=sheet.name,
-                        row=row + 1, column=col + 1, value=text,
-                        params={"what": "relationship stage" if stage is None else "target"}))
-                    continue
-                ids = tuple(i for i in _ID_SPLIT.split(text) if i)
-                placements.append(Placement(
-                    relationship_stage=stage, target=target, scenarios=ids,
-                    text=text if text != ", ".join(ids) else None, row=row + 1, column=col + 1))
-        return placements
+        for i, j, value, _ in cells:
+            row, col = grid.data_row(j), grid.slot_column(i)
+            text = as_text(value)
+            if text is None:
+                continue
+            stage, target = grid.across[i], grid.down[j]
+            if stage is None or target is None:
+                self._outside("unknown-stage-or-target", sheet, row, col, text,
+                              "relationship stage" if stage is None else "target")
+                continue
+            sheet.take(row, col)
+            ids = tuple(x for x in _ID_SPLIT.split(text) if x)
+            placements.append(Placement(
+                relationship_stage=stage, target=target, scenarios=ids,
+                text=text if text != ", ".join(ids) else None, row=row + 1, column=col + 1))
+        return placements, grid
 
-    def _consume_instructions(self, sheet: _Sheet | None) -> None:
-        """The instructions are the template's text; only what the team added there is kept."""
+    def _consume_instructions(self, sheet: Sheet | None) -> None:
+        """The instructions are the template's text, taken back where the template writes
+        them (in any language); whatever the team typed there stays theirs."""
         if sheet is None:
             return
-        texts = self.d.tab("instructions").texts
-        known = {normalise(t) for t in texts["title"].values()}
-        for section in texts["sections"]:
-            known |= {normalise(t) for t in (*section["heading"].values(),
-                                              *section["body"].values())}
-        known |= {normalise(label) for v in self.d.list("touchpoint_status").values
-                  for label in v.labels.values()}
-        for r, row in enumerate(sheet.rows):
-            for c, value in enumerate(row):
-                if normalise(value) in known:
-                    sheet.used.add((r, c))
+        for row, _, texts in instruction_lines(self.d.tab("instructions"), self.d):
+            if normalise(sheet.get(row, 0)) in {normalise(t) for t in texts.values()}:
+                sheet.take(row, 0)

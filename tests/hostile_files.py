@@ -80,7 +80,10 @@ _ODS_CONTENT = b"""<?xml version="1.0" encoding="UTF-8"?>
  xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"
  xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">
 <office:body><office:spreadsheet><table:table table:name="Journey">
-<table:table-row><table:table-cell office:value-type="string"><text:p>Stage</text:p>\
+<table:table-row><table:table-cell office:value-type="string"><text:p>Channel \\ Stage</text:p>\
+</table:table-cell><table:table-cell office:value-type="string"><text:p>I discover</text:p>\
+</table:table-cell></table:table-row>
+<table:table-row><table:table-cell office:value-type="string"><text:p>Email</text:p>\
 </table:table-cell><table:table-cell office:value-type="float" office:value="1200">\
 <text:p>1200</text:p></table:table-cell></table:table-row>
 </table:table></office:spreadsheet></office:body></office:document-content>

@@ -114,7 +114,8 @@ CASES = {
     "unknown-stage-or-target": (
         lambda p: _add(p, "placements", Placement(relationship_stage="Hiver", target="target_1",
                                                   scenarios=("SC-002",))),
-        [("unknown-stage-or-target", MAP, "H3")]),
+        # after the template's ten slots, each of which shows a listed stage or room for one
+        [("unknown-stage-or-target", MAP, "L3")]),
     "scenario-without-data": (
         lambda p: p.with_changes(data_needs=p.data_needs[:1]),
         [("scenario-without-data", SC, "A3")]),

@@ -178,7 +178,7 @@ def test_a_workbook_with_none_of_the_tabs_is_refused(tmp_path):
     workbook = openpyxl.Workbook()
     workbook.active["A1"] = "Budget 2026"
     workbook.save(path)
-    with pytest.raises(UnreadableWorkbook, match="none of the plan's tabs"):
+    with pytest.raises(UnreadableWorkbook, match="holds no omnichannel plan"):
         load(path)
 
 

@@ -76,7 +76,7 @@ def test_journey_status_cells_carry_the_three_colour_rules(template):
     status = D.list("touchpoint_status")
     for value in status.values:
         assert any(value.labels[lang] in formula for formula in first_pair), value.key
-    assert len(rules) == D.journey_slots["stages"]
+    assert len(rules) == D.tab("journey").across.slots
 
 
 def test_score_columns_are_formulas_reading_the_settings_tab(template):

@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from ..layout import axis
 from ..text import normalise
 
 if TYPE_CHECKING:  # listing the checks imports neither the model nor the definition
     from ..definition import Definition, Tab
+    from ..layout import MapGrid
     from ..model import Finding, Placement, Plan, Record, Scalar, Touchpoint
 
 
@@ -150,25 +150,30 @@ class Context:
     def touchpoint_keys(self) -> set[tuple[str, str]]:
         return {(normalise(t.stage), normalise(t.channel)) for t in self.plan.touchpoints}
 
+    def map_grid(self, tab_key: str) -> MapGrid:
+        """The map's geometry as the writer draws it (layout.drawn_grid), made once."""
+        key = f"grid:{tab_key}"
+        if key not in self._cache:
+            from ..layout import drawn_grid
+
+            self._cache[key] = drawn_grid(self.plan, self.definition.tab(tab_key),
+                                          self.definition)
+        return self._cache[key]
+
     def touchpoint_cell(self, touchpoint: Touchpoint, status: bool = False) -> tuple[int, int]:
         """1-based cell of a touchpoint's description (or status) on the journey map."""
         if touchpoint.row is not None and touchpoint.column is not None:
             return touchpoint.row, touchpoint.column + (1 if status else 0)
-        tps = self.plan.touchpoints
-        stages = axis(self.plan.stages, (t.stage for t in tps))
-        channels = axis(self.plan.channels, (t.channel for t in tps))
-        i, j = stages.index(touchpoint.stage), channels.index(touchpoint.channel)
-        return 3 + j, 2 + 2 * i + (1 if status else 0)
+        row, column = self.map_grid("journey").position(touchpoint.stage, touchpoint.channel)
+        return row + 1, column + 1 + (1 if status else 0)
 
     def placement_cell(self, placement: Placement) -> tuple[int, int]:
         """1-based cell of a scenario map placement."""
         if placement.row is not None and placement.column is not None:
             return placement.row, placement.column
-        placed = self.plan.placements
-        stages = axis(self.plan.lists.get("relationship_stage", ()),
-                      (p.relationship_stage for p in placed))
-        targets = axis(self.plan.lists.get("target", ()), (p.target for p in placed))
-        return 2 + targets.index(placement.target), 2 + stages.index(placement.relationship_stage)
+        row, column = self.map_grid("scenario_map").position(placement.relationship_stage,
+                                                             placement.target)
+        return row + 1, column + 1
 
     def on_placement(self, code: str, placement: Placement, value: Scalar) -> Finding:
         row, column = self.placement_cell(placement)

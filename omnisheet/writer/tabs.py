@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..definition import Tab
-from ..layout import axis
+from ..layout import MapGrid, drawn_grid, instruction_lines, is_live
 from ..model import Record, Scalar, column_letter
 from .context import Context, OrderedPreparedWorksheet, OrderedWorksheet, absolute_range
 
@@ -247,120 +247,144 @@ def _print_setup(sheet: Any) -> None:
     sheet.repeat_rows(0)
 
 
-def _slot_header(ctx: Context, sheet: Any, row: int, col: int, list_key: str, slot: int,
-                 cached: Scalar, fmt: Any, last_col: int | None = None) -> None:
-    """A header that shows the n-th value of an editable list, so renaming it there renames here."""
+def _live_header(ctx: Context, list_key: str, slot: int) -> str:
+    """A header that shows the n-th value of an editable list, so renaming it there renames
+    here and adding one there shows it here."""
     name = ctx.list_name(list_key)
-    formula = f'=IF(INDEX({name},{slot + 1})="","",INDEX({name},{slot + 1}))'
-    if last_col is not None and last_col > col:
-        sheet.merge_range(row, col, row, last_col, "", fmt)
-    sheet.write_formula(row, col, formula, fmt, _value_cache(cached))
+    return f'=IF(INDEX({name},{slot + 1})="","",INDEX({name},{slot + 1}))'
 
 
-def _axis(ctx: Context, list_key: str, used: list[Scalar], minimum: int) -> list[Scalar]:
-    """The list's values, then any value used in the matrix but missing from the list."""
-    values = axis(ctx.plan.lists.get(list_key, ctx.definition.list(list_key).keys), used)
-    return values + [None] * max(0, minimum - len(values))
+def _axis_headers(ctx: Context, sheet: Any, tab: Tab, grid: MapGrid, fmt_across: Any,
+                  fmt_down: Any) -> None:
+    """Every slot and row header of a map: live where it shows its list's value at its
+    place, as typed where the team typed another value over it."""
+    assert tab.across is not None and tab.down is not None
+    for axis_def, values, fmt in ((tab.across, grid.across, fmt_across),
+                                  (tab.down, grid.down, fmt_down)):
+        listed = ctx.plan.lists.get(axis_def.list, ctx.definition.list(axis_def.list).keys)
+        for i, value in enumerate(values):
+            if axis_def is tab.across:
+                row, col = grid.top, grid.slot_column(i)
+                last_col = col + grid.step - 1
+            else:
+                row, col, last_col = grid.data_row(i), grid.left, grid.left
+            if row < 0 or col < 0:
+                continue  # the team deleted the row or column of headers
+            label = ctx.list_label(axis_def.list, value)
+            if last_col > col:
+                sheet.merge_range(row, col, row, last_col, "", fmt)
+            if is_live(value, i, listed):
+                sheet.write_formula(row, col, _live_header(ctx, axis_def.list, i), fmt,
+                                    _value_cache(label))
+            else:
+                ctx.put(sheet, row, col, label, fmt)
+
+
+def _in_use(grid: MapGrid, positions: list[tuple[int, int]]) -> tuple[int, int]:
+    """The last 0-based row and column a map's print area must reach: every slot and row
+    showing a value, and every filled cell."""
+    rows = [grid.data_row(j) for j, v in enumerate(grid.down) if v is not None]
+    cols = [grid.slot_column(i) + grid.step - 1 for i, v in enumerate(grid.across) if v is not None]
+    last_row = max([grid.top + grid.depth, *rows, *(r for r, _ in positions)])
+    last_col = max([grid.left + 1, *cols, *(c + grid.step - 1 for _, c in positions)])
+    return last_row, last_col
+
+
+def _cell_of(grid: MapGrid, item: Any, across: Scalar, down: Scalar) -> tuple[int, int]:
+    """Where a touchpoint or placement goes: where it was read, else its slot and row."""
+    if item.row is not None and item.column is not None:
+        return item.row - 1, item.column - 1
+    return grid.position(across, down)
 
 
 def write_journey(ctx: Context, sheet: Any, tab: Tab) -> None:
-    """Stages as merged column pairs (touchpoint, status), channels as rows, coloured by status."""
+    """Stages as merged column pairs (touchpoint, status), channels as rows, coloured by
+    status; where the team had the map, with room for lists that grow."""
     d, lang, plan = ctx.definition, ctx.lang, ctx.plan
-    slots = d.journey_slots
-    stages = _axis(ctx, "stage", [t.stage for t in plan.touchpoints], slots["stages"])
-    channels = _axis(ctx, "channel", [t.channel for t in plan.touchpoints], slots["channels"])
-    listed_stages = len(plan.lists.get("stage", d.list("stage").keys))
-    listed_channels = len(plan.lists.get("channel", d.list("channel").keys))
+    grid = drawn_grid(plan, tab, d)
     texts = tab.texts
-    ctx.put(sheet, 0, 0, texts["corner"][lang], ctx.header)
-    ctx.put(sheet, 1, 0, None, ctx.subheader)
-    sheet.set_column(0, 0, 24, ctx.subheader)
-    last_row = 1 + len(channels)
+    top, left = grid.top, grid.left
+    if top >= 0 and left >= 0:
+        ctx.put(sheet, top, left, texts["corner"][lang], ctx.header)
+    if left >= 0:
+        ctx.put(sheet, top + 1, left, None, ctx.subheader)
+        sheet.set_column(left, left, 24, ctx.subheader)
+    _axis_headers(ctx, sheet, tab, grid, ctx.header, ctx.subheader)
+    first_row, last_row = grid.data_row(0), grid.data_row(max(0, len(grid.down) - 1))
     status_list = d.list("touchpoint_status")
     help_text = texts["help"][lang]
     words = d.words_for("validation", lang)
-    for i, stage in enumerate(stages):
-        col = 1 + 2 * i
-        label = ctx.list_label("stage", stage)
-        if i < listed_stages:
-            _slot_header(ctx, sheet, 0, col, "stage", i, label, ctx.header, col + 1)
-        else:
-            sheet.merge_range(0, col, 0, col + 1, "", ctx.header)
-            ctx.put(sheet, 0, col, label, ctx.header)
-        ctx.put(sheet, 1, col, texts["description"][lang], ctx.subheader)
-        ctx.put(sheet, 1, col + 1, texts["status"][lang], ctx.subheader)
+    for i, stage in enumerate(grid.across):
+        col = grid.slot_column(i)
+        if top >= 0:
+            header = f"{column_letter(col + 1)}{top + 1}"
+            shown = stage is not None
+            for offset, key in ((0, "description"), (1, "status")):
+                label = texts[key][lang]
+                formula = f'=IF({header}="","","{label.replace(chr(34), chr(34) * 2)}")'
+                sheet.write_formula(top + 1, col + offset, formula, ctx.subheader,
+                                    label if shown else "")
         sheet.set_column(col, col, 26, ctx.text)
         sheet.set_column(col + 1, col + 1, 12, ctx.text)
-        ctx.validate(sheet, 2, col, last_row, {"validate": "any",
+        ctx.validate(sheet, first_row, col, last_row, {"validate": "any",
                      **ctx.help_options(texts["description"][lang], help_text)})
-        ctx.validate(sheet, 2, col + 1, last_row, {
+        ctx.validate(sheet, first_row, col + 1, last_row, {
             "validate": "list", "source": "=" + ctx.list_name("touchpoint_status"),
             "error_title": words["status_title"],
             "error_message": words["status_message"],
             **ctx.help_options(texts["status"][lang], help_text)})
-        status_cell = f"${column_letter(col + 2)}3"
+        status_cell = f"${column_letter(col + 2)}{first_row + 1}"
         for value in status_list.values:
             labels = sorted({f'{status_cell}="{label}"' for label in value.labels.values()})
-            sheet.conditional_format(2, col, last_row, col + 1, {
+            sheet.conditional_format(first_row, col, last_row, col + 1, {
                 "type": "formula", "criteria": f"=OR({','.join(labels)})",
                 "format": ctx.workbook.add_format({"bg_color": value.colour})})
-    for j, channel in enumerate(channels):
-        label = ctx.list_label("channel", channel)
-        if j < listed_channels:
-            _slot_header(ctx, sheet, 2 + j, 0, "channel", j, label, ctx.subheader)
-        else:
-            ctx.put(sheet, 2 + j, 0, label, ctx.subheader)
-        sheet.set_row(2 + j, 45)
+    for j in range(len(grid.down)):
+        sheet.set_row(grid.data_row(j), 45)
+    positions = []
     for touchpoint in plan.touchpoints:
-        row = 2 + channels.index(touchpoint.channel)
-        col = 1 + 2 * stages.index(touchpoint.stage)
+        row, col = _cell_of(grid, touchpoint, touchpoint.stage, touchpoint.channel)
+        positions.append((row, col))
         ctx.put(sheet, row, col, touchpoint.description, ctx.text)
         status = touchpoint.typed.get("status") or ctx.list_label(
             "touchpoint_status", touchpoint.status)
         ctx.put(sheet, row, col + 1, status, ctx.text)
-    sheet.freeze_panes(2, 1)
-    sheet.set_row(0, 30)
+    sheet.freeze_panes(first_row, left + 1)
+    if top >= 0:
+        sheet.set_row(top, 30)
     _print_setup(sheet)
-    used_stages = sum(s is not None for s in stages)
-    used_channels = sum(c is not None for c in channels)
-    sheet.print_area(0, 0, 1 + max(1, used_channels), 2 * max(1, used_stages))
+    sheet.print_area(0, 0, *_in_use(grid, positions))
 
 
 def write_scenario_map(ctx: Context, sheet: Any, tab: Tab) -> None:
     """Relationship stages as columns, targets as rows; each cell lists scenario IDs."""
     d, lang, plan = ctx.definition, ctx.lang, ctx.plan
-    slots = d.scenario_map_slots
-    stages = _axis(ctx, "relationship_stage", [p.relationship_stage for p in plan.placements],
-                   slots["stages"])
-    targets = _axis(ctx, "target", [p.target for p in plan.placements], slots["targets"])
-    listed_stages = len(plan.lists.get("relationship_stage", d.list("relationship_stage").keys))
-    listed_targets = len(plan.lists.get("target", d.list("target").keys))
-    ctx.put(sheet, 0, 0, tab.texts["corner"][lang], ctx.header)
-    sheet.set_column(0, 0, 24, ctx.subheader)
+    grid = drawn_grid(plan, tab, d)
+    top, left = grid.top, grid.left
+    if top >= 0 and left >= 0:
+        ctx.put(sheet, top, left, tab.texts["corner"][lang], ctx.header)
+    if left >= 0:
+        sheet.set_column(left, left, 24, ctx.subheader)
+    _axis_headers(ctx, sheet, tab, grid, ctx.header, ctx.subheader)
+    for i in range(len(grid.across)):
+        col = grid.slot_column(i)
+        sheet.set_column(col, col, 22, ctx.text)
+    for j in range(len(grid.down)):
+        sheet.set_row(grid.data_row(j), 40)
     help_options = ctx.help_options(tab.labels[lang], tab.texts["help"][lang])
-    for i, stage in enumerate(stages):
-        label = ctx.list_label("relationship_stage", stage)
-        if i < listed_stages:
-            _slot_header(ctx, sheet, 0, 1 + i, "relationship_stage", i, label, ctx.header)
-        else:
-            ctx.put(sheet, 0, 1 + i, label, ctx.header)
-        sheet.set_column(1 + i, 1 + i, 22, ctx.text)
-    for j, target in enumerate(targets):
-        label = ctx.list_label("target", target)
-        if j < listed_targets:
-            _slot_header(ctx, sheet, 1 + j, 0, "target", j, label, ctx.subheader)
-        else:
-            ctx.put(sheet, 1 + j, 0, label, ctx.subheader)
-        sheet.set_row(1 + j, 40)
-    ctx.validate(sheet, 1, 1, len(targets), {"validate": "any", **help_options})
+    ctx.validate(sheet, grid.data_row(0), grid.slot_column(0),
+                 grid.data_row(max(0, len(grid.down) - 1)), {"validate": "any", **help_options})
+    positions = []
     for placement in plan.placements:
-        row = 1 + targets.index(placement.target)
-        col = 1 + stages.index(placement.relationship_stage)
+        row, col = _cell_of(grid, placement, placement.relationship_stage, placement.target)
+        positions.append((row, col))
         text = placement.text if placement.text is not None else ", ".join(placement.scenarios)
         ctx.put(sheet, row, col, text, ctx.text)
-    sheet.freeze_panes(1, 1)
-    sheet.set_row(0, 30)
+    sheet.freeze_panes(grid.data_row(0), left + 1)
+    if top >= 0:
+        sheet.set_row(top, 30)
     _print_setup(sheet)
+    sheet.print_area(0, 0, *_in_use(grid, positions))
 
 
 def write_lists(ctx: Context, sheet: Any, tab: Tab) -> None:
@@ -407,24 +431,19 @@ def write_settings(ctx: Context, sheet: Any, tab: Tab) -> None:
 
 
 def write_instructions(ctx: Context, sheet: Any, tab: Tab) -> None:
-    lang, texts = ctx.lang, tab.texts
-    title = ctx.fmt(bold=True, font_size=16, font_color=ctx.definition.colours["header"])
-    heading = ctx.fmt(bold=True, font_size=12, font_color=ctx.definition.colours["header"])
-    body = ctx.fmt(text_wrap=True)
-    sheet.set_column(0, 0, 110)
-    ctx.put(sheet, 0, 0, texts["title"][lang], title)
-    sheet.set_row(0, 24)
-    row = 2
-    for section in texts["sections"]:
-        ctx.put(sheet, row, 0, section["heading"][lang], heading)
-        text = section["body"][lang]
-        ctx.put(sheet, row + 1, 0, text, body)
-        sheet.set_row(row + 1, 14 * (1 + len(text) // 120))
-        row += 3
+    lang, colour = ctx.lang, ctx.definition.colours["header"]
+    formats = {"title": ctx.fmt(bold=True, font_size=16, font_color=colour),
+               "heading": ctx.fmt(bold=True, font_size=12, font_color=colour),
+               "body": ctx.fmt(text_wrap=True)}
     legend = ctx.definition.list("touchpoint_status")
-    for value in legend.values:
-        ctx.put(sheet, row, 0, value.labels[lang], ctx.fmt(bg_color=value.colour, bold=True))
-        row += 1
+    sheet.set_column(0, 0, 110)
+    sheet.set_row(0, 24)
+    for row, kind, texts in instruction_lines(tab, ctx.definition):
+        status = legend.value(kind)
+        fmt = formats.get(kind) or ctx.fmt(bg_color=status.colour if status else None, bold=True)
+        ctx.put(sheet, row, 0, texts[lang], fmt)
+        if kind == "body":
+            sheet.set_row(row, 14 * (1 + len(texts[lang]) // 120))
     sheet.hide_gridlines(2)
 
 
