@@ -320,10 +320,17 @@ class _Reader:
                   for i in slots]
         down = [self._header(down_list, sheet, grid.data_row(j), left, j, lists)
                 for j in range(max(0, len(sheet.rows) - grid.data_row(0)))]
+        # Past the room the template draws (or the list's length), a cell under no header
+        # is a note beside the map, not a touchpoint waiting for its stage.
+        room_across = max(tab.across.slots, len(lists[across_list]))
+        room_down = max(tab.down.slots, len(lists[down_list]))
         cells: list[tuple[int, int, Scalar, Scalar]] = []
         for j in range(len(down)):
             row = grid.data_row(j)
             for i in slots:
+                if (across[i] is None and i >= room_across) or (down[j] is None
+                                                                 and j >= room_down):
+                    continue
                 col = grid.slot_column(i)
                 first = sheet.get(row, col)
                 second = sheet.get(row, col + 1) if paired else None

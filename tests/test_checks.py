@@ -40,6 +40,14 @@ CASES = {
     "value-not-in-list": (
         lambda p: _set(p, "use_cases", 0, category="Fidélité VIP"),
         [("value-not-in-list", UC, "B2")]),
+    "value-spelled-differently": (
+        lambda p: _set(p, "use_cases", 0, typed={"category": "Connaissance client - data"}),
+        [("value-spelled-differently", UC, "B2")]),
+    "status-spelled-differently": (
+        lambda p: p.with_changes(touchpoints=tuple(
+            replace(t, typed={"status": "opportunite"}) if t.status == "opportunity" else t
+            for t in p.touchpoints)),
+        [("status-spelled-differently", JOURNEY, "I3")]),
     "duplicate-id": (
         lambda p: _set(p, "use_cases", 2, id="uc-001 "),
         [("duplicate-id", UC, "A4")]),
@@ -133,7 +141,9 @@ CASES = {
         lambda p: p.with_changes(settings={**p.settings, "threshold_ease": 9}),
         [("settings-invalid", SETTINGS, "B5")]),
 }
-READ_CASES = {"tab-missing", "column-missing", "status-inferred-from-colour", "macros-not-kept"}
+# found while reading a file: tests/test_reader.py and tests/test_person_fills.py
+READ_CASES = {"tab-missing", "column-missing", "status-inferred-from-colour", "macros-not-kept",
+              "touchpoint-without-stage", "touchpoint-without-channel"}
 
 
 def test_every_check_has_a_fixture():

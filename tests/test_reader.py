@@ -81,7 +81,10 @@ def test_messy_values_are_understood_and_kept_as_typed(tmp_path):
     assert statuses[("buy", "website")] == "opportunity"
     from omnisheet.checks import check
 
-    assert check(plan).findings == ()
+    # "friction" differs in case only, which spreadsheets ignore; "opportunite" lacks its
+    # accent, so the map's colour rule would not paint it: said, as information
+    assert [(f.code, f.cell, f.expected) for f in check(plan).findings] == [
+        ("status-spelled-differently", "I3", "Opportunité")]
     checked = tmp_path / "checked.xlsx"
     write(plan, checked)
     journey = openpyxl.load_workbook(checked)["Parcours client"]
@@ -222,3 +225,95 @@ def test_an_xlsm_plan_is_checked_and_the_output_says_its_macros_are_not_kept(tmp
     refused = cli("check", xlsm, "-o", tmp_path / "checked.xlsm")
     assert refused.exit_code == 2 and "name the output with .xlsx" in refused.output
     assert not (tmp_path / "checked.xlsm").exists()
+
+
+# --- how teams really edit the workbook -------------------------------------------------
+def _codes(plan) -> list[tuple[str, str | None]]:
+    from omnisheet.checks import check
+
+    return [(f.code, f.cell) for f in check(plan).findings]
+
+
+def test_a_touchpoint_under_a_slot_with_no_stage_is_said_and_kept_in_place(tmp_path):
+    """The map has room for twelve stages; the list holds eight. Text typed in the ninth
+    pair is no touchpoint, but it is said and comes back where it was typed."""
+    def change(workbook):
+        journey = workbook["Parcours client"]
+        journey["R3"], journey["S3"] = "Borne de retrait", "Friction"  # 9th slot, website
+        journey["B24"] = "Note sous la carte"  # below the last channel row (20 rows)
+
+    plan = load(_edit(tmp_path, clean_plan(), change))
+    assert plan.touchpoints == clean_plan().touchpoints
+    assert _codes(plan) == [("touchpoint-without-stage", "R3")]
+    out = write(plan, tmp_path / "checked.xlsx")
+    journey = openpyxl.load_workbook(out)["Parcours client"]
+    assert (journey["R3"].value, journey["S3"].value) == ("Borne de retrait", "Friction")
+    assert journey["B24"].value == "Note sous la carte"
+
+
+def _move(sheet, rows: int, cols: int) -> None:
+    """Insert rows above and columns left of everything on a sheet, as a person does."""
+    for merged in list(sheet.merged_cells.ranges):
+        sheet.unmerge_cells(str(merged))
+    sheet.move_range(f"A1:{openpyxl.utils.get_column_letter(sheet.max_column)}"
+                     f"{sheet.max_row}", rows=rows, cols=cols, translate=True)
+
+
+@pytest.mark.parametrize("tab", ["Parcours client", "Carte des scénarios"])
+def test_a_map_moved_down_and_right_under_a_title_reads_as_before(tab, tmp_path):
+    def change(workbook):
+        _move(workbook[tab], rows=2, cols=1)
+        workbook[tab]["A1"] = "Plan 2026 — version de travail"
+
+    plan = load(_edit(tmp_path, clean_plan(), change))
+    assert plan == clean_plan().with_changes(stray_cells=plan.stray_cells)
+    assert [(c.sheet, c.row, c.column) for c in plan.stray_cells] == [(tab, 1, 1)]
+    assert _codes(plan) == []
+    # written back where the team had it: one row and column further than each was
+    out = openpyxl.load_workbook(write(plan, tmp_path / "again.xlsx"))[tab]
+    if tab == "Parcours client":  # discover × social: the 1st stage, 5th channel
+        assert out["C9"].value == "Publicité Instagram"
+    else:  # welcome × all contacts
+        assert out["C4"].value == "SC-001"
+    assert out["A1"].value == "Plan 2026 — version de travail"
+
+
+def test_renamed_tabs_are_found_by_name_or_by_content(tmp_path):
+    def change(workbook):
+        workbook["Parcours client"].title = "Parcours client 2026"
+        workbook["Cas d'usage"].title = "Nos idées v2"
+        workbook["Carte des scénarios"].title = "Qui quand"
+
+    plan = load(_edit(tmp_path, clean_plan(), change))
+    assert plan == clean_plan()
+    assert plan.sheet_names["journey"] == "Parcours client 2026"
+    assert plan.sheet_names["use_cases"] == "Nos idées v2"
+    assert plan.sheet_names["scenario_map"] == "Qui quand"
+    assert _codes(plan) == []
+
+
+def test_a_missing_tab_is_said_once_with_the_closest_name_and_nothing_cascades(tmp_path, cli):
+    def change(workbook):
+        del workbook["Scénarios"]
+        workbook.create_sheet("Scenars")  # an empty tab, by a name near the template's
+
+    path = _edit(tmp_path, clean_plan(), change)
+    plan = load(path)
+    assert _codes(plan) == [("tab-missing", None)]
+    result = cli("check", path)
+    assert ("L'onglet « Scénarios » est introuvable, ni sous ses noms (Scénarios / Scenario "
+            "specs) ni à son contenu : vouliez-vous dire « Scenars » ?") in result.output
+
+
+def test_a_business_workbook_with_a_data_and_a_lists_tab_is_not_a_plan(tmp_path, cli):
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "Data"
+    workbook["Data"].append(["Date", "Region", "Amount"])
+    workbook["Data"].append(["2026-01-01", "North", 1200])
+    workbook.create_sheet("Lists").append(["Regions", "North", "South"])
+    path = tmp_path / "sales.xlsx"
+    workbook.save(path)
+    result = cli("check", path)
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and "holds no omnichannel plan" in lines[0], result.output

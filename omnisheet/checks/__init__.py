@@ -30,7 +30,7 @@ def run_checks(plan: Plan, definition: Definition | None = None,
         ctx._cache["priorities"] = priorities
     findings = []
     for code, registered in REGISTRY.items():
-        if only is None or code in only:
+        if (only is None or code in only) and registered.can_run(plan.missing_tabs):
             findings.extend(registered.function(ctx))
     return findings
 

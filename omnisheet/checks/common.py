@@ -16,13 +16,17 @@ if TYPE_CHECKING:
 
 
 @check("tab-missing", ERROR, "workbook",
-       fr="L'onglet « {tab} » est introuvable.",
-       en="The tab \"{tab}\" is missing.")
+       fr="L'onglet « {tab} » est introuvable, ni sous ses noms ({names}) ni à son contenu[ : vouliez-vous dire « {closest} » ?]",
+       en="The tab \"{tab}\" is missing: no tab has its name ({names}) or its content[; did you mean \"{closest}\"?]")
 def tab_missing(ctx: Context) -> Iterator[Finding]:
-    """A tab of the template is not in the workbook, under any of its names.
+    """A tab of the template is not in the workbook, under any of its names or contents.
 
-    Without it, a whole step of the method cannot be checked. Restore the tab (copy it
-    from a fresh `omnisheet new` template) or rename yours to the template's name.
+    omnisheet finds a tab by its name in either language, by a name that contains it
+    ("Parcours client 2026", "Copie de Cas d'usage") or by its content (its headers), so
+    a renamed tab is found. Without it, a whole step of the method cannot be checked, and
+    the checks that need it stay silent rather than flag every row that points at it.
+    Restore the tab (copy it from a fresh `omnisheet new` template), or rename the tab the
+    message suggests to the template's name.
     """
     yield from (f for f in ctx.plan.read_findings if f.code == "tab-missing")
 
@@ -66,14 +70,15 @@ def macros_not_kept(ctx: Context) -> Iterator[Finding]:
 
 
 @check("value-not-in-list", ERROR, "workbook",
-       fr="« {value} » n'est pas dans la liste « {list} ».",
-       en="\"{value}\" is not in the list \"{list}\".")
+       fr="« {value} » n'est pas dans la liste « {list} »[ : vouliez-vous dire « {closest} » ?]",
+       en="\"{value}\" is not in the list \"{list}\"[; did you mean \"{closest}\"?]")
 def value_not_in_list(ctx: Context) -> Iterator[Finding]:
     """A cell that takes its value from a dropdown holds something that is not in the list.
 
     It was pasted past the dropdown, typed in a program that ignores validation, or the
     list was edited afterwards. The value is kept as typed; pick one from the list, or add
-    it to the list on the Lists tab (for the lists the team may edit).
+    it to the list on the Lists tab (for the lists the team may edit). When a value of
+    the list is close ("Frcition" for "Friction"), the message names it.
     """
     d = ctx.definition
     for tab in d.table_tabs:
@@ -84,17 +89,43 @@ def value_not_in_list(ctx: Context) -> Iterator[Finding]:
             for index, record in ctx.records(tab.key):
                 value = record.get(column.key)
                 if value is not None and not ctx.in_list(column.list, value):
+                    typed = record.typed.get(column.key, value)
                     yield ctx.finding("value-not-in-list", tab.key, index, column.key,
-                                      value=record.typed.get(column.key, value),
-                                      expected=listed.labels[ctx.lang],
-                                      list=listed.labels[ctx.lang])
+                                      value=typed, expected=listed.labels[ctx.lang],
+                                      list=listed.labels[ctx.lang],
+                                      closest=ctx.closest_label(column.list, typed))
     listed = d.list("touchpoint_status")
     for touchpoint in ctx.plan.touchpoints:
         if touchpoint.status is not None and not ctx.in_list("touchpoint_status",
                                                              touchpoint.status):
             yield ctx.on_touchpoint("value-not-in-list", touchpoint, status=True,
                                     value=touchpoint.status, expected=listed.labels[ctx.lang],
-                                    list=listed.labels[ctx.lang])
+                                    list=listed.labels[ctx.lang],
+                                    closest=ctx.closest_label("touchpoint_status",
+                                                              touchpoint.status))
+
+
+@check("value-spelled-differently", INFO, "workbook",
+       fr="« {value} » est lu comme « {expected} » : choisissez-le dans la liste pour qu'il s'écrive ainsi.",
+       en="\"{value}\" is read as \"{expected}\": pick it from the list so that it is spelled so.")
+def value_spelled_differently(ctx: Context) -> Iterator[Finding]:
+    """A dropdown cell holds a value of its list spelled another way than the list's
+    (without its accents, with other spaces or punctuation: "Telephone / service client").
+
+    omnisheet reads it as the list's value and keeps the text as typed; case alone does
+    not count, as spreadsheets compare text without it. Pick the value from the dropdown
+    so that filters, pivot tables and other tools see one spelling.
+    """
+    for tab in ctx.definition.table_tabs:
+        for column in tab.input_columns:
+            if column.type != "list" or not column.list:
+                continue
+            for index, record in ctx.records(tab.key):
+                typed = record.typed.get(column.key)
+                value = record.get(column.key)
+                if typed is not None and not ctx.spelled_as_listed(column.list, value, typed):
+                    yield ctx.finding("value-spelled-differently", tab.key, index, column.key,
+                                      value=typed, expected=ctx.label(column.list, value))
 
 
 @check("duplicate-id", ERROR, "workbook",

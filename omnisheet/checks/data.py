@@ -15,7 +15,8 @@ if TYPE_CHECKING:
 
 @check("scenario-without-data", WARNING, "scenarios",
        fr="{value} n'a aucune donnée listée dans l'onglet des données.",
-       en="{value} lists no data on the data integration tab.")
+       en="{value} lists no data on the data integration tab.",
+       needs=('data_needs',))
 def scenario_without_data(ctx: Context) -> Iterator[Finding]:
     """A scenario lists no data need.
 
@@ -43,7 +44,8 @@ def variable_without_source(ctx: Context) -> Iterator[Finding]:
 
 @check("data-unknown-scenario", ERROR, "data_needs",
        fr="Cette donnée sert {value}, qui n'est pas un scénario.",
-       en="This data need serves {value}, which is not a scenario.")
+       en="This data need serves {value}, which is not a scenario.",
+       needs=('scenarios',))
 def data_unknown_scenario(ctx: Context) -> Iterator[Finding]:
     """A data need names a scenario ID that the scenario specs do not have.
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..severity import WARNING
+from ..severity import ERROR, INFO, WARNING
 from ..text import normalise
 from .registry import Context, check
 
@@ -34,7 +34,8 @@ def _unaddressed(ctx: Context, status: str, code: str) -> Iterator[Finding]:
 
 @check("friction-without-use-case", WARNING, "journey",
        fr="Friction « {stage} » × « {channel} » : aucun cas d'usage ne la traite.",
-       en="Friction at \"{stage}\" × \"{channel}\": no use case addresses it.")
+       en="Friction at \"{stage}\" × \"{channel}\": no use case addresses it.",
+       needs=('use_cases',))
 def friction_without_use_case(ctx: Context) -> Iterator[Finding]:
     """A touchpoint marked Friction is addressed by no use case.
 
@@ -46,7 +47,8 @@ def friction_without_use_case(ctx: Context) -> Iterator[Finding]:
 
 @check("opportunity-without-use-case", WARNING, "journey",
        fr="Opportunité « {stage} » × « {channel} » : aucun cas d'usage ne l'exploite.",
-       en="Opportunity at \"{stage}\" × \"{channel}\": no use case takes it up.")
+       en="Opportunity at \"{stage}\" × \"{channel}\": no use case takes it up.",
+       needs=('use_cases',))
 def opportunity_without_use_case(ctx: Context) -> Iterator[Finding]:
     """A touchpoint marked Opportunity is taken up by no use case.
 
@@ -54,3 +56,50 @@ def opportunity_without_use_case(ctx: Context) -> Iterator[Finding]:
     are the raw material of use cases. Add one, or mark the touchpoint Normal.
     """
     yield from _unaddressed(ctx, "opportunity", "opportunity-without-use-case")
+
+
+@check("status-spelled-differently", INFO, "journey",
+       fr="Statut « {value} » lu comme « {expected} » ; la couleur de la carte ne s'applique qu'à « {expected} » écrit ainsi : choisissez-le dans la liste.",
+       en="Status \"{value}\" read as \"{expected}\"; the map colours only \"{expected}\" spelled so: pick it from the list.")
+def status_spelled_differently(ctx: Context) -> Iterator[Finding]:
+    """A touchpoint's status is typed another way than the list's ("Opportunite",
+    "friction ").
+
+    omnisheet reads it as that status and keeps the text as typed, but the journey map's
+    colour rule (yellow, orange, green) matches the list's spelling only, so the cell
+    stays white. Pick the status from the dropdown.
+    """
+    for touchpoint in ctx.plan.touchpoints:
+        typed = touchpoint.typed.get("status")
+        if typed is not None and not ctx.spelled_as_listed("touchpoint_status",
+                                                           touchpoint.status, typed):
+            yield ctx.on_touchpoint("status-spelled-differently", touchpoint, status=True,
+                                    value=typed,
+                                    expected=ctx.label("touchpoint_status", touchpoint.status))
+
+
+@check("touchpoint-without-stage", ERROR, "journey",
+       fr="« {value} » est sous une colonne sans étape du parcours : il n'est lu comme aucun point de contact.",
+       en="\"{value}\" sits under a column with no journey stage: it is read as no touchpoint.")
+def touchpoint_without_stage(ctx: Context) -> Iterator[Finding]:
+    """A cell of the journey map is filled under a pair of columns whose header shows no
+    stage (the template draws room for more stages than the list holds).
+
+    The text is kept where it was typed, but it is no touchpoint until it has a stage:
+    add the stage to the journey stages on the Lists tab (the map's header shows it at
+    once), or move the text under an existing stage.
+    """
+    yield from (f for f in ctx.plan.read_findings if f.code == "touchpoint-without-stage")
+
+
+@check("touchpoint-without-channel", ERROR, "journey",
+       fr="« {value} » est sur une ligne sans canal : il n'est lu comme aucun point de contact.",
+       en="\"{value}\" sits on a row with no channel: it is read as no touchpoint.")
+def touchpoint_without_channel(ctx: Context) -> Iterator[Finding]:
+    """A cell of the journey map is filled on a row whose header shows no channel.
+
+    The text is kept where it was typed, but it is no touchpoint until it has a channel:
+    add the channel to the channels on the Lists tab (the map's row shows it at once), or
+    move the text to an existing channel's row.
+    """
+    yield from (f for f in ctx.plan.read_findings if f.code == "touchpoint-without-channel")

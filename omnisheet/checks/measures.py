@@ -31,7 +31,8 @@ def _fmt(value: float) -> str:
 
 @check("measure-unknown-touchpoint", ERROR, "measures",
        fr="Mesure sur « {stage} » × « {channel} » : ce point de contact n'est pas dans le Parcours client.",
-       en="Measure on \"{stage}\" × \"{channel}\": this touchpoint is not on the Journey map.")
+       en="Measure on \"{stage}\" × \"{channel}\": this touchpoint is not on the Journey map.",
+       needs=('journey',))
 def measure_unknown_touchpoint(ctx: Context) -> Iterator[Finding]:
     """A measure names a stage and channel whose touchpoint is empty on the journey map.
 
@@ -79,7 +80,8 @@ def measure_out_of_range(ctx: Context) -> Iterator[Finding]:
 
 @check("measure-contradicts-status", WARNING, "measures",
        fr="« {stage} » × « {channel} » est marqué {status}, mais {indicator} = {value} ({why}).",
-       en="\"{stage}\" × \"{channel}\" is marked {status}, but {indicator} = {value} ({why}).")
+       en="\"{stage}\" × \"{channel}\" is marked {status}, but {indicator} = {value} ({why}).",
+       needs=('journey',))
 def measure_contradicts_status(ctx: Context) -> Iterator[Finding]:
     """A touchpoint marked Normal or Opportunity is measured far below its target (more
     than 10 points out of 100), or, with no target, in the bottom half of its scale.
@@ -111,7 +113,8 @@ def measure_contradicts_status(ctx: Context) -> Iterator[Finding]:
 
 @check("friction-without-evidence", INFO, "journey",
        fr="Friction « {stage} » × « {channel} » : aucune mesure ne l'étaye.",
-       en="Friction at \"{stage}\" × \"{channel}\": no measure backs it.")
+       en="Friction at \"{stage}\" × \"{channel}\": no measure backs it.",
+       needs=('measures',))
 def friction_without_evidence(ctx: Context) -> Iterator[Finding]:
     """A touchpoint marked Friction has no measure on the Touchpoint measures tab.
 

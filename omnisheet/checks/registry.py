@@ -6,6 +6,7 @@ Its docstring is its documentation: `omnisheet checks` and the README print exac
 
 from __future__ import annotations
 
+import re
 import textwrap
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -27,6 +28,12 @@ class Check:
     tab: str
     messages: Mapping[str, str]
     function: Callable[[Context], Iterable[Finding]]
+    # Tabs the check reads besides its own: when the workbook lacks one, the check is
+    # silent (the missing tab is said once) rather than flag every record as dangling.
+    needs: tuple[str, ...] = ()
+
+    def can_run(self, missing: Iterable[str]) -> bool:
+        return not set(missing) & {self.tab, *self.needs}
 
     @property
     def doc(self) -> str:
@@ -48,14 +55,16 @@ def _new_finding(**fields: Any) -> Finding:
     return Finding(**fields)
 
 
-def check(code: str, severity: str, tab: str, *, fr: str, en: str) -> Callable:
+def check(code: str, severity: str, tab: str, *, fr: str, en: str,
+          needs: tuple[str, ...] = ()) -> Callable:
     """Register a check. `fr` / `en` are its one-line message templates (str.format fields:
-    the finding's params, plus `value` and `expected`)."""
+    the finding's params, plus `value` and `expected`; a part in [brackets] is said only
+    when every field in it has a value). `needs`: the other tabs it reads."""
 
     def register(function: Callable[[Context], Iterable[Finding]]) -> Callable:
         if code in REGISTRY:
             raise ValueError(f"check {code!r} registered twice")
-        REGISTRY[code] = Check(code, severity, tab, {"fr": fr, "en": en}, function)
+        REGISTRY[code] = Check(code, severity, tab, {"fr": fr, "en": en}, function, needs)
         return function
 
     return register
@@ -132,7 +141,27 @@ class Context:
         return self._cache[key]
 
     def in_list(self, list_key: str, value: Scalar) -> bool:
+        if "lists" in self.plan.missing_tabs and self.definition.list(list_key).editable:
+            return True  # the team's lists are unknown: the missing Lists tab is said once
         return normalise(value) in self.allowed(list_key)
+
+    def closest_label(self, list_key: str, typed: Scalar) -> str | None:
+        """The list's value (as the workbook shows it) closest to a value not in it, when
+        one is close enough to be what was meant ("Frcition" for "Friction")."""
+        import difflib
+
+        listed = self.definition.list(list_key)
+        values = self.plan.lists.get(list_key, listed.keys) if listed.editable else listed.keys
+        labels = {normalise(self.label(list_key, v)): self.label(list_key, v) for v in values}
+        near = difflib.get_close_matches(normalise(typed), list(labels), n=1, cutoff=0.75)
+        return labels[near[0]] if near else None
+
+    def spelled_as_listed(self, list_key: str, value: Scalar, typed: str) -> bool:
+        """Whether text read as a list's value is one of its labels (any language) but for
+        case, which spreadsheets ignore when they compare text (dropdowns, colour rules)."""
+        listed = self.definition.list(list_key).value(value)
+        labels = listed.labels.values() if listed is not None else (str(value),)
+        return typed.strip().casefold() in {label.casefold() for label in labels}
 
     @cached_property
     def use_case_ids(self) -> set[str]:
@@ -231,9 +260,19 @@ def render(finding: Finding, lang: str) -> str:
     fields = {"value": _show(finding.value), "expected": finding.expected or "",
               **{k: _show(v) for k, v in finding.params.items()}}
     try:
-        return template.format(**fields)
+        return _OPTIONAL.sub(lambda part: _optional(part.group(1), fields), template
+                             ).format(**fields)
     except (KeyError, IndexError, ValueError):
         return f"{finding.code}: {fields}"
+
+
+_OPTIONAL = re.compile(r"\[([^\[\]]*)\]")
+_FIELD = re.compile(r"\{(\w+)\}")
+
+
+def _optional(part: str, fields: Mapping[str, str]) -> str:
+    """A bracketed part of a message: kept when every field it names has a value."""
+    return part if all(fields.get(name) for name in _FIELD.findall(part)) else ""
 
 
 def _show(value: Any) -> str:

@@ -17,7 +17,8 @@ if TYPE_CHECKING:
 
 @check("scenario-unknown-use-case", ERROR, "scenarios",
        fr="{id} met en œuvre {value}, qui n'est pas un cas d'usage.",
-       en="{id} implements {value}, which is not a use case.")
+       en="{id} implements {value}, which is not a use case.",
+       needs=('use_cases',))
 def scenario_unknown_use_case(ctx: Context) -> Iterator[Finding]:
     """A scenario points at a use case ID that the Use cases tab does not have.
 
@@ -30,7 +31,8 @@ def scenario_unknown_use_case(ctx: Context) -> Iterator[Finding]:
 
 @check("scenario-not-in-specs", WARNING, "scenario_map",
        fr="{value} est placé sur la carte mais n'est pas décrit dans l'onglet des scénarios.",
-       en="{value} is on the scenario map but not specified on the scenario specs tab.")
+       en="{value} is on the scenario map but not specified on the scenario specs tab.",
+       needs=('scenarios',))
 def scenario_not_in_specs(ctx: Context) -> Iterator[Finding]:
     """The scenario map names a scenario ID that no row of the scenario specs describes.
 
@@ -45,7 +47,8 @@ def scenario_not_in_specs(ctx: Context) -> Iterator[Finding]:
 
 @check("scenario-not-in-map", WARNING, "scenarios",
        fr="{value} n'est placé nulle part sur la carte des scénarios.",
-       en="{value} is not placed on the scenario map.")
+       en="{value} is not placed on the scenario map.",
+       needs=('scenario_map',))
 def scenario_not_in_map(ctx: Context) -> Iterator[Finding]:
     """A specified scenario appears in no cell of the scenario map.
 
@@ -76,7 +79,8 @@ def scenario_without_trigger(ctx: Context) -> Iterator[Finding]:
 
 @check("scenario-without-messages", ERROR, "scenarios",
        fr="{value} n'a aucun message dans l'onglet Messages.",
-       en="{value} has no message on the Messages tab.")
+       en="{value} has no message on the Messages tab.",
+       needs=('messages',))
 def scenario_without_messages(ctx: Context) -> Iterator[Finding]:
     """A scenario has no message: nothing would be sent.
 
@@ -89,7 +93,8 @@ def scenario_without_messages(ctx: Context) -> Iterator[Finding]:
 
 @check("message-unknown-scenario", ERROR, "messages",
        fr="Ce message appartient à {value}, qui n'est pas un scénario.",
-       en="This message belongs to {value}, which is not a scenario.")
+       en="This message belongs to {value}, which is not a scenario.",
+       needs=('scenarios',))
 def message_unknown_scenario(ctx: Context) -> Iterator[Finding]:
     """A message names a scenario ID that the scenario specs do not have.
 
@@ -138,7 +143,8 @@ def delays_not_increasing(ctx: Context) -> Iterator[Finding]:
 
 @check("message-channel-not-in-journey", WARNING, "messages",
        fr="Message envoyé par « {channel} », canal sans aucun point de contact sur la carte du parcours.",
-       en="Message sent on \"{channel}\", a channel with no touchpoint on the journey map.")
+       en="Message sent on \"{channel}\", a channel with no touchpoint on the journey map.",
+       needs=('journey',))
 def message_channel_not_in_journey(ctx: Context) -> Iterator[Finding]:
     """A message goes out on a channel where the journey map has no touchpoint.
 
@@ -159,7 +165,8 @@ def message_channel_not_in_journey(ctx: Context) -> Iterator[Finding]:
 
 @check("unknown-stage-or-target", ERROR, "scenario_map",
        fr="Case sans en-tête connu : « {value} » est placé sous une étape ou une cible absente des listes.",
-       en="Cell without a known header: \"{value}\" sits under a stage or target not in the lists.")
+       en="Cell without a known header: \"{value}\" sits under a stage or target not in the lists.",
+       needs=('lists',))
 def unknown_stage_or_target(ctx: Context) -> Iterator[Finding]:
     """A cell of the scenario map (or journey map) is filled under a column or row whose
     relationship stage, target, journey stage or channel is not in the Lists tab.

@@ -38,7 +38,8 @@ def use_case_unscored(ctx: Context) -> Iterator[Finding]:
 
 @check("use-case-unknown-touchpoint", ERROR, "use_cases",
        fr="{id} vise « {stage} » × « {channel} », absent de la carte du parcours.",
-       en="{id} addresses \"{stage}\" × \"{channel}\", which the journey map does not have.")
+       en="{id} addresses \"{stage}\" × \"{channel}\", which the journey map does not have.",
+       needs=('journey',))
 def use_case_unknown_touchpoint(ctx: Context) -> Iterator[Finding]:
     """A use case names a stage and channel where the journey map has no touchpoint (or,
     with no channel, a stage with no touchpoint at all).
@@ -68,7 +69,8 @@ def use_case_unknown_touchpoint(ctx: Context) -> Iterator[Finding]:
 
 @check("top-use-case-without-scenario", WARNING, "use_cases",
        fr="{id} ({quadrant}, rang {rank}) n'est mis en œuvre par aucun scénario.",
-       en="{id} ({quadrant}, rank {rank}) is implemented by no scenario.")
+       en="{id} ({quadrant}, rank {rank}) is implemented by no scenario.",
+       needs=('scenarios',))
 def top_use_case_without_scenario(ctx: Context) -> Iterator[Finding]:
     """A Quick win or Major project is implemented by no scenario.
 
