@@ -19,7 +19,10 @@ _HERE = Path(__file__).resolve().parent
 # Installed, the template sits inside the package; in a source checkout, at the top level.
 _PACKAGED = _HERE / "workbook_templates" / "plan.yaml"
 DEFAULT_PATH = _PACKAGED if _PACKAGED.exists() else _HERE.parent / _PACKAGED.relative_to(_HERE)
-COLUMN_TYPES = {"id", "text", "list", "number", "ref", "delay", "formula", "date"}
+COLUMN_TYPES = {"id", "text", "list", "number", "ref", "delay", "formula", "date", "period"}
+# Columns whose cells the template formats as text (@), so a spreadsheet keeps what is typed
+# there as typed: "mars 2026" stays a period, "0612" an ID, "1/2" no date.
+TEXT_TYPES = {"id", "text", "ref", "delay", "period"}
 VALUE_ATTRS = {"min", "max", "percent"}  # what a list value may carry besides its labels
 TAB_KINDS = {"instructions", "journey_matrix", "table", "scenario_matrix", "settings", "lists"}
 
@@ -188,6 +191,13 @@ class Definition:
 
     def list(self, key: str) -> ListDef:
         return self.lists[key]
+
+    def holds_text(self, column: Column) -> bool:
+        """Whether a column's cells are text (formatted @ in the template): text, IDs,
+        delays, periods, and lists of words (not the 1-5 scale)."""
+        if column.type == "list" and column.list:
+            return not self.lists[column.list].numeric
+        return column.type in TEXT_TYPES
 
     def setting(self, key: str) -> Setting:
         return next(s for s in self.settings if s.key == key)

@@ -8,6 +8,7 @@ template's fields come back as stray cells. No check logic here.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -268,6 +269,8 @@ class _Reader:
             return as_number(raw.strip() if isinstance(raw, str) else raw), None
         if column.type == "list" and column.list:
             return self.list_value(column.list, raw, lists)
+        if column.type == "period" and isinstance(raw, dt.date):
+            return self._month(raw), None
         if isinstance(raw, str):
             return raw.strip(), None
         return raw, None
@@ -292,6 +295,13 @@ class _Reader:
             return text, None
         label = listed.label(key, self.lang)
         return key, (text if text != label else None)
+
+    def _month(self, date: dt.date) -> str:
+        """A date typed where a period is asked for, as its month in the workbook's language
+        (a French LibreOffice turns "mars 2026" into 2026-03-01)."""
+        words = self.d.words_for("dates", self.lang)
+        return words["month_year"].format(month=words["months"].split()[date.month - 1],
+                                          year=date.year)
 
     # --- maps ---------------------------------------------------------------------------
     def _read_map(self, tab: Tab, sheet: Sheet, lists: Mapping[str, tuple[Scalar, ...]]

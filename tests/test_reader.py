@@ -317,3 +317,21 @@ def test_a_business_workbook_with_a_data_and_a_lists_tab_is_not_a_plan(tmp_path,
     assert result.exit_code == 2
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and "holds no omnichannel plan" in lines[0], result.output
+
+
+def test_a_date_in_the_period_column_reads_as_its_month(tmp_path):
+    """A French LibreOffice turns "mars 2026" typed in a General cell into 2026-03-01: the
+    template formats the column as text, and a date that got there anyway reads as its
+    month in the workbook's language."""
+    import datetime as dt
+
+    def change(workbook):
+        workbook["Mesures"]["G2"] = dt.datetime(2026, 3, 1)
+
+    plan = load(_edit(tmp_path, clean_plan(), change))
+    assert plan.measures[0].period == "mars 2026"
+    english = load(_edit(tmp_path, clean_plan("en"), lambda w: w["Touchpoint measures"]
+                         .__setitem__("G2", dt.date(2026, 11, 15)), name="en.xlsx"))
+    assert english.measures[0].period == "November 2026"
+    template = openpyxl.load_workbook(write(clean_plan(), tmp_path / "fresh.xlsx"))
+    assert template["Mesures"]["G2"].number_format == "@"

@@ -207,6 +207,15 @@ class Context:
     def text(self) -> Any:
         return self.fmt(text_wrap=True, border=1, border_color="#D9D9D9")
 
+    @cached_property
+    def text_only(self) -> Any:
+        """A cell meant for text (@): what is typed stays as typed, where a spreadsheet
+        would turn "mars 2026" into a date or "0612" into a number."""
+        return self.fmt(text_wrap=True, border=1, border_color="#D9D9D9", num_format="@")
+
+    def column_format(self, column: Any) -> Any:
+        return self.text_only if self.definition.holds_text(column) else self.text
+
     def define(self, name: str, reference: str) -> None:
         self.names[name] = reference
         self.workbook.define_name(name, "=" + reference)

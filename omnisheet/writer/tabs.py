@@ -135,7 +135,7 @@ def write_table(ctx: Context, sheet: Any, tab: Tab, *, sort: bool = False) -> No
                           num_format=column.number_format or "General")
             sheet.set_column(col, col, column.width, fmt)
         else:
-            sheet.set_column(col, col, column.width, ctx.text)
+            sheet.set_column(col, col, column.width, ctx.column_format(column))
         ctx.validate(sheet, 1, col, last_row, _validation(ctx, tab, column))
     sheet.set_row(HEADER_ROW, 42)
 
@@ -184,7 +184,7 @@ def _write_record(ctx: Context, sheet: Any, record: Record, row: int,
         elif column.list and column.type == "list":
             value = ctx.list_label(column.list, value)
         if value is not None:
-            ctx.put(sheet, row, col, value, ctx.text)
+            ctx.put(sheet, row, col, value, ctx.column_format(column))
 
 
 def _computed(ctx: Context, tab_key: str, priorities: dict) -> dict[int, Any]:
@@ -324,8 +324,8 @@ def write_journey(ctx: Context, sheet: Any, tab: Tab) -> None:
                 formula = f'=IF({header}="","","{label.replace(chr(34), chr(34) * 2)}")'
                 sheet.write_formula(top + 1, col + offset, formula, ctx.subheader,
                                     label if shown else "")
-        sheet.set_column(col, col, 26, ctx.text)
-        sheet.set_column(col + 1, col + 1, 12, ctx.text)
+        sheet.set_column(col, col, 26, ctx.text_only)
+        sheet.set_column(col + 1, col + 1, 12, ctx.text_only)
         ctx.validate(sheet, first_row, col, last_row, {"validate": "any",
                      **ctx.help_options(texts["description"][lang], help_text)})
         ctx.validate(sheet, first_row, col + 1, last_row, {
@@ -345,10 +345,10 @@ def write_journey(ctx: Context, sheet: Any, tab: Tab) -> None:
     for touchpoint in plan.touchpoints:
         row, col = _cell_of(grid, touchpoint, touchpoint.stage, touchpoint.channel)
         positions.append((row, col))
-        ctx.put(sheet, row, col, touchpoint.description, ctx.text)
+        ctx.put(sheet, row, col, touchpoint.description, ctx.text_only)
         status = touchpoint.typed.get("status") or ctx.list_label(
             "touchpoint_status", touchpoint.status)
-        ctx.put(sheet, row, col + 1, status, ctx.text)
+        ctx.put(sheet, row, col + 1, status, ctx.text_only)
     sheet.freeze_panes(first_row, left + 1)
     if top >= 0:
         sheet.set_row(top, 30)
@@ -368,7 +368,7 @@ def write_scenario_map(ctx: Context, sheet: Any, tab: Tab) -> None:
     _axis_headers(ctx, sheet, tab, grid, ctx.header, ctx.subheader)
     for i in range(len(grid.across)):
         col = grid.slot_column(i)
-        sheet.set_column(col, col, 22, ctx.text)
+        sheet.set_column(col, col, 22, ctx.text_only)
     for j in range(len(grid.down)):
         sheet.set_row(grid.data_row(j), 40)
     help_options = ctx.help_options(tab.labels[lang], tab.texts["help"][lang])
@@ -379,7 +379,7 @@ def write_scenario_map(ctx: Context, sheet: Any, tab: Tab) -> None:
         row, col = _cell_of(grid, placement, placement.relationship_stage, placement.target)
         positions.append((row, col))
         text = placement.text if placement.text is not None else ", ".join(placement.scenarios)
-        ctx.put(sheet, row, col, text, ctx.text)
+        ctx.put(sheet, row, col, text, ctx.text_only)
     sheet.freeze_panes(grid.data_row(0), left + 1)
     if top >= 0:
         sheet.set_row(top, 30)
@@ -397,6 +397,7 @@ def write_lists(ctx: Context, sheet: Any, tab: Tab) -> None:
         values = list(ctx.plan.lists.get(key, listed.keys))
         capacity = max(d.list_capacity, len(values) + 20)
         title = listed.labels[ctx.lang]
+        cell_format = ctx.text if listed.numeric else ctx.text_only
         if not listed.editable:
             title += d.words_for("validation", ctx.lang)["fixed_list"]
         ctx.put(sheet, 0, col, title, ctx.header)
@@ -404,9 +405,9 @@ def write_lists(ctx: Context, sheet: Any, tab: Tab) -> None:
             shown = ctx.list_label(key, value)
             if listed.numeric and isinstance(shown, str) and shown.isdigit():
                 shown = int(shown)
-            ctx.put(sheet, row, col, shown, ctx.text)
+            ctx.put(sheet, row, col, shown, cell_format)
         ctx.define(ctx.list_name(key), absolute_range(ctx.sheet_name("lists"), col, 1, capacity))
-        sheet.set_column(col, col, 26, ctx.text)
+        sheet.set_column(col, col, 26, cell_format)
         col += 1
     sheet.freeze_panes(1, 0)
     sheet.set_row(0, 30)

@@ -308,11 +308,13 @@ def fill(
     read: Iterable[str] = (),
     *,
     timeout: float = UNO_TIMEOUT_S,
+    locale: str | None = None,
 ) -> dict[str, Any]:
     """Type edits into src in a live Calc, recalc, save to outputs; return the read cells.
 
     edits/read use uno_fill.py's format (see its docstring): {"sheet", "cell", "value" |
-    "formula" | "xlformula" | "input"} and "Sheet!A1" references.
+    "formula" | "xlformula" | "input"}, structural edits ("insert_rows", "insert_columns",
+    "rename") and "Sheet!A1" references. `locale`: the one "type" edits are recognised in.
     """
     outputs = [Path(o) for o in outputs]
     refs = list(read)
@@ -322,6 +324,8 @@ def fill(
         args: list[str | Path] = [src, edits_path, *outputs]
         if refs:
             args += ["--read", ",".join(refs)]
+        if locale:
+            args += ["--locale", locale]
         res = run_uno(UNO_FILL, *args, timeout=timeout)
     for out in outputs:
         if not out.is_file():

@@ -20,6 +20,16 @@ EDITS.json is a list of objects, applied in order:
   functions need their ``_xlfn.`` prefix (``=_xlfn.CONCAT(A1,B1)``), as in the file.
 * ``{"sheet": "Plan", "cell": "B3", "input": "12.5"}``   -> ``setFormula`` with the raw text,
   which is what the input line does: numbers are recognised as numbers, ``=...`` as formula.
+* ``{"sheet": "Plan", "cell": "B3", "type": "mars 2026"}`` -> typed as a person types it:
+  the locale setting (``--locale``) and the cell's number format decide whether it
+  becomes a date, a number or text (see ``type_into``).
+* ``{"sheet": "Plan", "insert_rows": [1, 2]}`` -> two rows inserted before row 1 (1-based),
+  as Insert > Rows does: what is below moves down, formulas follow.
+* ``{"sheet": "Plan", "insert_columns": [1, 1]}`` -> one column inserted before column A.
+* ``{"sheet": "Plan", "rename": "Plan 2026"}`` -> the tab renamed (formulas follow).
+
+``--locale fr-FR``: the locale "type" edits are recognised in ("mars 2026" becomes a date
+in French, "4,2" a number); en-US by default.
 
 After the edits ``calculateAll()`` runs, then the document is stored to every output path
 (filter chosen by suffix: .xlsx, .ods, .pdf, .csv), then ``--read`` cells are printed to
@@ -152,6 +162,9 @@ class Office:
         self.desktop = ctx.ServiceManager.createInstanceWithContext(
             "com.sun.star.frame.Desktop", ctx
         )
+        self.formatter = ctx.ServiceManager.createInstanceWithContext(
+            "com.sun.star.util.NumberFormatter", ctx
+        )
         return self.desktop
 
     def soffice_output(self) -> str:
@@ -261,18 +274,46 @@ def excel_parser(doc: Any) -> Any:
     return _PARSERS[key]
 
 
+def apply_structural(doc: Any, edit: dict, index: int) -> bool:
+    """Insert rows or columns, or rename a tab; False when the edit is a cell's."""
+    kinds = [k for k in ("insert_rows", "insert_columns", "rename") if k in edit]
+    if not kinds:
+        return False
+    sheets = doc.getSheets()
+    name = str(edit["sheet"])
+    if not sheets.hasByName(name):
+        raise EditError(f"edit #{index}: no sheet {name!r}")
+    sheet = sheets.getByName(name)
+    kind = kinds[0]
+    if kind == "rename":
+        sheet.setName(str(edit["rename"]))
+        return True
+    try:
+        at, count = (int(v) for v in edit[kind])
+    except (TypeError, ValueError) as exc:
+        raise EditError(f"edit #{index}: {kind} takes [before, count]") from exc
+    axis = sheet.getRows() if kind == "insert_rows" else sheet.getColumns()
+    axis.insertByIndex(at - 1, count)
+    return True
+
+
 def apply_edit(doc: Any, edit: Any, index: int) -> None:
     """Apply one edit object (see module docstring)."""
+    if isinstance(edit, dict) and "sheet" in edit and apply_structural(doc, edit, index):
+        return
     if not isinstance(edit, dict) or "sheet" not in edit or "cell" not in edit:
         raise EditError(f"edit #{index} needs 'sheet' and 'cell': {edit!r}")
-    kinds = [k for k in ("value", "formula", "xlformula", "input") if k in edit]
+    kinds = [k for k in ("value", "formula", "xlformula", "input", "type") if k in edit]
     if len(kinds) != 1:
         raise EditError(
-            f"edit #{index} needs exactly one of value/formula/xlformula/input: {edit!r}"
+            f"edit #{index} needs exactly one of value/formula/xlformula/input/type: {edit!r}"
         )
     cell = get_cell(doc, str(edit["sheet"]), str(edit["cell"]))
     kind = kinds[0]
     value = edit[kind]
+    if kind == "type":
+        type_into(doc, cell, str(value))
+        return
     if kind == "value":
         if value is None:
             cell.setFormula("")  # empties the cell
@@ -293,6 +334,38 @@ def apply_edit(doc: Any, edit: Any, index: int) -> None:
             cell.setTokens(excel_parser(doc).parseFormula(value, cell.getCellAddress()))
         else:
             cell.setFormula(value)
+
+
+FORMATTER: Any = None
+LOCALE = "en-US"
+
+
+def type_into(doc: Any, cell: Any, text: str) -> None:
+    """Type text into a cell as Calc's input line takes it: kept as text in a cell
+    formatted as text (@); otherwise recognised as a number, a date or a percentage by
+    LibreOffice's own number recogniser in the locale setting ("4,5" is a number and
+    "mars 2026" a date in fr-FR), else text. setFormula parses in en-US whatever the
+    locale, and driving the view (.uno:EnterString) crashes a headless LibreOffice."""
+    from com.sun.star.lang import Locale  # type: ignore[import-not-found]
+    from com.sun.star.util import NotNumericException  # type: ignore[import-not-found]
+
+    formats = doc.getNumberFormats()
+    text_kind = uno.getConstantByName("com.sun.star.util.NumberFormat.TEXT")
+    if formats.getByKey(cell.NumberFormat).Type & text_kind:
+        cell.setString(text)
+        return
+    language, _, country = LOCALE.partition("-")
+    standard = formats.getStandardFormat(0, Locale(language, country, ""))
+    FORMATTER.attachNumberFormatsSupplier(doc)
+    try:
+        value = FORMATTER.convertStringToNumber(standard, text)
+    except NotNumericException:
+        cell.setString(text)
+        return
+    detected = FORMATTER.detectNumberFormat(standard, text)
+    cell.setValue(value)
+    if detected != standard:
+        cell.NumberFormat = detected
 
 
 def read_cell(doc: Any, ref: str) -> float | str | None:
@@ -326,6 +399,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     ap.add_argument("edits", type=Path, help="JSON list of edits ('-' for none)")
     ap.add_argument("outputs", type=Path, nargs="*")
     ap.add_argument("--read", action="append", default=[], help="Sheet!A1,Sheet!B2")
+    ap.add_argument("--locale", help="the locale typed text is recognised in, e.g. fr-FR")
     return ap.parse_args(argv)
 
 
@@ -360,6 +434,8 @@ def main(argv: list[str]) -> int:
     office = Office()
     try:
         desktop = office.start()
+        global FORMATTER, LOCALE
+        FORMATTER, LOCALE = office.formatter, args.locale or "en-US"
         # Open a private copy: Calc writes a .~lock file beside what it opens, and a second
         # session opening the same file would then fail ("type detection failed").
         work_input = office.workdir / f"input{args.input.suffix}"
