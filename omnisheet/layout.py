@@ -10,6 +10,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .text import normalise
+
 if TYPE_CHECKING:
     from .definition import Definition, Tab
     from .model import Plan, Scalar
@@ -74,15 +76,21 @@ def drawn_grid(plan: Plan, tab: Tab, definition: Definition) -> MapGrid:
     read = plan.maps.get(tab.key)
     step, depth = grid_shape(tab)
     top, left = (read.top, read.left) if read else (0, 0)
-    across = _slots(read.across if read else (), _listed(plan, tab.across.list, definition),
+    across = _slots(read.across if read else (), list_slots(plan, tab.across.list, definition),
                     tab.across.slots, _used(plan, tab, "across"))
-    down = _slots(read.down if read else (), _listed(plan, tab.down.list, definition),
+    down = _slots(read.down if read else (), list_slots(plan, tab.down.list, definition),
                   tab.down.slots, _used(plan, tab, "down"))
     return MapGrid(top=top, left=left, step=step, depth=depth, across=across, down=down)
 
 
-def _listed(plan: Plan, list_key: str, definition: Definition) -> tuple[Scalar, ...]:
-    return tuple(plan.lists.get(list_key, definition.list(list_key).keys))
+def list_slots(plan: Plan, list_key: str, definition: Definition) -> tuple[Scalar, ...]:
+    """A list's values by their place on the Lists tab, None where a row is empty: what a
+    live header `INDEX(list, n)` shows in slot n."""
+    read = plan.list_cells.get(list_key)
+    if read is None:
+        return tuple(plan.lists.get(list_key, definition.list(list_key).keys))
+    by_row = {row: value for row, value, _ in read.cells}
+    return tuple(by_row.get(row) for row in range(1, max(by_row, default=0) + 1))
 
 
 def _used(plan: Plan, tab: Tab, which: str) -> list[Scalar]:
@@ -102,7 +110,8 @@ def _slots(read: Sequence[Scalar], listed: Sequence[Scalar], room: int,
 def is_live(grid_value: Scalar, index: int, listed: Sequence[Scalar]) -> bool:
     """Whether a slot's header is the list's value at its place (a formula in the sheet),
     rather than a value the team typed over it."""
-    return grid_value is None or (index < len(listed) and grid_value == listed[index])
+    return grid_value is None or (index < len(listed)
+                                  and normalise(grid_value) == normalise(listed[index]))
 
 
 def instruction_lines(tab: Tab, definition: Definition) -> list[tuple[int, str, Mapping[str, str]]]:

@@ -187,6 +187,15 @@ class Placement:
     column: int | None = field(default=None, compare=False)
 
 
+@dataclass(frozen=True)
+class ListCells:
+    """One list's column on the Lists tab as read: its 0-based column, and each filled
+    cell's 0-based row, the value read there and the text as typed."""
+
+    column: int
+    cells: tuple[tuple[int, Scalar, Scalar], ...]
+
+
 @dataclass(frozen=True, kw_only=True)
 class StrayCell:
     """A value typed somewhere omnisheet has no field for (a note under a table, a user tab)."""
@@ -242,6 +251,8 @@ class Plan:
     read_findings: tuple[Finding, ...] = field(default=(), compare=False)
     sheet_names: Mapping[str, str] = field(default_factory=dict, compare=False)
     layouts: Mapping[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
+    # The Lists tab as the team left it, so its gaps, duplicates and spellings come back.
+    list_cells: Mapping[str, ListCells] = field(default_factory=dict, compare=False)
     # Where the team had each map tab (layout.MapGrid), so it is written back in place.
     maps: Mapping[str, Any] = field(default_factory=dict, compare=False)
     # Tabs of the template the workbook lacks (read from a file): checks that need them stay

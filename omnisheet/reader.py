@@ -20,7 +20,9 @@ from .model import (
     ERROR,
     INFO,
     TABLE_RECORDS,
+    WARNING,
     Finding,
+    ListCells,
     Placement,
     Plan,
     Record,
@@ -78,6 +80,7 @@ class _Reader:
         self.path = path
         self.kind = kind
         self.findings: list[Finding] = []
+        self.list_cells: dict[str, ListCells] = {}
         self.lang = definition.default_language
         self._own_values: dict[tuple[str, tuple[Scalar, ...]], dict[str, Scalar]] = {}
 
@@ -143,6 +146,7 @@ class _Reader:
             read_findings=tuple(self.findings),
             sheet_names=dict(tabs),
             layouts=layouts,
+            list_cells=self.list_cells,
             maps=maps,
             missing_tabs=tuple(tab.key for tab in missing),
             source=str(self.path),
@@ -158,6 +162,7 @@ class _Reader:
         return None
 
     def _read_lists(self, sheet: Sheet | None) -> dict[str, tuple[Scalar, ...]]:
+        """Each list's values (once each, in order); the cells as typed go to `list_cells`."""
         lists: dict[str, tuple[Scalar, ...]] = {
             key: listed.keys for key, listed in self.d.lists.items() if not listed.computed
         }
@@ -165,17 +170,19 @@ class _Reader:
             return lists
         for col in range(sheet.width):
             listed = self._list_for_header(sheet.get(0, col))
-            if listed is None or listed.computed:
+            if listed is None or listed.computed or listed.key in self.list_cells:
                 continue
             sheet.take(0, col)
-            values: list[Scalar] = []
+            cells: list[tuple[int, Scalar, Scalar]] = []
             for row in range(1, len(sheet.rows)):
-                text = as_text(sheet.get(row, col))
+                raw = sheet.get(row, col)
+                text = as_text(raw)
                 if text is None:
                     continue
                 sheet.take(row, col)
-                values.append(listed.match(text) or text)
-            lists[listed.key] = tuple(dict.fromkeys(values))
+                cells.append((row, listed.match(text) or text, raw))
+            lists[listed.key] = tuple(dict.fromkeys(value for _, value, _ in cells))
+            self.list_cells[listed.key] = ListCells(column=col, cells=tuple(cells))
         return lists
 
     def _read_settings(self, sheet: Sheet | None) -> dict[str, Scalar]:
@@ -241,6 +248,8 @@ class _Reader:
                     continue
                 value, as_typed = self._convert(column, raw, lists)
                 values[key] = value
+                if isinstance(raw, str) and raw != raw.strip() and isinstance(value, str):
+                    as_typed = raw  # with the spaces around it, as typed
                 if as_typed is not None:
                     typed[key] = as_typed
             for col, header in unknown.items():
@@ -258,7 +267,28 @@ class _Reader:
         # records, and computed columns hold formulas whose cached results are never trusted.
         # A sheet is one tab's at most (recognise.find_tabs), so it has one body.
         sheet.body_from, sheet.body_columns = best_row + 1, frozenset((*matched, *unknown))
+        self._typed_over_formulas(tab, sheet, best_row + 1,
+                                  {c: columns[k] for c, k in matched.items() if columns[k].computed})
         return tuple(records), layout, tuple(unknown.values())
+
+    def _typed_over_formulas(self, tab: Tab, sheet: Sheet, first: int,
+                             computed: Mapping[int, Column]) -> None:
+        """A value where the template computes one, but no formula: typed over it. It is
+        kept where it was typed (the checked workbook writes it over the formula) and said."""
+        filled = [(row, col) for row in range(first, len(sheet.rows)) for col in computed
+                  if sheet.get(row, col) is not None]
+        if not filled:
+            return
+        from .formulas import formula_cells
+
+        formulas = formula_cells(self.path, self.kind, sheet.name, set(computed))
+        for row, col in filled:
+            if (row, col) not in formulas:
+                sheet.keep(row, col)
+                self.findings.append(Finding(
+                    code="formula-overwritten", severity=WARNING, sheet=sheet.name,
+                    row=row + 1, column=col + 1, value=sheet.get(row, col),
+                    params={"column": computed[col].labels[self.lang]}))
 
     def _convert(self, column: Column, raw: Scalar, lists: Mapping[str, tuple[Scalar, ...]]
                  ) -> tuple[Scalar, str | None]:
@@ -359,7 +389,12 @@ class _Reader:
         whose result the file did not keep, as openpyxl saves them)."""
         header = sheet.take(row, col) if row >= 0 and col >= 0 else None
         if as_text(header) is not None:
-            return self.list_value(list_key, header, lists)[0]
+            value = self.list_value(list_key, header, lists)[0]
+            number = isinstance(header, int | float) and not isinstance(header, bool)
+            return header if number and value == as_text(header) else value
+        if list_key in self.list_cells:  # by place: a row left empty is an empty slot
+            return next((v for r, v, _ in self.list_cells[list_key].cells if r == index + 1),
+                        None)
         values = lists.get(list_key, ())
         return values[index] if index < len(values) else None
 
@@ -390,12 +425,17 @@ class _Reader:
             sheet.take(row, col)
             if paired:
                 sheet.take(row, col + 1)
-            status, typed = self.list_value("touchpoint_status", status_raw, lists)
+            status, typed_status = self.list_value("touchpoint_status", status_raw, lists)
+            typed = {"status": typed_status} if typed_status else {}
+            if isinstance(status_raw, str) and status_raw != status_raw.strip():
+                typed["status"] = status_raw
             if isinstance(description, str):
+                if description != description.strip():
+                    typed["description"] = description
                 description = description.strip()
             touchpoints.append(Touchpoint(
                 stage=stage, channel=channel, description=description, status=status,
-                typed={"status": typed} if typed else {}, row=row + 1, column=col + 1))
+                typed=typed, row=row + 1, column=col + 1))
             if status is None and description is not None:
                 painted.append((len(touchpoints) - 1, row + 1, col + 1))
         if painted and self.kind in ("xlsx", "xlsm"):
@@ -416,7 +456,7 @@ class _Reader:
             tp = touchpoints[index]
             touchpoints[index] = Touchpoint(
                 stage=tp.stage, channel=tp.channel, description=tp.description, status=status,
-                status_inferred=True, row=tp.row, column=tp.column)
+                status_inferred=True, typed=tp.typed, row=tp.row, column=tp.column)
             self.findings.append(Finding(
                 code="status-inferred-from-colour", severity=INFO, sheet=sheet_name, row=row,
                 column=col, value=tp.description, expected=listed.label(status, self.lang),
@@ -441,9 +481,10 @@ class _Reader:
                 continue
             sheet.take(row, col)
             ids = tuple(x for x in _ID_SPLIT.split(text) if x)
+            shown = value if isinstance(value, str) else text
             placements.append(Placement(
                 relationship_stage=stage, target=target, scenarios=ids,
-                text=text if text != ", ".join(ids) else None, row=row + 1, column=col + 1))
+                text=shown if shown != ", ".join(ids) else None, row=row + 1, column=col + 1))
         return placements, grid
 
     def _consume_instructions(self, sheet: Sheet | None) -> None:

@@ -17,12 +17,18 @@ class Sheet:
     # every cell cost 50 MB on a plan of 20,000 use cases).
     body_from: int = 0
     body_columns: frozenset[int] = frozenset()
+    # Cells of the body kept as the team typed them (a value typed over a formula).
+    kept: set[tuple[int, int]] = field(default_factory=set)
 
     def get(self, row: int, col: int) -> Scalar:
         """0-based cell value, None outside the grid."""
         if 0 <= row < len(self.rows) and 0 <= col < len(self.rows[row]):
             return self.rows[row][col]
         return None
+
+    def keep(self, row: int, col: int) -> None:
+        """A cell of a table's body that comes back as typed, at its place."""
+        self.kept.add((row, col))
 
     def take(self, row: int, col: int) -> Scalar:
         self.used.add((row, col))
@@ -41,5 +47,5 @@ class Sheet:
             for r, row in enumerate(self.rows)
             for c, value in enumerate(row)
             if value is not None and (r, c) not in self.used
-            and not (r >= self.body_from and c in self.body_columns)
+            and (not (r >= self.body_from and c in self.body_columns) or (r, c) in self.kept)
         ]

@@ -143,7 +143,7 @@ CASES = {
 }
 # found while reading a file: tests/test_reader.py and tests/test_person_fills.py
 READ_CASES = {"tab-missing", "column-missing", "status-inferred-from-colour", "macros-not-kept",
-              "touchpoint-without-stage", "touchpoint-without-channel"}
+              "touchpoint-without-stage", "touchpoint-without-channel", "formula-overwritten"}
 
 
 def test_every_check_has_a_fixture():

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..numbers import number
-from ..severity import ERROR, INFO
+from ..severity import ERROR, INFO, WARNING
 from .registry import Context, check, id_key
 
 if TYPE_CHECKING:
@@ -54,6 +54,21 @@ def status_inferred(ctx: Context) -> Iterator[Finding]:
     Opportunity). Choose the status in the dropdown so nobody has to guess.
     """
     yield from (f for f in ctx.plan.read_findings if f.code == "status-inferred-from-colour")
+
+
+@check("formula-overwritten", WARNING, "workbook",
+       fr="« {column} » : la formule a été remplacée par « {value} », qui ne se recalcule plus.",
+       en="\"{column}\": the formula was replaced by \"{value}\", which no longer updates.")
+def formula_overwritten(ctx: Context) -> Iterator[Finding]:
+    """A cell the template computes (value, ease, score, quadrant, rank, a measure's score)
+    holds a value typed over its formula.
+
+    The checked workbook keeps what was typed, but the cell no longer follows the marks,
+    the weights or the measures, and omnisheet's own ranking (which recomputes) may then
+    disagree with the sheet. Delete the value: the checked workbook, or `omnisheet
+    import`, writes the formula back; copy it from the row above in the meantime.
+    """
+    yield from (f for f in ctx.plan.read_findings if f.code == "formula-overwritten")
 
 
 @check("macros-not-kept", INFO, "workbook",

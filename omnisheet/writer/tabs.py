@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..definition import Tab
-from ..layout import MapGrid, drawn_grid, instruction_lines, is_live
+from ..layout import MapGrid, drawn_grid, instruction_lines, is_live, list_slots
 from ..model import Record, Scalar, column_letter
 from .context import Context, OrderedPreparedWorksheet, OrderedWorksheet, absolute_range
 
@@ -261,7 +261,7 @@ def _axis_headers(ctx: Context, sheet: Any, tab: Tab, grid: MapGrid, fmt_across:
     assert tab.across is not None and tab.down is not None
     for axis_def, values, fmt in ((tab.across, grid.across, fmt_across),
                                   (tab.down, grid.down, fmt_down)):
-        listed = ctx.plan.lists.get(axis_def.list, ctx.definition.list(axis_def.list).keys)
+        listed = list_slots(ctx.plan, axis_def.list, ctx.definition)
         for i, value in enumerate(values):
             if axis_def is tab.across:
                 row, col = grid.top, grid.slot_column(i)
@@ -345,7 +345,8 @@ def write_journey(ctx: Context, sheet: Any, tab: Tab) -> None:
     for touchpoint in plan.touchpoints:
         row, col = _cell_of(grid, touchpoint, touchpoint.stage, touchpoint.channel)
         positions.append((row, col))
-        ctx.put(sheet, row, col, touchpoint.description, ctx.text_only)
+        ctx.put(sheet, row, col, touchpoint.typed.get("description", touchpoint.description),
+                ctx.text_only)
         status = touchpoint.typed.get("status") or ctx.list_label(
             "touchpoint_status", touchpoint.status)
         ctx.put(sheet, row, col + 1, status, ctx.text_only)
@@ -388,29 +389,43 @@ def write_scenario_map(ctx: Context, sheet: Any, tab: Tab) -> None:
 
 
 def write_lists(ctx: Context, sheet: Any, tab: Tab) -> None:
-    """Every dropdown list as a column, each behind a defined name the validations use."""
+    """Every dropdown list as a column, each behind a defined name the validations use;
+    read from a file, each list where the team had it, cell for cell as typed."""
     d = ctx.definition
-    col = 0
+    read = ctx.plan.list_cells
+    taken = {cells.column for cells in read.values()}
+    free = (col for col in range(len(d.lists) + len(taken) + 1) if col not in taken)
+    fixed = d.words_for("validation", ctx.lang)["fixed_list"]
     for key, listed in d.lists.items():
         if listed.computed:
             continue
-        values = list(ctx.plan.lists.get(key, listed.keys))
-        capacity = max(d.list_capacity, len(values) + 20)
-        title = listed.labels[ctx.lang]
         cell_format = ctx.text if listed.numeric else ctx.text_only
-        if not listed.editable:
-            title += d.words_for("validation", ctx.lang)["fixed_list"]
+        if key in read:  # as typed, unless the workbook is written in another language
+            col = read[key].column
+            same = ctx.lang == ctx.plan.language
+            cells = [(row, raw if same else _list_cell(ctx, key, value))
+                     for row, value, raw in read[key].cells]
+        else:
+            col = next(free)
+            cells = [(row, _list_cell(ctx, key, value)) for row, value
+                     in enumerate(ctx.plan.lists.get(key, listed.keys), start=1)]
+        title = listed.labels[ctx.lang] + ("" if listed.editable else fixed)
         ctx.put(sheet, 0, col, title, ctx.header)
-        for row, value in enumerate(values, start=1):
-            shown = ctx.list_label(key, value)
-            if listed.numeric and isinstance(shown, str) and shown.isdigit():
-                shown = int(shown)
+        for row, shown in cells:
             ctx.put(sheet, row, col, shown, cell_format)
+        capacity = max(d.list_capacity, max((row for row, _ in cells), default=0) + 20)
         ctx.define(ctx.list_name(key), absolute_range(ctx.sheet_name("lists"), col, 1, capacity))
         sheet.set_column(col, col, 26, cell_format)
-        col += 1
     sheet.freeze_panes(1, 0)
     sheet.set_row(0, 30)
+
+
+def _list_cell(ctx: Context, key: str, value: Scalar) -> Scalar:
+    """A list value as the Lists tab shows it: its label, the 1-5 scale as numbers."""
+    shown = ctx.list_label(key, value)
+    if ctx.definition.list(key).numeric and isinstance(shown, str) and shown.isdigit():
+        return int(shown)
+    return shown
 
 
 def write_settings(ctx: Context, sheet: Any, tab: Tab) -> None:

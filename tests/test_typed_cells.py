@@ -1,0 +1,90 @@
+"""Whatever a team types, wherever it types it, comes back in the checked workbook at the
+same cell with the same value: in the maps' room with no stage, over a formula, over a
+header, on the Lists tab, beside a table, far away."""
+
+from __future__ import annotations
+
+import math
+import tempfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from python_calamine import CalamineWorkbook
+
+from omnisheet.checks import check
+from omnisheet.reader import load
+from omnisheet.writer import blank_plan, write
+
+TEMPLATE_DIR = Path(tempfile.mkdtemp(prefix="omnisheet-typed-"))
+TEMPLATE = write(blank_plan("fr"), TEMPLATE_DIR / "template.xlsx")
+SHEETS = openpyxl.load_workbook(TEMPLATE, read_only=True).sheetnames
+
+# What a person types: words (accents, spaces around them, text that looks like a number
+# or a formula), whole numbers and decimals.
+words = st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs", "Co", "Zl", "Zp")),
+                min_size=1, max_size=30).filter(lambda s: s.strip() and "_x" not in s)
+values = words | st.integers(-10**6, 10**6) | st.floats(-1e6, 1e6, allow_nan=False).filter(
+    lambda f: not f.is_integer())
+cells = st.dictionaries(st.tuples(st.sampled_from(SHEETS), st.integers(1, 45),
+                                  st.integers(1, 28)), values, min_size=1, max_size=12)
+
+
+def _type(cells: dict, path: Path) -> Path:
+    """The template with the cells typed in, saved as a spreadsheet program would."""
+    workbook = openpyxl.load_workbook(TEMPLATE)
+    for (sheet, row, col), value in cells.items():
+        for merged in list(workbook[sheet].merged_cells.ranges):
+            if merged.min_row <= row <= merged.max_row and merged.min_col <= col <= merged.max_col:
+                workbook[sheet].unmerge_cells(str(merged))  # as a person must, to type there
+        cell = workbook[sheet].cell(row=row, column=col)
+        cell.value = value
+        if isinstance(value, str):
+            cell.data_type = "s"  # typed text, even when it starts with "=": never a formula
+    workbook.save(path)
+    return path
+
+
+def _same(typed: object, kept: object) -> bool:
+    """The same value; a number may come back as text or text as a number (a header, an
+    ID), as long as it reads the same."""
+    if kept == typed:
+        return True
+    try:
+        return math.isclose(float(str(typed).strip()), float(str(kept).strip()), rel_tol=1e-12)
+    except ValueError:
+        return False
+
+
+def _lost(cells: dict, source: Path, out: Path) -> dict:
+    plan = load(source)
+    write(plan, out, report=check(plan))
+    workbook = CalamineWorkbook.from_path(str(out))
+    lost = {}
+    for (sheet, row, col), typed in cells.items():
+        grid = workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+        kept = grid[row - 1][col - 1] if row <= len(grid) and col <= len(grid[row - 1]) else None
+        if not _same(typed, kept):
+            lost[(sheet, row, col)] = (typed, kept)
+    return lost
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(cells)
+def test_any_cell_typed_anywhere_survives_check_o(tmp_path, cells):
+    source = _type(cells, tmp_path / "typed.xlsx")
+    assert _lost(cells, source, tmp_path / "checked.xlsx") == {}
+
+
+@pytest.mark.libreoffice
+@settings(max_examples=4, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(cells)
+def test_any_cell_typed_anywhere_in_an_ods_survives_check_o(soffice, tmp_path, cells):
+    from support.libreoffice import convert
+
+    source = convert(_type(cells, tmp_path / "typed.xlsx"), "ods", tmp_path / "ods")
+    assert _lost(cells, source, tmp_path / "checked.xlsx") == {}
