@@ -608,3 +608,48 @@ def test_an_old_format_is_named_and_the_user_told_to_save_it_as_xlsx(
     if case not in ("gzip", "lotus_fm3", "gnumeric", "excel_97_in_a_book_stream"):
         assert "an old spreadsheet format omnisheet does not read" in reason
 
+
+# --- zip bombs: absolute sizes first, a ratio no real file reaches -----------------------
+
+
+def _repetitive_sheet(rows: int) -> bytes:
+    """A sheet like sheetjs/large_strings.xlsx: 17 columns, each row's texts four letters
+    longer than the last; deflate packs 400 rows (5.5 MB) about 137:1, past POI's 100:1."""
+    cells = []
+    for row in range(1, rows + 1):
+        text = "a" * 4 * row
+        cells.append(f'<row r="{row}">' + "".join(
+            f'<c r="{column_letter(column)}{row}" t="inlineStr"><is><t>{text}</t></is></c>'
+            for column in range(1, 18)) + "</row>")
+    return (f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{SPREADSHEETML}">'
+            f'<sheetData>{"".join(cells)}</sheetData></worksheet>').encode()
+
+
+def test_a_real_sheet_that_compresses_over_100_times_is_read(tmp_path: Path) -> None:
+    sheet = _repetitive_sheet(400)
+    path = hostile_files._patched_xlsx(tmp_path, "plan.xlsx", {SHEET: sheet})
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo(SHEET)
+    assert info.file_size > Limits().ratio_check_min_bytes
+    assert info.file_size / info.compress_size > 100  # Apache POI would refuse it
+    assert vet(path) == "xlsx"
+    assert grid.read_values(path)["Journey"][399][16] == "a" * 1600
+
+
+def test_a_ratio_bomb_is_refused_with_its_figures(tmp_path: Path) -> None:
+    path = ALL["ratio_bomb"](tmp_path)
+    with pytest.raises(UnreadableWorkbook) as caught:
+        vet(path)
+    assert_actionable(caught.value, path)
+    assert re.search(r"would expand from [\d.]+ KB to 64 MB, [\d,]+ times", caught.value.reason)
+    assert "500 times" in caught.value.reason
+
+
+def test_a_workbook_over_the_total_size_says_how_big_it_would_be(tmp_path: Path) -> None:
+    path = hostile_files.genuine_xlsx(tmp_path)
+    with zipfile.ZipFile(path) as archive:
+        total = sum(info.file_size for info in archive.infolist())
+    with pytest.raises(UnreadableWorkbook) as caught:
+        vet(path, Limits(max_total_uncompressed_bytes=1000))
+    assert f"expand to {safety._size(total)} in all, over the 1000 bytes limit" in (
+        caught.value.reason)
