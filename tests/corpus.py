@@ -210,6 +210,11 @@ def figures(outcomes: list[Outcome], seconds: float, jobs: int) -> str:
         f"- slowest (wall): {slowest_wall.name}, {slowest_wall.check.wall_seconds:.2f} s",
         f"- peak memory: {biggest.name}, {biggest.check.peak_mib:.0f} MiB",
     ]
+    others = [o for o in outcomes if o is not biggest]
+    if others:
+        next_biggest = max(others, key=lambda o: o.check.peak_mib)
+        lines.append(f"- peak memory of all the others: {next_biggest.name}, "
+                     f"{next_biggest.check.peak_mib:.0f} MiB")
     if written:
         slow = max(written, key=lambda o: o.written.cpu_seconds)  # type: ignore[union-attr]
         big = max(written, key=lambda o: o.written.peak_mib)  # type: ignore[union-attr]
