@@ -42,6 +42,7 @@ ODS_CONTENT = "content.xml"
 _SHEET_FOLDERS = ("worksheets", "chartsheets", "dialogsheets")  # what calamine dispatches
 _STATES = ("visible", "hidden", "veryHidden")
 _PIECE = 1 << 16
+_HEAD = 1 << 14  # where a part's encoding, a sheet's <dimension>, a content.xml's indent show
 
 _SHEET_TAG = re.compile(r"<(?:[\w.-]+:)?sheet\s[^<>]*>(?:\s*</(?:[\w.-]+:)?sheet\s*>)?")
 _RELATIONSHIP_TAG = re.compile(r"<(?:[\w.-]+:)?Relationship\s[^<>]*>")
@@ -232,8 +233,9 @@ def _without_gaps(pieces: Iterable[bytes]) -> Iterator[bytes]:
 
 
 def _head(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    """A part's first bytes: enough to tell what to mend, little to inflate in each part."""
     with archive.open(info) as part:
-        return part.read(_PIECE)
+        return part.read(_HEAD)
 
 
 def _codec(start: bytes) -> tuple[str, int]:
