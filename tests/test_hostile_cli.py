@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+from pathlib import Path
 
 import pytest
 from hostile_files import ALL, PAINTED, READABLE
 from support.bounded import run_bounded
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.mark.parametrize("name", sorted(ALL))
@@ -53,3 +57,28 @@ def test_a_huge_looking_plan_is_read_and_checked_within_bounds(name, tmp_path):
     # measured: 2-5 s of CPU, of which ~2 s write the checked workbook; under 50 MiB
     assert result.cpu_seconds < 15, result.cpu_seconds
     assert result.peak_mib < 150, result.peak_mib
+
+
+def test_a_plan_under_the_wrong_extension_is_checked_and_written(tmp_path):
+    """An .ods named .xlsx, as users send them: read by its content, checked, written."""
+    path = tmp_path / "plan.xlsx"
+    shutil.copyfile(ROOT / "samples" / "retail-fr.ods", path)
+    out = tmp_path / "checked.xlsx"
+    result = run_bounded("check", str(path), "-o", str(out), "--format", "json")
+    assert result.returncode == 1, result.stderr
+    assert json.loads(result.stdout)["summary"]["objects"]["use_cases"] == 26
+    assert out.is_file() and out.stat().st_size > 0
+
+
+@pytest.mark.parametrize(("head", "format_name"), [
+    (b"\x00\x00\x02\x00\x06\x04" + b"\0" * 64, "Lotus 1-2-3"),
+    (b"\x09\x04\x06\x00\x00\x00\x10\x00" + b"\0" * 64, "Excel 4.0"),
+])
+def test_an_old_format_gets_one_line_naming_it(head, format_name, tmp_path):
+    path = tmp_path / "plan.xls"
+    path.write_bytes(head)
+    result = run_bounded("check", str(path), "--format", "json")
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.splitlines() == [result.stderr.strip()]
+    assert result.stderr.startswith(f"omnisheet: {path}: this is a")
+    assert format_name in result.stderr and "save it as .xlsx" in result.stderr
