@@ -42,6 +42,7 @@ ODS_CONTENT = "content.xml"
 _SHEET_FOLDERS = ("worksheets", "chartsheets", "dialogsheets")  # what calamine dispatches
 _STATES = ("visible", "hidden", "veryHidden")
 _PIECE = 1 << 16
+_MAX_LIST_BYTES = 16 << 20  # workbook.xml or its relationships: read whole, so bounded
 _HEAD = 1 << 14  # where a part's encoding, a sheet's <dimension>, a content.xml's indent show
 
 _SHEET_TAG = re.compile(r"<(?:[\w.-]+:)?sheet\s[^<>]*>(?:\s*</(?:[\w.-]+:)?sheet\s*>)?")
@@ -132,25 +133,30 @@ def _xlsx_mends(archive: zipfile.ZipFile) -> dict[str, _Mend]:
     mends: dict[str, _Mend] = {}
     for info in archive.infolist():
         name = info.filename
-        if name.endswith((".xml", ".rels")) and _codec(_head(archive, info))[0] != "utf-8":
+        if not name.endswith((".xml", ".rels")):
+            continue
+        head = _head(archive, info)
+        if _codec(head)[0] != "utf-8":
             mends[name] = _to_utf8
+        elif name.startswith("xl/worksheets/"):
+            found = _DIMENSION.search(head)
+            if found and not _A1_RANGE.fullmatch(found.group(1).strip()):
+                mends[name] = _without_dimension
     workbook = _read_workbook(archive)
     if workbook.text is not None:
         mended = _mend_sheet_list(workbook)
         if mended != workbook.text:
             mends[WORKBOOK] = lambda _pieces, text=mended: iter([_utf8_xml(text)])
-    for info in archive.infolist():
-        if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
-            head = _head(archive, info)
-            if _codec(head)[0] == "utf-8":
-                found = _DIMENSION.search(head)
-                if found and not _A1_RANGE.fullmatch(found.group(1).strip()):
-                    mends[info.filename] = _without_dimension
     return mends
 
 
 def _read_workbook(archive: zipfile.ZipFile) -> _Workbook:
+    """The sheet list and where each sheet's part is; raises ValueError for a workbook or
+    relationships part too large to be real (these are a few KB)."""
     names = set(archive.namelist())
+    for part in (WORKBOOK, WORKBOOK_RELATIONSHIPS):
+        if part in names and archive.getinfo(part).file_size > _MAX_LIST_BYTES:
+            raise ValueError(f"{part} is too large to mend")
     relationships: dict[str, tuple[str, str]] = {}
     has_relationships = WORKBOOK_RELATIONSHIPS in names
     if has_relationships:
