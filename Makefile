@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 OUT := out
 
-.PHONY: run test lint samples pictures bench clean
+.PHONY: run test lint samples pictures bench corpus clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ pictures: run
 
 bench: $(STAMP)
 	$(BIN)/python tests/bench.py
+
+# check on every file of ../shared/corpus: outcomes by kind, slowest file, peak memory
+corpus: $(STAMP)
+	$(BIN)/python tests/corpus.py
 
 clean:
 	rm -rf $(OUT) .pytest_cache

@@ -7,9 +7,9 @@ from __future__ import annotations
 import colorsys
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from .errors import UnreadableWorkbook
 from .model import Scalar, column_letter, column_number
@@ -30,16 +30,84 @@ def _cell(value: object) -> Scalar:
     return None if value is None else str(value)
 
 
-def read_values(path: Path, max_cells: int | None = None) -> dict[str, Grid]:
-    """Every sheet's values, from A1, as lists of rows (calamine returns cached formula values)."""
+def read_values(path: Path, max_cells: int | None = None, kind: str | None = None
+                ) -> dict[str, Grid]:
+    """Every sheet's values, from A1, as lists of rows (calamine returns cached formula values).
+
+    The workbook is opened by its content (``kind``: "xlsx", "xlsm" or "ods", as
+    :func:`omnisheet.safety.vet` names it; found from the zip when not given), whatever its
+    name ends with: calamine would otherwise pick its parser from the extension and fail on
+    an .ods named .xlsx. When calamine cannot read it as it is, a mended copy is tried
+    (:mod:`omnisheet.repair`: an Excel 4 macro sheet skipped, pretty-printed ODS, UTF-16
+    parts...); when that fails too, the user gets one sentence naming what is wrong, never
+    calamine's own message.
+    """
     from python_calamine import CalamineWorkbook
 
+    from . import repair
+
+    path = Path(path)
+    kind = kind or _kind_of(path)
     try:
-        workbook = CalamineWorkbook.from_path(str(path))
+        return _read_sheets(lambda: _open_by_content(path, kind), path, max_cells)
+    except _Unreadable as failure:
+        first = failure
+    mended = repair.mended_copy(path, kind)
+    if mended is not None:
+        try:
+            return _read_sheets(lambda: CalamineWorkbook.from_filelike(mended), path, max_cells)
+        except _Unreadable:
+            pass
+    raise UnreadableWorkbook(path, repair.damage(path, kind) or _could_not_read(first.sheet))
+
+
+class _Unreadable(Exception):
+    """calamine failed on the workbook (sheet None) or on one of its sheets."""
+
+    def __init__(self, sheet: str | None) -> None:
+        super().__init__(sheet)
+        self.sheet = sheet
+
+
+def _kind_of(path: Path) -> str:
+    """The kind of a zip workbook: ods when it has a mimetype entry, else xlsx."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return "ods" if "mimetype" in archive.namelist() else "xlsx"
+    except (OSError, zipfile.BadZipFile, ValueError, EOFError):
+        return "xlsx"  # let calamine say it cannot read it
+
+
+_SUFFIXES = {"xlsx": (".xlsx", ".xlsm"), "xlsm": (".xlsx", ".xlsm"), "ods": (".ods",)}
+
+
+def _open_by_content(path: Path, kind: str) -> Any:
+    """calamine's workbook, read from the file when its name says what it is (streamed from
+    disk), else from its bytes, which calamine recognises by their content."""
+    from python_calamine import CalamineWorkbook
+
+    if path.suffix.lower() in _SUFFIXES.get(kind, ()):
+        return CalamineWorkbook.from_path(str(path))
+    with open(path, "rb") as f:
+        return CalamineWorkbook.from_filelike(f)
+
+
+def _read_sheets(open_workbook: Callable[[], Any], path: Path, max_cells: int | None
+                 ) -> dict[str, Grid]:
+    """Each sheet's values; raises _Unreadable, naming the sheet, when calamine fails.
+
+    calamine panics are BaseException subclasses, so everything but an interruption is
+    caught: whatever calamine says is no message for a user.
+    """
+    sheet_name: str | None = None
+    try:
+        workbook = open_workbook()
         sheets: dict[str, Grid] = {}
         total = 0
-        for name in workbook.sheet_names:
-            sheet = workbook.get_sheet_by_name(name)
+        for sheet_name in workbook.sheet_names:
+            sheet = workbook.get_sheet_by_name(sheet_name)
             total += sheet.height * sheet.width
             if max_cells is not None and total > max_cells:
                 raise UnreadableWorkbook(
@@ -48,19 +116,24 @@ def read_values(path: Path, max_cells: int | None = None) -> dict[str, Grid]:
                     "delete unused rows and columns (or split the plan) and try again.",
                 )
             rows = sheet.to_python(skip_empty_area=False)
-            sheets[name] = [[_cell(v) for v in row] for row in rows]
+            sheets[sheet_name] = [[_cell(v) for v in row] for row in rows]
         workbook.close()
         return sheets
     except UnreadableWorkbook:
         raise
-    except BaseException as exc:  # calamine panics are BaseException subclasses
+    except BaseException as exc:
         if isinstance(exc, KeyboardInterrupt | SystemExit):
             raise
-        raise UnreadableWorkbook(
-            path,
-            f"the workbook could not be read ({type(exc).__name__}: {str(exc)[:120]}); "
-            "open it in Excel or LibreOffice, save it again as .xlsx and retry.",
-        ) from exc
+        raise _Unreadable(sheet_name) from exc
+
+
+def _could_not_read(sheet: str | None) -> str:
+    what = f"its sheet {sheet!r}" if sheet else "this workbook"
+    return (
+        f"{what} could not be read: it is damaged, or written in a way omnisheet does not "
+        "know; open the file in Excel or LibreOffice, save it again as .xlsx, and check "
+        "that copy."
+    )
 
 
 def read_fills(path: Path, sheet: str, cells: Iterable[tuple[int, int]]) -> dict[tuple[int, int], str]:
@@ -82,9 +155,16 @@ def read_fills(path: Path, sheet: str, cells: Iterable[tuple[int, int]]) -> dict
     wanted = set(cells)
     if not wanted:
         return {}
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    # a file object, not the name: openpyxl refuses names that do not end in .xlsx/.xlsm,
+    # and a plan renamed .ods or .xls is read by its content
+    source_file = open(path, "rb")  # noqa: SIM115 - closed with the workbook, below
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            workbook = openpyxl.load_workbook(source_file, read_only=True, data_only=True)
+    except BaseException:
+        source_file.close()
+        raise
     try:
         worksheet = workbook[sheet]
         with worksheet._get_source() as source:  # the sheet's XML, inflated as it is read
@@ -104,6 +184,7 @@ def read_fills(path: Path, sheet: str, cells: Iterable[tuple[int, int]]) -> dict
         return fills
     finally:
         workbook.close()
+        source_file.close()
 
 
 def _referenced_style_numbers(source: IO[bytes], wanted: set[tuple[int, int]]

@@ -61,11 +61,16 @@ class Limits:
     max_entry_uncompressed_bytes: int = 512 * MiB
     """Declared uncompressed size of any single entry (one sheet's XML)."""
 
-    min_compression_ratio: float = 0.01
-    """Compressed/uncompressed below this (better than 100:1) is a bomb; Apache POI's rule.
+    min_compression_ratio: float = 0.002
+    """Compressed/uncompressed below this (better than 500:1) for a part over
+    ``ratio_check_min_bytes`` is a bomb.
 
-    Real sheet XML compresses 5:1 to 30:1; only long runs of identical bytes reach
-    deflate's ~1000:1 ceiling.
+    The sizes above are what bound the harm: a part inflates to 512 MB at most and the
+    whole to 1 GB, counted as it streams. This rule only refuses early what no spreadsheet
+    program writes: deflate tops out near 1,030:1, reached by long runs of one byte. Of the
+    parts over 1 MB in the 826 real files of the shared corpus, the most compressible are
+    one sheet of repeated strings, 140:1 as .xlsb and 121:1 (54 MB) as .xlsx (Apache POI's
+    100:1 rule refuses it); all others stay under 30:1.
     """
 
     ratio_check_min_bytes: int = 1 * MiB
@@ -340,27 +345,42 @@ def _describe_ole(f: BinaryIO) -> str:
     """Name what an OLE compound file holds from its directory entries' names.
 
     Excel stores an encrypted .xlsx/.xlsm as an OLE file with EncryptionInfo and
-    EncryptedPackage streams; a legacy .xls has a Workbook (Excel 97+) or Book stream.
+    EncryptedPackage streams; a legacy .xls has a Workbook (Excel 97-2003) or Book
+    (Excel 5.0/95) stream, whose first record says which; Quattro Pro's .qpw has a
+    NativeContent_MAIN stream.
     """
-    found = _ole_entry_names(f, _OLE_NAMES)
-    if {"EncryptionInfo", "EncryptedPackage"} <= found:
+    found = _ole_entries(f, _OLE_NAMES)
+    if {"EncryptionInfo", "EncryptedPackage"} <= found.keys():
         return (
             "this file is password-protected (encrypted); remove the password in Excel "
             "(File > Info > Protect Workbook > Encrypt with Password, clear it) and send it "
             "again."
         )
-    if "Workbook" in found or "Book" in found:
+    stream = next((name for name in ("Workbook", "Book") if name in found), None)
+    if stream is not None:
+        version = _biff_version(f, found[stream]) or (8 if stream == "Workbook" else 5)
+        if version >= 8:
+            return (
+                "this is a legacy Excel 97-2003 workbook (.xls), which omnisheet does not "
+                "read; open it in Excel or LibreOffice and save it as .xlsx (Excel Workbook)."
+            )
         return (
-            "this is a legacy Excel 97-2003 workbook (.xls), which omnisheet does not read; "
-            "open it in Excel or LibreOffice and save it as .xlsx (Excel Workbook)."
+            f"this is an Excel 5.0/95 workbook (.xls), {_OLD_FORMAT}; open it in Excel or "
+            "LibreOffice and save it as .xlsx (Excel Workbook)."
+        )
+    if "NativeContent_MAIN" in found:
+        return (
+            f"this is a Quattro Pro spreadsheet (.qpw), {_OLD_FORMAT}; open it in Quattro Pro "
+            "or LibreOffice and save it as .xlsx."
         )
     if "WordDocument" in found:
         return f"this is a legacy Word document (.doc), {_NOT_A_SPREADSHEET}."
     if "PowerPoint Document" in found:
         return f"this is a legacy PowerPoint presentation (.ppt), {_NOT_A_SPREADSHEET}."
     return (
-        "this is an old-style Microsoft Office file (OLE format, probably a legacy .xls), "
-        "which omnisheet does not read; open it in Excel or LibreOffice and save it as .xlsx."
+        "this is an old-style Office file (an OLE compound document) that holds no workbook "
+        "omnisheet can name; if it is a spreadsheet, open it in Excel or LibreOffice and "
+        "save it as .xlsx."
     )
 
 
@@ -369,13 +389,16 @@ _OLE_NAMES = (
     "EncryptedPackage",
     "Workbook",
     "Book",
+    "NativeContent_MAIN",
     "WordDocument",
     "PowerPoint Document",
 )
+_OLD_FORMAT = "an old spreadsheet format omnisheet does not read"
+_BIFF_VERSIONS = {0x0600: 8, 0x0500: 5, 0x0400: 4, 0x0300: 3, 0x0200: 2}
 
 
-def _ole_entry_names(f: BinaryIO, names: Iterable[str]) -> set[str]:
-    """Stream the file in chunks and return which ``names`` appear as directory entries.
+def _ole_entries(f: BinaryIO, names: Iterable[str]) -> dict[str, int]:
+    """Stream the file in chunks; return where each of ``names`` has its directory entry.
 
     A directory entry is a 128-byte record aligned to 128 bytes in the file: a UTF-16LE
     name (64 bytes), its byte length, then the object type. Checking alignment, length and
@@ -385,7 +408,7 @@ def _ole_entry_names(f: BinaryIO, names: Iterable[str]) -> set[str]:
     for name in names:
         for variant in (name, name.upper()):
             patterns[(variant + "\0").encode("utf-16-le")] = name
-    found: set[str] = set()
+    found: dict[str, int] = {}
     f.seek(0)
     offset = 0
     while chunk := f.read(_SCAN_CHUNK):
@@ -395,12 +418,65 @@ def _ole_entry_names(f: BinaryIO, names: Iterable[str]) -> set[str]:
                 if (offset + start) % 128 == 0 and start + 67 <= len(chunk):
                     length, kind = struct.unpack_from("<HB", chunk, start + 64)
                     if length == len(pattern) and kind in (1, 2):  # storage or stream
-                        found.add(name)
+                        found[name] = offset + start
                 start = chunk.find(pattern, start + 2)
-        if {"EncryptionInfo", "EncryptedPackage"} <= found:
+        if {"EncryptionInfo", "EncryptedPackage"} <= found.keys():
             break
         offset += len(chunk)
     return found
+
+
+def _biff_version(f: BinaryIO, entry: int) -> int | None:
+    """The BIFF version (8: Excel 97-2003, 5: Excel 5.0/95) in the first record (BOF) of
+    the workbook stream whose directory entry is at ``entry``; None when it cannot tell.
+
+    A stream of 4 KB or more starts at its first sector; a smaller one lies in the mini
+    stream, 64-byte blocks along the root entry's chain of sectors, followed through the
+    allocation table's first 109 sectors, which the header lists (a file up to ~7 MB of
+    512-byte sectors: any small stream's). The walk is bounded, whatever the file says.
+    """
+    try:
+        header = _read_at(f, 0, 512)
+        shift, mini_shift = struct.unpack_from("<HH", header, 30)
+        directory, = struct.unpack_from("<I", header, 48)
+        cutoff, = struct.unpack_from("<I", header, 56)
+        if not 7 <= shift <= 16 or mini_shift >= shift:
+            return None
+        per_table = (1 << shift) // 4  # allocation entries per sector
+        start, size = struct.unpack("<II", _read_at(f, entry + 116, 8))
+        if size >= cutoff:
+            number, within = start, 0
+        else:
+            offset = start << mini_shift
+            steps, within = offset >> shift, offset % (1 << shift)
+            if steps > _MAX_CHAIN_STEPS:
+                return None
+            number, = struct.unpack("<I", _read_at(f, ((directory + 1) << shift) + 116, 4))
+            for _ in range(steps):
+                if number // per_table >= 109:
+                    return None
+                table, = struct.unpack_from("<I", header, 76 + 4 * (number // per_table))
+                where = ((table + 1) << shift) + 4 * (number % per_table)
+                number, = struct.unpack("<I", _read_at(f, where, 4))
+                if number >= 0xFFFFFFFA:
+                    return None
+        record, length, version = struct.unpack(
+            "<HHH", _read_at(f, ((number + 1) << shift) + within, 6))
+    except (OSError, struct.error, OverflowError, ValueError):
+        return None
+    if record != 0x0809 or length < 4:
+        return None
+    return _BIFF_VERSIONS.get(version)
+
+
+_MAX_CHAIN_STEPS = 1 << 14
+"""Sectors followed along the mini stream's chain: 8 MB of 512-byte sectors, far more
+than small streams take."""
+
+
+def _read_at(f: BinaryIO, offset: int, size: int) -> bytes:
+    f.seek(offset)
+    return f.read(size)
 
 
 # --- anything that is neither OLE nor zip ---------------------------------------------
@@ -413,6 +489,9 @@ def _describe_other(head: bytes, p: Path) -> str:
             "this is a PDF document, not a spreadsheet; ask the sender for the original "
             ".xlsx or .ods file."
         )
+    old_format = _old_binary_format(head)
+    if old_format:
+        return old_format
     text = _as_text(head)
     if text is None:
         return _unknown_binary(p)
@@ -437,12 +516,62 @@ def _describe_other(head: bytes, p: Path) -> str:
             "this is an XML or markup document, not a workbook; attach the plan workbook, or "
             "open this in your spreadsheet program and save it as .xlsx."
         )
+    if low.startswith("id;p"):
+        return (
+            f"this is a SYLK spreadsheet (.slk), {_OLD_FORMAT}; open it in Excel or "
+            "LibreOffice and save it as .xlsx."
+        )
+    if re.match(r"table\r?\n0,1\r?\n", low):
+        return (
+            f"this is a DIF data file (.dif), {_OLD_FORMAT}; open it in Excel or LibreOffice "
+            "and save it as .xlsx."
+        )
     if low.startswith("{\\rtf"):
         return f"this is a rich-text (RTF) document, {_NOT_A_SPREADSHEET}."
     return (
         "this is a CSV or plain-text file, not a workbook; open it in Excel or LibreOffice "
         "and save it as .xlsx."
     )
+
+
+def _old_binary_format(head: bytes) -> str | None:
+    """Name an old binary spreadsheet from its first record: Excel 2.x-4.0 (a bare BIFF
+    stream), Lotus 1-2-3, Quattro Pro, or Gnumeric (gzip-compressed XML)."""
+    record, length, version = struct.unpack_from("<HHH", head.ljust(6, b"\0"))
+    excel = {0x0009: "2.x", 0x0209: "3.0", 0x0409: "4.0"}.get(record)
+    if excel and 4 <= length <= 16:
+        what = "workbook" if record == 0x0409 and head[6:8] == b"\x00\x01" else "worksheet"
+        return (
+            f"this is an Excel {excel} {what} (.xls), {_OLD_FORMAT}; open it in Excel or "
+            "LibreOffice and save it as .xlsx (Excel Workbook)."
+        )
+    lotus = record in (0x0000, 0x00FF) and length == 2 and version in (0x0404, 0x0405, 0x0406)
+    if lotus or (record == 0 and length == 0x1A and 0x1000 <= version <= 0x10FF):
+        name = "Lotus 1-2-3 spreadsheet (.wks, .wk1, .wk3, .wk4 or .123)"
+    elif record == 0 and length == 0x1A and version & 0x8000:
+        return (
+            "this is a Lotus 1-2-3 format file (.fm3), which holds only the layout of a "
+            "spreadsheet, not its data; send the spreadsheet itself, saved as .xlsx."
+        )
+    elif record == 0 and length == 2 and version in (0x5120, 0x5121, 0x1001, 0x1002, 0x1007):
+        name = "Quattro Pro spreadsheet (.wq1, .wq2, .wb1, .wb2 or .wb3)"
+    elif head.startswith(b"\x1f\x8b"):
+        try:
+            start = zlib.decompressobj(31).decompress(head, 4096)
+        except zlib.error:
+            start = b""
+        if b"gnumeric" not in start.lower():
+            return (
+                "this is a compressed (gzip) file, not a workbook; unpack it and send the "
+                "workbook inside, saved as .xlsx."
+            )
+        return (
+            "this is a Gnumeric spreadsheet (.gnumeric), which omnisheet does not read; open "
+            "it in Gnumeric or LibreOffice and save it as .xlsx."
+        )
+    else:
+        return None
+    return f"this is a {name}, {_OLD_FORMAT}; open it in LibreOffice and save it as .xlsx."
 
 
 def _as_text(head: bytes) -> str | None:
@@ -569,7 +698,6 @@ def _check_directory(infos: list[zipfile.ZipInfo], size: int, limits: Limits) ->
             )
         seen.add(info.filename)
 
-    total = 0
     for info in infos:
         if info.file_size > limits.max_entry_uncompressed_bytes:
             raise _Refusal(
@@ -578,14 +706,15 @@ def _check_directory(infos: list[zipfile.ZipInfo], size: int, limits: Limits) ->
                     f"{_size(limits.max_entry_uncompressed_bytes)} limit per part"
                 )
             )
-        total += info.file_size
-        if total > limits.max_total_uncompressed_bytes:
-            raise _Refusal(
-                _too_large_inside(
-                    f"its parts would expand to more than "
-                    f"{_size(limits.max_total_uncompressed_bytes)}, the limit for a workbook"
-                )
+    total = sum(info.file_size for info in infos)
+    if total > limits.max_total_uncompressed_bytes:
+        raise _Refusal(
+            _too_large_inside(
+                f"its parts would expand to {_size(total)} in all, over the "
+                f"{_size(limits.max_total_uncompressed_bytes)} limit for a workbook"
             )
+        )
+    for info in infos:
         if (
             info.file_size > limits.ratio_check_min_bytes
             and info.compress_size < info.file_size * limits.min_compression_ratio
@@ -593,8 +722,9 @@ def _check_directory(infos: list[zipfile.ZipInfo], size: int, limits: Limits) ->
             ratio = info.file_size / max(info.compress_size, 1)
             raise _Refusal(
                 _zip_bomb(
-                    f"{info.filename} would expand {ratio:,.0f} times, and real spreadsheets "
-                    f"stay under {1 / limits.min_compression_ratio:,.0f} times"
+                    f"{info.filename} would expand from {_size(info.compress_size)} to "
+                    f"{_size(info.file_size)}, {ratio:,.0f} times, where real spreadsheets "
+                    f"stay far under {1 / limits.min_compression_ratio:,.0f} times"
                 )
             )
 
@@ -658,7 +788,8 @@ def _inflate(f: BinaryIO, info: zipfile.ZipInfo) -> Iterator[bytes]:
             produced += len(piece)
             if produced > info.file_size:
                 raise _Refusal(
-                    _zip_bomb(f"{info.filename} expands beyond the size its zip directory declares")
+                    _zip_bomb(f"{info.filename} expands beyond the {_size(info.file_size)} its "
+                              "zip directory declares")
                 )
             crc = zlib.crc32(piece, crc)
             if piece:

@@ -1,82 +1,22 @@
 """Hostile and broken files through the command line: one line, exit 2, fast, bounded.
 
-Each run is a child process under RLIMIT_AS and RLIMIT_CPU; its CPU time comes from
-os.wait4 (the child's own rusage) and its peak memory from its own VmHWM, written as it
-exits (ru_maxrss would include the pytest process it was forked from), so the bounds
-asserted here depend neither on how busy the machine is nor on how big pytest has grown.
+Each run is a child process under RLIMIT_AS and RLIMIT_CPU (support.bounded), whose own
+CPU time and peak memory are measured, so the bounds asserted here depend neither on how
+busy the machine is nor on how big pytest has grown.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
-import tempfile
-import threading
-from dataclasses import dataclass
+import shutil
 from pathlib import Path
 
 import pytest
 from hostile_files import ALL, PAINTED, READABLE
+from support.bounded import run_bounded
 
-ROOT = Path(__file__).parent.parent
-MiB = 2**20
-
-_BOUNDED = """
-import atexit, resource, sys
-memory, cpu, report = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
-resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
-
-@atexit.register
-def peak():
-    try:
-        with open('/proc/self/status') as status:
-            kib = next(int(line.split()[1]) for line in status if line.startswith('VmHWM:'))
-    except (OSError, StopIteration):
-        kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    with open(report, 'w') as out:
-        out.write(str(kib))
-
-sys.argv = ['omnisheet', *sys.argv[4:]]
-from omnisheet.cli import main
-main()
-"""
-
-
-@dataclass
-class Run:
-    returncode: int
-    stdout: str
-    stderr: str
-    cpu_seconds: float
-    peak_mib: float
-
-
-def run_bounded(*args: str, memory_mib: int = 1536, cpu_seconds: int = 20,
-                timeout: float = 120) -> Run:
-    """`omnisheet ARGS` in a child limited to `memory_mib` of address space and
-    `cpu_seconds` of CPU; its own CPU time and peak RSS are measured."""
-    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err, \
-            tempfile.TemporaryDirectory() as scratch:
-        report = Path(scratch) / "peak"
-        child = subprocess.Popen(
-            [sys.executable, "-c", _BOUNDED, str(memory_mib * MiB), str(cpu_seconds),
-             str(report), *args],
-            stdout=out, stderr=err, text=True, cwd=ROOT)
-        timer = threading.Timer(timeout, child.kill)  # a hung child fails, never hangs us
-        timer.start()
-        try:
-            _, status, usage = os.wait4(child.pid, 0)  # reaps it: Popen.wait must not
-        finally:
-            timer.cancel()
-        child.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        peak = int(report.read_text()) / 1024 if report.exists() else float("inf")
-        return Run(child.returncode, out.read(), err.read(), usage.ru_utime + usage.ru_stime,
-                   peak)
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.mark.parametrize("name", sorted(ALL))
@@ -117,3 +57,28 @@ def test_a_huge_looking_plan_is_read_and_checked_within_bounds(name, tmp_path):
     # measured: 2-5 s of CPU, of which ~2 s write the checked workbook; under 50 MiB
     assert result.cpu_seconds < 15, result.cpu_seconds
     assert result.peak_mib < 150, result.peak_mib
+
+
+def test_a_plan_under_the_wrong_extension_is_checked_and_written(tmp_path):
+    """An .ods named .xlsx, as users send them: read by its content, checked, written."""
+    path = tmp_path / "plan.xlsx"
+    shutil.copyfile(ROOT / "samples" / "retail-fr.ods", path)
+    out = tmp_path / "checked.xlsx"
+    result = run_bounded("check", str(path), "-o", str(out), "--format", "json")
+    assert result.returncode == 1, result.stderr
+    assert json.loads(result.stdout)["summary"]["objects"]["use_cases"] == 26
+    assert out.is_file() and out.stat().st_size > 0
+
+
+@pytest.mark.parametrize(("head", "format_name"), [
+    (b"\x00\x00\x02\x00\x06\x04" + b"\0" * 64, "Lotus 1-2-3"),
+    (b"\x09\x04\x06\x00\x00\x00\x10\x00" + b"\0" * 64, "Excel 4.0"),
+])
+def test_an_old_format_gets_one_line_naming_it(head, format_name, tmp_path):
+    path = tmp_path / "plan.xls"
+    path.write_bytes(head)
+    result = run_bounded("check", str(path), "--format", "json")
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.splitlines() == [result.stderr.strip()]
+    assert result.stderr.startswith(f"omnisheet: {path}: this is a")
+    assert format_name in result.stderr and "save it as .xlsx" in result.stderr

@@ -9,6 +9,7 @@ import os
 import random
 import re
 import signal
+import struct
 import subprocess
 import sys
 import zipfile
@@ -529,3 +530,126 @@ def test_a_giant_tag_is_refused_before_a_parser_buffers_it(tmp_path: Path) -> No
     with pytest.raises(UnreadableWorkbook, match="single tag") as caught:
         vet(path)
     assert_actionable(caught.value, path)
+
+
+# --- old formats, each named as what it is ---------------------------------------------
+
+_BIFF5_BOF = struct.pack("<HHHH", 0x0809, 8, 0x0500, 0x0005) + b"\0" * 4
+_BIFF8_BOF = struct.pack("<HHHHHHLL", 0x0809, 16, 0x0600, 0x0005, 0x1F5B, 1997, 0, 6)
+
+
+def _ole_with_small_stream(name: str, data: bytes) -> bytes:
+    """An OLE file whose one stream, under 4 KB, lives in the mini stream, at its 10th
+    64-byte block: in the second sector of the root entry's chain (sectors 3, then 4)."""
+    end, free = 0xFFFFFFFE, 0xFFFFFFFF
+    entry = struct.Struct("<64sHBBLLL16sLQQLQ")
+
+    def record(entry_name: str, kind: int, child: int, start: int, size: int) -> bytes:
+        raw = (entry_name + "\0").encode("utf-16-le")
+        return entry.pack(raw, len(raw), kind, 1, free, free, child, b"", 0, 0, 0, start, size)
+
+    fat = [0xFFFFFFFD, end, end, 4, end] + [free] * 123
+    mini_fat = [free] * 9 + [end] + [free] * 118
+    directory = [record("Root Entry", 5, 1, 3, 1024), record(name, 2, free, 9, len(data))]
+    directory += [entry.pack(b"", 0, 0, 0, free, free, free, b"", 0, 0, 0, 0, 0)] * 2
+    header = struct.pack("<8s16s5H6s9L109L", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"",
+                         0x3E, 3, 0xFFFE, 9, 6, b"", 0, 1, 1, 0, 4096, 2, 1, end, 0,
+                         0, *[free] * 108)
+    mini_stream = (b"\0" * 576 + data).ljust(1024, b"\0")
+    return (header + struct.pack("<128L", *fat) + b"".join(directory)
+            + struct.pack("<128L", *mini_fat) + mini_stream)
+
+
+def _gzip(data: bytes) -> bytes:
+    import gzip
+
+    return gzip.compress(data)
+
+
+OLD_FORMATS: dict[str, tuple[bytes, tuple[str, ...]]] = {
+    "excel_5_95": (hostile_files._cfb({"Book": _BIFF5_BOF}), ("Excel 5.0/95", ".xls")),
+    "excel_5_95_small": (_ole_with_small_stream("Book", _BIFF5_BOF), ("Excel 5.0/95",)),
+    "excel_97_in_a_book_stream": (_ole_with_small_stream("BOOK", _BIFF8_BOF),
+                                  ("Excel 97-2003",)),
+    "excel_4_worksheet": (b"\x09\x04\x06\x00\x00\x00\x10\x00" + b"\0" * 64,
+                          ("Excel 4.0 worksheet", ".xls")),
+    "excel_4_workbook": (b"\x09\x04\x06\x00\x00\x00\x00\x01" + b"\0" * 64,
+                         ("Excel 4.0 workbook",)),
+    "excel_2": (b"\x09\x00\x04\x00\x02\x00\x10\x00" + b"\0" * 64, ("Excel 2.x",)),
+    "lotus_wk1": (b"\x00\x00\x02\x00\x06\x04" + b"\0" * 64, ("Lotus 1-2-3", "LibreOffice")),
+    "lotus_123": (b"\x00\x00\x1a\x00\x03\x10\x04\x00" + b"\0" * 64, ("Lotus 1-2-3",)),
+    "lotus_fm3": (b"\x00\x00\x1a\x00\x07\x80\x01\x00" + b"\0" * 64,
+                  ("format file", "only the layout")),
+    "quattro_wq1": (b"\x00\x00\x02\x00\x20\x51" + b"\0" * 64, ("Quattro Pro",)),
+    "quattro_qpw": (hostile_files._cfb({"NativeContent_MAIN": b"\x01\x00\x0e\x00QPW9"}),
+                    ("Quattro Pro", ".qpw")),
+    "gnumeric": (_gzip(b'<?xml version="1.0"?>\n<gnm:Workbook xmlns:gnm='
+                       b'"http://www.gnumeric.org/v10.dtd"></gnm:Workbook>'), ("Gnumeric",)),
+    "gzip": (_gzip(b"a,b\n1,2\n"), ("gzip", "unpack")),
+    "sylk": (b"ID;PWXL;N;E\r\nC;Y1;X1;K1\r\nE\r\n", ("SYLK", ".slk")),
+    "dif": (b'TABLE\r\n0,1\r\n"EXCEL"\r\nVECTORS\r\n0,1\r\n""\r\n', ("DIF", ".dif")),
+}
+
+
+@pytest.mark.parametrize("case", list(OLD_FORMATS))
+def test_an_old_format_is_named_and_the_user_told_to_save_it_as_xlsx(
+        case: str, tmp_path: Path) -> None:
+    content, words = OLD_FORMATS[case]
+    path = tmp_path / "plan.xlsx"  # as users send them: under any name
+    path.write_bytes(content)
+    with pytest.raises(UnreadableWorkbook) as caught:
+        vet(path)
+    assert_actionable(caught.value, path)
+    reason = caught.value.reason
+    for word in words:
+        assert word in reason, reason
+    if case not in ("gzip", "lotus_fm3"):
+        assert "save it as .xlsx" in reason
+    if case not in ("gzip", "lotus_fm3", "gnumeric", "excel_97_in_a_book_stream"):
+        assert "an old spreadsheet format omnisheet does not read" in reason
+
+
+# --- zip bombs: absolute sizes first, a ratio no real file reaches -----------------------
+
+
+def _repetitive_sheet(rows: int) -> bytes:
+    """A sheet like sheetjs/large_strings.xlsx: 17 columns, each row's texts four letters
+    longer than the last; deflate packs 400 rows (5.5 MB) about 137:1, past POI's 100:1."""
+    cells = []
+    for row in range(1, rows + 1):
+        text = "a" * 4 * row
+        cells.append(f'<row r="{row}">' + "".join(
+            f'<c r="{column_letter(column)}{row}" t="inlineStr"><is><t>{text}</t></is></c>'
+            for column in range(1, 18)) + "</row>")
+    return (f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{SPREADSHEETML}">'
+            f'<sheetData>{"".join(cells)}</sheetData></worksheet>').encode()
+
+
+def test_a_real_sheet_that_compresses_over_100_times_is_read(tmp_path: Path) -> None:
+    sheet = _repetitive_sheet(400)
+    path = hostile_files._patched_xlsx(tmp_path, "plan.xlsx", {SHEET: sheet})
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo(SHEET)
+    assert info.file_size > Limits().ratio_check_min_bytes
+    assert info.file_size / info.compress_size > 100  # Apache POI would refuse it
+    assert vet(path) == "xlsx"
+    assert grid.read_values(path)["Journey"][399][16] == "a" * 1600
+
+
+def test_a_ratio_bomb_is_refused_with_its_figures(tmp_path: Path) -> None:
+    path = ALL["ratio_bomb"](tmp_path)
+    with pytest.raises(UnreadableWorkbook) as caught:
+        vet(path)
+    assert_actionable(caught.value, path)
+    assert re.search(r"would expand from [\d.]+ KB to 64 MB, [\d,]+ times", caught.value.reason)
+    assert "500 times" in caught.value.reason
+
+
+def test_a_workbook_over_the_total_size_says_how_big_it_would_be(tmp_path: Path) -> None:
+    path = hostile_files.genuine_xlsx(tmp_path)
+    with zipfile.ZipFile(path) as archive:
+        total = sum(info.file_size for info in archive.infolist())
+    with pytest.raises(UnreadableWorkbook) as caught:
+        vet(path, Limits(max_total_uncompressed_bytes=1000))
+    assert f"expand to {safety._size(total)} in all, over the 1000 bytes limit" in (
+        caught.value.reason)
