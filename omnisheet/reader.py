@@ -49,7 +49,7 @@ def load(path: str | Path, *, definition: Definition | None = None) -> Plan:
     path = Path(path)
     limits = Limits()
     kind = vet(path, limits)
-    values = grids.read_values(path, max_cells=limits.max_cells)
+    values = grids.read_values(path, max_cells=limits.max_cells, kind=kind)
     reader = _Reader(definition or load_definition(), path, kind)
     return reader.read(values)
 
