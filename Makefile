@@ -18,9 +18,13 @@ run: $(STAMP)
 	$(BIN)/omnisheet new $(OUT)/plan-template-fr.xlsx --lang fr --force
 	$(BIN)/omnisheet new $(OUT)/plan-template-en.xlsx --lang en --force
 	$(BIN)/omnisheet check samples/retail-fr.xlsx -o $(OUT)/retail-fr-checked.xlsx --fail-on never
+	$(BIN)/python samples/later.py $(OUT)/retail-fr-avril.xlsx
+	$(BIN)/omnisheet diff samples/retail-fr.xlsx $(OUT)/retail-fr-avril.xlsx --top 5
 	@echo
 	@echo "Blank templates: $(OUT)/plan-template-fr.xlsx, $(OUT)/plan-template-en.xlsx"
 	@echo "Checked sample:  $(OUT)/retail-fr-checked.xlsx (open it: Constats and Tableau de bord tabs)"
+	@echo "A month later:   $(OUT)/retail-fr-avril.xlsx (the diff above)"
+	@echo "To type omnisheet commands yourself: . $(VENV)/bin/activate"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

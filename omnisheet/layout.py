@@ -40,6 +40,14 @@ class MapGrid:
     depth: int = 1
     across: tuple[Scalar, ...] = ()
     down: tuple[Scalar, ...] = ()
+    # A header's text as the team typed it over the live one ("je compare", " Je compare "),
+    # None where it shows the list's value as the template writes it.
+    across_typed: tuple[Scalar, ...] = ()
+    down_typed: tuple[Scalar, ...] = ()
+
+    def typed(self, which: str, index: int) -> Scalar:
+        values = self.across_typed if which == "across" else self.down_typed
+        return values[index] if index < len(values) else None
 
     def slot_column(self, index: int) -> int:
         return self.left + 1 + self.step * index
@@ -80,7 +88,9 @@ def drawn_grid(plan: Plan, tab: Tab, definition: Definition) -> MapGrid:
                     tab.across.slots, _used(plan, tab, "across"))
     down = _slots(read.down if read else (), list_slots(plan, tab.down.list, definition),
                   tab.down.slots, _used(plan, tab, "down"))
-    return MapGrid(top=top, left=left, step=step, depth=depth, across=across, down=down)
+    return MapGrid(top=top, left=left, step=step, depth=depth, across=across, down=down,
+                   across_typed=read.across_typed if read else (),
+                   down_typed=read.down_typed if read else ())
 
 
 def list_slots(plan: Plan, list_key: str, definition: Definition) -> tuple[Scalar, ...]:

@@ -356,10 +356,12 @@ class _Reader:
                 if normalise(sheet.get(top + 1, col)) in marks:
                     sheet.take(top + 1, col)
         slots = range(max(0, -(-(sheet.width - grid.slot_column(0)) // grid.step)))
-        across = [self._header(across_list, sheet, top, grid.slot_column(i), i, lists)
-                  for i in slots]
-        down = [self._header(down_list, sheet, grid.data_row(j), left, j, lists)
-                for j in range(max(0, len(sheet.rows) - grid.data_row(0)))]
+        across, across_typed = zip(*(self._header(across_list, sheet, top, grid.slot_column(i),
+                                                  i, lists) for i in slots), strict=True) \
+            if slots else ((), ())
+        rows = range(max(0, len(sheet.rows) - grid.data_row(0)))
+        down, down_typed = zip(*(self._header(down_list, sheet, grid.data_row(j), left, j, lists)
+                                 for j in rows), strict=True) if rows else ((), ())
         # Past the room the template draws (or the list's length), a cell under no header
         # is a note beside the map, not a touchpoint waiting for its stage.
         room_across = max(tab.across.slots, len(lists[across_list]))
@@ -378,25 +380,32 @@ class _Reader:
                     cells.append((i, j, first, second))
         used_slots = {i for i, _, _, _ in cells} | {i for i, v in enumerate(across) if v is not None}
         used_rows = {j for _, j, _, _ in cells} | {j for j, v in enumerate(down) if v is not None}
+        slots_kept = max(used_slots, default=-1) + 1
+        rows_kept = max(used_rows, default=-1) + 1
         grid = MapGrid(top=top, left=left, step=grid.step, depth=grid.depth,
-                       across=tuple(across[:max(used_slots, default=-1) + 1]),
-                       down=tuple(down[:max(used_rows, default=-1) + 1]))
+                       across=tuple(across[:slots_kept]), down=tuple(down[:rows_kept]),
+                       across_typed=tuple(across_typed[:slots_kept]),
+                       down_typed=tuple(down_typed[:rows_kept]))
         return grid, cells
 
     def _header(self, list_key: str, sheet: Sheet, row: int, col: int, index: int,
-                lists: Mapping[str, tuple[Scalar, ...]]) -> Scalar:
+                lists: Mapping[str, tuple[Scalar, ...]]) -> tuple[Scalar, Scalar]:
         """A map header: the value shown, else the list's value at that slot (a live header
-        whose result the file did not keep, as openpyxl saves them)."""
+        whose result the file did not keep, as openpyxl saves them); and its text as typed
+        when that is not how the template shows the value."""
         header = sheet.take(row, col) if row >= 0 and col >= 0 else None
         if as_text(header) is not None:
             value = self.list_value(list_key, header, lists)[0]
-            number = isinstance(header, int | float) and not isinstance(header, bool)
-            return header if number and value == as_text(header) else value
+            if isinstance(header, int | float) and not isinstance(header, bool):
+                return (header if value == as_text(header) else value), None
+            label = self.d.list(list_key).label(value, self.lang) if isinstance(value, str) \
+                else value
+            return value, (header if header != label else None)
         if list_key in self.list_cells:  # by place: a row left empty is an empty slot
             return next((v for r, v, _ in self.list_cells[list_key].cells if r == index + 1),
-                        None)
+                        None), None
         values = lists.get(list_key, ())
-        return values[index] if index < len(values) else None
+        return (values[index] if index < len(values) else None), None
 
     def _outside(self, code: str, sheet: Sheet, row: int, col: int, value: Scalar,
                  what: str) -> None:

@@ -43,3 +43,16 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 def looks_like_formula(text: str) -> bool:
     """Text a spreadsheet could take for a formula (OWASP's list of dangerous first characters)."""
     return text.startswith(FORMULA_PREFIXES)
+
+
+def shorten(text: str, width: int) -> str:
+    """Text cut to at most `width` characters at a word, with an ellipsis: "…décaler par
+    SM" reads as a typo, "…décaler par…" as a cut."""
+    text = " ".join(text.split())
+    if len(text) <= width:
+        return text
+    cut = text[: width - 1]
+    space = cut.rfind(" ")
+    if space >= width // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:.-—") + "…"

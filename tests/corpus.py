@@ -57,7 +57,7 @@ LEAKS = re.compile(
 
 # How a refusal is counted in the figures, from its words (first match wins).
 REFUSALS: tuple[tuple[str, str], ...] = (
-    ("no plan in it", r"holds no plan|no plan in it|none of the plan's tabs"),
+    ("no plan in it", r"holds no (?:omnichannel )?plan|no plan in it|none of the plan's tabs"),
     ("password-protected", r"password"),
     ("an old format, named", r"legacy|old spreadsheet format|Excel 2003 XML|flat OpenDocument|"
                              r"Gnumeric|format file"),

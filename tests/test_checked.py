@@ -212,3 +212,69 @@ def test_random_plans_keep_every_typed_value_when_checked(tmp_path, plan):
     out = write(load(source), tmp_path / "random-checked.xlsx", report=check(load(source)))
     before, after = _typed_cells(source), _typed_cells(out, formulas_too=True)
     assert {k: v for k, v in before.items() if after.get(k) != v} == {}
+
+
+# --- what the team prints and reads first -----------------------------------------------
+FRENCH_SAMPLE = Path(__file__).parent.parent / "samples" / "retail-fr.xlsx"
+
+
+@pytest.fixture(scope="module")
+def checked_sample(tmp_path_factory):
+    plan = load(FRENCH_SAMPLE)
+    return write(plan, tmp_path_factory.mktemp("sample") / "checked.xlsx", report=check(plan))
+
+
+def _print_rows(workbook, sheet: str) -> int:
+    """The last row of a sheet's print area."""
+    area = workbook[sheet].print_area
+    area = area[0] if isinstance(area, list) else area
+    return openpyxl.utils.cell.range_boundaries(area.split("!")[-1].replace("$", ""))[3]
+
+
+def test_findings_come_errors_first_each_in_tab_and_row_order_and_never_spill(checked_sample):
+    findings = openpyxl.load_workbook(checked_sample)["Constats"]
+    order = {"Erreur": 0, "Avertissement": 1, "Info": 2}
+    severities = [order[row[0].value] for row in findings.iter_rows(min_row=2)]
+    assert severities == sorted(severities) and len(set(severities)) == 3
+    for row in findings.iter_rows(min_row=2):
+        longest = max(len(str(row[4].value or "")) / 28, len(str(row[5].value)) / 90)
+        if longest > 1.5:  # wrapped on two lines or more: the row is as tall
+            assert findings.row_dimensions[row[0].row].height >= 24, row[0].row
+
+
+def test_printed_pages_cover_the_rows_in_use(checked_sample, tmp_path):
+    workbook = openpyxl.load_workbook(checked_sample)
+    plan = load(FRENCH_SAMPLE)
+    assert _print_rows(workbook, "Cas d'usage") == max(u.row for u in plan.use_cases)
+    assert _print_rows(workbook, "Messages") == max(m.row for m in plan.messages)
+    blank = openpyxl.load_workbook(write(clean_plan().with_changes(
+        use_cases=(), scenarios=(), messages=(), data_needs=(), measures=()),
+        tmp_path / "blank.xlsx"))
+    assert _print_rows(blank, "Cas d'usage") == 9  # the header and eight empty rows
+    assert _print_rows(blank, "Parcours client") == 2 + len(plan.channels)
+
+
+def test_the_dashboard_names_its_points_and_quadrants_and_prints_its_top_ten(checked_sample):
+    import re
+
+    workbook = openpyxl.load_workbook(checked_sample)
+    dashboard = workbook["Tableau de bord"]
+    top = [dashboard.cell(row=r, column=1).value for r in range(19, 29)]
+    ranked = check(load(FRENCH_SAMPLE)).priorities[:10]
+    assert [t.split()[1] for t in top] == [p.id for p in ranked]
+    assert all(len(t) <= 38 for t in top)
+    assert _print_rows(workbook, "Tableau de bord") >= 28
+    with zipfile.ZipFile(checked_sample) as archive:
+        charts = [archive.read(n).decode() for n in archive.namelist()
+                  if n.startswith("xl/charts/chart")]
+        sheets = [archive.read(n).decode() for n in archive.namelist()
+                  if n.startswith("xl/worksheets/sheet")]
+    matrix = next(c for c in charts if "Matrice impact" in c)
+    assert matrix.count('<c:showSerName val="1"/>') >= len({(p.value, p.ease) for p in ranked})
+    names = {c.value for c in dashboard["O"] if isinstance(c.value, str)}
+    assert {"Quick win", "Projet majeur", "Appoint", "Ingrat"} <= names
+    assert any("UC-009" in name for name in names)
+    for chart in charts:
+        if "Matrice impact" not in chart:  # counts: whole steps
+            assert re.search(r'<c:majorUnit val="\d+"/>', chart), chart[:200]
+    assert any("<rowBreaks" in sheet for sheet in sheets)  # the measures start a page

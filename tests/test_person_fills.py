@@ -144,7 +144,7 @@ def test_a_french_team_moves_renames_and_grows_the_template_and_nothing_is_lost(
             ("value-not-in-list", JOURNEY_2026, "I5")], path.suffix
         messages = {f.code: report.message(f) for f in report.findings}
         assert messages["value-not-in-list"] == ("« Frcition » n'est pas dans la liste "
-                                                 "« Statut du point de contact » : vouliez-vous "
+                                                 "« Statut du point de contact ». Vouliez-vous "
                                                  "dire « Friction » ?")
         assert plan.measures[0].period == "mars 2026"
         assert {t.stage for t in plan.touchpoints} >= {"Je parraine"}

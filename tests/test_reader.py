@@ -302,7 +302,7 @@ def test_a_missing_tab_is_said_once_with_the_closest_name_and_nothing_cascades(t
     assert _codes(plan) == [("tab-missing", None)]
     result = cli("check", path)
     assert ("L'onglet « Scénarios » est introuvable, ni sous ses noms (Scénarios / Scenario "
-            "specs) ni à son contenu : vouliez-vous dire « Scenars » ?") in result.output
+            "specs) ni à son contenu. Vouliez-vous dire « Scenars » ?") in result.output
 
 
 def test_a_business_workbook_with_a_data_and_a_lists_tab_is_not_a_plan(tmp_path, cli):

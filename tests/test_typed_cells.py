@@ -58,16 +58,23 @@ def _same(typed: object, kept: object) -> bool:
         return False
 
 
+def _value(path: Path, sheet: str, row: int, col: int) -> object:
+    grid = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(sheet).to_python(
+        skip_empty_area=False)
+    return grid[row - 1][col - 1] if row <= len(grid) and col <= len(grid[row - 1]) else None
+
+
 def _lost(cells: dict, source: Path, out: Path) -> dict:
+    """Typed cells whose value in the team's file is not in the checked workbook. (The
+    value in the file: LibreOffice saves a decimal to 15 significant digits, or fewer.)"""
     plan = load(source)
     write(plan, out, report=check(plan))
-    workbook = CalamineWorkbook.from_path(str(out))
     lost = {}
     for (sheet, row, col), typed in cells.items():
-        grid = workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-        kept = grid[row - 1][col - 1] if row <= len(grid) and col <= len(grid[row - 1]) else None
-        if not _same(typed, kept):
-            lost[(sheet, row, col)] = (typed, kept)
+        saved = _value(source, sheet, row, col) if source.suffix == ".ods" else typed
+        kept = _value(out, sheet, row, col)
+        if not _same(saved, kept):
+            lost[(sheet, row, col)] = (saved, kept)
     return lost
 
 

@@ -16,8 +16,8 @@ if TYPE_CHECKING:
 
 
 @check("tab-missing", ERROR, "workbook",
-       fr="L'onglet « {tab} » est introuvable, ni sous ses noms ({names}) ni à son contenu[ : vouliez-vous dire « {closest} » ?]",
-       en="The tab \"{tab}\" is missing: no tab has its name ({names}) or its content[; did you mean \"{closest}\"?]")
+       fr="L'onglet « {tab} » est introuvable, ni sous ses noms ({names}) ni à son contenu.[ Vouliez-vous dire « {closest} » ?]",
+       en="The tab \"{tab}\" is missing: no tab has its name ({names}) or its content.[ Did you mean \"{closest}\"?]")
 def tab_missing(ctx: Context) -> Iterator[Finding]:
     """A tab of the template is not in the workbook, under any of its names or contents.
 
@@ -85,8 +85,8 @@ def macros_not_kept(ctx: Context) -> Iterator[Finding]:
 
 
 @check("value-not-in-list", ERROR, "workbook",
-       fr="« {value} » n'est pas dans la liste « {list} »[ : vouliez-vous dire « {closest} » ?]",
-       en="\"{value}\" is not in the list \"{list}\"[; did you mean \"{closest}\"?]")
+       fr="« {value} » n'est pas dans la liste « {list} ».[ Vouliez-vous dire « {closest} » ?]",
+       en="\"{value}\" is not in the list \"{list}\".[ Did you mean \"{closest}\"?]")
 def value_not_in_list(ctx: Context) -> Iterator[Finding]:
     """A cell that takes its value from a dropdown holds something that is not in the list.
 

@@ -140,12 +140,13 @@ def _json(value: Scalar) -> Any:
 
 
 def sort_key(plan: Plan, definition: Definition):
-    """Findings in the order of the tabs, then rows and columns, errors first within a cell."""
+    """Findings errors first, then warnings, then information, each in the order of the
+    tabs, then rows and columns: what to fix first comes first."""
     order = {plan.sheet(t.key): i for i, t in enumerate(definition.tabs)}
 
     def key(finding: Finding) -> tuple:
-        return (order.get(finding.sheet or "", -1), finding.row or 0, finding.column or 0,
-                RANK[finding.severity], finding.code)
+        return (RANK[finding.severity], order.get(finding.sheet or "", -1), finding.row or 0,
+                finding.column or 0, finding.code)
 
     return key
 

@@ -75,6 +75,8 @@ def write_findings(ctx: Context, sheet: Any, report: Report, at_fault: AtFault) 
                                        border_color="#D9D9D9")
                      for severity, colour in SEVERITY_COLOURS.items()}
     for row, finding in enumerate(report.findings, start=1):
+        message = report.message(finding)
+        sheet.set_row(row, row_height((finding.value, widths[4]), (message, widths[5])))
         ctx.put(sheet, row, 0, words[finding.severity], severity_fmts[finding.severity])
         ctx.put(sheet, row, 1, finding.code, ctx.text)
         ctx.put(sheet, row, 2, finding.sheet, ctx.text)
@@ -87,13 +89,31 @@ def write_findings(ctx: Context, sheet: Any, report: Report, at_fault: AtFault) 
                 ctx.put(sheet, row, 3, cell, ctx.text)
         ctx.put(sheet, row, 4, finding.value if not isinstance(finding.value, bool) else
                 str(finding.value), ctx.text)
-        ctx.put(sheet, row, 5, report.message(finding), ctx.text)
+        ctx.put(sheet, row, 5, message, ctx.text)
     if not report.findings:
         ctx.put(sheet, 1, 0, words["none"])
     sheet.freeze_panes(1, 0)
     sheet.autofilter(0, 0, max(1, len(report.findings)), len(heads) - 1)
     sheet.set_landscape()
     sheet.fit_to_pages(1, 0)
+
+
+LINE_HEIGHT = 12.75  # points: one line of the 10-point text the tabs are written in
+
+
+def row_height(*cells: tuple[object, float]) -> float:
+    """A row tall enough for its wrapped cells, (value, column width in characters) each:
+    LibreOffice keeps a row's stored height, and wrapped text would spill over the rows
+    below it."""
+    lines = 1
+    for value, width in cells:
+        if value is None:
+            continue
+        text = str(value)
+        per_line = max(1.0, width * 1.1)  # 10-point text in a width counted in 11-point digits
+        lines = max(lines, sum(max(1, -(-len(part) // int(per_line)))
+                               for part in text.split("\n")))
+    return LINE_HEIGHT * min(lines, 30)
 
 
 def _count(n: int, words: dict[str, str]) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
+from ..text import shorten
 from .context import Context, quote_sheet
 from .heatmap import write_evidence
 
@@ -54,6 +55,7 @@ def write_dashboard(ctx: Context, sheet: Any, report: Report) -> None:
     for i, (label, value, fmt) in enumerate(rows, start=5):
         ctx.put(sheet, i, 0, label, ctx.text)
         ctx.put(sheet, i, 1, "—" if value is None else value, fmt)
+    _top_ten(ctx, sheet, report, w, 16)
 
     tables = _Tables(ctx, sheet, name)
     charts = [
@@ -68,10 +70,29 @@ def write_dashboard(ctx: Context, sheet: Any, report: Report) -> None:
             sheet.insert_chart(anchor, chart, {"x_scale": 1.35 if anchor[0] == "D" else 1.0,
                                                "y_scale": 1.45})
     sheet.set_column(2, DATA_COL - 2, 14)
-    last = write_evidence(ctx, sheet, report, 70)
-    sheet.print_area(0, 0, max(68, last), DATA_COL - 1)
+    last = write_evidence(ctx, sheet, report, EVIDENCE_ROW)
+    if last > EVIDENCE_ROW:  # the measures start a page of their own, heading and table
+        sheet.set_h_pagebreaks([EVIDENCE_ROW])
+    sheet.print_area(0, 0, max(EVIDENCE_ROW - 2, last), DATA_COL - 1)
     sheet.set_landscape()
     sheet.fit_to_pages(1, 0)
+
+
+EVIDENCE_ROW = 70  # the measures' heat-map, below the charts
+
+
+def _top_ten(ctx: Context, sheet: Any, report: Report, w: dict, row: int) -> None:
+    """The ten first use cases by rank under the figures, inside the printed page."""
+    score = ctx.definition.tab("use_cases").column("score").number_format or "0.0"
+    score_fmt = ctx.fmt(num_format=score, border=1, border_color="#D9D9D9")
+    ctx.put(sheet, row, 0, w["top"], ctx.fmt(bold=True, font_size=12))
+    for col, head in enumerate(("use_case", "score", "quadrant")):
+        ctx.put(sheet, row + 1, col, w[head], ctx.header)
+    for i, priority in enumerate(report.priorities[:10], start=row + 2):
+        title = f"{priority.rank}. {priority.id or ''} {priority.title or ''}".strip()
+        ctx.put(sheet, i, 0, shorten(title, 38), ctx.text)  # one line each: the page holds
+        ctx.put(sheet, i, 1, priority.score, score_fmt)
+        ctx.put(sheet, i, 2, ctx.list_label("quadrant", priority.quadrant), ctx.text)
 
 
 class _Tables:
@@ -98,27 +119,36 @@ class _Tables:
         return [self.name, first, DATA_COL + col, last, DATA_COL + col]
 
 
+MAX_LABELLED_SPOTS = 60  # series with a label each; Excel allows 255 per chart
+
+
 def _matrix_chart(ctx: Context, tables: _Tables, report: Report, w: dict) -> Any:
+    """Each scored use case where its value and ease put it, labelled with its ID (use cases
+    on the same spot share one label), the thresholds dashed, each quadrant named. Labels
+    are series names, which Excel and LibreOffice both draw."""
     from ..scoring import weights
 
-    shown = list(report.priorities[:MAX_LABELLED_POINTS])
-    rows = [[p.id, p.value, p.ease, p.score] for p in shown]
-    first, last = tables.add([w["id"], w["x"], w["y"], "Score"], rows or [[None, None, None, None]])
+    spots: dict[tuple[float, float], list[str]] = {}
+    for p in report.priorities[:MAX_LABELLED_POINTS]:
+        spots.setdefault((p.value, p.ease), []).append(str(p.id or "?"))
+    rows = [[", ".join(ids), x, y] for (x, y), ids in spots.items()]
+    first, last = tables.add([w["id"], w["x"], w["y"]], rows or [[None, None, None]])
     chart = ctx.workbook.add_chart({"type": "scatter"})
-    chart.add_series({
-        "name": w["use_cases"],
-        "categories": tables.ref(1, first, last),
-        "values": tables.ref(2, first, last),
-        "marker": {"type": "circle", "size": 8,
-                   "fill": {"color": ctx.definition.colours["header"]}, "border": {"none": True}},
-        "data_labels": {"custom": [{"value": str(p.id or "")} for p in shown] or None,
-                        "position": "right", "font": {"size": 8}} if shown else None,
-    })
+    marker = {"type": "circle", "size": 8, "fill": {"color": ctx.definition.colours["header"]},
+              "border": {"none": True}}
+    for i in range(len(rows)):
+        labelled = i < MAX_LABELLED_SPOTS
+        chart.add_series({
+            "name": tables.ref(0, first + i, first + i)[:3],
+            "categories": tables.ref(1, first + i, first + i),
+            "values": tables.ref(2, first + i, first + i), "marker": marker,
+            "data_labels": {"series_name": True, "position": "right",
+                            "font": {"size": 8}} if labelled else None,
+        })
     settings = weights(report.plan)
-    line_rows = [[w["threshold"] + " x", settings.value_threshold, 1],
-                 [None, settings.value_threshold, 5],
-                 [w["threshold"] + " y", 1, settings.ease_threshold],
-                 [None, 5, settings.ease_threshold]]
+    tv, te = settings.value_threshold, settings.ease_threshold
+    line_rows = [[w["threshold"] + " x", tv, 1], [None, tv, 5],
+                 [w["threshold"] + " y", 1, te], [None, 5, te]]
     lfirst, _ = tables.add(["", "x", "y"], line_rows)
     for offset in (0, 2):
         chart.add_series({
@@ -127,6 +157,21 @@ def _matrix_chart(ctx: Context, tables: _Tables, report: Report, w: dict) -> Any
             "values": tables.ref(2, lfirst + offset, lfirst + offset + 1),
             "line": {"color": "#7F7F7F", "dash_type": "dash", "width": 1.25},
             "marker": {"type": "none"},
+        })
+    quadrants = ctx.definition.list("quadrant")
+    middle = {"high": lambda t: (t + 5) / 2, "low": lambda t: (1 + t) / 2}
+    where = {"quick_win": ("high", "high"), "major_project": ("high", "low"),
+             "fill_in": ("low", "high"), "thankless": ("low", "low")}
+    quadrant_rows = [[quadrants.label(key, ctx.lang), middle[x](tv), middle[y](te) + 0.3]
+                     for key, (x, y) in where.items()]
+    qfirst, _ = tables.add([w["quadrant"], "x", "y"], quadrant_rows)
+    for i in range(len(quadrant_rows)):
+        chart.add_series({
+            "name": tables.ref(0, qfirst + i, qfirst + i)[:3],
+            "categories": tables.ref(1, qfirst + i, qfirst + i),
+            "values": tables.ref(2, qfirst + i, qfirst + i), "marker": {"type": "none"},
+            "data_labels": {"series_name": True, "position": "center",
+                            "font": {"size": 11, "bold": True, "color": "#A6A6A6"}},
         })
     chart.set_title({"name": w["matrix"]})
     chart.set_x_axis({"name": w["x"], "min": 1, "max": 5, "major_unit": 1})
@@ -152,8 +197,15 @@ def _stacked(ctx: Context, tables: _Tables, title: str, category_head: str,
         chart.add_series(options)
     chart.set_title({"name": title})
     chart.set_legend({"position": "bottom"})
+    # Counts: whole steps on the value axis (LibreOffice otherwise picks 0.5 for small ones)
+    most = max((sum(values[i] for _, _, values in series) for i in range(len(categories))),
+               default=0)
+    counts = {"min": 0, "major_unit": max(1, -(-most // 10)), "num_format": "0"}
     if kind == "bar":
         chart.set_y_axis({"reverse": True})
+        chart.set_x_axis(counts)
+    else:
+        chart.set_y_axis(counts)
     return chart
 
 

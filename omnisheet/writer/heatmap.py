@@ -47,6 +47,7 @@ def write_evidence(ctx: Context, sheet: Any, report: Report, row: int) -> int:
     stages = axis(plan.stages, (m.stage for m in plan.measures))
     channels = axis(plan.channels, (m.channel for m in plan.measures))
     ctx.put(sheet, row, 0, w["corner"], ctx.header)
+    sheet.set_row(row, 48)  # stage names wrap on up to four lines, none clipped
     for col, stage in enumerate(stages, start=1):
         ctx.put(sheet, row, col, ctx.list_label("stage", stage), ctx.header)
     for channel in channels:
@@ -74,6 +75,7 @@ def write_evidence(ctx: Context, sheet: Any, report: Report, row: int) -> int:
     ctx.put(sheet, row, 0, w["per_stage"], title)
     row += 1
     ctx.put(sheet, row, 0, w["stage"], ctx.header)
+    sheet.set_row(row, 30)
     for col, indicator in enumerate(used, start=1):
         ctx.put(sheet, row, col, indicators.label(indicator, ctx.lang), ctx.header)
     for stage in axis(plan.stages, table):
@@ -81,6 +83,7 @@ def write_evidence(ctx: Context, sheet: Any, report: Report, row: int) -> int:
             continue
         row += 1
         ctx.put(sheet, row, 0, ctx.list_label("stage", stage), ctx.subheader)
+        sheet.set_row(row, 26)  # "3,9 (1240 réponses)" on two lines
         for col, indicator in enumerate(used, start=1):
             mean = table[stage].get(indicator)
             pct = bool(indicators.value(indicator).attr("percent", 0))

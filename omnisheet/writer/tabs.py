@@ -162,6 +162,11 @@ def write_table(ctx: Context, sheet: Any, tab: Tab, *, sort: bool = False) -> No
     sheet.freeze_panes(1, 1)
     sheet.autofilter(0, 0, last_row, len(layout) - 1)
     _print_setup(sheet)
+    # Printed: the rows in use (a blank template its header and a few empty rows), not
+    # the formatted rows the template carries for the team to fill.
+    last_used, last_column = _strays_reach(ctx, tab.key)
+    sheet.print_area(0, 0, max([BLANK_ROWS_PRINTED, last_used, *rows]),
+                     max(len(layout) - 1, last_column))
 
 
 def _write_record(ctx: Context, sheet: Any, record: Record, row: int,
@@ -240,6 +245,17 @@ def _score_formats(ctx: Context, sheet: Any, tab: Tab, layout: list[str], last_r
                 "format": ctx.workbook.add_format({"bg_color": value.colour})})
 
 
+BLANK_ROWS_PRINTED = 8
+
+
+def _strays_reach(ctx: Context, tab_key: str) -> tuple[int, int]:
+    """The last 0-based row and column holding a value the team typed outside the tab's
+    fields (a note under a table), which its printed page must reach."""
+    name = ctx.sheet_name(tab_key)
+    cells = [(c.row - 1, c.column - 1) for c in ctx.plan.stray_cells if c.sheet == name]
+    return max((r for r, _ in cells), default=0), max((c for _, c in cells), default=0)
+
+
 def _print_setup(sheet: Any) -> None:
     sheet.set_landscape()
     sheet.set_paper(9)
@@ -262,6 +278,7 @@ def _axis_headers(ctx: Context, sheet: Any, tab: Tab, grid: MapGrid, fmt_across:
     for axis_def, values, fmt in ((tab.across, grid.across, fmt_across),
                                   (tab.down, grid.down, fmt_down)):
         listed = list_slots(ctx.plan, axis_def.list, ctx.definition)
+        which = "across" if axis_def is tab.across else "down"
         for i, value in enumerate(values):
             if axis_def is tab.across:
                 row, col = grid.top, grid.slot_column(i)
@@ -271,9 +288,12 @@ def _axis_headers(ctx: Context, sheet: Any, tab: Tab, grid: MapGrid, fmt_across:
             if row < 0 or col < 0:
                 continue  # the team deleted the row or column of headers
             label = ctx.list_label(axis_def.list, value)
+            typed = grid.typed(which, i)
             if last_col > col:
                 sheet.merge_range(row, col, row, last_col, "", fmt)
-            if is_live(value, i, listed):
+            if typed is not None:
+                ctx.put(sheet, row, col, typed, fmt)
+            elif is_live(value, i, listed):
                 sheet.write_formula(row, col, _live_header(ctx, axis_def.list, i), fmt,
                                     _value_cache(label))
             else:
@@ -288,6 +308,13 @@ def _in_use(grid: MapGrid, positions: list[tuple[int, int]]) -> tuple[int, int]:
     last_row = max([grid.top + grid.depth, *rows, *(r for r, _ in positions)])
     last_col = max([grid.left + 1, *cols, *(c + grid.step - 1 for _, c in positions)])
     return last_row, last_col
+
+
+def _map_print_area(ctx: Context, sheet: Any, tab: Tab, grid: MapGrid,
+                    positions: list[tuple[int, int]]) -> None:
+    last_row, last_col = _in_use(grid, positions)
+    stray_row, stray_col = _strays_reach(ctx, tab.key)
+    sheet.print_area(0, 0, max(last_row, stray_row), max(last_col, stray_col))
 
 
 def _cell_of(grid: MapGrid, item: Any, across: Scalar, down: Scalar) -> tuple[int, int]:
@@ -354,7 +381,7 @@ def write_journey(ctx: Context, sheet: Any, tab: Tab) -> None:
     if top >= 0:
         sheet.set_row(top, 30)
     _print_setup(sheet)
-    sheet.print_area(0, 0, *_in_use(grid, positions))
+    _map_print_area(ctx, sheet, tab, grid, positions)
 
 
 def write_scenario_map(ctx: Context, sheet: Any, tab: Tab) -> None:
@@ -385,7 +412,7 @@ def write_scenario_map(ctx: Context, sheet: Any, tab: Tab) -> None:
     if top >= 0:
         sheet.set_row(top, 30)
     _print_setup(sheet)
-    sheet.print_area(0, 0, *_in_use(grid, positions))
+    _map_print_area(ctx, sheet, tab, grid, positions)
 
 
 def write_lists(ctx: Context, sheet: Any, tab: Tab) -> None:
