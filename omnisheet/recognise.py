@@ -237,7 +237,7 @@ def find_tabs(definition: Definition, grids: Mapping[str, Rows]) -> TabsFound:
                            if score(definition.tab(key), name) >= RECOGNISED)
     closest: dict[str, str] = {}
     for tab in definition.tabs:
-        if tab.key not in found and spare:
+        if recognised and tab.key not in found and spare:  # no plan: nothing to suggest
             near = _closest(tab, spare)
             if near is not None:
                 closest[tab.key] = near
@@ -255,13 +255,16 @@ def _contains(name: str, label: str) -> bool:
 
 def _closest(tab: Tab, names: list[str]) -> str | None:
     wanted = [normalise(n) for n in (*tab.labels.values(), *tab.aliases)]
-    best, near = 0.0, None
+    best, near = CLOSEST_CUTOFF, None
     for name in names:
+        matcher = difflib.SequenceMatcher(None, "", normalise(name))  # b is the cached side
         for label in wanted:
-            ratio = difflib.SequenceMatcher(None, normalise(name), label).ratio()
-            if ratio > best:
-                best, near = ratio, name
-    return near if best >= CLOSEST_CUTOFF else None
+            matcher.set_seq1(label)
+            if matcher.real_quick_ratio() >= best and matcher.quick_ratio() >= best:
+                ratio = matcher.ratio()
+                if ratio >= best:
+                    best, near = ratio, name
+    return near
 
 
 def _language(definition: Definition, votes: dict[str, int], found: Mapping[str, str],

@@ -335,3 +335,23 @@ def test_a_date_in_the_period_column_reads_as_its_month(tmp_path):
     assert english.measures[0].period == "November 2026"
     template = openpyxl.load_workbook(write(clean_plan(), tmp_path / "fresh.xlsx"))
     assert template["Mesures"]["G2"].number_format == "@"
+
+
+def test_a_stage_removed_from_the_list_leaves_no_block_read_as_data(tmp_path):
+    """The journey map's headers follow the stage list by place: with the last stage
+    removed, its pair of columns shows no stage, and what was typed there is said and
+    kept, not read as another stage's touchpoints."""
+    def change(workbook):
+        lists = workbook["Listes"]
+        column = next(c[0].column_letter for c in lists.iter_cols(max_row=1)
+                      if c[0].value == "Étapes du parcours")
+        lists[f"{column}9"] = None  # "Je rachète / je recommande", the eighth stage
+        workbook["Parcours client"]["P3"] = "Avis clients"  # under that stage, website row
+
+    plan = load(_edit(tmp_path, clean_plan(), change))
+    assert "come_back" not in plan.lists["stage"]
+    assert all(t.stage != "come_back" for t in plan.touchpoints)
+    assert _codes(plan) == [("touchpoint-without-stage", "P3")]
+    out = openpyxl.load_workbook(write(plan, tmp_path / "checked.xlsx"))["Parcours client"]
+    assert out["P3"].value == "Avis clients"
+    assert out["P2"].value.startswith("=IF(")  # its sub-header shows only under a stage
