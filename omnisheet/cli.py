@@ -19,7 +19,14 @@ EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_UNUSABLE = 2  # the file cannot be read or written, or the call is wrong
 
-LANGS = click.Choice(["fr", "en"])
+def _languages() -> click.Choice:
+    """The languages there is a words file for (workbook_templates/lang/*.yaml)."""
+    from .definition import available_languages
+
+    return click.Choice(available_languages())
+
+
+LANGS = _languages()
 
 
 def _fail(message: str) -> None:
@@ -69,16 +76,17 @@ def main() -> None:
 
 @main.command()
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--lang", type=LANGS, default="fr", show_default=True,
-              help="Language of the tabs, headers, lists and help.")
+@click.option("--lang", type=LANGS,
+              help="Language of the tabs, headers, lists and help (default: the template's).")
 @click.option("--force", is_flag=True, help="Replace OUT if it exists.")
 @friendly
-def new(out: Path, lang: str, force: bool) -> None:
+def new(out: Path, lang: str | None, force: bool) -> None:
     """Write a blank plan template to OUT (.xlsx)."""
     from .writer import blank_plan, write
 
-    write(blank_plan(lang), out, overwrite=force)
-    click.echo(f"Wrote {out} ({lang}). Fill it in, then run: omnisheet check {out}")
+    plan = blank_plan(lang)
+    write(plan, out, overwrite=force)
+    click.echo(f"Wrote {out} ({plan.language}). Fill it in, then run: omnisheet check {out}")
 
 
 def _load(path: Path):
@@ -221,11 +229,17 @@ def _same_file(a: Path, b: Path) -> bool:
 @main.command("checks")
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown"]), default="text",
               show_default=True)
-def list_checks(fmt: str) -> None:
+@click.option("--lang", type=LANGS, help="Language (default: the template's).")
+@friendly
+def list_checks(fmt: str, lang: str | None) -> None:
     """List every check: code, severity, and what it means."""
     from .checks.docs import checks_markdown, checks_text
+    from .definition import load_definition
 
-    click.echo(checks_markdown() if fmt == "markdown" else checks_text())
+    definition = load_definition()
+    lang = lang or definition.default_language
+    click.echo(checks_markdown(definition, lang) if fmt == "markdown"
+               else checks_text(definition, lang))
 
 
 @main.command()

@@ -182,6 +182,10 @@ class Definition:
     report_tabs: Mapping[str, Labels] = field(default_factory=dict)
     report_text: Mapping[str, Labels] = field(default_factory=dict)
     words: Mapping[str, Mapping[str, Labels]] = field(default_factory=dict)
+    # Per language: each check's message and documentation ({code: {message, doc}}).
+    check_texts: Mapping[str, Mapping[str, Mapping[str, str]]] = field(default_factory=dict)
+    # Per language: how numbers and dates are written (lang/<code>.yaml: numbers, dates).
+    formats: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     def tab(self, key: str) -> Tab:
         for tab in self.tabs:
@@ -221,6 +225,11 @@ class Definition:
         self.check_language(lang)
         return _Words(section, {key: labels[lang] for key, labels in self.words[section].items()})
 
+    def check_text(self, code: str, lang: str, part: str = "message") -> str | None:
+        """A check's message template or documentation in `lang` (None if it has none)."""
+        entry = self.check_texts.get(lang, {}).get(code)
+        return entry.get(part) if isinstance(entry, Mapping) else None
+
     def check_language(self, lang: str) -> str:
         if lang not in self.languages:
             raise DefinitionError(
@@ -243,6 +252,10 @@ class _Words(dict):
 def _labels(raw: Any, where: str, languages: tuple[str, ...]) -> dict[str, str]:
     if not isinstance(raw, Mapping):
         raise DefinitionError(f"{where}: expected labels per language, got {raw!r}")
+    stray = [str(k) for k in raw if k not in languages]
+    if stray:  # an unquoted "{fr: a, b}" in YAML makes "b" a key and cuts the text at the comma
+        raise DefinitionError(f"{where}: {', '.join(stray)} is not a language "
+                              f"({', '.join(languages)}); quote texts that hold a comma")
     missing = [lang for lang in languages if lang not in raw or raw[lang] in (None, "")]
     if missing:
         raise DefinitionError(f"{where}: no text for language(s) {', '.join(missing)}")
@@ -311,7 +324,8 @@ def parse(data: Mapping[str, Any], source: str = "definition") -> Definition:
             values = tuple(
                 ListValue(
                     key=str(v["key"]),
-                    labels=_labels(v, f"{source}: lists.{key}.{v.get('key')}", langs),
+                    labels=_labels({k: t for k, t in v.items() if k in langs},
+                                   f"{source}: lists.{key}.{v.get('key')}", langs),
                     colour=v.get("colour"),
                     hue=v.get("hue"),
                     attrs={k: a for k, a in v.items()
@@ -389,6 +403,8 @@ def parse(data: Mapping[str, Any], source: str = "definition") -> Definition:
                 for key, raw in (data.get("report_text") or {}).items()
             },
             words=_words(data.get("words") or {}, source, langs),
+            check_texts=dict(data.get("check_texts") or {}),
+            formats=dict(data.get("formats") or {}),
         )
     except DefinitionError:
         raise
@@ -411,12 +427,37 @@ def load_definition(path: str | Path | None = None) -> Definition:
 
 @cache
 def _load(path: str) -> Definition:
+    from .languages import LanguageError, fold, language_files
+
+    structure = _read_yaml(Path(path))
+    files = language_files(Path(path).parent)
+    default = structure.get("default_language") if isinstance(structure, Mapping) else None
+    ordered = sorted(files, key=lambda code: (code != default, code))
+    trees = {code: _read_yaml(files[code]) for code in ordered}
+    try:
+        data = fold(structure, trees, {code: str(files[code]) for code in ordered})
+    except LanguageError as exc:
+        raise DefinitionError(str(exc)) from exc
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise DefinitionError(f"{path}: malformed definition ({exc!r})") from exc
+    return parse(data, source=path)
+
+
+def _read_yaml(path: Path) -> Any:
     import yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         with open(path, encoding="utf-8") as handle:
-            data = yaml.load(handle, Loader=loader)  # noqa: S506 - a safe loader
+            return yaml.load(handle, Loader=loader)  # noqa: S506 - a safe loader
     except (OSError, yaml.YAMLError) as exc:
         raise DefinitionError(f"{path}: cannot load the template definition ({exc})") from exc
-    return parse(data, source=path)
+
+
+def available_languages(path: str | Path | None = None) -> list[str]:
+    """The languages there is a file for, the default first: cheap (no YAML is read), for
+    the command line's choices."""
+    from .languages import language_files
+
+    folder = Path(path or DEFAULT_PATH).resolve().parent
+    return sorted(language_files(folder))

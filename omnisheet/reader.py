@@ -329,9 +329,8 @@ class _Reader:
     def _month(self, date: dt.date) -> str:
         """A date typed where a period is asked for, as its month in the workbook's language
         (a French LibreOffice turns "mars 2026" into 2026-03-01)."""
-        words = self.d.words_for("dates", self.lang)
-        return words["month_year"].format(month=words["months"].split()[date.month - 1],
-                                          year=date.year)
+        dates = self.d.formats[self.lang]["dates"]
+        return dates["month_year"].format(month=dates["months"][date.month - 1], year=date.year)
 
     # --- maps ---------------------------------------------------------------------------
     def _read_map(self, tab: Tab, sheet: Sheet, lists: Mapping[str, tuple[Scalar, ...]]

@@ -48,7 +48,7 @@ def match_headers(row: Sequence[Scalar], names: Mapping[str, str]
         if key is not None and key not in matched.values():
             matched[col] = key
         else:
-            unknown[col] = str(value).strip()
+            unknown[col] = str(value)  # the team's own header, as typed
     free = {n: k for n, k in names.items() if k not in matched.values()}
     for col, header in list(unknown.items()):
         close = difflib.get_close_matches(normalise(header), list(free), n=1,

@@ -159,11 +159,16 @@ def test_check_triggers_at_its_cell(code, roundtrip):
     assert _findings(roundtrip(plan)) == sorted(expected)
 
 
-def test_every_check_documents_what_and_how():
+def test_every_check_documents_what_and_how_in_every_language():
+    from omnisheet.definition import load_definition
+
+    definition = load_definition()
     for registered in REGISTRY.values():
-        paragraphs = registered.doc.split("\n\n")
-        assert len(paragraphs) >= 2, registered.code
-        assert set(registered.messages) == {"fr", "en"}
+        for lang in definition.languages:
+            doc = definition.check_text(registered.code, lang, "doc")
+            assert doc and len(doc.split("\n\n")) >= 2, (registered.code, lang)
+            assert definition.check_text(registered.code, lang), (registered.code, lang)
+    assert set(definition.check_texts["fr"]) == set(REGISTRY)  # no text for a check gone
 
 
 def test_messages_follow_the_requested_language():

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import copy
 import re
 from pathlib import Path
 
 import openpyxl
 import pytest
 import yaml
+from templates import copy_templates, edit, language_file
 
-from omnisheet.definition import DEFAULT_PATH, DefinitionError, load_definition, parse
+from omnisheet.definition import DefinitionError, _labels, load_definition
 from omnisheet.reader import load
 from omnisheet.writer import blank_plan, write
 
@@ -113,15 +113,20 @@ def test_new_refuses_to_overwrite_without_force(cli, tmp_path: Path):
 
 
 def test_adding_a_column_is_a_change_to_the_definition_only(tmp_path: Path):
-    data = yaml.safe_load(DEFAULT_PATH.read_text(encoding="utf-8"))
-    changed = copy.deepcopy(data)
-    use_cases = next(t for t in changed["tabs"] if t["key"] == "use_cases")
-    use_cases["columns"].insert(4, {
-        "key": "budget", "type": "list", "list": "scale", "width": 10,
-        "labels": {"fr": "Budget", "en": "Budget"},
-        "help": {"fr": "Budget estimé, de 1 à 5.", "en": "Estimated budget, 1 to 5."},
-    })
-    definition = parse(changed, source="test")
+    structure = copy_templates(tmp_path)
+
+    def add_column(data):
+        use_cases = next(t for t in data["tabs"] if t["key"] == "use_cases")
+        use_cases["columns"].insert(4, {"key": "budget", "type": "list", "list": "scale",
+                                        "width": 10})
+
+    edit(structure, add_column)
+    for lang, label, help_text in (("fr", "Budget", "Budget estimé, de 1 à 5."),
+                                   ("en", "Budget", "Estimated budget, 1 to 5.")):
+        edit(language_file(structure, lang), lambda data, label=label, help_text=help_text:
+             data["tabs"]["use_cases"]["columns"].update(
+                 {"budget": {"label": label, "help": help_text}}))
+    definition = load_definition(structure)
     plan = blank_plan("fr", definition)
     from omnisheet.model import UseCase
 
@@ -135,28 +140,50 @@ def test_adding_a_column_is_a_change_to_the_definition_only(tmp_path: Path):
     assert back.use_cases[0].get("budget") == "3"
 
 
-def test_a_definition_without_a_language_text_is_refused():
-    data = yaml.safe_load(DEFAULT_PATH.read_text(encoding="utf-8"))
-    del data["lists"]["channel"]["labels"]["en"]
-    with pytest.raises(Exception, match="lists.channel.labels: no text for language"):
-        parse(data, source="test")
+def test_a_language_file_without_a_text_is_refused_naming_the_place(tmp_path: Path):
+    structure = copy_templates(tmp_path)
+    edit(language_file(structure, "en"), lambda data: data["lists"]["channel"].pop("title"))
+    with pytest.raises(DefinitionError, match=r"lang/en\.yaml: lists\.channel\.title: missing"):
+        load_definition(structure)
 
 
-def test_an_output_word_without_a_language_is_refused():
-    """The outputs' words live in the YAML: one missing in a language fails at load, named."""
-    data = yaml.safe_load(DEFAULT_PATH.read_text(encoding="utf-8"))
-    del data["words"]["dashboard"]["title"]["en"]
-    with pytest.raises(DefinitionError, match=r"test: words\.dashboard\.title: no text for "
-                                              r"language\(s\) en"):
-        parse(data, source="test")
+def test_an_output_word_missing_from_one_language_is_refused(tmp_path: Path):
+    """The outputs' words live in the language files: one missing in a language fails at
+    load, named with its file and place."""
+    structure = copy_templates(tmp_path)
+    edit(language_file(structure, "en"), lambda data: data["words"]["dashboard"].pop("title"))
+    with pytest.raises(DefinitionError, match=r"lang/en\.yaml: words\.dashboard: no text for "
+                                              r"title \(it is in .*lang/fr\.yaml\)"):
+        load_definition(structure)
 
 
-def test_a_custom_definition_missing_a_word_is_named_when_written(tmp_path):
+def test_a_key_the_template_has_no_place_for_is_refused(tmp_path: Path):
+    """A column renamed in one language file only, or a typo, is named, not ignored."""
+    structure = copy_templates(tmp_path)
+    edit(language_file(structure, "fr"), lambda data: data["tabs"]["use_cases"]["columns"]
+         .update({"titre": {"label": "Titre", "help": "Le titre."}}))
+    with pytest.raises(DefinitionError, match=r"lang/fr\.yaml: tabs\.use_cases\.columns\.titre"
+                                              r"\.label: the template has no such place"):
+        load_definition(structure)
+
+
+def test_a_text_cut_at_a_comma_by_yaml_is_refused():
+    """An unquoted flow mapping, {fr: Quand, dans la relation, ...}, makes the rest of the
+    text a key: the loader refuses any key of a language map that is not a language."""
+    data = yaml.safe_load("help: {fr: Quand, dans la relation, le scénario parle., en: When}")
+    with pytest.raises(DefinitionError, match=r"somewhere\.help: dans la relation, le scénario "
+                                              r"parle\. is not a language"):
+        _labels(data["help"], "somewhere.help", ("fr", "en"))
+
+
+def test_a_custom_definition_missing_a_word_everywhere_is_named_when_written(tmp_path):
     from omnisheet.writer import blank_plan, write
 
-    data = yaml.safe_load(DEFAULT_PATH.read_text(encoding="utf-8"))
-    del data["words"]["validation"]["fixed_list"]
-    custom = parse(data, source="custom")
+    structure = copy_templates(tmp_path)
+    for lang in ("fr", "en"):
+        edit(language_file(structure, lang),
+             lambda data: data["words"]["validation"].pop("fixed_list"))
+    custom = load_definition(structure)
     with pytest.raises(DefinitionError, match=r"no words\.validation\.fixed_list"):
         write(blank_plan("fr", custom), tmp_path / "plan.xlsx", definition=custom)
     assert not (tmp_path / "plan.xlsx").exists()

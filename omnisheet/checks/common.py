@@ -15,86 +15,40 @@ if TYPE_CHECKING:
     from ..model import Finding
 
 
-@check("tab-missing", ERROR, "workbook",
-       fr="L'onglet « {tab} » est introuvable, ni sous ses noms ({names}) ni à son contenu.[ Vouliez-vous dire « {closest} » ?]",
-       en="The tab \"{tab}\" is missing: no tab has its name ({names}) or its content.[ Did you mean \"{closest}\"?]")
+@check("tab-missing", ERROR, "workbook")
 def tab_missing(ctx: Context) -> Iterator[Finding]:
-    """A tab of the template is not in the workbook, under any of its names or contents.
-
-    omnisheet finds a tab by its name in either language, by a name that contains it
-    ("Parcours client 2026", "Copie de Cas d'usage") or by its content (its headers), so
-    a renamed tab is found. Without it, a whole step of the method cannot be checked, and
-    the checks that need it stay silent rather than flag every row that points at it.
-    Restore the tab (copy it from a fresh `omnisheet new` template), or rename the tab the
-    message suggests to the template's name.
-    """
+    """A tab of the template is not in the workbook, under any of its names or contents."""
     yield from (f for f in ctx.plan.read_findings if f.code == "tab-missing")
 
 
-@check("column-missing", ERROR, "workbook",
-       fr="La colonne obligatoire « {column} » est introuvable dans l'onglet {tab}.",
-       en="The required column \"{column}\" is missing from the {tab} tab.")
+@check("column-missing", ERROR, "workbook")
 def column_missing(ctx: Context) -> Iterator[Finding]:
-    """A required column of a table tab has no header that omnisheet recognises.
-
-    Headers are matched in French or English, in any case, with or without accents; a
-    heavily renamed header is not. Give the column back its template name.
-    """
+    """A required column of a table tab has no header that omnisheet recognises."""
     yield from (f for f in ctx.plan.read_findings if f.code == "column-missing")
 
 
-@check("status-inferred-from-colour", INFO, "journey",
-       fr="Statut « {status} » déduit de la couleur {colour} : choisissez-le dans la liste.",
-       en="Status \"{status}\" inferred from the colour {colour}: choose it from the list.")
+@check("status-inferred-from-colour", INFO, "journey")
 def status_inferred(ctx: Context) -> Iterator[Finding]:
-    """A touchpoint has no status chosen, but its cell is painted yellow, orange or green.
-
-    Plans made from the Google Sheets template carry the status only as a colour;
-    omnisheet reads the nearest hue (yellow = Normal, orange = Friction, green =
-    Opportunity). Choose the status in the dropdown so nobody has to guess.
-    """
+    """A touchpoint has no status chosen, but its cell is painted yellow, orange or green."""
     yield from (f for f in ctx.plan.read_findings if f.code == "status-inferred-from-colour")
 
 
-@check("formula-overwritten", WARNING, "workbook",
-       fr="« {column} » : la formule a été remplacée par « {value} », qui ne se recalcule plus.",
-       en="\"{column}\": the formula was replaced by \"{value}\", which no longer updates.")
+@check("formula-overwritten", WARNING, "workbook")
 def formula_overwritten(ctx: Context) -> Iterator[Finding]:
-    """A cell the template computes (value, ease, score, quadrant, rank, a measure's score)
-    holds a value typed over its formula.
-
-    The checked workbook keeps what was typed, but the cell no longer follows the marks,
-    the weights or the measures, and omnisheet's own ranking (which recomputes) may then
-    disagree with the sheet. Delete the value: the checked workbook, or `omnisheet
-    import`, writes the formula back; copy it from the row above in the meantime.
-    """
+    """A cell the template computes (value, ease, score, quadrant, rank, a measure's score) holds a
+    value typed over its formula."""
     yield from (f for f in ctx.plan.read_findings if f.code == "formula-overwritten")
 
 
-@check("macros-not-kept", INFO, "workbook",
-       fr="{file} contient des macros : omnisheet ne les exécute jamais, et le classeur vérifié (.xlsx) ne les garde pas.",
-       en="{file} holds macros: omnisheet never runs them, and the checked workbook (.xlsx) does not keep them.")
+@check("macros-not-kept", INFO, "workbook")
 def macros_not_kept(ctx: Context) -> Iterator[Finding]:
-    """The plan is a macro-enabled workbook (.xlsm).
-
-    Macros are never run: omnisheet reads only cell values and colours. The checked
-    workbook is a plain .xlsx, so the macros stay in the original file only; copy them
-    back yourself if the team needs them, after checking where they come from.
-    """
+    """The plan is a macro-enabled workbook (.xlsm)."""
     yield from (f for f in ctx.plan.read_findings if f.code == "macros-not-kept")
 
 
-@check("value-not-in-list", ERROR, "workbook",
-       fr="« {value} » n'est pas dans la liste « {list} ».[ Vouliez-vous dire « {closest} » ?]",
-       en="\"{value}\" is not in the list \"{list}\".[ Did you mean \"{closest}\"?]")
+@check("value-not-in-list", ERROR, "workbook")
 def value_not_in_list(ctx: Context) -> Iterator[Finding]:
-    """A cell that takes its value from a dropdown holds something that is not in the list.
-
-    It was pasted past the dropdown, typed in a program that ignores validation, or the
-    list was edited afterwards. The value is kept as typed; pick one from the list, or add
-    it to the list on the Lists tab (for the lists the team may edit). When a value of
-    the list is close ("Frcition" for "Friction"), the message names it.
-    """
+    """A cell that takes its value from a dropdown holds something that is not in the list."""
     d = ctx.definition
     for tab in d.table_tabs:
         for column in tab.input_columns:
@@ -120,17 +74,10 @@ def value_not_in_list(ctx: Context) -> Iterator[Finding]:
                                                               touchpoint.status))
 
 
-@check("value-spelled-differently", INFO, "workbook",
-       fr="« {value} » est lu comme « {expected} » : choisissez-le dans la liste pour qu'il s'écrive ainsi.",
-       en="\"{value}\" is read as \"{expected}\": pick it from the list so that it is spelled so.")
+@check("value-spelled-differently", INFO, "workbook")
 def value_spelled_differently(ctx: Context) -> Iterator[Finding]:
-    """A dropdown cell holds a value of its list spelled another way than the list's
-    (without its accents, with other spaces or punctuation: "Telephone / service client").
-
-    omnisheet reads it as the list's value and keeps the text as typed; case alone does
-    not count, as spreadsheets compare text without it. Pick the value from the dropdown
-    so that filters, pivot tables and other tools see one spelling.
-    """
+    """A dropdown cell holds a value of its list spelled another way than the list's (without its
+    accents, with other spaces or punctuation: "Telephone / service client")."""
     for tab in ctx.definition.table_tabs:
         for column in tab.input_columns:
             if column.type != "list" or not column.list:
@@ -143,15 +90,9 @@ def value_spelled_differently(ctx: Context) -> Iterator[Finding]:
                                       value=typed, expected=ctx.label(column.list, value))
 
 
-@check("duplicate-id", ERROR, "workbook",
-       fr="L'ID {value} est déjà utilisé ligne {first}.",
-       en="ID {value} is already used on row {first}.")
+@check("duplicate-id", ERROR, "workbook")
 def duplicate_id(ctx: Context) -> Iterator[Finding]:
-    """Two use cases, or two scenarios, share an ID (case and spaces ignored).
-
-    Links between tabs go through IDs: a scenario implementing "UC-004" must point at one
-    use case. Give the second one a new ID.
-    """
+    """Two use cases, or two scenarios, share an ID (case and spaces ignored)."""
     for tab in ctx.definition.table_tabs:
         if not any(c.type == "id" for c in tab.columns):
             continue
@@ -167,15 +108,10 @@ def duplicate_id(ctx: Context) -> Iterator[Finding]:
                 first[key] = index
 
 
-@check("missing-required", ERROR, "workbook",
-       fr="{thing} : « {column} » est vide.",
-       en="{thing}: \"{column}\" is empty.")
+@check("missing-required", ERROR, "workbook")
 def missing_required(ctx: Context) -> Iterator[Finding]:
-    """A row has been started but a required cell is empty (a use case with no title, a
-    message with no channel or delay, a data need with no variable...).
-
-    Fill the cell, or delete the row if it was started by mistake.
-    """
+    """A row has been started but a required cell is empty (a use case with no title, a message
+    with no channel or delay, a data need with no variable...)."""
     for tab in ctx.definition.table_tabs:
         for index, record in ctx.records(tab.key):
             for column in tab.input_columns:
@@ -193,15 +129,9 @@ def _thing(ctx: Context, tab_key: str, index: int, record: object) -> str:
     return f"{ident} ({word} {row})" if ident else f"{ctx.sheet(tab_key)} {word} {row}"
 
 
-@check("bad-number", ERROR, "workbook",
-       fr="{thing} : « {column} » vaut « {value} », attendu {wanted}.",
-       en="{thing}: \"{column}\" is \"{value}\", expected {wanted}.")
+@check("bad-number", ERROR, "workbook")
 def bad_number(ctx: Context) -> Iterator[Finding]:
-    """A mark that must be a number on its scale is not (impact 7, difficulty "high").
-
-    Impacts and difficulty are 1 to 5 (their meaning is in each header's help). The use
-    case is not scored until the mark is fixed.
-    """
+    """A mark that must be a number on its scale is not (impact 7, difficulty "high")."""
     for tab in ctx.definition.table_tabs:
         for column in tab.input_columns:
             if column.type != "number":
@@ -237,16 +167,9 @@ def _num(value: float | None) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
-@check("settings-invalid", ERROR, "settings",
-       fr="Paramètre « {setting} » inutilisable ({value}) : {why} ; la valeur par défaut {default} est utilisée.",
-       en="Setting \"{setting}\" cannot be used ({value}): {why}; the default {default} is used.")
+@check("settings-invalid", ERROR, "settings")
 def settings_invalid(ctx: Context) -> Iterator[Finding]:
-    """A weight or threshold on the Settings tab cannot be used.
-
-    Weights must be numbers, zero or more, and not both zero; thresholds must be numbers
-    from 1 to 5. Until fixed, scoring uses the default and the sheet's formulas may show
-    an error.
-    """
+    """A weight or threshold on the Settings tab cannot be used."""
     why = {
         "weight": {"fr": "un poids est un nombre positif ou nul",
                    "en": "a weight is a number, zero or more"},

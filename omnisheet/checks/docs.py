@@ -1,23 +1,41 @@
-"""The list of checks, as `omnisheet checks` prints it and the README embeds it."""
+"""The list of checks, as `omnisheet checks` prints it and the README embeds it: each
+check's documentation from the language files, in the language asked for."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from . import REGISTRY
 
+if TYPE_CHECKING:
+    from ..definition import Definition
 
-def checks_text() -> str:
+
+def _doc(definition: Definition, code: str, lang: str) -> str:
+    return definition.check_text(code, lang, "doc") or ""
+
+
+def checks_text(definition: Definition, lang: str) -> str:
+    severity = definition.words_for("severity", lang)
     blocks = []
     for registered in REGISTRY.values():
-        body = "\n".join("    " + line if line else "" for line in registered.doc.splitlines())
-        blocks.append(f"{registered.code}  ({registered.severity})\n{body}")
+        body = "\n".join("    " + line if line else ""
+                         for line in _doc(definition, registered.code, lang).splitlines())
+        blocks.append(f"{registered.code}  ({severity[registered.severity]})\n{body}")
     return "\n\n".join(blocks)
 
 
-def checks_markdown() -> str:
-    lines = ["| code | severity | what it means, and how to fix it |", "| --- | --- | --- |"]
+def checks_markdown(definition: Definition | None = None, lang: str = "en") -> str:
+    from ..definition import load_definition
+
+    d = definition or load_definition()
+    words = d.words_for("checks_table", lang)
+    severity = d.words_for("severity", lang)
+    lines = [f"| {words['code']} | {words['severity']} | {words['meaning']} |",
+             "| --- | --- | --- |"]
     for registered in REGISTRY.values():
-        doc = " ".join(registered.doc.split())
-        lines.append(f"| `{registered.code}` | {registered.severity} | {doc} |")
+        doc = " ".join(_doc(d, registered.code, lang).split())
+        lines.append(f"| `{registered.code}` | {severity[registered.severity]} | {doc} |")
     return "\n".join(lines)
 
 

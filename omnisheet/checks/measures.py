@@ -29,17 +29,9 @@ def _fmt(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
-@check("measure-unknown-touchpoint", ERROR, "measures",
-       fr="Mesure sur « {stage} » × « {channel} » : ce point de contact n'est pas dans le Parcours client.",
-       en="Measure on \"{stage}\" × \"{channel}\": this touchpoint is not on the Journey map.",
-       needs=('journey',))
+@check("measure-unknown-touchpoint", ERROR, "measures", needs=("journey",))
 def measure_unknown_touchpoint(ctx: Context) -> Iterator[Finding]:
-    """A measure names a stage and channel whose touchpoint is empty on the journey map.
-
-    Evidence belongs to a touchpoint the team has described; otherwise it weighs on
-    nothing and its use cases gain nothing from it. Describe the touchpoint on the
-    journey map, or correct the measure's stage or channel.
-    """
+    """A measure names a stage and channel whose touchpoint is empty on the journey map."""
     for index, measure in ctx.records("measures"):
         if measure.get("stage") is None or measure.get("channel") is None:
             continue  # missing-required says so
@@ -51,16 +43,9 @@ def measure_unknown_touchpoint(ctx: Context) -> Iterator[Finding]:
                               channel=ctx.label("channel", measure.get("channel")))
 
 
-@check("measure-out-of-range", ERROR, "measures",
-       fr="« {column} » vaut {value}, hors de l'échelle {indicator} ({expected}).",
-       en="\"{column}\" is {value}, outside the {indicator} scale ({expected}).")
+@check("measure-out-of-range", ERROR, "measures")
 def measure_out_of_range(ctx: Context) -> Iterator[Finding]:
-    """A value or target lies outside its indicator's scale (a CSAT of 9 on 1 to 5, an NPS
-    of 140).
-
-    The gap, the stake and the use cases' scores would be meaningless. Check the figure
-    and the indicator chosen: CSAT 1 to 5 or 0 to 100 %, CES 1 to 7, NPS −100 to +100.
-    """
+    """A value or target lies outside its indicator's scale (a CSAT of 9 on 1 to 5, an NPS of 140)."""
     from ..measures import scale
 
     tab = ctx.table_tab("measures")
@@ -78,17 +63,10 @@ def measure_out_of_range(ctx: Context) -> Iterator[Finding]:
                                   column=tab.column(key).labels[ctx.lang], indicator=name)
 
 
-@check("measure-contradicts-status", WARNING, "measures",
-       fr="« {stage} » × « {channel} » est marqué {status}, mais {indicator} = {value} ({why}).",
-       en="\"{stage}\" × \"{channel}\" is marked {status}, but {indicator} = {value} ({why}).",
-       needs=('journey',))
+@check("measure-contradicts-status", WARNING, "measures", needs=("journey",))
 def measure_contradicts_status(ctx: Context) -> Iterator[Finding]:
-    """A touchpoint marked Normal or Opportunity is measured far below its target (more
-    than 10 points out of 100), or, with no target, in the bottom half of its scale.
-
-    Customers are telling the team it is an irritant: mark it Friction so use cases
-    address it, or check the measure.
-    """
+    """A touchpoint marked Normal or Opportunity is measured far below its target (more than 10
+    points out of 100), or, with no target, in the bottom half of its scale."""
     why = {"target": {"fr": "cible {target}", "en": "target {target}"},
            "scale": {"fr": "moitié basse de l'échelle", "en": "bottom half of the scale"}}
     evidence = _evidence(ctx)
@@ -111,17 +89,9 @@ def measure_contradicts_status(ctx: Context) -> Iterator[Finding]:
                 why=why[reason][ctx.lang].format(target=_show(measure.target)))
 
 
-@check("friction-without-evidence", INFO, "journey",
-       fr="Friction « {stage} » × « {channel} » : aucune mesure ne l'étaye.",
-       en="Friction at \"{stage}\" × \"{channel}\": no measure backs it.",
-       needs=('measures',))
+@check("friction-without-evidence", INFO, "journey", needs=("measures",))
 def friction_without_evidence(ctx: Context) -> Iterator[Finding]:
-    """A touchpoint marked Friction has no measure on the Touchpoint measures tab.
-
-    Without evidence (a CSAT, a CES, an NPS, with its share of traffic) the friction
-    cannot be weighed against the others, and the use cases fixing it gain nothing in
-    the ranking. Add a measure: from a survey, from customer service, or from analytics.
-    """
+    """A touchpoint marked Friction has no measure on the Touchpoint measures tab."""
     evidence = _evidence(ctx)
     for touchpoint in ctx.plan.touchpoints:
         if touchpoint.status == "friction" and not evidence.of(touchpoint):

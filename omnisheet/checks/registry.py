@@ -7,7 +7,6 @@ Its docstring is its documentation: `omnisheet checks` and the README print exac
 from __future__ import annotations
 
 import re
-import textwrap
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -23,10 +22,12 @@ if TYPE_CHECKING:  # listing the checks imports neither the model nor the defini
 
 @dataclass(frozen=True)
 class Check:
+    """A registered check. What it means and its message, in each language, are in the
+    language files (`checks.<code>`), so a language is one file."""
+
     code: str
     severity: str
     tab: str
-    messages: Mapping[str, str]
     function: Callable[[Context], Iterable[Finding]]
     # Tabs the check reads besides its own: when the workbook lacks one, the check is
     # silent (the missing tab is said once) rather than flag every record as dangling.
@@ -34,16 +35,6 @@ class Check:
 
     def can_run(self, missing: Iterable[str]) -> bool:
         return not set(missing) & {self.tab, *self.needs}
-
-    @property
-    def doc(self) -> str:
-        # inspect.cleandoc's rule, without importing inspect (a third of `checks`' start-up)
-        first, _, rest = (self.function.__doc__ or "").partition("\n")
-        return (first.strip() + "\n" + textwrap.dedent(rest)).strip()
-
-    @property
-    def summary(self) -> str:
-        return self.doc.split("\n\n")[0].replace("\n", " ")
 
 
 REGISTRY: dict[str, Check] = {}
@@ -55,16 +46,16 @@ def _new_finding(**fields: Any) -> Finding:
     return Finding(**fields)
 
 
-def check(code: str, severity: str, tab: str, *, fr: str, en: str,
-          needs: tuple[str, ...] = ()) -> Callable:
-    """Register a check. `fr` / `en` are its one-line message templates (str.format fields:
-    the finding's params, plus `value` and `expected`; a part in [brackets] is said only
-    when every field in it has a value). `needs`: the other tabs it reads."""
+def check(code: str, severity: str, tab: str, *, needs: tuple[str, ...] = ()) -> Callable:
+    """Register a check: its code, severity and tab, and the other tabs it reads. Its
+    message template (str.format fields: the finding's params, plus `value` and
+    `expected`; a part in [brackets] said only when every field in it has a value) and
+    its documentation are `checks.<code>` in each language file."""
 
     def register(function: Callable[[Context], Iterable[Finding]]) -> Callable:
         if code in REGISTRY:
             raise ValueError(f"check {code!r} registered twice")
-        REGISTRY[code] = Check(code, severity, tab, {"fr": fr, "en": en}, function, needs)
+        REGISTRY[code] = Check(code, severity, tab, function, needs)
         return function
 
     return register
@@ -251,12 +242,11 @@ def id_key(value: Scalar) -> str:
     return _id(value)
 
 
-def render(finding: Finding, lang: str) -> str:
+def render(finding: Finding, lang: str, definition: Definition) -> str:
     """A finding's one-line message in `lang`."""
-    registered = REGISTRY.get(finding.code)
-    if registered is None:
+    template = definition.check_text(finding.code, lang)
+    if template is None:
         return finding.code
-    template = registered.messages.get(lang) or registered.messages["en"]
     fields = {"value": _show(finding.value), "expected": finding.expected or "",
               **{k: _show(v) for k, v in finding.params.items()}}
     try:

@@ -16,16 +16,10 @@ if TYPE_CHECKING:
 MARKS = ("business_impact", "cx_impact", "difficulty")
 
 
-@check("use-case-unscored", WARNING, "use_cases",
-       fr="{id} n'est pas noté : « {column} » est vide.",
-       en="{id} is not scored: \"{column}\" is empty.")
+@check("use-case-unscored", WARNING, "use_cases")
 def use_case_unscored(ctx: Context) -> Iterator[Finding]:
-    """A use case lacks one of its three marks (business impact, customer experience
-    impact, implementation difficulty), so it has no score, quadrant or rank.
-
-    Unscored ideas never reach the top of the list. Give the three marks, even roughly:
-    they can be refined later.
-    """
+    """A use case lacks one of its three marks (business impact, customer experience impact,
+    implementation difficulty), so it has no score, quadrant or rank."""
     tab = ctx.table_tab("use_cases")
     for index, use_case in ctx.records("use_cases"):
         for key in MARKS:
@@ -36,17 +30,10 @@ def use_case_unscored(ctx: Context) -> Iterator[Finding]:
                 break
 
 
-@check("use-case-unknown-touchpoint", ERROR, "use_cases",
-       fr="{id} vise « {stage} » × « {channel} », absent de la carte du parcours.",
-       en="{id} addresses \"{stage}\" × \"{channel}\", which the journey map does not have.",
-       needs=('journey',))
+@check("use-case-unknown-touchpoint", ERROR, "use_cases", needs=("journey",))
 def use_case_unknown_touchpoint(ctx: Context) -> Iterator[Finding]:
-    """A use case names a stage and channel where the journey map has no touchpoint (or,
-    with no channel, a stage with no touchpoint at all).
-
-    The chain touchpoint → use case is broken: either describe that touchpoint on the
-    journey map, or correct the use case's stage and channel.
-    """
+    """A use case names a stage and channel where the journey map has no touchpoint (or, with no
+    channel, a stage with no touchpoint at all)."""
     stages = {s for s, _ in ctx.touchpoint_keys}
     for index, use_case in ctx.records("use_cases"):
         if use_case.get("stage") is None:
@@ -67,16 +54,9 @@ def use_case_unknown_touchpoint(ctx: Context) -> Iterator[Finding]:
                               channel=ctx.label("channel", channel) or "*")
 
 
-@check("top-use-case-without-scenario", WARNING, "use_cases",
-       fr="{id} ({quadrant}, rang {rank}) n'est mis en œuvre par aucun scénario.",
-       en="{id} ({quadrant}, rank {rank}) is implemented by no scenario.",
-       needs=('scenarios',))
+@check("top-use-case-without-scenario", WARNING, "use_cases", needs=("scenarios",))
 def top_use_case_without_scenario(ctx: Context) -> Iterator[Finding]:
-    """A Quick win or Major project is implemented by no scenario.
-
-    These are the use cases worth doing first; without a scenario they stay ideas. Add a
-    scenario whose "Use case (ID)" is this use case's ID.
-    """
+    """A Quick win or Major project is implemented by no scenario."""
     implemented = {id_key(s.use_case) for s in ctx.plan.scenarios if s.use_case is not None}
     for priority in ctx.priorities:
         if priority.quadrant not in ("quick_win", "major_project"):

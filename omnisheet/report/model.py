@@ -47,7 +47,7 @@ class Report:
         return any(RANK[f.severity] <= threshold for f in self.findings)
 
     def message(self, finding: Finding, lang: str | None = None) -> str:
-        return render(finding, lang or self.lang)
+        return render(finding, lang or self.lang, self.definition)
 
     def flatten(self, fields: list[str]) -> list[list[Any]]:
         """Findings as rows of the named fields: tests assert in one line."""
@@ -99,7 +99,7 @@ class Report:
                 {
                     "code": f.code, "severity": f.severity, "sheet": f.sheet, "cell": f.cell,
                     "row": f.row, "column": f.column, "value": _json(f.value),
-                    "expected": f.expected, "message": render(f, lang),
+                    "expected": f.expected, "message": render(f, lang, self.definition),
                 }
                 for f in self.findings
             ],
