@@ -86,7 +86,16 @@ def new(out: Path, lang: str | None, force: bool) -> None:
 
     plan = blank_plan(lang)
     write(plan, out, overwrite=force)
-    click.echo(f"Wrote {out} ({plan.language}). Fill it in, then run: omnisheet check {out}")
+    click.echo(_said("wrote_template", plan.language, path=out))
+
+
+def _said(key: str, lang: str | None, **fields: object) -> str:
+    """What the command line says once it wrote something, in the plan's language."""
+    from .definition import load_definition
+
+    definition = load_definition()
+    words = definition.words_for("cli", lang or definition.default_language)
+    return words[key].format(**fields)
 
 
 def _load(path: Path):
@@ -155,7 +164,7 @@ def check(plan_file: Path, output: Path | None, fmt: str, fail_on: str, lang: st
         style = click.style if sys.stdout.isatty() and not os.environ.get("NO_COLOR") else None
         click.echo(render_text(report, lang, top=top, style=style, per_tab=per_tab))
         if output is not None:
-            click.echo(f"\nChecked workbook: {output}")
+            click.echo("\n" + _said("checked_workbook", report.lang, path=output))
     sys.exit(EXIT_FINDINGS if report.fails(fail_on) else EXIT_OK)
 
 
@@ -178,7 +187,7 @@ def report_command(plan_file: Path, output: Path, lang: str | None) -> None:
         _fail(f"{output}: is the input plan; choose another output.")
     report = run(_load(plan_file), lang=lang)
     write_html(report, output, lang)
-    click.echo(f"Report: {output}")
+    click.echo(_said("report", report.lang, path=output))
 
 
 @main.command("diff")
@@ -257,7 +266,7 @@ def export(plan_file: Path, output: Path | None, fmt: str) -> None:
 
         folder = output or plan_file.with_suffix("")
         for written in write_csv_folder(plan, folder):
-            click.echo(f"Wrote {written}")
+            click.echo(_said("wrote", plan.language, path=written))
         return
     import json
 
@@ -271,7 +280,7 @@ def export(plan_file: Path, output: Path | None, fmt: str) -> None:
 
         with atomic_output(output) as tmp:
             tmp.write_text(text + "\n", encoding="utf-8")
-        click.echo(f"Wrote {output}")
+        click.echo(_said("wrote", plan.language, path=output))
 
 
 @main.command("import")
@@ -288,7 +297,7 @@ def import_(source: Path, output: Path, lang: str | None, force: bool) -> None:
 
     plan = read_plan_file(source)
     write(plan, output, lang=lang, overwrite=force)
-    click.echo(f"Wrote {output}")
+    click.echo(_said("wrote", lang or plan.language, path=output))
 
 
 if __name__ == "__main__":

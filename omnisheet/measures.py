@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from .definition import Definition, load_definition
+from .formatting import Share
 from .model import Measure, Plan, Scalar, Touchpoint, UseCase
 from .numbers import number, round_half_away
 from .text import normalise
@@ -41,6 +42,14 @@ class Scale:
         if self.percent and n <= 1:
             n *= 100
         return (n - self.low) / (self.high - self.low) * 100
+
+    def shown(self, value: Scalar) -> Scalar | Share:
+        """A value as a message shows it: a percent indicator's (58, or 0.58 typed with a %
+        sign) as a percentage, others as they are."""
+        n = number(value)
+        if n is None or not self.percent:
+            return value
+        return Share(n if n <= 1 else n / 100)
 
     def contains(self, value: Scalar) -> bool:
         n = number(value)

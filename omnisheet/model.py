@@ -216,7 +216,7 @@ class Finding:
     row: int | None = None
     column: int | None = None
     value: Scalar = None
-    expected: str | None = None
+    expected: Any = None  # text, or a formatting.Phrase rendered in the report's language
     params: Mapping[str, Any] = field(default_factory=dict)
 
     @property

@@ -279,7 +279,7 @@ def test_cli_diff_in_french_and_as_json(cli, versions):
     old, new = versions
     text = cli("diff", old, new, "--lang", "fr").output
     assert "Maturité omnicanale" in text
-    assert "J'achète × Email: Normal → Opportunité" in text
+    assert "J'achète × Email : Normal → Opportunité" in text
     assert "rang 3 → 1" in text
     data = json.loads(cli("diff", old, new, "--format", "json").output)
     jsonschema.validate(data, SCHEMA)

@@ -104,7 +104,7 @@ def test_the_dashboard_heat_map_colours_each_touchpoint_against_its_target(tmp_p
     cells = {c.value: c.fill.fgColor.rgb[-6:] for row in sheet.iter_rows() for c in row
              if isinstance(c.value, str) and "cible" in c.value}
     assert cells["CSAT (1 à 5) 2,8 (cible 4,2)"] == colours["heat_far"].lstrip("#")
-    assert cells["CSAT (%) 90 % (cible 85 %)"] == colours["heat_met"].lstrip("#")
+    assert cells["CSAT (%) 90\u202f% (cible 85\u202f%)"] == colours["heat_met"].lstrip("#")
     assert cells["CSAT (1 à 5) 3,6 (cible 4,2)"] == colours["heat_far"].lstrip("#")
     assert cells["CSAT (1 à 5) 3,9 (cible 4,2)"] == colours["heat_near"].lstrip("#")
     stages = [c.value for row in sheet.iter_rows() for c in row if c.value == "Je demande de l'aide"]

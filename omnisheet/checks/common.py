@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..formatting import Phrase
 from ..numbers import number
 from ..severity import ERROR, INFO, WARNING
 from .registry import Context, check, id_key
@@ -121,12 +122,13 @@ def missing_required(ctx: Context) -> Iterator[Finding]:
                                       column=column.labels[ctx.lang])
 
 
-def _thing(ctx: Context, tab_key: str, index: int, record: object) -> str:
+def _thing(ctx: Context, tab_key: str, index: int, record: object) -> Phrase:
     """How a message names a row: its ID if it has one, else its tab and row."""
     ident = getattr(record, "id", None) or getattr(record, "scenario", None)
     row = ctx.row_of(tab_key, index)
-    word = "ligne" if ctx.lang == "fr" else "row"
-    return f"{ident} ({word} {row})" if ident else f"{ctx.sheet(tab_key)} {word} {row}"
+    if ident:
+        return Phrase("check_phrases", "row_of_id", id=str(ident), row=row)
+    return Phrase("check_phrases", "row_of_tab", tab=ctx.sheet(tab_key), row=row)
 
 
 @check("bad-number", ERROR, "workbook")
@@ -144,40 +146,24 @@ def bad_number(ctx: Context) -> Iterator[Finding]:
                 low, high = column.min, column.max
                 if n is None or (low is not None and n < low) or (high is not None and n > high):
                     yield ctx.finding("bad-number", tab.key, index, column.key, value=value,
-                                      expected=_wanted(low, high, ctx.lang),
+                                      expected=_wanted(low, high),
                                       thing=_thing(ctx, tab.key, index, record),
                                       column=column.labels[ctx.lang],
-                                      wanted=_wanted(low, high, ctx.lang))
+                                      wanted=_wanted(low, high))
 
 
-def _wanted(low: float | None, high: float | None, lang: str) -> str:
+def _wanted(low: float | None, high: float | None) -> Phrase:
     """"a number from 1 to 5", "a number, 0 or more", or just "a number"."""
-    fr = lang == "fr"
     if low is not None and high is not None:
-        return (f"un nombre de {_num(low)} à {_num(high)}" if fr
-                else f"a number from {_num(low)} to {_num(high)}")
+        return Phrase("check_phrases", "number_between", low=low, high=high)
     if low is not None:
-        return f"un nombre, {_num(low)} ou plus" if fr else f"a number, {_num(low)} or more"
-    return "un nombre" if fr else "a number"
-
-
-def _num(value: float | None) -> str:
-    if value is None:
-        return ""
-    return str(int(value)) if float(value).is_integer() else str(value)
+        return Phrase("check_phrases", "number_from", low=low)
+    return Phrase("check_phrases", "number")
 
 
 @check("settings-invalid", ERROR, "settings")
 def settings_invalid(ctx: Context) -> Iterator[Finding]:
     """A weight or threshold on the Settings tab cannot be used."""
-    why = {
-        "weight": {"fr": "un poids est un nombre positif ou nul",
-                   "en": "a weight is a number, zero or more"},
-        "weights_zero": {"fr": "les deux poids ne peuvent être nuls",
-                         "en": "the two weights cannot both be zero"},
-        "threshold": {"fr": "un seuil est un nombre de 1 à 5",
-                      "en": "a threshold is a number from 1 to 5"},
-    }
     from ..model import Finding
     from ..scoring import setting_problems
 
@@ -189,7 +175,8 @@ def settings_invalid(ctx: Context) -> Iterator[Finding]:
             yield Finding(code="settings-invalid", severity=ERROR, sheet=ctx.sheet("settings"),
                           row=row, column=2, value=settings.get(setting.key),
                           params={"setting": setting.labels[ctx.lang],
-                                  "why": why[reason][ctx.lang], "default": setting.default})
+                                  "why": Phrase("check_phrases", f"setting_{reason}"),
+                                  "default": setting.default})
 
 
 __all__ = ["INFO"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..formatting import Phrase
 from ..numbers import number
 from ..severity import ERROR, INFO, WARNING
 from ..text import normalise
@@ -23,10 +24,6 @@ def _evidence(ctx: Context) -> Evidence:
 
         ctx._cache["evidence"] = Evidence(ctx.plan, ctx.definition)
     return ctx._cache["evidence"]
-
-
-def _fmt(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
 @check("measure-unknown-touchpoint", ERROR, "measures", needs=("journey",))
@@ -58,8 +55,10 @@ def measure_out_of_range(ctx: Context) -> Iterator[Finding]:
         for key in ("value", "target"):
             value = measure.get(key)
             if number(value) is not None and not s.contains(value):
-                yield ctx.finding("measure-out-of-range", "measures", index, key, value=value,
-                                  expected=f"{_fmt(s.low)} … {_fmt(s.high)}",
+                yield ctx.finding("measure-out-of-range", "measures", index, key,
+                                  value=s.shown(value),
+                                  expected=Phrase("check_phrases", "scale", low=s.low,
+                                                  high=s.high),
                                   column=tab.column(key).labels[ctx.lang], indicator=name)
 
 
@@ -67,8 +66,6 @@ def measure_out_of_range(ctx: Context) -> Iterator[Finding]:
 def measure_contradicts_status(ctx: Context) -> Iterator[Finding]:
     """A touchpoint marked Normal or Opportunity is measured far below its target (more than 10
     points out of 100), or, with no target, in the bottom half of its scale."""
-    why = {"target": {"fr": "cible {target}", "en": "target {target}"},
-           "scale": {"fr": "moitié basse de l'échelle", "en": "bottom half of the scale"}}
     evidence = _evidence(ctx)
     indicator_list = ctx.definition.list("indicator")
     for touchpoint in ctx.plan.touchpoints:
@@ -77,16 +74,19 @@ def measure_contradicts_status(ctx: Context) -> Iterator[Finding]:
         for assessed in evidence.of(touchpoint):
             if not assessed.below_par():
                 continue
+            from ..measures import scale
+
             measure = assessed.measure
-            reason = "target" if assessed.gap is not None else "scale"
+            figure = scale(measure.indicator, ctx.definition)
+            why = (Phrase("check_phrases", "below_target", target=figure.shown(measure.target))
+                   if assessed.gap is not None else Phrase("check_phrases", "bottom_half"))
             yield ctx.finding(
                 "measure-contradicts-status", "measures", assessed.index, "value",
-                value=measure.value,
+                value=figure.shown(measure.value),
                 stage=ctx.label("stage", touchpoint.stage),
                 channel=ctx.label("channel", touchpoint.channel),
                 status=ctx.label("touchpoint_status", touchpoint.status),
-                indicator=indicator_list.label(str(measure.indicator), ctx.lang),
-                why=why[reason][ctx.lang].format(target=_show(measure.target)))
+                indicator=indicator_list.label(str(measure.indicator), ctx.lang), why=why)
 
 
 @check("friction-without-evidence", INFO, "journey", needs=("measures",))
@@ -100,8 +100,4 @@ def friction_without_evidence(ctx: Context) -> Iterator[Finding]:
                                     stage=ctx.label("stage", touchpoint.stage),
                                     channel=ctx.label("channel", touchpoint.channel))
 
-
-def _show(value: object) -> str:
-    n = number(value)  # type: ignore[arg-type]
-    return _fmt(n) if n is not None else str(value or "")
 

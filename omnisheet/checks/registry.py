@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from ..text import normalise
+from ..formatting import Formatter
+from ..text import normalise, shorten
 
 if TYPE_CHECKING:  # listing the checks imports neither the model nor the definition
     from ..definition import Definition, Tab
@@ -247,8 +248,11 @@ def render(finding: Finding, lang: str, definition: Definition) -> str:
     template = definition.check_text(finding.code, lang)
     if template is None:
         return finding.code
-    fields = {"value": _show(finding.value), "expected": finding.expected or "",
-              **{k: _show(v) for k, v in finding.params.items()}}
+    def show(value: Any) -> str:
+        return _quoted(value) if isinstance(value, str) else shown(value, lang, definition)
+
+    fields = {"value": show(finding.value), "expected": shown(finding.expected, lang, definition),
+              **{k: show(v) for k, v in finding.params.items()}}
     try:
         return _OPTIONAL.sub(lambda part: _optional(part.group(1), fields), template
                              ).format(**fields)
@@ -265,10 +269,25 @@ def _optional(part: str, fields: Mapping[str, str]) -> str:
     return part if all(fields.get(name) for name in _FIELD.findall(part)) else ""
 
 
-def _show(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = str(value).replace("\r", " ").replace("\n", " ")
-    return text if len(text) <= 80 else text[:77] + "..."
+def shown(value: Any, lang: str, definition: Definition) -> str:
+    """A value a finding holds, as text in `lang`: numbers, shares, dates and phrases in
+    the language's form."""
+    formatter = _formatter(definition, lang)
+    return formatter.show(value, lambda section: definition.words_for(section, lang))
+
+
+_FORMATTERS: dict[tuple[int, str], Formatter] = {}
+
+
+def _formatter(definition: Definition, lang: str) -> Formatter:
+    """One formatter per definition and language (tens of thousands of findings on a big
+    plan are rendered)."""
+    key = (id(definition), lang)
+    if key not in _FORMATTERS:
+        _FORMATTERS[key] = Formatter.of(definition, lang)
+    return _FORMATTERS[key]
+
+
+def _quoted(text: str) -> str:
+    """Text a message quotes, on one line and at most 80 characters, cut at a word."""
+    return shorten(text.replace("\r", " ").replace("\n", " "), 80)

@@ -11,29 +11,37 @@ from typing import Any
 
 from ..definition import Definition, load_definition
 from ..diff import PlanDiff
+from ..formatting import Formatter
+from ..text import shorten
 
 COLOURS = {"error": "red", "warning": "yellow", "info": "cyan"}
 TEXT_WIDTH = 40
 
 
 class _Labels:
-    """Keys and field names in the chosen language."""
+    """Keys, field names, numbers and quotes in the chosen language."""
 
     def __init__(self, definition: Definition, lang: str) -> None:
         self.d, self.lang = definition, lang
         self.w = definition.words_for("diff", lang)
+        self.common = definition.words_for("common", lang)
+        self.severity = definition.words_for("severity", lang)
+        self.number = Formatter.of(definition, lang)
+        self.score_format = definition.tab("use_cases").column("score").number_format or "0.00"
 
     def value(self, list_key: str | None, value: Any) -> str:
         if value is None or value == "":
             return "—"
         if list_key and isinstance(value, str) and list_key in self.d.lists:
             return self.d.list(list_key).label(value, self.lang)
-        if isinstance(value, float):
-            return f"{value:g}"
         if isinstance(value, str):
-            text = " ".join(value.split())
-            return f"« {_cut(text)} »" if self.lang == "fr" else f'"{_cut(text)}"'
-        return str(value)
+            return self.common["quote"].format(text=_cut(value))
+        return self.number.show(value)
+
+    def score(self, value: float | None) -> str:
+        """A score as the workbook's score column shows it."""
+        return self.w["unscored"] if value is None else self.number.fixed(value,
+                                                                           self.score_format)
 
     def field(self, tab_key: str, key: str) -> tuple[str, str | None]:
         """A field's label and the list its values come from."""
@@ -54,7 +62,7 @@ class _Labels:
 
     def change(self, tab_key: str, change: dict[str, Any]) -> str:
         label, list_key = self.field(tab_key, change["field"])
-        return (f"{label}: {self.value(list_key, change['old'])} → "
+        return (f"{label}{self.common['colon']}{self.value(list_key, change['old'])} → "
                 f"{self.value(list_key, change['new'])}")
 
     def changes(self, tab_key: str, changes: list[dict[str, Any]], skip: tuple[str, ...] = (),
@@ -66,11 +74,7 @@ class _Labels:
 
 
 def _cut(text: str) -> str:
-    return text if len(text) <= TEXT_WIDTH else text[:TEXT_WIDTH - 1] + "…"
-
-
-def _num(value: float | int | None, unscored: str) -> str:
-    return unscored if value is None else f"{value:g}"
+    return shorten(text, TEXT_WIDTH)
 
 
 def render_diff_text(diff: PlanDiff, top: int = 8, definition: Definition | None = None,
@@ -79,22 +83,26 @@ def render_diff_text(diff: PlanDiff, top: int = 8, definition: Definition | None
     data = diff.to_dict()
     lang = data["language"]
     labels = _Labels(definition or load_definition(), lang)
-    w = labels.w
+    w, colon, number = labels.w, labels.common["colon"], labels.number
     paint = style or (lambda text, **_: text)
-    lines = [paint(f"{w['title']}: {data['old']['file'] or '-'} → {data['new']['file'] or '-'}",
-                   bold=True)]
+    lines = [paint(f"{w['title']}{colon}{data['old']['file'] or '-'} → "
+                   f"{data['new']['file'] or '-'}", bold=True)]
     if not data["changed"]:
         return "\n".join([*lines, "  " + w["no_changes"]])
     old, new = data["readiness"]["old"], data["readiness"]["new"]
     if old != new:
-        delta = "" if old is None or new is None else f" ({new - old:+.1f})"
-        lines.append(f"{w['readiness']}: {_pct(old)} → {_pct(new)}{delta}")
+        def pct(value: float | None) -> str:
+            return "—" if value is None else number.points(value)
+
+        delta = "" if old is None or new is None else \
+            f" ({'+' if new >= old else '-'}{number.number(abs(new - old), 1)})"
+        lines.append(f"{w['readiness']}{colon}{pct(old)} → {pct(new)}{delta}")
 
     def section(title: str, counts: list[tuple[int, str]], body: list[str]) -> None:
         if not body:
             return
         said = " · ".join(f"{n} {w[word]}" for n, word in counts if n)
-        lines.extend(["", paint(f"{title} ({len(body)})" + (f": {said}" if said else ""),
+        lines.extend(["", paint(f"{title} ({len(body)})" + (f"{colon}{said}" if said else ""),
                                 bold=True)])
         lines.extend("  " + line for line in body[:top])
         if len(body) > top:
@@ -119,24 +127,22 @@ def render_diff_text(diff: PlanDiff, top: int = 8, definition: Definition | None
             _data_need_lines(data["data_needs"], labels))
     section(w["measures"], counts("measures"), _measure_lines(data["measures"], labels))
     findings = []  # new ones first: they are what needs doing, should the list be cut
+    width = max(len(word) for word in labels.severity.values())
     for tag, items in (("new_tag", data["findings"]["new"]), ("fixed_tag", data["findings"]["fixed"])):
         for f in items:
             where = f"{f['sheet']}!{f['cell']}" if f["cell"] else (f["sheet"] or "")
-            severity = paint(f"{f['severity']:<7}", fg=COLOURS.get(f["severity"]))
+            severity = paint(f"{labels.severity[f['severity']]:<{width}}",
+                             fg=COLOURS.get(f["severity"]))
             findings.append(f"{w[tag]:<8} {severity} {where:<24} {f['message']}  [{f['code']}]")
     section(w["findings"], [(summary["findings"]["new"], "new"),
                             (summary["findings"]["fixed"], "fixed")], findings)
     return "\n".join(lines)
 
 
-def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{value:g} %"
-
-
 def _use_case_lines(data: dict[str, Any], labels: _Labels) -> list[str]:
     w = labels.w
-    lines = [f"+ {str(u['id'] or ''):<8} {w['rank']} {_num(u['rank'], '—')}, "
-             f"{w['score']} {_num(u['score'], w['unscored'])}  {_title(u['title'])}"
+    lines = [f"+ {str(u['id'] or ''):<8} {w['rank']} {u['rank'] or '—'}, "
+             f"{w['score']} {labels.score(u['score'])}  {_title(u['title'])}"
              for u in data["added"]]
     lines += [f"- {str(u['id'] or ''):<8} {_title(u['title'])}" for u in data["removed"]]
     # Use cases that changed themselves first; those only pushed up or down by others after.
@@ -148,19 +154,22 @@ def _use_case_lines(data: dict[str, Any], labels: _Labels) -> list[str]:
             old, new = c["rank"]["old"], c["rank"]["new"]
             arrow = "↑" if old and new and new < old else "↓" if old and new and new > old else "~"
             lines.append(
-                f"{arrow} {str(c['id'] or ''):<8} {_moved(w['rank'], old, new, '—')} · "
-                f"{_moved(w['score'], c['score']['old'], c['score']['new'], w['unscored'])}  "
+                f"{arrow} {str(c['id'] or ''):<8} {_moved(w['rank'], old, new, str)} · "
+                f"{_moved(w['score'], c['score']['old'], c['score']['new'], labels.score)}  "
                 f"{_title(c['title'])}" + (f" ({edits})" if edits else ""))
         else:
             lines.append(f"~ {str(c['id'] or ''):<8} {edits}")
     return lines
 
 
-def _moved(word: str, old: Any, new: Any, missing: str) -> str:
+def _moved(word: str, old: Any, new: Any, show: Callable[[Any], str]) -> str:
     """A figure before → after, or once when it did not move (a rank moved, not the score)."""
+    def shown(value: Any) -> str:
+        return "—" if value is None and show is str else show(value)
+
     if old == new:
-        return f"{word} {_num(new, missing)}"
-    return f"{word} {_num(old, missing)} → {_num(new, missing)}"
+        return f"{word} {shown(new)}"
+    return f"{word} {shown(old)} → {shown(new)}"
 
 
 def _title(value: Any) -> str:
@@ -181,7 +190,8 @@ def _touchpoint_lines(data: dict[str, Any], labels: _Labels) -> list[str]:
         rest = labels.changes("journey", c["changes"], skip=("status",))
         if rest:
             parts.append(rest)
-        lines.append(f"~ {_where(labels, c['stage'], c['channel'])}: {' · '.join(parts)}")
+        lines.append(f"~ {_where(labels, c['stage'], c['channel'])}{labels.common['colon']}"
+                     f"{' · '.join(parts)}")
     for sign, key in (("+", "added"), ("-", "removed")):
         for t in data[key]:
             lines.append(f"{sign} {_where(labels, t['stage'], t['channel'])} "
@@ -209,8 +219,9 @@ def _scenario_lines(data: dict[str, Any], labels: _Labels) -> list[str]:
             moved = f"~ {old} → {new}" if old != new else f"~ {new}"
             moves.append(moved + (f" ({edits})" if edits else ""))
         if moves:
-            parts.append(f"{w['messages']}: " + ", ".join(moves))
-        lines.append(f"~ {str(c['id'] or ''):<8} {_title(c['name'])}: {' · '.join(parts)}")
+            parts.append(f"{w['messages']}{labels.common['colon']}" + ", ".join(moves))
+        lines.append(f"~ {str(c['id'] or ''):<8} {_title(c['name'])}{labels.common['colon']}"
+                     f"{' · '.join(parts)}")
     return lines
 
 
@@ -221,7 +232,8 @@ def _data_need_lines(data: dict[str, Any], labels: _Labels) -> list[str]:
     lines = []
     changed = sorted(data["changed"], key=lambda c: not c["now_available"])
     for c in changed:
-        lines.append(f"~ {name(c)}: {labels.changes('data_needs', c['changes'])}")
+        lines.append(f"~ {name(c)}{labels.common['colon']}"
+                     f"{labels.changes('data_needs', c['changes'])}")
     for sign, key in (("+", "added"), ("-", "removed")):
         for d in data[key]:
             lines.append(f"{sign} {name(d)} ({labels.value('availability', d['availability'])})")
@@ -232,7 +244,8 @@ def _measure_lines(data: dict[str, Any], labels: _Labels) -> list[str]:
     def name(m: dict[str, Any]) -> str:
         return f"{_where(labels, m['stage'], m['channel'])} · {labels.value('indicator', m['indicator'])}"
 
-    lines = [f"~ {name(c)}: {labels.changes('measures', c['changes'])}" for c in data["changed"]]
+    lines = [f"~ {name(c)}{labels.common['colon']}{labels.changes('measures', c['changes'])}"
+             for c in data["changed"]]
     lines += [f"{sign} {name(m)}" for sign, key in (("+", "added"), ("-", "removed"))
               for m in data[key]]
     return lines

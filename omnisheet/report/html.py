@@ -19,6 +19,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from ..formatting import Formatter
 from ..layout import axis
 from ..measures import assess, heat
 from ..model import ERROR, INFO, SEVERITIES, WARNING, Scalar, Touchpoint
@@ -60,6 +61,8 @@ class _Page:
     def __init__(self, report: Report, lang: str) -> None:
         self.report, self.plan, self.lang = report, report.plan, lang
         self.d = report.definition
+        self.number = Formatter.of(self.d, lang)
+        self.score_format = self.d.tab("use_cases").column("score").number_format or "0.00"
 
     def t(self, key: str, **values: Any) -> str:
         """A word of the report (escaped), with its placeholders filled."""
@@ -70,26 +73,24 @@ class _Page:
         text = self.d.text(key, self.lang)
         return text.format(**values) if values else text
 
-    def num(self, value: Any, places: int = 2) -> str:
+    def num(self, value: Any, places: int | None = None) -> str:
         """3.5 → "3,5" in French; integers without decimals; None → a dash."""
         if value is None or isinstance(value, bool):
             return "—"
         if not isinstance(value, int | float):
             return str(value)
-        text = f"{value:.{places}f}".rstrip("0").rstrip(".") if places else f"{value:.0f}"
-        if text in ("-0", ""):
-            text = "0"
-        return text.replace(".", self.raw("decimal"))
+        return self.number.number(value, places)
 
     def pct(self, share: float | None) -> str:
         if share is None:
             return self.t("not_computable")
-        return self.t("percent", n=self.num(100 * share, 0))
+        return _e(self.number.percent(share, 0))
 
     def plain_label(self, list_key: str, value: Scalar) -> str:
         """A list value in the page's language (a team's own value as typed), as text."""
         if value is None:
-            return "—"
+            return self.d.words_for("common", self.lang)["no_source"] if list_key == "source" \
+                else "—"
         if isinstance(value, str) and list_key in self.d.lists:
             return self.d.list(list_key).label(value, self.lang)
         return str(value)
@@ -108,7 +109,7 @@ def render_html(report: Report, lang: str | None = None, *,
     day = today or dt.date.today()
     name = Path(report.file).name if report.file else p.raw("untitled")
     title = f"{p.raw('doc_title')} — {name}"
-    date = p.raw("date_format", day=day.day, month=day.month, year=day.year)
+    date = p.number.date(day)
     sections = [
         _readiness(p), _journey(p), _matrix(p), _priorities(p), _scenario_map(p),
         _roadmap(p), _findings(p),
@@ -170,7 +171,7 @@ def _section(key: str, p: _Page, body: Iterable[str], help_key: str | None = Non
 def _readiness(p: _Page) -> str:
     r, report = p.report.readiness, p.report
     summary = r.summary
-    big = p.t("not_computable") if summary is None else p.t("percent", n=p.num(summary, 1))
+    big = p.t("not_computable") if summary is None else _e(p.number.points(summary))
     shares = r.shares
     figures = [
         ("frictions", shares["frictions_addressed"], r.frictions_addressed, r.frictions),
@@ -299,7 +300,7 @@ def _measure(p: _Page, measure: Any) -> str:
 
     def shown(n: Any) -> str:
         if percent and isinstance(n, int | float) and not isinstance(n, bool):
-            return p.t("percent", n=p.num(100 * n if 0 <= n <= 1 else n, 1))
+            return _e(p.number.percent(n if 0 <= n <= 1 else n / 100))
         return _e(p.num(n))
 
     bits = [f"<strong>{p.label('indicator', indicator)}</strong> {shown(value)}"]
@@ -308,7 +309,7 @@ def _measure(p: _Page, measure: Any) -> str:
         bits.append(p.t("measure_target", target="\0").replace("\0", shown(target)))
     answers = getattr(measure, "answers", None)
     if answers is not None:
-        bits.append(p.t("measure_answers", answers=p.num(answers)))
+        bits.append(p.t("measure_answers", answers=p.num(answers, 0)))
     period = getattr(measure, "period", None)
     if period not in (None, ""):
         bits.append(_e(period))
@@ -508,7 +509,7 @@ def _roadmap(p: _Page) -> str:
             for w in e.scenarios)
         rows.append(
             f'<tr><th scope="row">{p.label("source", e.source)}</th>'
-            f'<td class="num">{p.num(e.value)}</td>'
+            f'<td class="num">{p.number.fixed(e.value, p.score_format)}</td>'
             f'<td class="num">{"—" if e.best_rank is None else e.best_rank}</td>'
             f'<td><ul class="plain">{variables}</ul></td>'
             f'<td><ul class="plain">{waiting}</ul></td></tr>')

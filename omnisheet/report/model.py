@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..checks import run_checks
-from ..checks.registry import Context, render
+from ..checks.registry import Context, render, shown
 from ..definition import Definition, load_definition
 from ..model import ERROR, INFO, SEVERITIES, Finding, Plan, Scalar
 from ..readiness import Readiness, readiness
@@ -99,7 +99,9 @@ class Report:
                 {
                     "code": f.code, "severity": f.severity, "sheet": f.sheet, "cell": f.cell,
                     "row": f.row, "column": f.column, "value": _json(f.value),
-                    "expected": f.expected, "message": render(f, lang, self.definition),
+                    "expected": None if f.expected is None else shown(f.expected, lang,
+                                                                      self.definition),
+                    "message": render(f, lang, self.definition),
                 }
                 for f in self.findings
             ],

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from ..formatting import Formatter
 from ..severity import RANK
+from ..text import shorten
 from .model import Report
 
 COLOURS = {"error": "red", "warning": "yellow", "info": "cyan"}
 SEVERITY_WORDS = {"error": "errors", "warning": "warnings", "info": "infos"}
-
-
-def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{100 * value:.0f} %"
+TITLE_WIDTH = 60
 
 
 def render_text(report: Report, lang: str | None = None, top: int = 10,
@@ -21,14 +20,26 @@ def render_text(report: Report, lang: str | None = None, top: int = 10,
     at most `per_tab` findings (0: all), errors first: a plan with 40,000 findings would
     scroll a terminal for minutes, and the checked workbook and the JSON hold them all."""
     lang = lang or report.lang
-    w = report.definition.words_for("text_report", lang)
+    d = report.definition
+    w = d.words_for("text_report", lang)
+    severity_word = d.words_for("severity", lang)
+    common = d.words_for("common", lang)
+    no_source, colon = common["no_source"], common["colon"]
+    number = Formatter.of(d, lang)
+
+    # Scores as the workbook's score column shows them, so the column lines up.
+    score_format = d.tab("use_cases").column("score").number_format or "0.00"
+
+    def pct(value: float | None) -> str:
+        return "—" if value is None else number.percent(value, 0)
+
     paint = style or (lambda text, **_: text)
     data = report.to_dict(lang)
     summary = data["summary"]
     counts, objects, ready = summary["findings"], summary["objects"], summary["readiness"]
     shares, tally = ready["shares"], ready["counts"]
     lines = [
-        paint(f"{w['plan']}: {report.file or '-'}", bold=True),
+        paint(f"{w['plan']}{colon}{report.file or '-'}", bold=True),
         "  " + w["objects"].format(scored=objects["use_cases_scored"], **objects),
         "  " + ", ".join([
             paint(f"{counts['error']} {w['errors']}", fg=COLOURS["error"] if counts["error"] else None),
@@ -37,31 +48,32 @@ def render_text(report: Report, lang: str | None = None, top: int = 10,
             f"{counts['info']} {w['infos']}",
         ]),
         "",
-        paint(f"{w['readiness']}: "
-              f"{'—' if ready['summary'] is None else str(ready['summary']) + ' %'}", bold=True),
-        f"  {w['frictions']}: {_pct(shares['frictions_addressed'])} "
-        f"({tally['frictions_addressed']}/{tally['frictions']}) · {w['opportunities']}: "
-        f"{_pct(shares['opportunities_addressed'])} "
+        paint(f"{w['readiness']}{colon}"
+              f"{'—' if ready['summary'] is None else number.points(ready['summary'])}",
+              bold=True),
+        f"  {w['frictions']}{colon}{pct(shares['frictions_addressed'])} "
+        f"({tally['frictions_addressed']}/{tally['frictions']}) · {w['opportunities']}{colon}"
+        f"{pct(shares['opportunities_addressed'])} "
         f"({tally['opportunities_addressed']}/{tally['opportunities']})",
-        f"  {w['coverage']}: {_pct(shares['scenario_coverage'])} "
+        f"  {w['coverage']}{colon}{pct(shares['scenario_coverage'])} "
         f"({tally['scenario_cells_covered']}/{tally['scenario_cells']}) · "
-        f"{w['data']}: {_pct(shares['data_available'])} "
+        f"{w['data']}{colon}{pct(shares['data_available'])} "
         f"({tally['data_available']}/{tally['data_needs']})",
     ]
     if data["priorities"]:
         lines += ["", paint(f"{w['top']} (top {min(top, len(data['priorities']))})", bold=True)]
-        # Scores as the workbook's score column shows them, so the column lines up.
-        shown = report.definition.tab("use_cases").column("score").number_format or "0.00"
-        spec = f">6.{len(shown.partition('.')[2])}f"
         for p in data["priorities"][:top]:
-            lines.append(f"  {p['rank']:>3}. {str(p['id'] or ''):<8} {p['score']:{spec}}  "
-                         f"{p['quadrant']:<14} {str(p['title'] or '')[:60]}")
+            title = shorten(str(p["title"] or ""), TITLE_WIDTH)
+            lines.append(f"  {p['rank']:>3}. {str(p['id'] or ''):<8} "
+                         f"{number.fixed(p['score'], score_format):>6}  {p['quadrant']:<14} {title}")
     if data["data_roadmap"]:
         lines += ["", paint(w["roadmap"], bold=True)]
         for entry in data["data_roadmap"]:
             scenarios = ", ".join(str(s["id"]) for s in entry["scenarios"]) or "—"
-            lines.append(f"  {entry['source'] or '?'} — {w['unblocks']} {entry['value_unblocked']:g}"
-                         f" · {len(entry['variables'])} variable(s) · {w['waiting']} {scenarios}")
+            lines.append(f"  {entry['source'] or no_source} — {w['unblocks']} "
+                         f"{number.fixed(entry['value_unblocked'], score_format)} · "
+                         f"{w['variables'].format(n=len(entry['variables']))} · "
+                         f"{w['waiting']} {scenarios}")
             for variable in entry["variables"][:5]:
                 lines.append(f"      - {variable['variable']} ({variable['availability']})")
             if len(entry["variables"]) > 5:
@@ -69,15 +81,19 @@ def render_text(report: Report, lang: str | None = None, top: int = 10,
     lines += ["", paint(w["findings"], bold=True)]
     if not data["findings"]:
         lines.append("  " + w["none"])
-    by_sheet: dict[str | None, list[dict]] = {}
+    width = max(len(word) for word in severity_word.values())
+    # Tab by tab in the template's order; within a tab, errors first (the report's order).
+    by_sheet: dict[str | None, list[dict]] = {report.plan.sheet(t.key): [] for t in d.tabs}
     for finding in data["findings"]:
         by_sheet.setdefault(finding["sheet"], []).append(finding)
+    by_sheet = {sheet: found for sheet, found in by_sheet.items() if found}
     for sheet, found in by_sheet.items():
         lines.append(paint(f"  {sheet or '-'}", underline=True))
         shown, hidden = _within(found, per_tab)
         for finding in shown:
             where = f"{sheet}!{finding['cell']}" if finding["cell"] else (sheet or "")
-            severity = paint(f"{finding['severity']:<7}", fg=COLOURS[finding["severity"]])
+            severity = paint(f"{severity_word[finding['severity']]:<{width}}",
+                             fg=COLOURS[finding["severity"]])
             lines.append(f"    {severity} {where:<28} {finding['message']}  [{finding['code']}]")
         if hidden:
             detail = ", ".join(f"{n} {w[SEVERITY_WORDS[severity]]}"

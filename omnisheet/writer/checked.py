@@ -7,6 +7,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
 from ..checks.registry import REGISTRY
+from ..formatting import Formatter
 from ..model import ERROR, INFO, WARNING, column_letter
 from ..severity import RANK
 from .context import Context, OrderedWorksheet, quote_sheet
@@ -66,8 +67,9 @@ def write_findings(ctx: Context, sheet: Any, report: Report, at_fault: AtFault) 
     offending = len(at_fault)
     if offending > MAX_COMMENTS:
         sheet.set_column(len(heads) + 1, len(heads) + 1, 60, ctx.text)
-        said = words["comments_capped"].format(
-            shown=_count(MAX_COMMENTS, words), total=_count(offending, words))
+        number = Formatter.of(ctx.definition, ctx.lang)
+        said = words["comments_capped"].format(shown=number.count(MAX_COMMENTS),
+                                               total=number.count(offending))
         ctx.put(sheet, 0, len(heads) + 1, said, ctx.fmt(italic=True, text_wrap=True))
     link = ctx.fmt(font_color="#0563C1", underline=1, border=1, border_color="#D9D9D9")
     colours = ctx.definition.colours
@@ -114,10 +116,6 @@ def row_height(*cells: tuple[object, float]) -> float:
         lines = max(lines, sum(max(1, -(-len(part) // int(per_line)))
                                for part in text.split("\n")))
     return LINE_HEIGHT * min(lines, 30)
-
-
-def _count(n: int, words: dict[str, str]) -> str:
-    return f"{n:,}".replace(",", words["thousands"])
 
 
 def cells_at_fault(ctx: Context, report: Report) -> AtFault:

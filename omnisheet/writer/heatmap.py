@@ -5,25 +5,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ..formatting import Formatter
 from ..layout import axis
 from ..measures import HEAT_LEVELS, Evidence, heat, per_stage, worst
 from .context import Context
 
 if TYPE_CHECKING:
     from ..report.model import Report
-
-
-def _num(value: Any, lang: str, percent: bool = False) -> str:
-    """A figure as the team reads it: 3,4 in French; a percent indicator as 58 %."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        if percent and value <= 1:
-            value = value * 100
-        value = round(float(value), 2)
-        text = str(int(value)) if value.is_integer() else f"{value:g}"
-        if lang == "fr":
-            text = text.replace(".", ",")
-        return text + (" %" if percent else "")
-    return str(value)
 
 
 def write_evidence(ctx: Context, sheet: Any, report: Report, row: int) -> int:
@@ -33,6 +21,14 @@ def write_evidence(ctx: Context, sheet: Any, report: Report, row: int) -> int:
         return row
     d = ctx.definition
     w = d.words_for("heatmap", ctx.lang)
+    number = Formatter.of(d, ctx.lang)
+
+    def figure(value: Any, percent: bool) -> str:
+        """A measure as the team reads it: 3,4 in French; a percent indicator as 58 %."""
+        if percent and isinstance(value, int | float) and not isinstance(value, bool):
+            return number.percent(value if value <= 1 else value / 100, 0)
+        return number.show(value)
+
     evidence = Evidence(plan, d)
     indicators = d.list("indicator")
     fills = {level: ctx.fmt(bg_color=d.colours[f"heat_{level}"], border=1,
@@ -62,9 +58,9 @@ def write_evidence(ctx: Context, sheet: Any, report: Report, row: int) -> int:
                 continue
             m = loudest.measure
             pct = bool(indicators.value(m.indicator).attr("percent", 0))
-            text = f"{indicators.label(str(m.indicator), ctx.lang)} {_num(m.value, ctx.lang, pct)}"
+            text = f"{indicators.label(str(m.indicator), ctx.lang)} {figure(m.value, pct)}"
             if m.target is not None:
-                text += f" ({w['target']} {_num(m.target, ctx.lang, pct)})"
+                text += f" ({w['target']} {figure(m.target, pct)})"
             if len(found) > 1:
                 text += f" +{len(found) - 1}"
             ctx.put(sheet, row, col, text, fills[heat(loudest)])
@@ -87,7 +83,7 @@ def write_evidence(ctx: Context, sheet: Any, report: Report, row: int) -> int:
         for col, indicator in enumerate(used, start=1):
             mean = table[stage].get(indicator)
             pct = bool(indicators.value(indicator).attr("percent", 0))
-            text = (f"{_num(mean[0], ctx.lang)}{' %' if pct else ''} ({mean[1]} {w['answers']})"
+            text = (f"{figure(mean[0], pct)} ({number.count(mean[1])} {w['answers']})"
                     if mean else None)
             ctx.put(sheet, row, col, text, ctx.text)
     return row
