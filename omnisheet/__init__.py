@@ -24,6 +24,7 @@ _PUBLIC = {
     "UnreadableWorkbook": "omnisheet.errors",
     "OmnisheetError": "omnisheet.errors",
     "load_definition": "omnisheet.definition",
+    "to_frames": "omnisheet.frames",
 }
 
 __all__ = [*_PUBLIC, "__version__"]

@@ -143,6 +143,11 @@ class Tab:
     texts: Mapping[str, Any] = field(default_factory=dict)
     across: Axis | None = None
     down: Axis | None = None
+    # A table tab's rows: their type's name, and the columns that identify one across
+    # versions of a plan (then those that do when the identity is empty).
+    record: str | None = None
+    identity: tuple[str, ...] = ()
+    fallback: tuple[str, ...] = ()
 
     @property
     def is_map(self) -> bool:
@@ -368,10 +373,22 @@ def parse(data: Mapping[str, Any], source: str = "definition") -> Definition:
             if raw_tab["kind"] in MAP_KINDS:
                 for name in ("across", "down"):
                     axes[name] = _axis(raw_tab.get(name), f"{source}: tabs.{key}.{name}", lists)
+            rows: dict[str, Any] = {}
+            if raw_tab["kind"] == "table":
+                keys = {c.key for c in columns}
+                for name in ("identity", "fallback"):
+                    rows[name] = tuple(raw_tab.get(name) or ())
+                    strange = [k for k in rows[name] if k not in keys]
+                    if strange:
+                        raise DefinitionError(f"{source}: tabs.{key}.{name}: no column "
+                                              f"{', '.join(strange)}")
+                rows["record"] = str(raw_tab.get("record") or "".join(
+                    part.title() for part in key.split("_")))
             texts = {
                 k: v
                 for k, v in raw_tab.items()
-                if k not in {"key", "kind", "labels", "aliases", "columns", "across", "down"}
+                if k not in {"key", "kind", "labels", "aliases", "columns", "across", "down",
+                             "record", "identity", "fallback"}
             }
             tabs.append(
                 Tab(
@@ -382,6 +399,7 @@ def parse(data: Mapping[str, Any], source: str = "definition") -> Definition:
                     columns=columns,
                     texts=texts,
                     **axes,
+                    **rows,
                 )
             )
         definition = Definition(

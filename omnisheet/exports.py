@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .atomic import atomic_output
 from .frames import plan_rows
 from .model import Plan
 from .text import looks_like_formula
+
+if TYPE_CHECKING:
+    from .definition import Definition
 
 
 def neutralise(value: object) -> object:
@@ -21,11 +25,12 @@ def neutralise(value: object) -> object:
     return value
 
 
-def write_csv_folder(plan: Plan, folder: Path) -> list[Path]:
+def write_csv_folder(plan: Plan, folder: Path, definition: Definition | None = None
+                     ) -> list[Path]:
+    """One CSV per tab of the definition (the journey, each table, the scenario map)."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for tab, rows in plan_rows(plan).items():
-        columns = list(dict.fromkeys(k for row in rows for k in row))
+    for tab, (columns, rows) in plan_rows(plan, definition).items():
         path = folder / f"{tab}.csv"
         with atomic_output(path) as tmp, open(tmp, "w", newline="", encoding="utf-8-sig") as out:
             writer = csv.DictWriter(out, fieldnames=columns)

@@ -1,32 +1,51 @@
-"""The plan as pandas DataFrames, one per tab: where pandas serves (analysis, notebooks)."""
+"""The plan as flat rows, one list per tab in the definition's order: what the CSV export
+and the pandas frames (for analysis, notebooks) are made of."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .model import Plan
+from .definition import load_definition
 from .serialise import plan_to_dict
 
-TABS = ("journey", "use_cases", "scenario_map", "scenarios", "messages", "data_needs")
+if TYPE_CHECKING:
+    from .definition import Definition
+    from .model import Plan
 
 
-def plan_rows(plan: Plan) -> dict[str, list[dict[str, Any]]]:
-    """Each tab's rows as flat dicts (extra columns flattened in), shared by CSV and pandas."""
-    data = plan_to_dict(plan)
-    tables: dict[str, list[dict[str, Any]]] = {}
-    for tab in TABS:
-        rows = []
-        for row in data.get(tab, []):
-            flat = {k: v for k, v in row.items() if k != "extra"}
+MAP_COLUMNS = {"journey": ("stage", "channel", "description", "status"),
+               "scenario_map": ("relationship_stage", "target", "scenarios")}
+
+
+def plan_rows(plan: Plan, definition: Definition | None = None
+              ) -> dict[str, tuple[list[str], list[dict[str, Any]]]]:
+    """Each tab's columns and rows as flat dicts, in the definition's order: the journey,
+    every table tab (every column of the template, filled or not, then the team's own),
+    the scenario map."""
+    d = definition or load_definition()
+    data = plan_to_dict(plan, d)
+    tables: dict[str, tuple[list[str], list[dict[str, Any]]]] = {}
+    for tab in d.tabs:
+        if tab.kind != "table" and tab.key not in MAP_COLUMNS:
+            continue
+        rows = data.get(tab.key) or []
+        columns = list(MAP_COLUMNS.get(tab.key) or (c.key for c in tab.input_columns))
+        flat_rows = []
+        for row in rows:
+            flat = dict.fromkeys(columns)
+            flat.update({k: v for k, v in row.items() if k != "extra"})
             flat.update(row.get("extra") or {})
-            if tab == "scenario_map":
+            if tab.key == "scenario_map":
                 flat["scenarios"] = ", ".join(row["scenarios"])
-            rows.append(flat)
-        tables[tab] = rows
+            flat_rows.append(flat)
+        columns += [k for row in flat_rows for k in row if k not in columns]
+        tables[tab.key] = (list(dict.fromkeys(columns)), flat_rows)
     return tables
 
 
-def plan_frames(plan: Plan) -> dict[str, Any]:
+def to_frames(plan: Plan, definition: Definition | None = None) -> dict[str, Any]:
+    """One pandas DataFrame per tab, keyed by tab key (pandas is imported only here)."""
     import pandas as pd
 
-    return {tab: pd.DataFrame(rows) for tab, rows in plan_rows(plan).items()}
+    return {tab: pd.DataFrame(rows, columns=columns)
+            for tab, (columns, rows) in plan_rows(plan, definition).items()}

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import MISSING, dataclass, field, fields, make_dataclass
 from functools import cache
 from typing import Any
+
+from .definition import Definition, Tab, load_definition
 
 Scalar = str | int | float | bool | dt.date | dt.datetime | None
 
@@ -88,77 +90,36 @@ def _field_names(record_type: type) -> tuple[str, ...]:
     return tuple(f.name for f in fields(record_type) if f.name not in ("row", "extra", "typed"))
 
 
-@dataclass(frozen=True, kw_only=True)
-class Measure(Record):
-    """Evidence on a touchpoint: an indicator's value, target, reach and source."""
-
-    stage: Scalar = None
-    channel: Scalar = None
-    indicator: Scalar = None
-    value: Scalar = None
-    target: Scalar = None
-    answers: Scalar = None
-    period: Scalar = None
-    share: Scalar = None
-    evidence: Scalar = None
-    verbatim: Scalar = None
+_RECORD_TYPES: dict[int, tuple[Definition, dict[str, type[Record]]]] = {}
 
 
-@dataclass(frozen=True, kw_only=True)
-class UseCase(Record):
-    id: Scalar = None
-    category: Scalar = None
-    title: Scalar = None
-    objective: Scalar = None
-    description: Scalar = None
-    stage: Scalar = None
-    channel: Scalar = None
-    business_impact: Scalar = None
-    cx_impact: Scalar = None
-    difficulty: Scalar = None
-    owner: Scalar = None
-    status: Scalar = None
+def record_types(definition: Definition) -> dict[str, type[Record]]:
+    """Each table tab's record type, made from the definition: a field per column the team
+    fills (formulas excepted), named by its key, so a column added to plan.yaml is a field
+    of its rows everywhere (reader, export, CSV, frames, diff) with no Python to change."""
+    entry = _RECORD_TYPES.get(id(definition))
+    if entry is None or entry[0] is not definition:
+        types = {tab.key: _record_type(tab) for tab in definition.table_tabs}
+        entry = _RECORD_TYPES[id(definition)] = (definition, types)
+    return entry[1]
 
 
-@dataclass(frozen=True, kw_only=True)
-class Scenario(Record):
-    id: Scalar = None
-    name: Scalar = None
-    programme: Scalar = None
-    relationship_stage: Scalar = None
-    target: Scalar = None
-    use_case: Scalar = None
-    trigger_type: Scalar = None
-    trigger: Scalar = None
-    exit_condition: Scalar = None
+def _record_type(tab: Tab) -> type[Record]:
+    columns = [(c.key, Scalar, field(default=None)) for c in tab.input_columns]
+    made = make_dataclass(tab.record or tab.key, columns, bases=(Record,), frozen=True,
+                          kw_only=True)
+    made.__module__ = __name__
+    made.__doc__ = f"A row of the {tab.key} tab (fields from the template's definition)."
+    return made
 
 
-@dataclass(frozen=True, kw_only=True)
-class Message(Record):
-    scenario: Scalar = None
-    delay: Scalar = None
-    channel: Scalar = None
-    content: Scalar = None
-
-
-@dataclass(frozen=True, kw_only=True)
-class DataNeed(Record):
-    scenario: Scalar = None
-    variable: Scalar = None
-    description: Scalar = None
-    source: Scalar = None
-    availability: Scalar = None
-    frequency: Scalar = None
-    owner: Scalar = None
-
-
-TABLE_RECORDS: Mapping[str, type[Record]] = {
-    "measures": Measure,
-    "use_cases": UseCase,
-    "scenarios": Scenario,
-    "messages": Message,
-    "data_needs": DataNeed,
-}
+# The template's own tabs, as Python code names their rows.
+TABLE_RECORDS: Mapping[str, type[Record]] = record_types(load_definition())
+Measure = TABLE_RECORDS["measures"]
+UseCase = TABLE_RECORDS["use_cases"]
+Scenario = TABLE_RECORDS["scenarios"]
+Message = TABLE_RECORDS["messages"]
+DataNeed = TABLE_RECORDS["data_needs"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -232,20 +193,18 @@ class Finding:
         return self.sheet or ""
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, init=False)
 class Plan:
-    """A whole plan. `lists` maps each list key to its values as the team keeps them."""
+    """A whole plan. `lists` maps each list key to its values as the team keeps them;
+    `tables` each table tab's records by tab key, also read as attributes
+    (`plan.use_cases`) and given as keywords (`Plan(use_cases=...)`)."""
 
     language: str = "fr"
     lists: Mapping[str, tuple[Scalar, ...]] = field(default_factory=dict)
     settings: Mapping[str, Scalar] = field(default_factory=dict)
     touchpoints: tuple[Touchpoint, ...] = ()
-    measures: tuple[Measure, ...] = ()
-    use_cases: tuple[UseCase, ...] = ()
     placements: tuple[Placement, ...] = ()
-    scenarios: tuple[Scenario, ...] = ()
-    messages: tuple[Message, ...] = ()
-    data_needs: tuple[DataNeed, ...] = ()
+    tables: Mapping[str, tuple[Record, ...]] = field(default_factory=dict)
     stray_cells: tuple[StrayCell, ...] = ()
     extra_columns: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     read_findings: tuple[Finding, ...] = field(default=(), compare=False)
@@ -260,8 +219,26 @@ class Plan:
     missing_tabs: tuple[str, ...] = field(default=(), compare=False)
     source: str | None = field(default=None, compare=False)
 
-    def __post_init__(self) -> None:
-        # Matrix cells in map order (rows, then columns), however the plan was built.
+    def __init__(self, **given: Any) -> None:
+        own = {f.name: f for f in fields(self)}
+        tables = dict(given.pop("tables", None) or {})
+        tables.update({key: tuple(given.pop(key)) for key in list(given) if key not in own})
+        for name, spec in own.items():
+            if name == "tables":
+                continue
+            if name in given:
+                value = given.pop(name)
+            elif spec.default_factory is not MISSING:
+                value = spec.default_factory()
+            else:
+                value = spec.default
+            object.__setattr__(self, name, value)
+        # Empty tables are left out, so a plan equals itself however it was built.
+        object.__setattr__(self, "tables", {k: tuple(v) for k, v in tables.items() if v})
+        self._map_order()
+
+    def _map_order(self) -> None:
+        """Matrix cells in map order (rows, then columns), however the plan was built."""
         from .layout import axis
 
         tps = self.touchpoints
@@ -275,6 +252,17 @@ class Plan:
         object.__setattr__(self, "placements", tuple(sorted(
             placed, key=lambda p: (targets.index(p.target), rel.index(p.relationship_stage)))))
 
+    def __getattr__(self, name: str) -> tuple[Record, ...]:
+        # Only for names that are not attributes: a table tab's records by its key.
+        if name.startswith("__"):
+            raise AttributeError(name)
+        tables = self.__dict__.get("tables", {})
+        if name in tables:
+            return tables[name]
+        if name in TABLE_RECORDS:
+            return ()
+        raise AttributeError(f"a plan has no {name!r}")
+
     @property
     def stages(self) -> tuple[Scalar, ...]:
         return self.lists.get("stage", ())
@@ -284,29 +272,25 @@ class Plan:
         return self.lists.get("channel", ())
 
     def table(self, tab_key: str) -> tuple[Record, ...]:
-        return getattr(self, tab_key)
+        return self.tables.get(tab_key, ())
 
-    def messages_of(self, scenario_id: Scalar) -> tuple[Message, ...]:
-        return tuple(m for m in self.messages if m.scenario == scenario_id)
+    def messages_of(self, scenario_id: Scalar) -> tuple[Record, ...]:
+        return tuple(m for m in self.table("messages") if m.get("scenario") == scenario_id)
 
     def sheet(self, tab_key: str, lang: str | None = None) -> str:
         """The tab's name in this workbook (or, unread, in the plan's language)."""
         if tab_key in self.sheet_names:
             return self.sheet_names[tab_key]
-        from .definition import load_definition
-
         return load_definition().tab(tab_key).labels[lang or self.language]
 
     def with_changes(self, **changes: Any) -> Plan:
-        return replace(self, **changes)
+        own = {f.name for f in fields(self)}
+        tables = {**self.tables, **changes.pop("tables", {})}
+        tables.update({key: changes.pop(key) for key in list(changes) if key not in own})
+        given = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "tables"}
+        return Plan(**{**given, **changes}, tables=tables)
 
     def records(self) -> Iterator[tuple[str, Record]]:
-        for key in TABLE_RECORDS:
-            for record in self.table(key):
+        for key, records in self.tables.items():
+            for record in records:
                 yield key, record
-
-    def to_frames(self) -> dict[str, Any]:
-        """One pandas DataFrame per tab, keyed by tab key (pandas is imported only here)."""
-        from .frames import plan_frames
-
-        return plan_frames(self)

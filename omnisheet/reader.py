@@ -19,7 +19,6 @@ from .layout import MapGrid, instruction_lines
 from .model import (
     ERROR,
     INFO,
-    TABLE_RECORDS,
     WARNING,
     Finding,
     ListCells,
@@ -29,6 +28,7 @@ from .model import (
     Scalar,
     StrayCell,
     Touchpoint,
+    record_types,
 )
 from .recognise import find_tabs, list_names, locate_map, strip_fixed, table_header
 from .sheet import Sheet
@@ -232,7 +232,7 @@ class _Reader:
             matched[c] if c in matched else ("+" + unknown[c] if c in unknown else "")
             for c in range(width)
         )
-        record_type = TABLE_RECORDS[tab.key]
+        record_type = record_types(self.d)[tab.key]
         records: list[Record] = []
         for row in range(best_row + 1, len(sheet.rows)):
             cells = sheet.rows[row]

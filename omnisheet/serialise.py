@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .definition import Definition, load_definition
-from .model import TABLE_RECORDS, Placement, Plan, Scalar, StrayCell, Touchpoint
+from .model import Placement, Plan, Scalar, StrayCell, Touchpoint, record_types
 
 FORMAT = "omnisheet-plan"
 VERSION = 1
@@ -34,33 +34,38 @@ def _out(value: Scalar) -> Any:
     return value
 
 
-def plan_to_dict(plan: Plan) -> dict[str, Any]:
+def plan_to_dict(plan: Plan, definition: Definition | None = None) -> dict[str, Any]:
+    """The export shape: the definition's tabs in its order, each table's rows with a key
+    per column (a column added to plan.yaml is one too)."""
+    d = definition or load_definition()
     data: dict[str, Any] = {
         "format": FORMAT,
         "version": VERSION,
         "language": plan.language,
         "lists": {k: [_out(v) for v in values] for k, values in plan.lists.items()},
         "settings": {k: _out(v) for k, v in plan.settings.items()},
-        "journey": [
-            {"stage": t.stage, "channel": t.channel, "description": _out(t.description),
-             "status": t.status}
-            for t in plan.touchpoints
-        ],
     }
-    for key in TABLE_RECORDS:
-        rows = []
-        for record in plan.table(key):
-            row = {k: _out(v) for k, v in record.values().items() if v is not None}
-            if record.extra:
-                row["extra"] = {k: _out(v) for k, v in record.extra}
-            rows.append(row)
-        data[key] = rows
-        if key == "use_cases":
+    for tab in d.tabs:
+        if tab.key == "journey":
+            data["journey"] = [
+                {"stage": t.stage, "channel": t.channel, "description": _out(t.description),
+                 "status": t.status}
+                for t in plan.touchpoints
+            ]
+        elif tab.key == "scenario_map":
             data["scenario_map"] = [
                 {"relationship_stage": p.relationship_stage, "target": p.target,
                  "scenarios": list(p.scenarios)}
                 for p in plan.placements
             ]
+        elif tab.kind == "table":
+            rows = []
+            for record in plan.table(tab.key):
+                row = {k: _out(v) for k, v in record.values().items() if v is not None}
+                if record.extra:
+                    row["extra"] = {k: _out(v) for k, v in record.extra}
+                rows.append(row)
+            data[tab.key] = rows
     if plan.extra_columns:
         data["extra_columns"] = {k: list(v) for k, v in plan.extra_columns.items()}
     if plan.stray_cells:
@@ -96,7 +101,7 @@ def plan_from_dict(data: Mapping[str, Any], definition: Definition | None = None
 
     def records(tab_key: str) -> tuple:
         tab = d.tab(tab_key)
-        record_type = TABLE_RECORDS[tab_key]
+        record_type = record_types(d)[tab_key]
         fields = set(record_type.field_names())
         out = []
         for n, row in enumerate(data.get(tab_key) or []):
@@ -136,7 +141,7 @@ def plan_from_dict(data: Mapping[str, Any], definition: Definition | None = None
         return Plan(
             language=lang, lists=lists, settings=settings, touchpoints=touchpoints,
             placements=placements, stray_cells=strays,
-            **{key: records(key) for key in TABLE_RECORDS},
+            **{tab.key: records(tab.key) for tab in d.table_tabs},
             extra_columns={k: tuple(v) for k, v in (data.get("extra_columns") or {}).items()},
         )
     except (KeyError, TypeError) as exc:

@@ -154,3 +154,22 @@ def test_the_text_report_lists_a_screenful_per_tab_errors_first(cli, tmp_path, m
     everything = cli("check", path, "--findings-per-tab", "0").output
     assert sum("[bad-number]" in line for line in everything.splitlines()) == 61
     assert "de plus sur cet onglet" not in everything
+
+
+def test_csv_export_has_a_file_per_tab_of_the_definition_measures_included(cli, tmp_path):
+    """Every tab the team fills becomes a CSV: the journey, each table tab of the template
+    (the Touchpoint measures too: the bank sample's twelve), the scenario map."""
+    import csv
+
+    from omnisheet.definition import load_definition
+    from omnisheet.reader import load
+
+    sample = Path(__file__).parent.parent / "samples" / "bank-en.xlsx"
+    folder = tmp_path / "csv"
+    assert cli("export", sample, "--format", "csv", "-o", folder).exit_code == 0
+    tabs = [t.key for t in load_definition().tabs if t.kind == "table" or t.is_map]
+    assert sorted(p.stem for p in folder.glob("*.csv")) == sorted(tabs)
+    with open(folder / "measures.csv", encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == len(load(sample).measures) == 12
+    assert list(rows[0])[:4] == ["stage", "channel", "indicator", "value"]

@@ -186,7 +186,9 @@ def test_a_workbook_with_none_of_the_tabs_is_refused(tmp_path):
 
 
 def test_to_frames_gives_one_dataframe_per_tab(roundtrip):
-    frames = roundtrip(clean_plan()).to_frames()
+    from omnisheet import to_frames
+
+    frames = to_frames(roundtrip(clean_plan()))
     assert list(frames["use_cases"]["id"]) == ["UC-001", "UC-002", "UC-003"]
     assert len(frames["messages"]) == 4
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import openpyxl
@@ -127,17 +128,32 @@ def test_adding_a_column_is_a_change_to_the_definition_only(tmp_path: Path):
              data["tabs"]["use_cases"]["columns"].update(
                  {"budget": {"label": label, "help": help_text}}))
     definition = load_definition(structure)
-    plan = blank_plan("fr", definition)
-    from omnisheet.model import UseCase
+    from omnisheet.model import record_types
 
-    plan = plan.with_changes(use_cases=(UseCase(id="UC-001", title="Test",
-                                                extra=(("budget", "3"),)),))
+    UseCase = record_types(definition)["use_cases"]  # noqa: N806 - a class
+    plan = blank_plan("fr", definition).with_changes(
+        use_cases=(UseCase(id="UC-001", title="Test", budget="3"),))
     path = write(plan, tmp_path / "budget.xlsx", definition=definition)
     sheet = openpyxl.load_workbook(path)["Cas d'usage"]
     assert sheet["E1"].value == "Budget"
     assert _validations(sheet)["E"][1] == "list_scale"
     back = load(path, definition=definition)
-    assert back.use_cases[0].get("budget") == "3"
+    assert back.use_cases[0].budget == "3" and back.use_cases[0].extra == ()
+    # a first-class field everywhere: export, CSV, frames, diff
+    from omnisheet.diff import diff_plans
+    from omnisheet.exports import write_csv_folder
+    from omnisheet.frames import to_frames
+    from omnisheet.report.diff_text import render_diff_text
+    from omnisheet.serialise import plan_to_dict
+
+    assert plan_to_dict(back, definition)["use_cases"][0]["budget"] == "3"
+    (csv_file,) = [p for p in write_csv_folder(back, tmp_path / "csv", definition)
+                   if p.name == "use_cases.csv"]
+    assert csv_file.read_text(encoding="utf-8-sig").splitlines()[0].split(",")[4] == "budget"
+    assert list(to_frames(back, definition)["use_cases"]["budget"]) == ["3"]
+    later = back.with_changes(use_cases=(replace(back.use_cases[0], budget="4"),))
+    result = diff_plans(back, later, definition=definition, lang="en")
+    assert "Budget: 3 → 4" in render_diff_text(result, definition=definition)
 
 
 def test_a_language_file_without_a_text_is_refused_naming_the_place(tmp_path: Path):
