@@ -18,7 +18,7 @@ _PUBLIC = {
     "load": "omnisheet.reader",
     "write": "omnisheet.writer",
     "blank_plan": "omnisheet.writer",
-    "check": "omnisheet.checks",
+    "check": "omnisheet.report.model",
     "Plan": "omnisheet.model",
     "Finding": "omnisheet.model",
     "UnreadableWorkbook": "omnisheet.errors",

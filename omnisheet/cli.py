@@ -129,7 +129,7 @@ def check(plan_file: Path, output: Path | None, fmt: str, fail_on: str, lang: st
     Exit status: 0 when nothing at or above --fail-on was found, 1 when something was,
     2 when the file cannot be read or written.
     """
-    from .checks import check as run
+    from .report.model import check as run
 
     if output is not None and _same_file(output, plan_file) and not in_place:
         _fail(f"{output}: is the input plan; choose another output, or add --in-place "
@@ -180,8 +180,8 @@ def report_command(plan_file: Path, output: Path, lang: str | None) -> None:
 
     No network is needed to view it; print it to PDF from the browser.
     """
-    from .checks import check as run
     from .report.html import write_html
+    from .report.model import check as run
 
     if _same_file(output, plan_file):
         _fail(f"{output}: is the input plan; choose another output.")
@@ -210,8 +210,8 @@ def diff_command(old_file: Path, new_file: Path, fmt: str, lang: str | None, fai
     messages; data needs now available; findings fixed and new; readiness before → after.
     Exit status: 0, or 1 when --fail-on-new is met; 2 when a file cannot be read.
     """
-    from .checks import check as run
     from .diff import diff_plans
+    from .report.model import check as run
 
     old, new = _load(old_file), _load(new_file)
     lang = lang or new.language

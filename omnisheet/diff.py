@@ -18,88 +18,22 @@ The result is plain data (`PlanDiff`); `PlanDiff.to_dict` is the JSON shape docu
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from .checks.registry import Context, id_key
 from .definition import Definition, load_definition
-from .delays import delay_hours
-from .model import SEVERITIES, TABLE_RECORDS, Finding, Message, Plan, Record, Scalar, Touchpoint
+from .lookups import canonical, comparer, delay_key, identity, normalise, ref_key, touchpoint_key
+from .model import SEVERITIES, Finding, Message, Plan, Record, Scalar, Touchpoint
 from .severity import RANK
-from .text import normalise as _normalise
 
 if TYPE_CHECKING:
     from .report.model import Report
 
 SCHEMA_VERSION = 1
-#: Plans repeat the same few stage, channel and list values thousands of times.
-normalise = lru_cache(maxsize=65536)(_normalise)
 
 T = TypeVar("T")
-
-
-# --- canonical values -------------------------------------------------------------------
-
-
-def canonical(value: Scalar) -> Hashable:
-    """The form two cells are compared in, so that re-saving a plan changes nothing.
-
-    Spreadsheet programs disagree on number types (3 vs 3.0), float noise, dates stored
-    as datetimes at midnight, line endings and Unicode composition; none is a change.
-    """
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int | float):
-        rounded = round(float(value), 9)
-        return int(rounded) if rounded.is_integer() else rounded
-    if isinstance(value, dt.datetime):
-        if value.time() == dt.time(0) and value.tzinfo is None:
-            return value.date()
-        return value
-    if isinstance(value, dt.date):
-        return value
-    text = unicodedata.normalize("NFC", str(value)).replace("\r\n", "\n").replace("\r", "\n")
-    return text.strip() or None
-
-
-def _delay_key(value: Scalar) -> Hashable:
-    """J+5, D+5, "5 jours" and 5 are one delay; an unreadable one compares as text."""
-    hours = delay_hours(value)
-    return ("h", canonical(hours)) if hours is not None else ("t", normalise(value))
-
-
-def _ref_key(value: Scalar) -> str | None:
-    """An ID as checks compare it (no case, no surrounding spaces); None when empty."""
-    if value is None:
-        return None
-    return id_key(value) or None
-
-
-def _comparer(definition: Definition, tab_key: str) -> Callable[[str, Scalar], Hashable]:
-    """How a column's values compare: IDs without case, list values and delays by meaning."""
-    try:
-        columns = {c.key: c for c in definition.tab(tab_key).columns}
-    except KeyError:
-        columns = {}
-
-    def compare(key: str, value: Scalar) -> Hashable:
-        column = columns.get(key)
-        kind = column.type if column is not None else "text"
-        if kind in ("id", "ref"):
-            return _ref_key(value)
-        if kind == "delay":
-            return None if canonical(value) is None else _delay_key(value)
-        if kind == "list" and isinstance(value, str):
-            return normalise(value) or None
-        return canonical(value)
-
-    return compare
 
 
 def _json(value: Scalar) -> Any:
@@ -412,31 +346,11 @@ def pair(old: Sequence[T], new: Sequence[T], key: Callable[[T], Hashable]
     return matched, removed, added
 
 
-def _record_key(tab_key: str) -> Callable[[Record], Hashable]:
-    """The identity of a row: what the team would say "is the same one"."""
-
-    def by_id(record: Record) -> Hashable:
-        ident = _ref_key(record.get("id"))
-        if ident is not None:
-            return ("id", ident)
-        # Without an ID, a row is known by its title or name.
-        return ("untitled", normalise(record.get("title") or record.get("name")))
-
-    if tab_key in ("use_cases", "scenarios"):
-        return by_id
-    if tab_key == "data_needs":
-        return lambda r: (_ref_key(r.get("scenario")), normalise(r.get("variable")))
-    if tab_key == "messages":
-        return lambda r: (_ref_key(r.get("scenario")), _delay_key(r.get("delay")),
-                          normalise(r.get("channel")))
-    if tab_key == "measures":
-        return lambda r: (normalise(r.get("stage")), normalise(r.get("channel")),
-                          normalise(r.get("indicator")))
-    return lambda r: tuple(canonical(v) for v in r.values().values())
-
-
-def _touchpoint_key(t: Touchpoint) -> Hashable:
-    return normalise(t.stage), normalise(t.channel)
+def _record_key(tab_key: str, definition: Definition | None = None
+                ) -> Callable[[Record], Hashable]:
+    """The identity of a row: what the team would say "is the same one" (the definition's
+    `identity` of the tab)."""
+    return identity(definition or load_definition(), tab_key)
 
 
 def _changes(old: Record | Touchpoint, new: Record | Touchpoint, keys: Iterable[str],
@@ -527,9 +441,9 @@ def _use_cases(old_report: Report, new_report: Report, d: Definition) -> Section
     old_states, new_states = states(old_report), states(new_report)
     old_rows = list(enumerate(old_report.plan.use_cases))
     new_rows = list(enumerate(new_report.plan.use_cases))
-    key = _record_key("use_cases")
+    key = _record_key("use_cases", d)
     matched, removed, added = pair(old_rows, new_rows, lambda row: key(row[1]))
-    compare = _comparer(d, "use_cases")
+    compare = comparer(d, "use_cases")
     changed = []
     for (i, a), (j, b) in matched:
         change = UseCaseChange(old_states[i], new_states[j],
@@ -542,7 +456,7 @@ def _use_cases(old_report: Report, new_report: Report, d: Definition) -> Section
 
 
 def _touchpoints(old: Plan, new: Plan) -> Section:
-    matched, removed, added = pair(old.touchpoints, new.touchpoints, _touchpoint_key)
+    matched, removed, added = pair(old.touchpoints, new.touchpoints, touchpoint_key)
 
     def compare(key: str, value: Scalar) -> Hashable:
         return (normalise(value) or None) if key == "status" else canonical(value)
@@ -558,19 +472,20 @@ def _touchpoints(old: Plan, new: Plan) -> Section:
 def _messages_by_scenario(plan: Plan) -> dict[str | None, list[Message]]:
     grouped: dict[str | None, list[Message]] = defaultdict(list)
     for message in plan.messages:
-        grouped[_ref_key(message.scenario)].append(message)
+        grouped[ref_key(message.scenario)].append(message)
     return grouped
 
 
 def diff_messages(old: Sequence[Message], new: Sequence[Message],
-                  compare: Callable[[str, Scalar], Hashable]) -> MessagesDiff:
+                  compare: Callable[[str, Scalar], Hashable],
+                  definition: Definition | None = None) -> MessagesDiff:
     """One scenario's sequence, matched by (delay, channel), then what is left by channel
     (a re-timed message), by delay (a message moved to another channel), and by position:
     an edited message reads as changed rather than as one removed and one added."""
     keys: list[Callable[[Message], Hashable]] = [
-        _record_key("messages"),
+        _record_key("messages", definition),
         lambda m: normalise(m.channel),
-        lambda m: _delay_key(m.delay),
+        lambda m: delay_key(m.delay),
         lambda m: 0,
     ]
     removed, added = list(old), list(new)
@@ -591,34 +506,34 @@ def _index(items: Sequence[Any], item: Any) -> int:
 
 
 def _scenarios(old: Plan, new: Plan, d: Definition) -> Section:
-    key = _record_key("scenarios")
+    key = _record_key("scenarios", d)
     matched, removed, added = pair(old.scenarios, new.scenarios, key)
     old_messages, new_messages = _messages_by_scenario(old), _messages_by_scenario(new)
-    compare, compare_message = _comparer(d, "scenarios"), _comparer(d, "messages")
+    compare, compare_message = comparer(d, "scenarios"), comparer(d, "messages")
     changed = []
     seen: set[str | None] = set()
     for a, b in matched:
-        ident = _ref_key(b.id)
+        ident = ref_key(b.id)
         seen.add(ident)
         messages = (diff_messages(old_messages.get(ident, []), new_messages.get(ident, []),
-                                  compare_message)
+                                  compare_message, d)
                     if ident is not None else MessagesDiff())
         changes = _record_changes(a, b, compare, skip=("id",))
         if changes or messages:
             changed.append(ScenarioChange(b.id, b.name, changes, messages))
     # Messages of a scenario that neither version specifies still count as a change.
-    ids = {_ref_key(s.id) for s in (*old.scenarios, *new.scenarios)}
+    ids = {ref_key(s.id) for s in (*old.scenarios, *new.scenarios)}
     for ident in dict.fromkeys([*old_messages, *new_messages]):
         if ident in ids or ident in seen:
             continue
         messages = diff_messages(old_messages.get(ident, []), new_messages.get(ident, []),
-                                 compare_message)
+                                 compare_message, d)
         if messages:
             sample = (new_messages.get(ident) or old_messages[ident])[0]
             changed.append(ScenarioChange(sample.scenario, None, (), messages))
 
     def count(plan_messages: dict[str | None, list[Message]], s: Record) -> int:
-        return len(plan_messages.get(_ref_key(s.get("id")), []))
+        return len(plan_messages.get(ref_key(s.get("id")), []))
 
     return Section(added=tuple((s, count(new_messages, s)) for s in added),
                    removed=tuple((s, count(old_messages, s)) for s in removed),
@@ -626,8 +541,8 @@ def _scenarios(old: Plan, new: Plan, d: Definition) -> Section:
 
 
 def _table(old: Sequence[Record], new: Sequence[Record], tab_key: str, d: Definition) -> Section:
-    matched, removed, added = pair(old, new, _record_key(tab_key))
-    compare = _comparer(d, tab_key)
+    matched, removed, added = pair(old, new, _record_key(tab_key, d))
+    compare = comparer(d, tab_key)
     changed = []
     for a, b in matched:
         changes = _record_changes(a, b, compare)
@@ -641,126 +556,37 @@ def _table(old: Sequence[Record], new: Sequence[Record], tab_key: str, d: Defini
 
 def diff_findings(old_report: Report, new_report: Report, definition: Definition | None = None
                   ) -> tuple[list[FindingChange], list[FindingChange]]:
-    """(fixed, new): findings compared by code and object, counted as multisets."""
-    d = definition or load_definition()
+    """(fixed, new): findings compared by code and subject (what they are about), counted
+    as multisets."""
 
     def keyed(report: Report) -> list[tuple[Hashable, Finding, tuple[str, ...]]]:
-        locate = FindingLocator(report.plan, d)
         result = []
         for f in report.findings:
-            obj = locate(f)
-            result.append(((f.code, obj), f, obj))
+            about = _about(f)
+            result.append(((f.code, about), f, about))
         return result
 
     old, new = keyed(old_report), keyed(new_report)
     remaining = Counter(k for k, _, _ in new)
     fixed = []
-    for k, f, obj in old:
+    for k, f, about in old:
         if remaining[k]:
             remaining[k] -= 1
         else:
-            fixed.append(FindingChange(f, old_report.message(f), obj))
+            fixed.append(FindingChange(f, old_report.message(f), about))
     remaining = Counter(k for k, _, _ in old)
     appeared = []
-    for k, f, obj in new:
+    for k, f, about in new:
         if remaining[k]:
             remaining[k] -= 1
         else:
-            appeared.append(FindingChange(f, new_report.message(f), obj))
+            appeared.append(FindingChange(f, new_report.message(f), about))
     return fixed, appeared
 
 
-class FindingLocator:
-    """The object a finding is about, from its sheet and cell in one plan.
-
-    Returns a tuple of strings such as ("use_cases", "uc-002", "difficulty") or
-    ("journey", "find out", "website", "status"): the same in every version of the plan
-    where the thing is the same, whatever its row, column or language.
-    """
-
-    def __init__(self, plan: Plan, definition: Definition) -> None:
-        self.plan, self.d = plan, definition
-        self.ctx = Context(plan, definition)
-        self.tabs: dict[str, str] = {}
-        for tab in definition.tabs:
-            for name in tab.names():
-                self.tabs.setdefault(name, tab.key)
-        for tab_key, name in plan.sheet_names.items():
-            self.tabs[normalise(name)] = tab_key
-        self._rows: dict[str, dict[int, int]] = {}
-        self._identities: dict[int, tuple[str, ...]] = {}  # by id() of a record of the plan
-        self._cells: dict[tuple[str, int, int], tuple[str, ...]] | None = None
-
-    def __call__(self, f: Finding) -> tuple[str, ...]:
-        tab_key = self.tabs.get(normalise(f.sheet))
-        if f.code == "tab-missing":
-            return ("workbook", tab_key or normalise(f.sheet))
-        if f.code == "column-missing" and tab_key:
-            return (tab_key, "column", self._column_key(tab_key, f.params.get("column")))
-        if tab_key == "settings" and f.row is not None:
-            index = f.row - 2
-            if 0 <= index < len(self.d.settings):
-                return ("settings", self.d.settings[index].key)
-        if tab_key in ("journey", "scenario_map") and f.row is not None and f.column is not None:
-            located = self._matrix_cells().get((tab_key, f.row, f.column))
-            if located is not None:
-                return (*located, normalise(f.value)) if tab_key == "scenario_map" else located
-            return (tab_key, "cell", normalise(f.value))
-        if tab_key in TABLE_RECORDS and f.row is not None:
-            record = self._record_at(tab_key, f.row)
-            if record is not None:
-                if id(record) not in self._identities:
-                    self._identities[id(record)] = (tab_key, *_identity(tab_key, record))
-                return (*self._identities[id(record)], self._field_at(tab_key, f.column))
-        return ("cell", normalise(f.sheet), str(f.row), str(f.column), normalise(f.value))
-
-    def _matrix_cells(self) -> dict[tuple[str, int, int], tuple[str, ...]]:
-        if self._cells is None:
-            cells: dict[tuple[str, int, int], tuple[str, ...]] = {}
-            for t in self.plan.touchpoints:
-                where = ("journey", normalise(t.stage), normalise(t.channel))
-                cells[("journey", *self.ctx.touchpoint_cell(t))] = (*where, "description")
-                cells[("journey", *self.ctx.touchpoint_cell(t, True))] = (*where, "status")
-            for p in self.plan.placements:
-                cells[("scenario_map", *self.ctx.placement_cell(p))] = (
-                    "scenario_map", normalise(p.relationship_stage), normalise(p.target))
-            self._cells = cells
-        return self._cells
-
-    def _record_at(self, tab_key: str, row: int) -> Record | None:
-        records = self.plan.table(tab_key)
-        if tab_key not in self._rows:
-            self._rows[tab_key] = {(r.row or i + 2): i for i, r in enumerate(records)}
-        index = self._rows[tab_key].get(row)
-        return None if index is None else records[index]
-
-    def _field_at(self, tab_key: str, column: int | None) -> str:
-        """The inverse of Context.column_of: which field a column holds in this workbook."""
-        if column is None:
-            return ""
-        tab = self.d.tab(tab_key)
-        layout = self.plan.layouts.get(tab_key) or tuple(c.key for c in tab.columns)
-        if column - 1 < len(layout):
-            return layout[column - 1]
-        missing = [c.key for c in tab.columns if c.key not in set(layout)]
-        index = column - 1 - len(layout)
-        return missing[index] if 0 <= index < len(missing) else str(column)
-
-    def _column_key(self, tab_key: str, label: Any) -> str:
-        wanted = normalise(label)
-        for column in self.d.tab(tab_key).columns:
-            if wanted in {normalise(x) for x in (column.key, *column.labels.values())}:
-                return column.key
-        return wanted
-
-
-def _identity(tab_key: str, record: Record) -> tuple[str, ...]:
-    return tuple(str(part) for part in _flatten(_record_key(tab_key)(record)))
-
-
-def _flatten(value: Any) -> Iterable[Any]:
-    if isinstance(value, tuple):
-        for part in value:
-            yield from _flatten(part)
-    else:
-        yield "" if value is None else value
+def _about(f: Finding) -> tuple[str, ...]:
+    """What a finding is about, as strings: its subject, else (for a finding about the
+    workbook, a macro say) its sheet and cell."""
+    if f.subject is not None:
+        return tuple(f.subject.parts())
+    return ("cell", normalise(f.sheet), str(f.row), str(f.column), normalise(f.value))

@@ -8,6 +8,7 @@ wherever its rows sit.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterator, Mapping
 from dataclasses import MISSING, dataclass, field, fields, make_dataclass
@@ -167,6 +168,35 @@ class StrayCell:
     value: Scalar
 
 
+@dataclass(frozen=True)
+class Subject:
+    """What a finding is about, whatever its row, column or language: a tab (by key), the
+    thing in it (a row's identity, a touchpoint's stage and channel, a setting), and the
+    field (a column's key). Two versions of a plan agree on it where the thing is the
+    same, so the diff tells a finding fixed from one moved."""
+
+    tab: str | None
+    key: tuple[Any, ...] | None = None
+    field: str | None = None
+    # The thing as the plan holds it, for people (an ID as typed, list values by key);
+    # `key` is its normalised form, for matching.
+    shown: tuple[Scalar, ...] = dataclasses.field(default=(), compare=False)
+
+    def parts(self) -> list[str]:
+        """The subject as plain strings, for JSON."""
+        flat: list[str] = []
+
+        def add(value: Any) -> None:
+            if isinstance(value, tuple):
+                for part in value:
+                    add(part)
+            else:
+                flat.append("" if value is None else str(value))
+
+        add((self.tab, self.key or (), self.field))
+        return flat
+
+
 @dataclass(frozen=True, kw_only=True)
 class Finding:
     """One thing a check found: data only; the text comes from the check's template."""
@@ -179,6 +209,7 @@ class Finding:
     value: Scalar = None
     expected: Any = None  # text, or a formatting.Phrase rendered in the report's language
     params: Mapping[str, Any] = field(default_factory=dict)
+    subject: Subject | None = None
 
     @property
     def cell(self) -> str | None:

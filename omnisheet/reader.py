@@ -16,6 +16,7 @@ from pathlib import Path
 from . import grid as grids
 from .definition import Column, Definition, ListDef, Tab, load_definition
 from .layout import MapGrid, instruction_lines
+from .lookups import identity, identity_shown, touchpoint_key
 from .model import (
     ERROR,
     INFO,
@@ -27,6 +28,7 @@ from .model import (
     Record,
     Scalar,
     StrayCell,
+    Subject,
     Touchpoint,
     record_types,
 )
@@ -103,7 +105,8 @@ class _Reader:
                     code="tab-missing", severity=ERROR, sheet=tab.labels[self.lang],
                     params={"tab": tab.labels[self.lang],
                             "names": " / ".join(dict.fromkeys(tab.labels.values())),
-                            "closest": found.closest.get(tab.key)}))
+                            "closest": found.closest.get(tab.key)},
+                    subject=Subject(tab.key)))
 
         lists = self._read_lists(sheets.get(tabs.get("lists", "")))
         settings = self._read_settings(sheets.get(tabs.get("settings", "")))
@@ -226,7 +229,8 @@ class _Reader:
             if column.required and column.key not in matched.values():
                 self.findings.append(Finding(
                     code="column-missing", severity=ERROR, sheet=sheet.name, row=best_row + 1,
-                    params={"column": column.labels[self.lang], "tab": sheet.name}))
+                    params={"column": column.labels[self.lang], "tab": sheet.name},
+                    subject=Subject(tab.key, None, column.key)))
         width = max([*matched, *unknown], default=-1) + 1
         layout = tuple(
             matched[c] if c in matched else ("+" + unknown[c] if c in unknown else "")
@@ -268,11 +272,12 @@ class _Reader:
         # A sheet is one tab's at most (recognise.find_tabs), so it has one body.
         sheet.body_from, sheet.body_columns = best_row + 1, frozenset((*matched, *unknown))
         self._typed_over_formulas(tab, sheet, best_row + 1,
-                                  {c: columns[k] for c, k in matched.items() if columns[k].computed})
+                                  {c: columns[k] for c, k in matched.items() if columns[k].computed},
+                                  records)
         return tuple(records), layout, tuple(unknown.values())
 
     def _typed_over_formulas(self, tab: Tab, sheet: Sheet, first: int,
-                             computed: Mapping[int, Column]) -> None:
+                             computed: Mapping[int, Column], records: list[Record]) -> None:
         """A value where the template computes one, but no formula: typed over it. It is
         kept where it was typed (the checked workbook writes it over the formula) and said."""
         filled = [(row, col) for row in range(first, len(sheet.rows)) for col in computed
@@ -282,13 +287,19 @@ class _Reader:
         from .formulas import formula_cells
 
         formulas = formula_cells(self.path, self.kind, sheet.name, set(computed))
+        by_row = {record.row: record for record in records}
+        same = identity(self.d, tab.key)
         for row, col in filled:
             if (row, col) not in formulas:
                 sheet.keep(row, col)
+                record = by_row.get(row + 1)
+                about = same(record) if record is not None else ("cell", row + 1)
+                shown = identity_shown(self.d, tab.key, record) if record is not None else ()
                 self.findings.append(Finding(
                     code="formula-overwritten", severity=WARNING, sheet=sheet.name,
                     row=row + 1, column=col + 1, value=sheet.get(row, col),
-                    params={"column": computed[col].labels[self.lang]}))
+                    params={"column": computed[col].labels[self.lang]},
+                    subject=Subject(tab.key, about, computed[col].key, shown)))
 
     def _convert(self, column: Column, raw: Scalar, lists: Mapping[str, tuple[Scalar, ...]]
                  ) -> tuple[Scalar, str | None]:
@@ -406,11 +417,12 @@ class _Reader:
         values = lists.get(list_key, ())
         return (values[index] if index < len(values) else None), None
 
-    def _outside(self, code: str, sheet: Sheet, row: int, col: int, value: Scalar,
-                 what: str) -> None:
+    def _outside(self, code: str, tab_key: str, sheet: Sheet, row: int, col: int,
+                 value: Scalar, what: str) -> None:
         """A cell typed under no header: said, and left to come back where it was typed."""
         self.findings.append(Finding(code=code, severity=ERROR, sheet=sheet.name, row=row + 1,
-                                     column=col + 1, value=value, params={"what": what}))
+                                     column=col + 1, value=value, params={"what": what},
+                                     subject=Subject(tab_key, ("cell", normalise(value)))))
 
     def _read_journey(self, sheet: Sheet | None, lists: Mapping[str, tuple[Scalar, ...]]
                       ) -> tuple[list[Touchpoint], MapGrid | None]:
@@ -426,7 +438,7 @@ class _Reader:
             if stage is None or channel is None:
                 at = col if description is not None else col + 1
                 self._outside("touchpoint-without-stage" if stage is None
-                              else "touchpoint-without-channel", sheet, row, at,
+                              else "touchpoint-without-channel", "journey", sheet, row, at,
                               description if description is not None else status_raw,
                               "stage" if stage is None else "channel")
                 continue
@@ -468,7 +480,8 @@ class _Reader:
             self.findings.append(Finding(
                 code="status-inferred-from-colour", severity=INFO, sheet=sheet_name, row=row,
                 column=col, value=tp.description, expected=listed.label(status, self.lang),
-                params={"status": listed.label(status, self.lang), "colour": "#" + colour}))
+                params={"status": listed.label(status, self.lang), "colour": "#" + colour},
+                subject=Subject("journey", touchpoint_key(tp), "status", (tp.stage, tp.channel))))
         return touchpoints
 
     def _read_scenario_map(self, sheet: Sheet | None, lists: Mapping[str, tuple[Scalar, ...]]
@@ -484,7 +497,7 @@ class _Reader:
                 continue
             stage, target = grid.across[i], grid.down[j]
             if stage is None or target is None:
-                self._outside("unknown-stage-or-target", sheet, row, col, text,
+                self._outside("unknown-stage-or-target", "scenario_map", sheet, row, col, text,
                               "relationship stage" if stage is None else "target")
                 continue
             sheet.take(row, col)

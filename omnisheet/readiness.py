@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .checks.journey import addressed
-from .checks.registry import Context, id_key
+from .lookups import PlanLookups, id_key
 from .model import Plan, Scalar
 from .text import normalise
 
@@ -52,7 +51,7 @@ class Readiness:
         return round(100 * sum(known) / len(known), 1) if known else None
 
 
-def readiness(plan: Plan, ctx: Context, scored: int) -> Readiness:
+def readiness(plan: Plan, ctx: PlanLookups, scored: int) -> Readiness:
     def tally(key_of) -> dict[Scalar, dict[str, int]]:
         table: dict[Scalar, dict[str, int]] = {}
         for tp in plan.touchpoints:
@@ -80,9 +79,9 @@ def readiness(plan: Plan, ctx: Context, scored: int) -> Readiness:
         by_stage=by_stage,
         by_channel=by_channel,
         frictions=len(frictions),
-        frictions_addressed=sum(addressed(ctx, tp) for tp in frictions),
+        frictions_addressed=sum(ctx.addressed(tp) for tp in frictions),
         opportunities=len(opportunities),
-        opportunities_addressed=sum(addressed(ctx, tp) for tp in opportunities),
+        opportunities_addressed=sum(ctx.addressed(tp) for tp in opportunities),
         cells=len(grid),
         cells_covered=len(covered & grid),
         data_needs=len(plan.data_needs),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .checks.registry import id_key
+from .lookups import id_key
 from .model import Plan, Scalar
 from .scoring import Priority
 

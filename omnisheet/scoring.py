@@ -14,6 +14,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass
 
+from .lookups import id_key
 from .measures import Evidence
 from .model import Plan, Scalar, UseCase
 from .numbers import number, round_half_away
@@ -109,13 +110,14 @@ def quadrant(value: float, ease: float, w: Weights) -> str:
 
 
 def _id_key(value: Scalar) -> str:
-    return "" if value is None else str(value).casefold()
+    return "" if value is None else id_key(value)
 
 
-def priorities(plan: Plan) -> list[Priority]:
-    """Every fully qualified use case, scored and ranked, best first."""
+def priorities(plan: Plan, evidence: Evidence | None = None) -> list[Priority]:
+    """Every fully qualified use case, scored and ranked, best first. `evidence`: the
+    plan's measures assessed, when the caller has them already (a report makes them once)."""
     w = weights(plan)
-    evidence = Evidence(plan)
+    evidence = evidence or Evidence(plan)
     scored: list[Priority] = []
     for index, use_case in enumerate(plan.use_cases):
         value, ease = value_of(use_case, w), ease_of(use_case)

@@ -24,7 +24,7 @@ def report_picture(size: tuple[int, int] = (1280, 1600)) -> Path:
     sys.path.insert(0, str(ROOT / "tests"))
     from support.browser import chromium_path, screenshot
 
-    from omnisheet.checks import check
+    from omnisheet import check
     from omnisheet.reader import load
     from omnisheet.report.html import render_html
 

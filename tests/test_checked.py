@@ -12,7 +12,7 @@ from plans import clean_plan
 from python_calamine import CalamineWorkbook
 from test_checks import CASES
 
-from omnisheet.checks import check
+from omnisheet import check
 from omnisheet.reader import load
 from omnisheet.writer import write
 
@@ -142,7 +142,7 @@ def test_past_a_thousand_cells_at_fault_errors_get_the_comments_and_all_stay_lis
     assert highlighted == {f.cell for f in report.findings}
     findings = workbook["Constats"]
     assert findings.max_row == 1 + len(report.findings)
-    assert findings["H1"].value.startswith("Commentaires sur 1\u202f000 des 1\u202f300 cellules")
+    assert findings["I1"].value.startswith("Commentaires sur 1\u202f000 des 1\u202f300 cellules")
 
 
 def test_checking_the_output_again_is_stable(checked, tmp_path, cli):
@@ -237,7 +237,7 @@ def test_findings_come_errors_first_each_in_tab_and_row_order_and_never_spill(ch
     severities = [order[row[0].value] for row in findings.iter_rows(min_row=2)]
     assert severities == sorted(severities) and len(set(severities)) == 3
     for row in findings.iter_rows(min_row=2):
-        longest = max(len(str(row[4].value or "")) / 28, len(str(row[5].value)) / 90)
+        longest = max(len(str(row[5].value or "")) / 28, len(str(row[6].value)) / 90)
         if longest > 1.5:  # wrapped on two lines or more: the row is as tall
             assert findings.row_dimensions[row[0].row].height >= 24, row[0].row
 

@@ -7,7 +7,8 @@ from dataclasses import replace
 import pytest
 from plans import clean_plan
 
-from omnisheet.checks import REGISTRY, check
+from omnisheet import check
+from omnisheet.checks import REGISTRY
 from omnisheet.model import DataNeed, Measure, Message, Placement, Scenario, Touchpoint, UseCase
 
 

@@ -134,8 +134,8 @@ def test_the_text_report_lists_a_screenful_per_tab_errors_first(cli, tmp_path, m
     from plans import clean_plan
     from test_checks import CASES
 
-    from omnisheet.checks import check as run
     from omnisheet.model import ERROR, INFO
+    from omnisheet.report.model import check as run
     from omnisheet.writer import write
 
     plan = CASES["bad-number"][0](clean_plan())
@@ -143,7 +143,7 @@ def test_the_text_report_lists_a_screenful_per_tab_errors_first(cli, tmp_path, m
     one = report.findings[0]
     many = (*(dataclasses.replace(one, severity=INFO, row=2 + i) for i in range(60)),
             dataclasses.replace(one, severity=ERROR, row=99))
-    monkeypatch.setattr("omnisheet.checks.check",
+    monkeypatch.setattr("omnisheet.report.model.check",
                         lambda *a, **k: dataclasses.replace(report, findings=many))
     path = write(plan, tmp_path / "plan.xlsx")
 

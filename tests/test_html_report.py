@@ -25,7 +25,7 @@ from support.browser import (  # noqa: F401  (fixtures register by import)
     print_to_pdf,
 )
 
-from omnisheet.checks import check
+from omnisheet import check
 from omnisheet.definition import load_definition
 from omnisheet.model import Measure
 from omnisheet.reader import load

@@ -90,7 +90,7 @@ def test_a_use_case_with_no_channel_takes_the_highest_stake_of_its_stage():
 def test_the_dashboard_heat_map_colours_each_touchpoint_against_its_target(tmp_path):
     import openpyxl
 
-    from omnisheet.checks import check
+    from omnisheet import check
     from omnisheet.definition import load_definition
     from omnisheet.writer import write
 

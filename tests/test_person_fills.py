@@ -8,7 +8,7 @@ from python_calamine import CalamineWorkbook
 from support.libreoffice import fill
 from xlsxwriter.utility import xl_cell_to_rowcol as cell_position
 
-from omnisheet.checks import check
+from omnisheet import check
 from omnisheet.definition import load_definition
 from omnisheet.model import column_letter
 from omnisheet.reader import load

@@ -79,7 +79,7 @@ def test_messy_values_are_understood_and_kept_as_typed(tmp_path):
     statuses = {(t.stage, t.channel): t.status for t in plan.touchpoints}
     assert statuses[("find_out", "website")] == "friction"
     assert statuses[("buy", "website")] == "opportunity"
-    from omnisheet.checks import check
+    from omnisheet import check
 
     # "friction" differs in case only, which spreadsheets ignore; "opportunite" lacks its
     # accent, so the map's colour rule would not paint it: said, as information
@@ -231,7 +231,7 @@ def test_an_xlsm_plan_is_checked_and_the_output_says_its_macros_are_not_kept(tmp
 
 # --- how teams really edit the workbook -------------------------------------------------
 def _codes(plan) -> list[tuple[str, str | None]]:
-    from omnisheet.checks import check
+    from omnisheet import check
 
     return [(f.code, f.cell) for f in check(plan).findings]
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from omnisheet.checks import check
+from omnisheet import check
 from omnisheet.reader import load
 from omnisheet.serialise import read_plan_file
 

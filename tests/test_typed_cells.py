@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
-from omnisheet.checks import check
+from omnisheet import check
 from omnisheet.reader import load
 from omnisheet.writer import blank_plan, write
 

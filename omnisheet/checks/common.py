@@ -6,9 +6,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..formatting import Phrase
+from ..lookups import id_key
 from ..numbers import number
 from ..severity import ERROR, INFO, WARNING
-from .registry import Context, check, id_key
+from .registry import Context, check
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -164,7 +165,7 @@ def _wanted(low: float | None, high: float | None) -> Phrase:
 @check("settings-invalid", ERROR, "settings")
 def settings_invalid(ctx: Context) -> Iterator[Finding]:
     """A weight or threshold on the Settings tab cannot be used."""
-    from ..model import Finding
+    from ..model import Finding, Subject
     from ..scoring import setting_problems
 
     d = ctx.definition
@@ -176,7 +177,8 @@ def settings_invalid(ctx: Context) -> Iterator[Finding]:
                           row=row, column=2, value=settings.get(setting.key),
                           params={"setting": setting.labels[ctx.lang],
                                   "why": Phrase("check_phrases", f"setting_{reason}"),
-                                  "default": setting.default})
+                                  "default": setting.default},
+                          subject=Subject("settings", (setting.key,), None, (setting.key,)))
 
 
 __all__ = ["INFO"]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..lookups import id_key
 from ..severity import ERROR, INFO, WARNING
-from .registry import Context, check, id_key
+from .registry import Context, check
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

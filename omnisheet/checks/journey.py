@@ -5,28 +5,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..severity import ERROR, INFO, WARNING
-from ..text import normalise
 from .registry import Context, check
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from ..model import Finding, Touchpoint
-
-
-def addressed(ctx: Context, touchpoint: Touchpoint) -> bool:
-    """A use case addresses a touchpoint when it names its stage and its channel (or no
-    channel, which means every channel of the stage)."""
-    stage, channel = normalise(touchpoint.stage), normalise(touchpoint.channel)
-    return any(
-        normalise(u.stage) == stage and (u.channel is None or normalise(u.channel) == channel)
-        for u in ctx.plan.use_cases
-    )
+    from ..model import Finding
 
 
 def _unaddressed(ctx: Context, status: str, code: str) -> Iterator[Finding]:
     for touchpoint in ctx.plan.touchpoints:
-        if touchpoint.status == status and not addressed(ctx, touchpoint):
+        if touchpoint.status == status and not ctx.addressed(touchpoint):
             yield ctx.on_touchpoint(code, touchpoint, value=touchpoint.description,
                                     stage=ctx.label("stage", touchpoint.stage),
                                     channel=ctx.label("channel", touchpoint.channel))

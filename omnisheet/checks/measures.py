@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 
 def _evidence(ctx: Context) -> Evidence:
+    """The plan's measures assessed: the report's, else made once for all checks."""
     if "evidence" not in ctx._cache:
         from ..measures import Evidence
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
-from functools import cached_property
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..formatting import Formatter
+from ..lookups import PlanLookups, id_key, identity_shown, touchpoint_key
 from ..text import normalise, shorten
 
 if TYPE_CHECKING:  # listing the checks imports neither the model nor the definition
@@ -47,6 +47,13 @@ def _new_finding(**fields: Any) -> Finding:
     return Finding(**fields)
 
 
+def _subject(tab: str, key: tuple[Any, ...] | Any = None, field: str | None = None,
+             shown: tuple[Any, ...] = ()) -> Any:
+    from ..model import Subject
+
+    return Subject(tab, key if key is None or isinstance(key, tuple) else (key,), field, shown)
+
+
 def check(code: str, severity: str, tab: str, *, needs: tuple[str, ...] = ()) -> Callable:
     """Register a check: its code, severity and tab, and the other tabs it reads. Its
     message template (str.format fields: the finding's params, plus `value` and
@@ -62,14 +69,12 @@ def check(code: str, severity: str, tab: str, *, needs: tuple[str, ...] = ()) ->
     return register
 
 
-@dataclass
-class Context:
+class Context(PlanLookups):
     """The plan with what every check needs to look things up quickly."""
 
-    plan: Plan
-    definition: Definition
-    language: str | None = None
-    _cache: dict[str, Any] = field(default_factory=dict)
+    def __init__(self, plan: Plan, definition: Definition, language: str | None = None) -> None:
+        super().__init__(plan, definition)
+        self.language = language
 
     @property
     def lang(self) -> str:
@@ -112,8 +117,14 @@ class Context:
         """A finding on a record's cell (or on the tab), with the registered severity."""
         row = self.row_of(tab_key, index) if index is not None else None
         column = self.column_of(tab_key, column_key) if column_key else None
+        key, shown = None, ()
+        if index is not None and self.definition.tab(tab_key).kind == "table":
+            record = self.plan.table(tab_key)[index]
+            key = self.identity(tab_key)(record)
+            shown = identity_shown(self.definition, tab_key, record)
         return _new_finding(code=code, severity=REGISTRY[code].severity, sheet=self.sheet(tab_key),
-                       row=row, column=column, value=value, expected=expected, params=params)
+                            row=row, column=column, value=value, expected=expected,
+                            params=params, subject=_subject(tab_key, key, column_key, shown))
 
     def label(self, list_key: str, value: Scalar) -> str:
         if value is None:
@@ -155,22 +166,6 @@ class Context:
         labels = listed.labels.values() if listed is not None else (str(value),)
         return typed.strip().casefold() in {label.casefold() for label in labels}
 
-    @cached_property
-    def use_case_ids(self) -> set[str]:
-        return {_id(u.id) for u in self.plan.use_cases if u.id is not None}
-
-    @cached_property
-    def scenario_ids(self) -> set[str]:
-        return {_id(s.id) for s in self.plan.scenarios if s.id is not None}
-
-    @cached_property
-    def placed_ids(self) -> set[str]:
-        return {_id(i) for p in self.plan.placements for i in p.scenarios}
-
-    @cached_property
-    def touchpoint_keys(self) -> set[tuple[str, str]]:
-        return {(normalise(t.stage), normalise(t.channel)) for t in self.plan.touchpoints}
-
     def map_grid(self, tab_key: str) -> MapGrid:
         """The map's geometry as the writer draws it (layout.drawn_grid), made once."""
         key = f"grid:{tab_key}"
@@ -198,20 +193,27 @@ class Context:
 
     def on_placement(self, code: str, placement: Placement, value: Scalar) -> Finding:
         row, column = self.placement_cell(placement)
+        key = (normalise(placement.relationship_stage), normalise(placement.target),
+               normalise(value))
         return _new_finding(code=code, severity=REGISTRY[code].severity,
-                       sheet=self.sheet("scenario_map"), row=row, column=column, value=value)
+                            sheet=self.sheet("scenario_map"), row=row, column=column, value=value,
+                            subject=_subject("scenario_map", key, None,
+                                             (placement.relationship_stage, placement.target)))
 
     def on_touchpoint(self, code: str, touchpoint: Touchpoint, *, status: bool = False,
                       value: Scalar = None, expected: str | None = None, **params: Any) -> Finding:
         row, column = self.touchpoint_cell(touchpoint, status)
         return _new_finding(code=code, severity=REGISTRY[code].severity, sheet=self.sheet("journey"),
-                       row=row, column=column, value=value, expected=expected, params=params)
+                            row=row, column=column, value=value, expected=expected, params=params,
+                            subject=_subject("journey", touchpoint_key(touchpoint),
+                                             "status" if status else "description",
+                                             (touchpoint.stage, touchpoint.channel)))
 
     def scenarios_missing_from(self, code: str, known: set[str]) -> Iterator[Finding]:
         """A finding on each scenario whose ID is not in `known` (placed, messaged, fed)."""
         for index, scenario in self.records("scenarios"):
             ident = scenario.get("id")
-            if ident is not None and _id(ident) not in known:
+            if ident is not None and id_key(ident) not in known:
                 yield self.finding(code, "scenarios", index, "id", value=ident)
 
     def unknown_references(self, code: str, tab_key: str, column_key: str,
@@ -219,7 +221,7 @@ class Context:
         """A finding on each record whose reference (a use case or scenario ID) is unknown."""
         for index, record in self.records(tab_key):
             ref = record.get(column_key)
-            if ref is not None and _id(ref) not in known:
+            if ref is not None and id_key(ref) not in known:
                 yield self.finding(code, tab_key, index, column_key, value=ref,
                                    id=record.get("id") or "?")
 
@@ -228,19 +230,6 @@ class Context:
 
     def records(self, tab_key: str) -> Iterator[tuple[int, Record]]:
         return enumerate(self.plan.table(tab_key))
-
-
-def _id(value: Scalar) -> str:
-    """IDs compare without case or surrounding spaces ("uc-001 " is UC-001)."""
-    return str(value).strip().casefold()
-
-
-def same_id(a: Scalar, b: Scalar) -> bool:
-    return a is not None and b is not None and _id(a) == _id(b)
-
-
-def id_key(value: Scalar) -> str:
-    return _id(value)
 
 
 def render(finding: Finding, lang: str, definition: Definition) -> str:

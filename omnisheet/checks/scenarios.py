@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..delays import delay_hours
+from ..lookups import id_key
 from ..severity import ERROR, WARNING
 from ..text import normalise
-from .registry import Context, check, id_key
+from .registry import Context, check
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

@@ -26,6 +26,7 @@ from ..model import ERROR, INFO, SEVERITIES, WARNING, Scalar, Touchpoint
 from ..scoring import weights
 from ..text import normalise
 from .model import Report
+from .subjects import describe
 
 #: Text colour on every fill (status, quadrant, severity); tests check its contrast.
 INK = "#1a1a1a"
@@ -524,6 +525,12 @@ def _roadmap(p: _Page) -> str:
 # --- findings --------------------------------------------------------------------------
 
 
+def _about(f: Any, p: _Page) -> str:
+    """What the finding is about, under its place: "UC-003 — Difficulté de mise en œuvre"."""
+    text = describe(f, p.d, p.lang)
+    return f'<br><span class="muted">{_e(text)}</span>' if text else ""
+
+
 def _findings(p: _Page) -> str:
     report = p.report
     if not report.findings:
@@ -536,7 +543,7 @@ def _findings(p: _Page) -> str:
         if not found:
             continue
         rows = "".join(
-            f'<tr><td class="where">{_e(f.where) or "—"}</td>'
+            f'<tr><td class="where">{_e(f.where) or "—"}{_about(f, p)}</td>'
             f"<td>{_e(report.message(f, p.lang))}</td>"
             f'<td class="code"><code>{_e(f.code)}</code></td></tr>'
             for f in found)

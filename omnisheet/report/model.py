@@ -6,17 +6,20 @@ of records, so they never disagree.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..checks import run_checks
-from ..checks.registry import Context, render, shown
+from ..checks.registry import render, shown
 from ..definition import Definition, load_definition
+from ..lookups import PlanLookups
+from ..measures import Evidence
 from ..model import ERROR, INFO, SEVERITIES, Finding, Plan, Scalar
 from ..readiness import Readiness, readiness
 from ..roadmap import RoadmapEntry, data_roadmap
 from ..scoring import Priority, priorities
 from ..severity import RANK
+from .subjects import describe
 
 SCHEMA_VERSION = 1
 
@@ -31,6 +34,7 @@ class Report:
     readiness: Readiness
     definition: Definition
     lang: str = "fr"
+    evidence: Evidence | None = field(default=None, compare=False)
 
     @property
     def valid(self) -> bool:
@@ -102,6 +106,9 @@ class Report:
                     "expected": None if f.expected is None else shown(f.expected, lang,
                                                                       self.definition),
                     "message": render(f, lang, self.definition),
+                    "subject": None if f.subject is None else {
+                        "tab": f.subject.tab, "key": [str(k) for k in _flat(f.subject.key)],
+                        "field": f.subject.field, "text": describe(f, self.definition, lang)},
                 }
                 for f in self.findings
             ],
@@ -135,6 +142,12 @@ def _tally(report: Report, list_key: str, table: dict, lang: str) -> list[dict[s
             for key, counts in table.items()]
 
 
+def _flat(key: Any) -> list[Any]:
+    if isinstance(key, tuple):
+        return [part for item in key for part in _flat(item)]
+    return [] if key is None else [key]
+
+
 def _json(value: Scalar) -> Any:
     if value is None or isinstance(value, bool | int | float | str):
         return value
@@ -155,22 +168,31 @@ def sort_key(plan: Plan, definition: Definition):
 
 def build_report(plan: Plan, definition: Definition | None = None,
                  lang: str | None = None) -> Report:
+    """Check and score a plan, once: every output renders from the Report it returns.
+    The measures are assessed once here, for the scores, the checks and the outputs."""
     d = definition or load_definition()
     lang = d.check_language(lang or plan.language)
-    ranked = priorities(plan)
-    findings = sorted(run_checks(plan, d, lang=lang, priorities=ranked),
+    evidence = Evidence(plan, d)
+    ranked = priorities(plan, evidence)
+    findings = sorted(run_checks(plan, d, lang=lang, priorities=ranked, evidence=evidence),
                       key=sort_key(plan, d))
-    ctx = Context(plan, d, lang)
     return Report(
         file=plan.source,
         plan=plan,
         findings=tuple(findings),
         priorities=tuple(ranked),
         roadmap=tuple(data_roadmap(plan, ranked)),
-        readiness=readiness(plan, ctx, len(ranked)),
+        readiness=readiness(plan, PlanLookups(plan, d), len(ranked)),
         definition=d,
         lang=lang,
+        evidence=evidence,
     )
 
 
-__all__ = ["Report", "build_report", "INFO"]
+def check(plan: Plan, definition: Definition | None = None, lang: str | None = None) -> Report:
+    """Check and score a plan: a Report whose findings are plain records. `lang` chooses
+    the language of the messages (the workbook's by default)."""
+    return build_report(plan, definition, lang)
+
+
+__all__ = ["Report", "build_report", "check", "INFO"]

@@ -69,8 +69,9 @@ def write(
             "constant_memory": True,
         }
         workbook = xlsxwriter.Workbook(str(tmp), options)
-        ranked = report.priorities if report is not None and report.plan is plan else None
-        context = Context(workbook, d, plan, lang, ranked)
+        same = report is not None and report.plan is plan
+        context = Context(workbook, d, plan, lang, report.priorities if same else None,
+                          report.evidence if same else None)
         write_tabs(context, report=report, sort=sort)
         workbook.close()
     return Path(path)

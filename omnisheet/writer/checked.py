@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from ..checks.registry import REGISTRY
 from ..formatting import Formatter
 from ..model import ERROR, INFO, WARNING, column_letter
+from ..report.subjects import describe
 from ..severity import RANK
 from .context import Context, OrderedWorksheet, quote_sheet
 
@@ -59,8 +60,8 @@ def _free_name(ctx: Context, name: str) -> str:
 
 def write_findings(ctx: Context, sheet: Any, report: Report, at_fault: AtFault) -> None:
     words = ctx.definition.words_for("findings_tab", ctx.lang)
-    heads = ["severity", "code", "sheet", "cell", "value", "message"]
-    widths = [14, 30, 22, 10, 28, 90]
+    heads = ["severity", "code", "sheet", "cell", "subject", "value", "message"]
+    widths = [14, 30, 22, 10, 34, 28, 90]
     for col, (head, width) in enumerate(zip(heads, widths, strict=True)):
         ctx.put(sheet, 0, col, words[head], ctx.header)
         sheet.set_column(col, col, width, ctx.text)
@@ -78,7 +79,9 @@ def write_findings(ctx: Context, sheet: Any, report: Report, at_fault: AtFault) 
                      for severity, colour in SEVERITY_COLOURS.items()}
     for row, finding in enumerate(report.findings, start=1):
         message = report.message(finding)
-        sheet.set_row(row, row_height((finding.value, widths[4]), (message, widths[5])))
+        about = describe(finding, ctx.definition, ctx.lang)
+        sheet.set_row(row, row_height((about, widths[4]), (finding.value, widths[5]),
+                                      (message, widths[6])))
         ctx.put(sheet, row, 0, words[finding.severity], severity_fmts[finding.severity])
         ctx.put(sheet, row, 1, finding.code, ctx.text)
         ctx.put(sheet, row, 2, finding.sheet, ctx.text)
@@ -89,9 +92,10 @@ def write_findings(ctx: Context, sheet: Any, report: Report, at_fault: AtFault) 
                                 string=cell)
             else:  # past Excel's limit a link would be dropped; the reference stays
                 ctx.put(sheet, row, 3, cell, ctx.text)
-        ctx.put(sheet, row, 4, finding.value if not isinstance(finding.value, bool) else
+        ctx.put(sheet, row, 4, about, ctx.text)
+        ctx.put(sheet, row, 5, finding.value if not isinstance(finding.value, bool) else
                 str(finding.value), ctx.text)
-        ctx.put(sheet, row, 5, message, ctx.text)
+        ctx.put(sheet, row, 6, message, ctx.text)
     if not report.findings:
         ctx.put(sheet, 1, 0, words["none"])
     sheet.freeze_panes(1, 0)

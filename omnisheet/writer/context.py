@@ -160,12 +160,13 @@ class Context:
     """One workbook being written: the plan, its language, formats and names."""
 
     def __init__(self, workbook: Any, definition: Definition, plan: Plan, lang: str,
-                 priorities: Sequence[Priority] | None = None) -> None:
+                 priorities: Sequence[Priority] | None = None, evidence: Any = None) -> None:
         self.workbook = workbook
         self.definition = definition
         self.plan = plan
         self.lang = lang
         self._priorities = priorities
+        self._evidence = evidence
         self._formats: dict[tuple, Any] = {}
         self.names: dict[str, str] = {}
 
@@ -178,6 +179,15 @@ class Context:
 
             ranked = priorities(self.plan)
         return {p.index: p for p in ranked}
+
+    @cached_property
+    def evidence(self) -> Any:
+        """The plan's measures assessed: the report's, when it checked this very plan."""
+        if self._evidence is not None:
+            return self._evidence
+        from ..measures import Evidence
+
+        return Evidence(self.plan, self.definition)
 
     def sheet_name(self, tab_key: str) -> str:
         return self.plan.sheet_names.get(tab_key) or self.definition.tab(tab_key).labels[self.lang]

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..formatting import Formatter
 from ..layout import axis
-from ..measures import HEAT_LEVELS, Evidence, heat, per_stage, worst
+from ..measures import HEAT_LEVELS, heat, per_stage, worst
 from .context import Context
 
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ def write_evidence(ctx: Context, sheet: Any, report: Report, row: int) -> int:
             return number.percent(value if value <= 1 else value / 100, 0)
         return number.show(value)
 
-    evidence = Evidence(plan, d)
+    evidence = ctx.evidence
     indicators = d.list("indicator")
     fills = {level: ctx.fmt(bg_color=d.colours[f"heat_{level}"], border=1,
                             border_color="#BFBFBF", text_wrap=True, font_size=9)

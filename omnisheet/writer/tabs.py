@@ -198,9 +198,7 @@ def _computed(ctx: Context, tab_key: str, priorities: dict) -> dict[int, Any]:
     if tab_key == "use_cases":
         return priorities
     if tab_key == "measures":
-        from ..measures import Evidence
-
-        return dict(enumerate(Evidence(ctx.plan, ctx.definition).assessed))
+        return dict(enumerate(ctx.evidence.assessed))
     return {}
 
 

@@ -1,0 +1,136 @@
+"""The package's imports, lazy ones included, have no cycle, and go one way: the command
+line uses the outputs, which use the checks and scoring, which use the plan model, which
+uses the definition; nothing imports a layer above its own."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent.parent / "omnisheet"
+
+# Lowest first. A module may import its own layer and those below.
+LAYERS: list[tuple[str, tuple[str, ...]]] = [
+    ("definition", ("errors", "text", "severity", "numbers", "formatting", "languages",
+                    "definition", "delays", "atomic")),
+    ("plan model", ("model", "layout", "lookups", "sheet", "recognise", "safety", "repair",
+                    "grid", "formulas", "reader", "serialise")),
+    ("checks and scoring", ("checks", "scoring", "measures", "readiness", "roadmap")),
+    ("outputs", ("report", "writer", "diff", "frames", "exports")),
+    ("command line", ("cli", "__init__")),
+]
+
+
+def _modules() -> dict[str, Path]:
+    found = {}
+    for path in PACKAGE.rglob("*.py"):
+        parts = path.relative_to(PACKAGE).with_suffix("").parts
+        found[".".join(parts)] = path
+    return found
+
+
+def _imports(modules: dict[str, Path]) -> dict[str, set[str]]:
+    """Each module's imports of the package's modules, wherever they are written (inside
+    functions too), except those under `if TYPE_CHECKING:`, which never run."""
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        typing_only = {id(n) for node in ast.walk(tree) if isinstance(node, ast.If)
+                       and "TYPE_CHECKING" in ast.unparse(node.test)
+                       for n in ast.walk(node)}
+        package = name.split(".")[:-1] if path.name != "__init__.py" else name.split(".")[:-1]
+        deps = set()
+        for node in ast.walk(tree):
+            if id(node) in typing_only or not isinstance(node, ast.Import | ast.ImportFrom):
+                continue
+            targets = []
+            if isinstance(node, ast.ImportFrom) and node.level:
+                base = package[: len(package) - (node.level - 1)]
+                stem = [*base, *(node.module.split(".") if node.module else [])]
+                targets = [".".join([*stem, a.name]) for a in node.names] + [".".join(stem)]
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("omnisheet"):
+                stem = node.module.split(".")[1:]
+                targets = [".".join([*stem, a.name]) for a in node.names] + [".".join(stem)]
+            elif isinstance(node, ast.Import):
+                targets = [a.name.split(".", 1)[1] for a in node.names
+                           if a.name.startswith("omnisheet.")]
+            for target in targets:
+                resolved = _resolve(target, modules)
+                if resolved and resolved != name:
+                    deps.add(resolved)
+        graph[name] = deps
+    return graph
+
+
+def _resolve(target: str, modules: dict[str, Path]) -> str | None:
+    while target:
+        for candidate in (target, f"{target}.__init__"):
+            if candidate in modules:
+                return candidate
+        target = target.rpartition(".")[0]
+    return None
+
+
+def _layer(module: str) -> int:
+    top = module.split(".")[0]
+    return next(i for i, (_, tops) in enumerate(LAYERS) if top in tops)
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected components of more than one module (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on_stack.add(v)
+        for w in graph[v]:
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                component.append(w)
+                if w == v:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for v in graph:
+        if v not in index:
+            visit(v)
+    return found
+
+
+def test_every_module_has_a_layer():
+    assert [m for m in _modules() if m.split(".")[0] not in
+            {top for _, tops in LAYERS for top in tops}] == []
+
+
+def test_no_import_cycle_lazy_imports_included():
+    assert _cycles(_imports(_modules())) == []
+
+
+def test_nothing_imports_a_layer_above_its_own():
+    graph = _imports(_modules())
+    upward = sorted(f"{module} ({LAYERS[_layer(module)][0]}) imports {dep} "
+                    f"({LAYERS[_layer(dep)][0]})"
+                    for module, deps in graph.items() for dep in deps
+                    if _layer(dep) > _layer(module))
+    assert upward == []
+
+
+def test_the_walk_sees_lazy_imports():
+    """A guard on the test itself: report.model imports the checks inside no function,
+    the reader imports safety inside `load`; both must be edges."""
+    graph = _imports(_modules())
+    assert "safety" in graph["reader"] and "checks.__init__" in graph["report.model"]
