@@ -6,6 +6,7 @@ module, so that a column or a language is a change to the YAML file and nowhere 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -19,6 +20,15 @@ _HERE = Path(__file__).resolve().parent
 # Installed, the template sits inside the package; in a source checkout, at the top level.
 _PACKAGED = _HERE / "workbook_templates" / "plan.yaml"
 DEFAULT_PATH = _PACKAGED if _PACKAGED.exists() else _HERE.parent / _PACKAGED.relative_to(_HERE)
+# A team's own copy of the template (its plan.yaml, with lang/ beside it) replaces the
+# bundled one everywhere when this names it: another language, a column of their own.
+TEMPLATE_VARIABLE = "OMNISHEET_TEMPLATE"
+
+
+def template_path() -> Path:
+    """The definition in use: $OMNISHEET_TEMPLATE when set, else the bundled one."""
+    chosen = os.environ.get(TEMPLATE_VARIABLE)
+    return Path(chosen) if chosen else DEFAULT_PATH
 COLUMN_TYPES = {"id", "text", "list", "number", "ref", "delay", "formula", "date", "period"}
 # Columns whose cells the template formats as text (@), so a spreadsheet keeps what is typed
 # there as typed: "mars 2026" stays a period, "0612" an ID, "1/2" no date.
@@ -440,7 +450,7 @@ def parse(data: Mapping[str, Any], source: str = "definition") -> Definition:
 
 def load_definition(path: str | Path | None = None) -> Definition:
     """Load a definition file (the bundled one by default); cached per path."""
-    return _load(str(Path(path or DEFAULT_PATH).resolve()))
+    return _load(str(Path(path or template_path()).resolve()))
 
 
 @cache
@@ -477,5 +487,5 @@ def available_languages(path: str | Path | None = None) -> list[str]:
     the command line's choices."""
     from .languages import language_files
 
-    folder = Path(path or DEFAULT_PATH).resolve().parent
+    folder = Path(path or template_path()).resolve().parent
     return sorted(language_files(folder))

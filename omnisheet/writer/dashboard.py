@@ -246,7 +246,8 @@ def _source_chart(ctx: Context, tables: _Tables, report: Report, w: dict) -> Any
     colours = {"available": "#A9D18E", "to_integrate": "#FFE699", "to_collect": "#F4B183"}
     series = [(v.labels[ctx.lang], colours.get(v.key), [counts[(s, v.key)] for s in sources])
               for v in listed.values]
-    labels = [ctx.list_label("source", s) if s is not None else w["none"] for s in sources]
+    no_source = ctx.definition.words_for("common", ctx.lang)["no_source"]
+    labels = [ctx.list_label("source", s) if s is not None else no_source for s in sources]
     return _stacked(ctx, tables, w["by_source"], w["source"], labels, series)
 
 

@@ -1,0 +1,127 @@
+"""What a French team reads, in every output, is French: numbers with a decimal comma and
+a narrow no-break space before %, shares as percentages, severities and the command
+line's words in French, titles cut at a word; and the English outputs in English form."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import openpyxl
+import pytest
+from plans import clean_plan
+
+from omnisheet import check
+from omnisheet.model import DataNeed
+from omnisheet.reader import load
+from omnisheet.writer import write
+
+ROOT = Path(__file__).parent.parent
+FRENCH = ROOT / "samples" / "retail-fr.xlsx"
+NNBSP = "\u202f"
+
+# The sample's two measures that contradict their status, as each language says them.
+CONTRADICTIONS = {
+    "fr": ["CSAT (1 à 5) = 3,1 (cible 4,2)", f"CSAT (%) = 58{NNBSP}% (cible 75{NNBSP}%)"],
+    "en": ["CSAT (1 to 5) = 3.1 (target 4.2)", "CSAT (%) = 58% (target 75%)"],
+}
+
+
+@pytest.fixture(scope="module", params=["fr", "en"])
+def outputs(request, tmp_path_factory):
+    """Every output of the French sample, in one language."""
+    from click.testing import CliRunner
+
+    from omnisheet.cli import main
+
+    lang = request.param
+    folder = tmp_path_factory.mktemp(lang)
+    run = CliRunner().invoke
+    checked, page = folder / "checked.xlsx", folder / "plan.html"
+    text = run(main, ["check", str(FRENCH), "--lang", lang, "-o", str(checked)]).output
+    data = json.loads(run(main, ["check", str(FRENCH), "--lang", lang, "--format", "json"]).output)
+    run(main, ["report", str(FRENCH), "--lang", lang, "-o", str(page)])
+    html = page.read_text(encoding="utf-8")
+    return lang, text, data, openpyxl.load_workbook(checked), html
+
+
+def test_measures_are_written_as_the_language_writes_numbers_in_every_output(outputs):
+    lang, text, data, workbook, html = outputs
+    messages = [f["message"] for f in data["findings"]]
+    findings_tab = [c.value for c in workbook.worksheets[1]["G"] if isinstance(c.value, str)]
+    comments = [c.comment.text for c in workbook["Mesures"]["D"] if c.comment is not None]
+    for said in CONTRADICTIONS[lang]:
+        assert said in text
+        assert any(said in m for m in messages)
+        assert any(said in m for m in findings_tab)
+        assert any(said in c for c in comments)
+        assert said.replace(NNBSP, "&#8239;") in html or said in html
+    assert not re.search(r"\d\.\d" if lang == "fr" else r"\d,\d", "\n".join(messages))
+
+
+def test_the_text_report_speaks_the_language(outputs):
+    lang, text, *_ = outputs
+    if lang == "fr":
+        assert f"Maturité omnicanale : 71,1{NNBSP}%" in text
+        assert "débloque 40,1 · 3 variable(s)" in text
+        assert "avertissement" in text and "warning" not in text
+        assert "Classeur vérifié : " in text
+    else:
+        assert "Omnichannel readiness: 71.1%" in text
+        assert "unblocks 40.1" in text and "Checked workbook: " in text
+    cut = [line.rsplit("  ", 1)[-1][:-1] for line in text.splitlines()
+           if "Quick win" in line and line.endswith("…")]
+    titles = [str(u.title) for u in load(FRENCH).use_cases]
+    assert cut and all(any(t.startswith(c) and t[len(c)] == " " for t in titles)
+                       for c in cut), cut  # cut after a whole word
+
+
+def test_the_diff_speaks_the_language(cli, tmp_path):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("later", ROOT / "samples" / "later.py")
+    later = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(later)
+    april = tmp_path / "avril.xlsx"
+    later.main([str(april)])
+    french = cli("diff", FRENCH, april).output
+    assert f"Maturité omnicanale : 71,1{NNBSP}% → 73,8{NNBSP}% (+2,7)" in french
+    assert "nouveau  avertissement" in french and "warning" not in french
+    assert "score 12,1" in french and "score 16,0 → 20,0" in french
+    english = cli("diff", FRENCH, april, "--lang", "en").output
+    assert "Omnichannel readiness: 71.1% → 73.8% (+2.7)" in english
+
+
+def test_omnisheet_checks_speaks_french(cli):
+    french = cli("checks", "--lang", "fr").output
+    assert "Un onglet du modèle est absent du classeur" in french
+    assert "(erreur)" in french and "(error)" not in french
+    assert "A tab of the template is not in the workbook" in cli("checks", "--lang", "en").output
+
+
+def test_a_data_need_without_a_source_is_said_with_one_word_everywhere(tmp_path):
+    plan = clean_plan().with_changes(data_needs=(
+        *clean_plan().data_needs,
+        DataNeed(scenario="SC-001", variable="Date de naissance", availability="to_collect")))
+    report = check(plan)
+    from omnisheet.report.html import render_html
+    from omnisheet.report.text import render_text
+
+    assert "(sans source) — débloque" in render_text(report)
+    assert "(sans source)" in render_html(report, "fr")
+    out = write(plan, tmp_path / "checked.xlsx", report=report)
+    dashboard = openpyxl.load_workbook(out)["Tableau de bord"]
+    assert "(sans source)" in {c.value for row in dashboard.iter_rows() for c in row}
+    assert check(plan, lang="en").to_dict()["data_roadmap"][-1]["source"] is None  # data
+
+
+def test_help_texts_are_whole_in_header_comments_and_input_prompts(tmp_path):
+    """Objectif's help holds a comma: YAML once cut it there."""
+    plan = load(write(clean_plan(), tmp_path / "plan.xlsx"))
+    workbook = openpyxl.load_workbook(tmp_path / "plan.xlsx")
+    sheet = workbook[plan.sheet("use_cases")]
+    header = next(c for c in sheet[1] if c.value == "Objectif")
+    assert "(conversion, satisfaction...)." in header.comment.text
+    prompts = [v.prompt for v in sheet.data_validations.dataValidation if v.prompt]
+    assert any("(conversion, satisfaction...)." in p for p in prompts)
