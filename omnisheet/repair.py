@@ -33,6 +33,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .safety import sniff_codec
+
 __all__ = ["damage", "mended_copy"]
 
 WORKBOOK = "xl/workbook.xml"
@@ -136,7 +138,7 @@ def _xlsx_mends(archive: zipfile.ZipFile) -> dict[str, _Mend]:
         if not name.endswith((".xml", ".rels")):
             continue
         head = _head(archive, info)
-        if _codec(head)[0] != "utf-8":
+        if sniff_codec(head)[0] != "utf-8":
             mends[name] = _to_utf8
         elif name.startswith("xl/worksheets/"):
             found = _DIMENSION.search(head)
@@ -244,24 +246,9 @@ def _head(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
         return part.read(_HEAD)
 
 
-def _codec(start: bytes) -> tuple[str, int]:
-    """The encoding of an XML part from its first bytes, and its byte-order mark's length."""
-    if start.startswith(codecs.BOM_UTF8):
-        return "utf-8", 3
-    if start.startswith(codecs.BOM_UTF16_LE):
-        return "utf-16-le", 2
-    if start.startswith(codecs.BOM_UTF16_BE):
-        return "utf-16-be", 2
-    if start.startswith(b"<\0"):
-        return "utf-16-le", 0
-    if start.startswith(b"\0<"):
-        return "utf-16-be", 0
-    return "utf-8", 0
-
-
 def _text(data: bytes) -> str:
     """An XML part as text; bytes that are not UTF-8 survive a round trip unchanged."""
-    codec, bom = _codec(data)
+    codec, bom = sniff_codec(data)
     errors = "surrogateescape" if codec == "utf-8" else "replace"
     return data[bom:].decode(codec, errors)
 
@@ -274,7 +261,7 @@ def _to_utf8(pieces: Iterable[bytes]) -> Iterator[bytes]:
     """A UTF-16 part as UTF-8, piece by piece; its declaration (in its first piece) says so."""
     pieces = iter(pieces)
     first = next(pieces, b"")
-    codec, bom = _codec(first)
+    codec, bom = sniff_codec(first)
     decoder = codecs.getincrementaldecoder(codec)("replace")
     yield _utf8_xml(decoder.decode(first[bom:]))
     for piece in pieces:

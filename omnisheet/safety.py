@@ -1125,7 +1125,7 @@ def _size_grids(
     """
     pieces = reader.replay()
     first = next(pieces, b"")
-    if _sniff_codec(first)[0] == "utf-8":
+    if sniff_codec(first)[0] == "utf-8":
         quick = _quick_cells(itertools.chain([first], pieces), limits, tally)
         if quick is not None and tally.cells + quick <= limits.max_cells:
             tally.cells += quick
@@ -1224,7 +1224,7 @@ def _parse_grids(
     """
     pieces = iter(pieces)
     first = next(pieces, b"")
-    codec = _sniff_codec(first)[0]
+    codec = sniff_codec(first)[0]
     markers = {m.encode(e) for m in _SHEET_MARKERS for e in ("ascii", codec)}
     if codec == "utf-8":
         first = first.removeprefix(codecs.BOM_UTF8)
@@ -1321,7 +1321,7 @@ def _xml_problem(verdict: _Verdict, name: str, limit: int) -> str | None:
     return None
 
 
-def _sniff_codec(start: bytes) -> tuple[str, int]:
+def sniff_codec(start: bytes) -> tuple[str, int]:
     """Pick a decoder and BOM length the way an XML parser autodetects the encoding."""
     if start.startswith(codecs.BOM_UTF8):
         return "utf-8", 3
@@ -1351,7 +1351,7 @@ def _scan_stream(read: Callable[[int], bytes], limit: int) -> _Verdict:
     want = min(_READ_CHUNK, limit)
     data = read(want)
     got, eof = len(data), len(data) < want
-    codec, bom = _sniff_codec(data)
+    codec, bom = sniff_codec(data)
     decoder = codecs.getincrementaldecoder(codec)("replace")
     text = decoder.decode(data[bom:], final=eof)
     while True:
