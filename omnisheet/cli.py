@@ -21,7 +21,7 @@ EXIT_UNUSABLE = 2  # the file cannot be read or written, or the call is wrong
 
 def _languages() -> click.Choice:
     """The languages there is a words file for (workbook_templates/lang/*.yaml)."""
-    from .definition import available_languages
+    from .template_files import available_languages
 
     return click.Choice(available_languages())
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterator, Mapping
-from pathlib import Path
 from typing import Any
 
 from .errors import OmnisheetError
@@ -28,11 +27,6 @@ TAB_TEXTS = {"journey_matrix": ("corner", "description", "status", "help"),
              "instructions": ("title",),
              "settings": (), "table": (), "lists": ()}
 SECTIONS_FREE = ("report_text", "words", "checks")  # keyed by the words themselves
-
-
-def language_files(folder: Path) -> dict[str, Path]:
-    """The language files beside the structure, by language code (the file's stem)."""
-    return {p.stem: p for p in sorted((folder / "lang").glob("*.yaml"))}
 
 
 def fold(structure: Mapping[str, Any], trees: Mapping[str, Mapping[str, Any]],

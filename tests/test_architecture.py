@@ -12,6 +12,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "omnisheet"
 # Lowest first. A module may import its own layer and those below.
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("definition", ("errors", "text", "severity", "numbers", "formatting", "languages",
+                    "template_files",
                     "definition", "delays", "atomic")),
     ("plan model", ("model", "layout", "lookups", "sheet", "recognise", "safety", "repair",
                     "grid", "formulas", "reader", "serialise")),
