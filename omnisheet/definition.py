@@ -490,8 +490,10 @@ def _cache_file(sources: list[Path]) -> Path | None:
             digest.update(f"{code}:{stat.st_mtime_ns}:{stat.st_size}".encode())
     except OSError:
         return None
-    root = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(root) / "omnisheet" / f"definition-{digest.hexdigest()[:32]}.json"
+    folder = os.environ.get("OMNISHEET_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"),
+        "omnisheet")
+    return Path(folder) / f"definition-{digest.hexdigest()[:32]}.json"
 
 
 def _cached(cache: Path | None) -> dict[str, Any] | None:

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 sys.path.insert(0, str(Path(__file__).parent))
 # The definitions tests fold (their own copies of the template too) are cached in a folder
 # of the session's, not in the user's cache.
-os.environ.setdefault("XDG_CACHE_HOME", tempfile.mkdtemp(prefix="omnisheet-tests-cache-"))
+os.environ.setdefault("OMNISHEET_CACHE", tempfile.mkdtemp(prefix="omnisheet-tests-cache-"))
 
 from support.libreoffice import soffice_fixture, uno_python_fixture  # noqa: E402,F401
 
