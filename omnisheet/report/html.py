@@ -21,7 +21,7 @@ from typing import Any
 
 from ..formatting import Formatter
 from ..layout import axis
-from ..measures import assess, heat
+from ..measures import Evidence, assess, heat
 from ..model import ERROR, INFO, SEVERITIES, WARNING, Scalar, Touchpoint
 from ..scoring import weights
 from ..text import normalise
@@ -63,6 +63,9 @@ class _Page:
         self.report, self.plan, self.lang = report, report.plan, lang
         self.d = report.definition
         self.number = Formatter.of(self.d, lang)
+        # each measure as the report assessed it (once, for the scores and the checks too)
+        evidence = report.evidence or Evidence(report.plan, self.d)
+        self.assessed = {id(a.measure): a for a in evidence.assessed}
         self.score_format = self.d.tab("use_cases").column("score").number_format or "0.00"
 
     def t(self, key: str, **values: Any) -> str:
@@ -315,7 +318,7 @@ def _measure(p: _Page, measure: Any) -> str:
     if period not in (None, ""):
         bits.append(_e(period))
     line = " · ".join(bits)
-    level = heat(assess(measure, definition=p.d))
+    level = heat(p.assessed.get(id(measure)) or assess(measure, definition=p.d))
     line += (f' <span class="heat h-{level}"><span aria-hidden="true">{HEAT_SYMBOLS[level]}'
              f'</span> {p.t("heat_" + level)}</span>')
     verbatim = getattr(measure, "verbatim", None)
