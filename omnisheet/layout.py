@@ -55,11 +55,6 @@ class MapGrid:
     def data_row(self, index: int) -> int:
         return self.top + self.depth + index
 
-    def slot_at(self, column: int) -> int | None:
-        """The slot a 0-based column belongs to, None left of the first one."""
-        offset = column - self.left - 1
-        return offset // self.step if offset >= 0 else None
-
     def position(self, across: Scalar, down: Scalar) -> tuple[int, int]:
         """0-based (row, column) of the first cell of the slot showing `across` on the row
         showing `down`."""

@@ -26,10 +26,6 @@ def id_key(value: Scalar) -> str:
     return str(value).strip().casefold()
 
 
-def same_id(a: Scalar, b: Scalar) -> bool:
-    return a is not None and b is not None and id_key(a) == id_key(b)
-
-
 def ref_key(value: Scalar) -> str | None:
     """An ID as checks compare it; None when empty."""
     if value is None:

@@ -305,9 +305,6 @@ class Plan:
     def table(self, tab_key: str) -> tuple[Record, ...]:
         return self.tables.get(tab_key, ())
 
-    def messages_of(self, scenario_id: Scalar) -> tuple[Record, ...]:
-        return tuple(m for m in self.table("messages") if m.get("scenario") == scenario_id)
-
     def sheet(self, tab_key: str, lang: str | None = None) -> str:
         """The tab's name in this workbook (or, unread, in the plan's language)."""
         if tab_key in self.sheet_names:
