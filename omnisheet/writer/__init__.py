@@ -69,6 +69,10 @@ def write(
             "constant_memory": True,
         }
         workbook = xlsxwriter.Workbook(str(tmp), options)
+        if report is not None:  # so that a folder checked again leaves this copy out
+            from ..marks import CHECKED, mark
+
+            mark(workbook, CHECKED, plan.source)
         ranked = report.priorities if report is not None and report.plan is plan else None
         context = Context(workbook, d, plan, lang, ranked)
         write_tabs(context, report=report, sort=sort)
