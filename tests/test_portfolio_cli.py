@@ -176,6 +176,8 @@ def test_an_output_folder_that_would_replace_a_plan_is_refused(cli, graded, tmp_
     assert sorted(p.name for p in clean_folder.iterdir()) == ["clean.xlsx"]
     file_out = cli("check", clean_folder, graded["warning"], "-o", graded["error"])
     assert file_out.exit_code == 2 and str(graded["error"]) in file_out.output
+    workbook = cli("check", clean_folder, graded["warning"], "-o", tmp_path / "checked.xlsx")
+    assert workbook.exit_code == 2 and not (tmp_path / "checked.xlsx").exists()
 
 
 def test_in_place_is_for_one_plan(cli, graded):

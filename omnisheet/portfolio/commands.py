@@ -98,7 +98,8 @@ def check_many(paths: Sequence[Path], *, output: Path | None, fmt: str, fail_on:
     found = find(paths, lang)
     outputs: dict[str, Path] = {}
     if output is not None:
-        if output.exists() and not output.is_dir():
+        if (output.exists() and not output.is_dir()) or (
+                not output.exists() and output.suffix.lower() in (".xlsx", ".xlsm", ".ods")):
             raise PortfolioError(_words(lang)["output_folder"].format(path=output))
         inputs = {_real(p.path) for p in found.plans}
         for plan in found.plans:

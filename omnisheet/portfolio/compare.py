@@ -51,13 +51,27 @@ NONE = Value("")
 
 
 def value_of(definition: Definition, list_key: str, raw: Scalar) -> Value:
+    """How plans are matched by a list value: its key, or its normalised text."""
     if raw is None or raw == "":
         return NONE
-    listed = definition.lists.get(list_key)
-    if isinstance(raw, str) and listed is not None and raw in listed.keys:
+    if isinstance(raw, str) and raw in _keys(definition, list_key):
         return Value(raw)
     text = str(raw)
     return Value("=" + normalise(text), " ".join(text.split()))
+
+
+_KEYS: dict[tuple[int, str], tuple[Definition, frozenset[str]]] = {}
+
+
+def _keys(definition: Definition, list_key: str) -> frozenset[str]:
+    """A list's keys, as a set computed once per definition (a hundred plans ask 50,000
+    times); the definition is kept with them so that its id is not reused."""
+    cached = _KEYS.get((id(definition), list_key))
+    if cached is None:
+        listed = definition.lists.get(list_key)
+        cached = (definition, frozenset(listed.keys if listed is not None else ()))
+        _KEYS[(id(definition), list_key)] = cached
+    return cached[1]
 
 
 @dataclass(frozen=True)
