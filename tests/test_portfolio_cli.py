@@ -275,3 +275,29 @@ def test_the_portfolio_workbook(cli, mixed, tmp_path):
 def test_the_portfolio_workbook_is_an_xlsx(cli, graded, tmp_path):
     result = cli("portfolio", graded["clean"], "-o", tmp_path / "p.ods")
     assert result.exit_code == 2 and ".xlsx" in result.output
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_opens_the_portfolio_workbook(cli, soffice, tmp_path):
+    """Calc reads what Excel people get: each tab, the figures, the charts kept."""
+    from support.libreoffice import convert
+
+    from omnisheet.grid import read_values
+
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    for name, plan in group().items():
+        write(plan, plans / f"{name}.xlsx")
+    out = tmp_path / "portfolio.xlsx"
+    assert cli("portfolio", plans, "-o", out, "--lang", "en").exit_code == 0
+    ods = convert(out, "ods", tmp_path / "ods")
+    with zipfile.ZipFile(ods) as archive:
+        objects = [n for n in archive.namelist() if n.startswith("Object ") and
+                   n.endswith("content.xml")]
+    assert len(objects) == 3  # the three charts, as Calc objects
+    sheets = read_values(ods)
+    w = D.words_for("portfolio", "en")
+    assert list(sheets)[:2] == [w["tab_summary"], w["tab_frictions"]]
+    summary = sheets[w["tab_summary"]]
+    assert summary[3][:2] == [w["plan"], w["figure_readiness"]]
+    assert sorted(row[0] for row in summary[4:7]) == ["plan-a", "plan-b", "plan-c"]

@@ -24,6 +24,7 @@ from .words import Words
 
 #: Rows a chart shows at most (the table beside it holds them all).
 CHART_ROWS = 15
+HEADER_HEIGHT = 32  # two lines of a wrapped header
 
 
 class _Book:
@@ -36,7 +37,9 @@ class _Book:
         self.header = workbook.add_format({"bold": True, "font_color": colours["header_text"],
                                            "bg_color": colours["header"], "text_wrap": True,
                                            "valign": "top", **border})
-        self.text = workbook.add_format({"text_wrap": True, "valign": "top", **border})
+        # Text on one line, in columns wide enough: LibreOffice does not grow a row for
+        # wrapped text that xlsxwriter writes without a height.
+        self.text = workbook.add_format({"valign": "top", **border})
         self.plain = workbook.add_format({"valign": "top", **border})
         self.muted = workbook.add_format({"italic": True, "font_color": "#595959"})
         self.bold = workbook.add_format({"bold": True, "valign": "top", **border})
@@ -47,7 +50,7 @@ class _Book:
         self.count = workbook.add_format({"num_format": "0", "align": "center",
                                           "valign": "vcenter", **border})
         self.rowhead = workbook.add_format({"bold": True, "bg_color": colours["subheader"],
-                                            "text_wrap": True, "valign": "top", **border})
+                                            "valign": "top", **border})
 
     def put(self, sheet: Any, row: int, col: int, value: Any, fmt: Any = None) -> None:
         """A value where it belongs: text always as text, numbers as numbers."""
@@ -64,6 +67,7 @@ class _Book:
         for col, (head, width) in enumerate(zip(heads, widths, strict=True)):
             self.put(sheet, row, col, head, self.header)
             sheet.set_column(col, col, width)
+        sheet.set_row(row, HEADER_HEIGHT)
         sheet.freeze_panes(row + 1, 0)
 
 
@@ -120,7 +124,7 @@ def _summary(book: _Book, portfolio: Portfolio, today: dt.date) -> None:
     heads = [w["plan"], w["figure_readiness"], *(w["figure_" + k] for k in FIGURE_KEYS),
              w["errors_head"], w["warnings_head"], w["file_head"]]
     top = 3
-    book.heads(sheet, top, heads, [22, 13, 14, 14, 14, 13, 10, 13, 40])
+    book.heads(sheet, top, heads, [30, 13, 14, 14, 14, 13, 10, 13, 50])
     plans = portfolio.by_readiness()
     for i, plan in enumerate(plans, start=top + 1):
         book.put(sheet, i, 0, plan.name, book.bold)
@@ -143,6 +147,7 @@ def _summary(book: _Book, portfolio: Portfolio, today: dt.date) -> None:
     for col, head in enumerate([w["figure"], w["lowest"], w["median"], w["highest"],
                                 w["lowest_plans"]]):
         book.put(sheet, row, col, head, book.header)
+    sheet.set_row(row, HEADER_HEIGHT)
     for figure in portfolio.figures:
         row += 1
         fmt = book.points if figure.figure == "readiness" else book.share
@@ -174,8 +179,8 @@ def _summary(book: _Book, portfolio: Portfolio, today: dt.date) -> None:
         chart.set_x_axis({"min": 0, "max": 100})
         chart.set_y_axis({"reverse": True})
         chart.set_legend({"none": True})
-        chart.set_size({"width": 620, "height": max(260, 24 * shown + 90)})
-        sheet.insert_chart(top, len(heads) + 1, chart)
+        chart.set_size({"width": 720, "height": max(260, 24 * shown + 90)})
+        sheet.insert_chart(row + 1, 0, chart)  # under the tables, inside the printed page
 
 
 # --- frictions and opportunities grids ----------------------------------------------------------
@@ -186,7 +191,7 @@ def _grids(book: _Book, portfolio: Portfolio) -> None:
     sheet = _sheet(book, "frictions")
     book.put(sheet, 0, 0, w["section_journey_grid"], book.title)
     book.put(sheet, 1, 0, w["help_workbook_grid"], book.muted)
-    sheet.set_column(0, 0, 26)
+    sheet.set_column(0, 0, 40)
     sheet.set_column(1, max(len(grid.stages), 1), 14)
     colours = {v.key: v.colour for v in book.d.list("touchpoint_status").values}
     row = 3
@@ -194,6 +199,7 @@ def _grids(book: _Book, portfolio: Portfolio) -> None:
         book.put(sheet, row, 0, w["grid_" + status], book.bold)
         for col, stage in enumerate(grid.stages, start=1):
             book.put(sheet, row, col, w.value("stage", stage), book.header)
+        sheet.set_row(row, HEADER_HEIGHT)
         for i, channel in enumerate(grid.channels, start=row + 1):
             book.put(sheet, i, 0, w.value("channel", channel), book.rowhead)
             for col, stage in enumerate(grid.stages, start=1):
@@ -216,6 +222,7 @@ def _grids(book: _Book, portfolio: Portfolio) -> None:
     heads = [w["touchpoint_head"], w["grid_friction"], w["described_head"], w["plans_head"]]
     for col, head in enumerate(heads):
         book.put(sheet, row, col, head, book.header)
+    sheet.set_row(row, HEADER_HEIGHT)
     first = row + 1
     for cell in recurring:
         row += 1
@@ -237,7 +244,7 @@ def _grids(book: _Book, portfolio: Portfolio) -> None:
         chart.set_x_axis({"min": 0, "major_unit": 1})
         chart.set_legend({"none": True})
         chart.set_size({"width": 620, "height": max(260, 26 * shown + 90)})
-        sheet.insert_chart(first - 1, 5, chart)
+        sheet.insert_chart(row + 2, 0, chart)  # under the list it draws
 
 
 # --- recurring use cases -------------------------------------------------------------------------
