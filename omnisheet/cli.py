@@ -163,6 +163,9 @@ def check(plan_files: tuple[Path, ...], output: Path | None, fmt: str, fail_on: 
         sys.exit(check_many(plan_files, output=output, fmt=fmt, fail_on=fail_on, lang=lang,
                             sort=sort, jobs=jobs, style=isatty_style()))
     plan_file = plan_files[0]
+    if output is not None and output.is_dir():  # as before several plans were taken
+        raise click.BadParameter(f"File {str(output)!r} is a directory.",
+                                 param_hint="'-o' / '--output'")
     from .checks import check as run
 
     if output is not None and _same_file(output, plan_file) and not in_place:

@@ -193,6 +193,8 @@ def test_one_file_is_checked_as_before(cli, graded):
     data = json.loads(cli("check", graded["error"], "--format", "json").stdout)
     jsonschema.validate(data, REPORT_SCHEMA)
     assert "portfolio" not in data
+    folder = cli("check", graded["error"], "-o", graded["error"].parent)
+    assert folder.exit_code == 2 and "is a directory" in folder.output  # as click said it
 
 
 def _run_on_a_terminal(args: list, cwd: Path) -> tuple[int, str, str]:
