@@ -21,9 +21,12 @@ run: $(STAMP)
 	$(BIN)/python samples/later.py $(OUT)/retail-fr-avril.xlsx
 	$(BIN)/omnisheet diff samples/retail-fr.xlsx $(OUT)/retail-fr-avril.xlsx --top 5
 	@echo
+	$(BIN)/omnisheet report samples/portfolio -o $(OUT)/portfolio.html
+	@echo
 	@echo "Blank templates: $(OUT)/plan-template-fr.xlsx, $(OUT)/plan-template-en.xlsx"
 	@echo "Checked sample:  $(OUT)/retail-fr-checked.xlsx (open it: Constats and Tableau de bord tabs)"
 	@echo "A month later:   $(OUT)/retail-fr-avril.xlsx (the diff above)"
+	@echo "Three countries: $(OUT)/portfolio.html (Groupe Lumen's plans compared, samples/portfolio/)"
 	@echo "To type omnisheet commands yourself: . $(VENV)/bin/activate"
 
 test: $(STAMP)
@@ -34,6 +37,7 @@ lint: $(STAMP)
 
 samples: $(STAMP)
 	$(BIN)/python samples/build.py
+	$(BIN)/python samples/portfolio/build.py
 
 pictures: run
 	$(BIN)/python samples/pictures.py

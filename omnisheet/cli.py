@@ -98,6 +98,25 @@ def _said(key: str, lang: str | None, **fields: object) -> str:
     return words[key].format(**fields)
 
 
+def _jobs_option(command):
+    return click.option(
+        "--jobs", type=click.IntRange(1), default=None,
+        help="With several plans: how many to check at once (default: the number of "
+             "cores).")(command)
+
+
+def _portfolio(paths: tuple[Path, ...]) -> bool:
+    """Several plans (more than one path, or a folder): the portfolio commands."""
+    return len(paths) != 1 or paths[0].is_dir()
+
+
+def _portfolio_word(key: str, lang: str | None) -> str:
+    from .definition import load_definition
+
+    definition = load_definition()
+    return definition.words_for("portfolio", lang or definition.default_language)[key]
+
+
 def _load(path: Path):
     from .reader import load
 
@@ -105,9 +124,11 @@ def _load(path: Path):
 
 
 @main.command()
-@click.argument("plan_file", metavar="PLAN", type=click.Path(path_type=Path))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the checked and scored workbook here (.xlsx).")
+@click.argument("plan_files", metavar="PLAN...", nargs=-1, required=True,
+                type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="Write the checked and scored workbook here (.xlsx); with several plans, "
+                   "the folder to write each checked workbook into.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="Report format on standard output.")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "never"]), default="error",
@@ -121,14 +142,30 @@ def _load(path: Path):
 @click.option("--findings-per-tab", "per_tab", type=click.IntRange(0), default=50,
               show_default=True,
               help="How many findings the text report lists per tab, errors first (0: all).")
+@_jobs_option
 @friendly
-def check(plan_file: Path, output: Path | None, fmt: str, fail_on: str, lang: str | None,
-          sort: bool, in_place: bool, top: int, per_tab: int) -> None:
+def check(plan_files: tuple[Path, ...], output: Path | None, fmt: str, fail_on: str,
+          lang: str | None, sort: bool, in_place: bool, top: int, per_tab: int,
+          jobs: int | None) -> None:
     """Check PLAN (.xlsx, .xlsm or .ods), score its use cases, and report.
 
+    Several plans, or folders of them: each is checked in a worker process, one line per
+    plan, then what the plans have in common (a portfolio section with --format json).
+
     Exit status: 0 when nothing at or above --fail-on was found, 1 when something was,
-    2 when the file cannot be read or written.
+    2 when a file cannot be read or written.
     """
+    if _portfolio(plan_files):
+        from .portfolio.commands import check_many, isatty_style
+
+        if in_place:
+            _fail(_portfolio_word("in_place", lang))
+        sys.exit(check_many(plan_files, output=output, fmt=fmt, fail_on=fail_on, lang=lang,
+                            sort=sort, jobs=jobs, style=isatty_style()))
+    plan_file = plan_files[0]
+    if output is not None and output.is_dir():  # as before several plans were taken
+        raise click.BadParameter(f"File {str(output)!r} is a directory.",
+                                 param_hint="'-o' / '--output'")
     from .report.model import check as run
 
     if output is not None and _same_file(output, plan_file) and not in_place:
@@ -169,17 +206,27 @@ def check(plan_file: Path, output: Path | None, fmt: str, fail_on: str, lang: st
 
 
 @main.command("report")
-@click.argument("plan_file", metavar="PLAN", type=click.Path(path_type=Path))
+@click.argument("plan_files", metavar="PLAN...", nargs=-1, required=True,
+                type=click.Path(path_type=Path))
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The HTML file to write (one self-contained page).")
 @click.option("--lang", type=LANGS, help="Language of the page (default: the workbook's).")
+@_jobs_option
 @friendly
-def report_command(plan_file: Path, output: Path, lang: str | None) -> None:
+def report_command(plan_files: tuple[Path, ...], output: Path, lang: str | None,
+                   jobs: int | None) -> None:
     """Write PLAN as one HTML page anyone can open: journey map with its measures,
     impact / ease matrix, priorities, scenario map, data roadmap, readiness, findings.
 
-    No network is needed to view it; print it to PDF from the browser.
+    Several plans, or folders of them: one page comparing them (readiness, recurring
+    frictions and use cases, blocking data sources, measures), each plan's own report
+    written beside it. No network is needed to view it; print it to PDF from the browser.
     """
+    if _portfolio(plan_files):
+        from .portfolio.commands import report_many
+
+        sys.exit(report_many(plan_files, output=output, lang=lang, jobs=jobs))
+    plan_file = plan_files[0]
     from .report.html import write_html
     from .report.model import check as run
 
@@ -298,6 +345,28 @@ def import_(source: Path, output: Path, lang: str | None, force: bool) -> None:
     plan = read_plan_file(source)
     write(plan, output, lang=lang, overwrite=force)
     click.echo(_said("wrote", lang or plan.language, path=output))
+
+
+@main.command("portfolio")
+@click.argument("plan_files", metavar="PLAN...", nargs=-1, required=True,
+                type=click.Path(path_type=Path))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The workbook to write (.xlsx).")
+@click.option("--lang", type=LANGS,
+              help="Language of the workbook (default: the one most plans are in).")
+@_jobs_option
+@friendly
+def portfolio_command(plan_files: tuple[Path, ...], output: Path, lang: str | None,
+                      jobs: int | None) -> None:
+    """Compare plans (files or folders) in one workbook: readiness per plan, the
+    frictions and use cases that recur, the data sources that block the most value, the
+    measures, how the plans' lists differ, with charts.
+
+    Exit status: 0, or 2 when a file cannot be read (the others are compared).
+    """
+    from .portfolio.commands import workbook_many
+
+    sys.exit(workbook_many(plan_files, output=output, lang=lang, jobs=jobs))
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ the same run, side by side. Prints tables only (no assertions); the last one is 
     python tests/bench.py                 # start-up, a real plan, synthetic plans at 1×, 2×, 4×
     python tests/bench.py --quick         # the same at 0.1×, 0.2×, 0.4×
     python tests/bench.py --scales 1,2
+    python tests/bench.py --only portfolio   # 100 plans: a folder checked in parallel
 
 Wall time by time.perf_counter around the process; peak memory is the child's own
 ru_maxrss, read with os.wait4 (no shell, no launcher in between).
@@ -168,6 +169,67 @@ def bench_large(scales: list[float], reps: int, workdir: Path) -> list[str]:
          "growth time / RSS"], rows)
 
 
+MEMORY = """
+import resource, sys
+from omnisheet.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit:
+    pass
+kib = 1024
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / kib,
+      resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / kib, file=sys.stderr)
+"""
+
+
+def bench_portfolio(count: int, reps: int, workdir: Path) -> list[str]:
+    """`count` plans of the French sample's size (made at bench time from the samples with
+    small variations, samples/portfolio/build.py): the folder checked with --jobs 2 against
+    checking the files one process after another, and the portfolio page against the folder
+    check alone."""
+    plans = workdir / "plans"
+    start = time.perf_counter()
+    subprocess.run([PY, str(ROOT / "samples" / "portfolio" / "build.py"), str(plans),
+                    "--variations", str(count)], check=True, stdout=subprocess.DEVNULL,
+                   cwd=ROOT, env=CHILD_ENV)
+    print(f"  wrote {count} plans in {time.perf_counter() - start:.1f} s", flush=True)
+    files = sorted(plans.glob("*.xlsx"))
+    loop = "; ".join(f"{' '.join(omnisheet('check', str(f)))} >/dev/null" for f in files)
+    out = workdir / "out"
+    out.mkdir()
+    commands = [
+        ["sh", "-c", loop + "; exit 0"],
+        omnisheet("check", str(plans), "--jobs", "2"),
+        omnisheet("report", str(plans), "-o", str(out / "portfolio.html"), "--jobs", "2"),
+    ]
+    (seq_t, seq_m), (folder_t, folder_m), (page_t, page_m) = measure_side_by_side(commands,
+                                                                                    reps)
+    # memory: the parent's own peak and the largest worker's, from inside the process
+    sizes = []
+    for args in (["check", str(SAMPLE)], ["check", str(plans), "--jobs", "2"]):
+        done = subprocess.run([PY, "-c", MEMORY, *args], capture_output=True, text=True,
+                              cwd=ROOT, env=CHILD_ENV)
+        sizes.append([float(x) for x in done.stderr.split()[-2:]])
+    (single, _), (parent, worker) = sizes
+    rows = [
+        [f"`omnisheet check FILE`, {count} files one after another (floor)", fmt_t(seq_t),
+         f"{seq_m:.0f} MiB", "1.00×", ""],
+        [f"`omnisheet check FOLDER --jobs 2` ({count} plans)", fmt_t(folder_t),
+         f"{folder_m:.0f} MiB", f"{folder_t / seq_t:.2f}×",
+         "ok" if folder_t / seq_t <= 0.6 else "over"],
+        ["`omnisheet report FOLDER -o portfolio.html --jobs 2`", fmt_t(page_t),
+         f"{page_m:.0f} MiB", f"{page_t / folder_t:.2f}× of the folder check",
+         "ok" if page_t / folder_t <= 1.2 else "over"],
+    ]
+    lines = print_table(f"A portfolio of {count} plans (median of {reps}, interleaved)",
+                        ["command", "time", "peak RSS", "ratio", "target ≤ 0.6× / ≤ 1.2×"],
+                        rows)
+    lines += ["", f"Peak RSS: one plan checked alone {single:.0f} MiB; the folder check's "
+              f"parent {parent:.0f} MiB, its largest worker {worker:.0f} MiB.", ""]
+    print("\n".join(lines[-2:]), flush=True)
+    return lines
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Benchmark omnisheet (prints tables).")
     parser.add_argument("--quick", action="store_true", help="scales 0.1, 0.2, 0.4")
@@ -175,15 +237,26 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--reps", type=int, default=11, help="repetitions of short runs")
     parser.add_argument("--large-reps", type=int, default=None,
                         help="repetitions of large runs (default 3 quick, 1 full)")
+    parser.add_argument("--portfolio-plans", type=int, default=100,
+                        help="plans in the portfolio benchmark (default 100)")
+    parser.add_argument("--portfolio-reps", type=int, default=3,
+                        help="repetitions of the portfolio runs (default 3)")
+    parser.add_argument("--only", choices=["portfolio"], default=None,
+                        help="run only this part")
     args = parser.parse_args(argv)
     scales = [float(s) for s in (args.scales or ("0.1,0.2,0.4" if args.quick else "1,2,4"))
               .split(",")]
     large_reps = args.large_reps or (3 if args.quick else 1)
 
     print(f"python {sys.version.split()[0]} on {sys.platform}, {os.cpu_count()} CPUs\n")
-    report = bench_startup(args.reps) + [""] + bench_sample(args.reps) + [""]
+    report: list[str] = []
+    if args.only is None:
+        report += bench_startup(args.reps) + [""] + bench_sample(args.reps) + [""]
     with tempfile.TemporaryDirectory(prefix="omnisheet-bench-") as tmp:
-        report += bench_large(scales, large_reps, Path(tmp))
+        report += bench_portfolio(args.portfolio_plans, args.portfolio_reps,
+                                  Path(tmp) / "portfolio")
+        if args.only is None:
+            report += [""] + bench_large(scales, large_reps, Path(tmp))
     print("## Summary (markdown)\n")
     print("\n".join(report))
 

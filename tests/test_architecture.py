@@ -17,7 +17,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("plan model", ("model", "layout", "lookups", "sheet", "recognise", "safety", "repair",
                     "grid", "formulas", "reader", "serialise")),
     ("checks and scoring", ("checks", "scoring", "measures", "readiness", "roadmap")),
-    ("outputs", ("report", "writer", "diff", "frames", "exports")),
+    ("outputs", ("report", "writer", "diff", "frames", "exports", "marks", "portfolio")),
     ("command line", ("cli", "__init__")),
 ]
 

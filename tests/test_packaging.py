@@ -46,3 +46,36 @@ def test_a_built_wheel_carries_the_template_and_runs_outside_the_source_tree(tmp
     assert Path(where.stdout.strip()).is_relative_to(site)  # not the checkout's copy
     assert "Journey map" in openpyxl.load_workbook(elsewhere / "plan.xlsx").sheetnames
 
+
+
+def test_the_wheel_carries_the_portfolio(tmp_path):
+    """Checking several plans needs the portfolio package and its JSON schema."""
+    source = tmp_path / "source"
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, source / name)
+    for folder in ("omnisheet", "workbook_templates"):
+        shutil.copytree(ROOT / folder, source / folder,
+                        ignore=shutil.ignore_patterns("__pycache__"))
+    wheels = tmp_path / "wheels"
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps",
+                    "--no-build-isolation", str(source), "-w", str(wheels)],
+                   check=True, capture_output=True)
+    names = zipfile.ZipFile(next(wheels.glob("omnisheet-*.whl"))).namelist()
+    assert "omnisheet/portfolio/compare.py" in names
+    assert "omnisheet/report/portfolio.schema.json" in names
+    site = tmp_path / "site"
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
+                    "--target", str(site), str(next(wheels.glob("omnisheet-*.whl")))],
+                   check=True, capture_output=True)
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    for name in ("a.xlsx", "b.xlsx"):
+        shutil.copy(ROOT / "samples" / "retail-fr.xlsx", plans / name)
+    run = subprocess.run(
+        [sys.executable, "-c", "import sys; from omnisheet.cli import main; sys.exit(main())",
+         "check", str(plans), "--lang", "en"],
+        cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(site)}, capture_output=True,
+        text=True)
+    assert run.returncode == 1, run.stderr
+    assert "Portfolio: 2 plan(s) checked" in run.stdout

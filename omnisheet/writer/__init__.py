@@ -69,6 +69,10 @@ def write(
             "constant_memory": True,
         }
         workbook = xlsxwriter.Workbook(str(tmp), options)
+        if report is not None:  # so that a folder checked again leaves this copy out
+            from ..marks import CHECKED, mark
+
+            mark(workbook, CHECKED, plan.source)
         same = report is not None and report.plan is plan
         context = Context(workbook, d, plan, lang, report.priorities if same else None,
                           report.evidence if same else None)

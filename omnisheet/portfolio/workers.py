@@ -1,0 +1,199 @@
+"""Check many plans in worker processes, each plan on its own, and hand back summaries.
+
+Why processes: reading and checking a plan is CPU-bound Python, so threads would take
+turns; a worker process per core checks that many plans at once. Each worker reads one
+plan, checks it, writes what was asked (the checked workbook, its JSON report, its HTML
+report) and returns a small `PlanSummary`, so a worker's memory is that of one plan and
+the parent's that of the summaries.
+
+A plan that cannot be read comes back as `Unread` with its one line, and the others go
+on. A worker that dies outright (killed for memory, a crash in a native library) breaks
+the pool: the plans it may have been checking are then checked again one at a time, each
+in a process of its own, so that only the plan that kills its process is said unreadable.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import signal
+import sys
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+
+from .summary import PlanSummary, Unread
+
+Result = PlanSummary | Unread
+
+
+@dataclass(frozen=True)
+class Task:
+    """One plan to check, and what to write for it."""
+
+    index: int
+    path: str
+    name: str
+    lang: str | None = None
+    checked: str | None = None  # the checked workbook (.xlsx)
+    sort: bool = False
+    json_to: str | None = None  # its JSON report, as `check --format json` prints it
+    html_to: str | None = None  # its HTML report
+
+
+def default_jobs() -> int:
+    """The cores this process may run on."""
+    try:
+        return max(len(os.sched_getaffinity(0)), 1)
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def check_one(task: Task) -> Result:
+    """Read, check and write one plan (in a worker); never raises for a bad plan."""
+    from ..errors import OmnisheetError
+    from ..reader import load
+    from ..report.model import check
+
+    try:
+        plan = load(Path(task.path))
+        report = check(plan, lang=task.lang)
+        outputs: dict[str, str] = {}
+        if task.checked:
+            from ..writer import write
+
+            write(plan, task.checked, report=report, sort=task.sort)
+            outputs["checked_workbook"] = task.checked
+        if task.json_to:
+            _write_json(report, task.json_to, task.lang)
+        if task.html_to:
+            from ..report.html import write_html
+
+            write_html(report, task.html_to, task.lang)
+            outputs["report"] = task.html_to
+        from .summary import summarise
+
+        return summarise(report, task.name, outputs)
+    except OmnisheetError as exc:
+        reason = getattr(exc, "reason", None)
+        return Unread(task.path, task.name, reason if reason and
+                      str(exc).startswith(f"{task.path}: ") else str(exc))
+    except MemoryError:
+        return Unread(task.path, task.name, _said("out_of_memory", task.lang))
+    except BaseException as exc:  # a bug on one plan (or a native panic) stops no other
+        if isinstance(exc, KeyboardInterrupt | SystemExit | GeneratorExit) or \
+                os.environ.get("OMNISHEET_DEBUG"):
+            raise
+        return Unread(task.path, task.name, _said(
+            "unexpected", task.lang, error=f"{type(exc).__name__}: {exc}"))
+
+
+def _said(key: str, lang: str | None = None, **fields: object) -> str:
+    from ..definition import load_definition
+
+    d = load_definition()
+    return d.words_for("portfolio", lang or d.default_language)[key].format(**fields)
+
+
+def _write_json(report, path: str, lang: str | None) -> None:
+    import json
+
+    with open(path, "w", encoding="utf-8") as out:
+        json.dump(report.to_dict(lang), out, ensure_ascii=False, indent=2)
+
+
+def _quiet_worker() -> None:
+    """Ctrl+C is the parent's to handle: it stops the run and ends the workers."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """fork where there is one: a worker starts with the parent's modules and template
+    already loaded (a fresh interpreter would import them again, 0.3 s each)."""
+    if "fork" in multiprocessing.get_all_start_methods() and sys.platform != "darwin":
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context()
+
+
+def preload() -> None:
+    """What every worker needs, loaded once in the parent before the workers fork."""
+    from .. import checks, reader  # noqa: F401
+    from ..definition import load_definition
+    from ..report import model  # noqa: F401
+
+    load_definition()
+
+
+def check_all(tasks: Sequence[Task], jobs: int, *,
+              done: Callable[[Task, Result], None] | None = None,
+              work: Callable[[Task], Result] = check_one) -> list[Result]:
+    """Every task's result, in the tasks' order. `done` is called in the parent as each
+    plan is finished (for a progress bar). At most two plans per worker are handed out
+    at a time, so that when a worker dies the plans it may have held are few."""
+    results: dict[int, Result] = {}
+    pending = list(tasks)
+    while pending:
+        suspects = _run(pending, jobs, results, done, work)
+        pending = [t for t in pending if t.index not in results and t not in suspects]
+        for task in suspects:  # each alone: only the plan that kills its process is lost
+            if task.index in results:
+                continue
+            again = _run([task], 1, results, done, work)
+            if again:
+                results[task.index] = Unread(task.path, task.name,
+                                            _said("worker_died", task.lang))
+                if done is not None:
+                    done(task, results[task.index])
+    return [results[t.index] for t in tasks]
+
+
+def _run(tasks: Sequence[Task], jobs: int, results: dict[int, Result],
+         done: Callable[[Task, Result], None] | None,
+         work: Callable[[Task], Result]) -> list[Task]:
+    """Run tasks in one pool until they are done or the pool breaks; the tasks that were
+    in flight when it broke are returned (none when it did not)."""
+    queue = list(reversed(tasks))
+    workers = max(1, min(jobs, len(tasks)))
+    executor = ProcessPoolExecutor(max_workers=workers, mp_context=_context(),
+                                   initializer=_quiet_worker)
+    flight: dict[Future, Task] = {}
+    try:
+        while queue or flight:
+            while queue and len(flight) < 2 * workers:
+                task = queue.pop()
+                try:
+                    flight[executor.submit(work, task)] = task
+                except BrokenProcessPool:
+                    return list(flight.values()) or [task]
+            finished, _ = wait(flight, return_when=FIRST_COMPLETED)
+            broken = []
+            for future in finished:
+                task = flight.pop(future)
+                try:
+                    result = future.result()
+                except BrokenProcessPool:
+                    broken.append(task)
+                    continue
+                results[task.index] = result
+                if done is not None:
+                    done(task, result)
+            if broken:
+                return broken + list(flight.values())
+        return []
+    except KeyboardInterrupt:
+        _stop(executor)
+        raise
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _stop(executor: ProcessPoolExecutor) -> None:
+    """End the workers now (Ctrl+C): they ignore SIGINT, the parent does not wait for
+    a plan in progress."""
+    for process in list(getattr(executor, "_processes", {}).values()):
+        with contextlib.suppress(Exception):
+            process.terminate()
+    executor.shutdown(wait=False, cancel_futures=True)
