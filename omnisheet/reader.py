@@ -107,6 +107,7 @@ class _Reader:
 
         lists = self._read_lists(sheets.get(tabs.get("lists", "")))
         settings = self._read_settings(sheets.get(tabs.get("settings", "")))
+        setting_tables = self._read_setting_tables(sheets.get(tabs.get("settings", "")), lists)
         tables: dict[str, tuple[Record, ...]] = {}
         layouts: dict[str, tuple[str, ...]] = {}
         extra_columns: dict[str, tuple[str, ...]] = {}
@@ -150,6 +151,7 @@ class _Reader:
             maps=maps,
             missing_tabs=tuple(tab.key for tab in missing),
             source=str(self.path),
+            setting_tables=setting_tables,
         )
 
     # --- lists and settings ---------------------------------------------------------------
@@ -210,6 +212,14 @@ class _Reader:
             if normalise(sheet.get(row, 2)) in helps:
                 sheet.take(row, 2)
         return settings
+
+    def _read_setting_tables(self, sheet: Sheet | None, lists: Mapping[str, tuple[Scalar, ...]]
+                             ) -> dict[str, tuple[tuple[Scalar, ...], ...]]:
+        """The tables under the settings (the contact caps), as the team left them."""
+        from .setting_tables import read_setting_tables
+
+        return read_setting_tables(self.d, sheet, lists,
+                                   lambda key, raw: self.list_value(key, raw, lists))
 
     # --- tables ---------------------------------------------------------------------------
     def _read_table(self, tab: Tab, sheet: Sheet | None, lists: Mapping[str, tuple[Scalar, ...]]
