@@ -42,3 +42,14 @@ def delay_hours(value: Scalar) -> float | None:
     number = float(match.group("n").replace(",", "."))
     sign = -1 if match.group("sign") == "-" else 1
     return sign * number * _HOURS[unit]
+
+
+def in_hours(value: Scalar) -> bool:
+    """Whether a delay is written in hours or minutes (H+2, 30 min, H+0), rather than in
+    days or weeks: a delay in days goes out at the trigger's hour."""
+    if value is None or isinstance(value, bool | int | float) or delay_hours(value) is None:
+        return False
+    text = str(value).strip().casefold().replace(" ", "").replace("\u2212", "-")
+    match = _PREFIXED.match(text) or _SUFFIXED.match(text)
+    unit = _UNIT_WORDS.get(match.group("unit") or "j", match.group("unit") or "j")
+    return unit in ("h", "min")

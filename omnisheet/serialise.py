@@ -135,9 +135,10 @@ def plan_from_dict(data: Mapping[str, Any], definition: Definition | None = None
         for p in data.get("scenario_map") or []
     )
     strays = tuple(StrayCell(**c) for c in data.get("stray_cells") or ())
-    from .setting_tables import defaults
+    from .setting_tables import complete, defaults
 
-    tables = defaults(lists, d) | _tables_in(data.get("setting_tables") or {}, d, canon)
+    tables = defaults(lists, d) | complete(_tables_in(data.get("setting_tables") or {}, d, canon),
+                                           lists, d)
     try:
         return Plan(
             language=lang, lists=lists, settings=settings, touchpoints=touchpoints,

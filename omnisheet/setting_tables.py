@@ -76,6 +76,23 @@ def defaults(lists: Mapping[str, tuple[Scalar, ...]], definition: Definition
     return out
 
 
+def complete(tables: Mapping[str, tuple[tuple[Scalar, ...], ...]],
+             lists: Mapping[str, tuple[Scalar, ...]], definition: Definition
+             ) -> dict[str, tuple[tuple[Scalar, ...], ...]]:
+    """Tables as given, each with an empty row added for a listed value that has none, as
+    the writer adds it (so that an imported plan reads back the same once written)."""
+    out = dict(tables)
+    for table in definition.setting_tables:
+        if table.key not in tables:
+            continue
+        given = tables[table.key]
+        present = {_key(definition, table.rows, row[0]) for row in given}
+        listed = lists.get(table.rows, definition.list(table.rows).keys)
+        out[table.key] = (*given, *((value, *(None for _ in table.columns)) for value in listed
+                                    if _key(definition, table.rows, value) not in present))
+    return out
+
+
 def _key(definition: Definition, list_key: str, value: Scalar) -> str:
     """A row's list value as compared: its key when the template knows it, any spelling."""
     return normalise(definition.list(list_key).match(value) or value)
@@ -102,9 +119,21 @@ def values(plan: Plan, definition: Definition, table_key: str) -> dict[str, dict
         key = _key(definition, table.rows, row.value)
         if key in out:
             continue
-        out[key] = {column: float(value) for column, value in row.values.items()
-                    if value is not None and problem(table, column, value) is None}
+        usable = {}
+        for column, value in row.values.items():
+            if value is not None and problem(table, column, value) is not None:
+                value = default(definition, table, row.value, column)  # said by a check
+            if value is not None:
+                usable[column] = float(value)
+        out[key] = usable
     return out
+
+
+def default(definition: Definition, table: SettingTable, value: Scalar, column: str
+            ) -> float | None:
+    """The template's value for a row's column (None for a value of the team's own)."""
+    key = definition.list(table.rows).match(value) or value
+    return table.defaults.get(str(key), {}).get(column)
 
 
 def unusable(plan: Plan, definition: Definition) -> Iterator[tuple[SettingTable, Row, int, str]]:
@@ -149,7 +178,8 @@ def read_setting_tables(definition: Definition, sheet: Sheet | None,
                          *(_as_number(cell) for cell in cells)))
             row += 1
         found[table.key] = tuple(read)
-    return found | {k: v for k, v in defaults(lists, definition).items() if k not in found}
+    return (complete(found, lists, definition)
+            | {k: v for k, v in defaults(lists, definition).items() if k not in found})
 
 
 def _as_number(value: Scalar) -> Scalar:

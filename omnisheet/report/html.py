@@ -500,7 +500,8 @@ def _roadmap(p: _Page) -> str:
     rows = []
     for e in entries:
         variables = "".join(
-            f'<li>{_e(v)} <span class="muted">({p.label("availability", a)})</span></li>'
+            f'<li>{_e(v)} <span class="muted">({p.label("availability", a)}'
+            + (f', <strong>{p.t("consent")}</strong>' if v in e.consent else "") + ")</span></li>"
             for v, a in e.variables)
         waiting = "".join(
             f'<li><span class="id">{_e(w.scenario)}</span> {_e(w.name)}'
