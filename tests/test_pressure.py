@@ -343,3 +343,24 @@ def test_the_readme_example_is_what_check_prints(cli):
     result = cli("check", ROOT / "samples" / "retail-fr.xlsx", "--lang", "en")
     assert lines and all(line in result.output.splitlines() for line in lines)
 
+
+def test_the_checked_sample_has_its_pressure_tab_and_the_html_its_section(tmp_path):
+    from python_calamine import CalamineWorkbook
+
+    from omnisheet.report.html import render_html
+
+    plan = load(ROOT / "samples" / "retail-fr.xlsx")
+    report = check(plan)
+    out = write(plan, tmp_path / "checked.xlsx", report=report)
+    rows = CalamineWorkbook.from_path(str(out)).get_sheet_by_name(
+        "Pression commerciale").to_python()
+    cells = [[c for c in row if c != ""] for row in rows]
+    email = cells.index(["Email : plafond de 3 en 7 jours"])
+    assert cells[email + 1][:3] == ["Cible", "S1", "S2"]
+    assert cells[email + 2][:3] == ["Prospects", 4.0, 2.0]  # J+10: SC-001 and SC-016
+    assert any("« Prospects », la cible la plus sollicitée" in str(row[0]) for row in cells if row)
+    page = render_html(report, "en")
+    assert 'id="pressure"' in page and "Email: cap of 3 within 7 days" in page
+    assert '<td class="p-over">4 ' in page
+    # Read again, the checked workbook is the same plan: the Pressure tab is made anew.
+    assert load(out) == plan

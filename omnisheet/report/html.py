@@ -36,8 +36,8 @@ STATUS_SYMBOLS = {"normal": "●", "friction": "▲", "opportunity": "★"}
 OTHER_SYMBOL = "○"
 SEVERITY_SYMBOLS = {ERROR: "✖", WARNING: "▲", INFO: "ℹ"}
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'"
-SECTIONS = ("readiness", "journey", "matrix", "priorities", "scenario_map", "roadmap",
-            "findings")
+SECTIONS = ("readiness", "journey", "matrix", "priorities", "scenario_map", "pressure",
+            "roadmap", "findings")
 #: The matrix: drawing size, margins, and the axes' range (ticks 1 to 5).
 SVG_W, SVG_H = 760, 540
 LEFT, RIGHT, TOP, BOTTOM = 64, 24, 16, 64
@@ -110,9 +110,11 @@ def render_html(report: Report, lang: str | None = None, *,
     name = Path(report.file).name if report.file else p.raw("untitled")
     title = f"{p.raw('doc_title')} — {name}"
     date = p.number.date(day)
+    from .pressure_html import pressure_css, pressure_section
+
     sections = [
         _readiness(p), _journey(p), _matrix(p), _priorities(p), _scenario_map(p),
-        _roadmap(p), _findings(p),
+        pressure_section(p), _roadmap(p), _findings(p),
     ]
     nav = "".join(f'<li><a href="#{key}">{p.t(key)}</a></li>' for key in SECTIONS)
     return "\n".join([
@@ -125,7 +127,7 @@ def render_html(report: Report, lang: str | None = None, *,
         '<meta name="referrer" content="no-referrer">',
         f'<meta name="generator" content="omnisheet {_e(__version__)}">',
         f"<title>{_e(title)}</title>",
-        f"<style>{_css(p)}</style>",
+        f"<style>{_css(p)}{pressure_css(p)}</style>",
         "</head>",
         "<body>",
         '<header class="top">',

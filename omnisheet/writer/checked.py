@@ -29,10 +29,10 @@ AtFault = dict[tuple[str, int, int], str]
 
 
 def add_report_sheets(ctx: Context, report: Report, at_fault: AtFault) -> list[Any]:
-    """The Findings and Dashboard tabs, placed right after the instructions.
+    """The Findings, Dashboard and Pressure tabs, placed right after the instructions.
 
-    Findings streams in row order; the Dashboard is kept and sorted (see `_Ordered`).
-    Returns both, for the caller to `finish`.
+    Findings streams in row order; the Dashboard and Pressure are kept and sorted (see
+    `_Ordered`). Returns them, for the caller to `finish`.
     """
     from .dashboard import write_dashboard
 
@@ -45,7 +45,13 @@ def add_report_sheets(ctx: Context, report: Report, at_fault: AtFault) -> list[A
     write_findings(ctx, findings, report, at_fault)
     write_dashboard(ctx, dashboard, report)
     dashboard.activate()
-    return [findings, dashboard]
+    from .pressure import write_pressure
+
+    pressure = ctx.workbook.add_worksheet(_free_name(ctx, names["pressure"][ctx.lang]),
+                                          worksheet_class=OrderedWorksheet)
+    pressure.deferring = True
+    write_pressure(ctx, pressure, report)
+    return [findings, dashboard, pressure]
 
 
 def _free_name(ctx: Context, name: str) -> str:
