@@ -135,14 +135,42 @@ def is_consent(variable: Scalar, definition: Definition) -> bool:
 
 def consents_for(needs: Iterable[DataNeed], channel: str, plan: Plan,
                  definition: Definition) -> list[DataNeed]:
-    """The scenario's data needs recording consent for `channel`: those naming it, or
-    naming no channel at all (a marketing consent for every channel)."""
-    names = _channel_names(plan, definition)
-    found = []
-    for need in needs:
-        if not is_consent(need.variable, definition):
-            continue
-        named = [key for key, said in names.items() if _says(need.variable, said)]
-        if not named or channel in named:
-            found.append(need)
-    return found
+    """The data needs recording consent for `channel`: those naming it, or naming no
+    channel at all (a marketing consent for every channel)."""
+    return Consent(plan, definition).for_channel(needs, channel)
+
+
+class Consent:
+    """The plan's consent rules, with what each variable and target says worked out once
+    (a large plan repeats the same few variables and targets thousands of times)."""
+
+    def __init__(self, plan: Plan, definition: Definition) -> None:
+        self.definition = definition
+        self.rules = rules(plan, definition)
+        self.names = _channel_names(plan, definition)
+        self._recorded: dict[Scalar, frozenset[str] | None] = {}
+        self._audiences: dict[Scalar, str | None] = {}
+
+    def audience(self, target: Scalar) -> str | None:
+        if target not in self._audiences:
+            self._audiences[target] = target_audience(target, self.definition)
+        return self._audiences[target]
+
+    def recorded(self, variable: Scalar) -> frozenset[str] | None:
+        """The channels a variable records consent for (empty: every channel), None when
+        it records none."""
+        if variable not in self._recorded:
+            found = None
+            if is_consent(variable, self.definition):
+                found = frozenset(key for key, said in self.names.items()
+                                  if _says(variable, said))
+            self._recorded[variable] = found
+        return self._recorded[variable]
+
+    def for_channel(self, needs: Iterable[DataNeed], channel: str) -> list[DataNeed]:
+        found = []
+        for need in needs:
+            channels = self.recorded(need.variable)
+            if channels is not None and (not channels or channel in channels):
+                found.append(need)
+        return found

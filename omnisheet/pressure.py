@@ -102,7 +102,17 @@ class Cap:
 
 def channel_key(definition: Definition, channel: Scalar) -> str:
     """A channel as compared: its list key when the template knows it, in any spelling."""
-    return normalise(definition.list("channel").match(channel) or channel)
+    key = (id(definition), channel)
+    found = _CHANNEL_KEYS.get(key)
+    if found is None:
+        found = _CHANNEL_KEYS[key] = normalise(definition.list("channel").match(channel)
+                                               or channel)
+    return found
+
+
+# Made once per channel value (every message of a big plan asks); by definition's id, the
+# definitions being loaded once per file and kept.
+_CHANNEL_KEYS: dict[tuple[int, Scalar], str] = {}
 
 
 def caps(plan: Plan, definition: Definition) -> dict[str, Cap]:
@@ -344,11 +354,14 @@ def _compute(plan: Plan, definition: Definition) -> Pressure:
     for target in found.targets:
         best: dict[str, tuple[int, float, Timeline]] = {}
         found.timelines[target] = []
+        done: dict[int, tuple[int, float] | None] = {}  # counts shared by a run's dates
         for timeline, counts in _timelines(target, rows, stages, found.rules, scenarios,
                                            messages, set(found.caps)):
             found.timelines[target].append(timeline)
             for channel, (total, mine) in counts.items():
-                busiest = _busiest(total, mine, found.caps[channel].hours)
+                if id(total) not in done:
+                    done[id(total)] = _busiest(total, mine, found.caps[channel].hours)
+                busiest = done[id(total)]
                 if busiest is not None and (channel not in best
                                             or busiest[0] > best[channel][0]):
                     best[channel] = (*busiest, timeline)
@@ -407,13 +420,12 @@ def _timelines(target: Scalar, rows: Mapping[Scalar, list[tuple[int, str]]],
             if members in seen or not members & own_ids:
                 continue
             seen.add(members)
-            counts = {channel: (Counter(total), Counter(mine))
-                      for channel, (total, mine) in base.items()}
+            # The run's counts, shared; a channel the date's scenarios add to, anew.
+            counts = dict(base)
             for channel, (total, mine) in _count(group, messages, capped, own_ids,
                                                  everyone).items():
-                into = counts.setdefault(channel, (Counter(), Counter()))
-                into[0].update(total)
-                into[1].update(mine)
+                before = base.get(channel, (Counter(), Counter()))
+                counts[channel] = (before[0] + total, before[1] + mine)
             yield (Timeline(target, shown, tuple(i for i in ids if i in members), own_ids,
                             date), counts)
 
@@ -425,10 +437,12 @@ def _count(ids: Iterable[str], messages: Mapping[str, list[tuple[float, str, int
         mine = everyone or ident in own
         for hours, channel, _ in messages[ident]:
             if channel in capped:
-                total, owned = counts.setdefault(channel, (Counter(), Counter()))
-                total[hours] += 1
+                pair = counts.get(channel)
+                if pair is None:
+                    pair = counts[channel] = (Counter(), Counter())
+                pair[0][hours] += 1
                 if mine:
-                    owned[hours] += 1
+                    pair[1][hours] += 1
     return counts
 
 

@@ -4,6 +4,7 @@ the same run, side by side. Prints tables only (no assertions); the last one is 
     python tests/bench.py                 # start-up, a real plan, synthetic plans at 1×, 2×, 4×
     python tests/bench.py --quick         # the same at 0.1×, 0.2×, 0.4×
     python tests/bench.py --scales 1,2
+    python tests/bench.py --only-pressure # what contact pressure adds to check, at 1×
 
 Wall time by time.perf_counter around the process; peak memory is the child's own
 ru_maxrss, read with os.wait4 (no shell, no launcher in between).
@@ -168,6 +169,45 @@ def bench_large(scales: list[float], reps: int, workdir: Path) -> list[str]:
          "growth time / RSS"], rows)
 
 
+# The checks that read the pressure model (omnisheet/pressure.py), and the other checks of
+# contact pressure and consent: `check` without them all is the floor they are measured on.
+MODEL_CHECKS = ("pressure-over-cap", "pressure-channel-without-cap")
+OTHER_CHECKS = ("sequence-too-dense", "message-outside-hours", "consent-not-planned",
+                "consent-not-available")
+
+
+def check_without(codes: tuple[str, ...]) -> str:
+    """`omnisheet check` as a child runs it, these checks taken out of the registry."""
+    return ("import sys; from omnisheet.checks import REGISTRY; "
+            f"[REGISTRY.pop(code) for code in {codes!r}]; "
+            "from omnisheet.cli import main; sys.exit(main())")
+
+
+def bench_pressure(scale: float, reps: int, workdir: Path) -> list[str]:
+    """What contact pressure and consent add to `omnisheet check big.xlsx` (its text
+    report, as a user runs it): without their checks, with the pressure model's, with all
+    of them; interleaved."""
+    big = workdir / f"pressure-{scale:g}.xlsx"
+    subprocess.run([PY, str(ROOT / "tests" / "synthetic.py"), str(big), "--scale", str(scale)],
+                   check=True, stdout=subprocess.DEVNULL)
+    variants = [("without the pressure and consent checks (floor)", MODEL_CHECKS + OTHER_CHECKS),
+                ("with the pressure model (`pressure-over-cap`, `-channel-without-cap`)",
+                 OTHER_CHECKS),
+                ("with every check of contact pressure and consent", ())]
+    timed = measure_side_by_side([[PY, "-c", check_without(codes), "check", str(big)]
+                                  for _, codes in variants], reps)
+    big.unlink()
+    (bt, _), *_ = timed
+    rows = []
+    for (label, _), (t, m) in zip(variants, timed, strict=True):
+        added = t / bt - 1
+        rows.append([f"`check` at {scale:g}× {label}", fmt_t(t), f"{m:.0f} MiB",
+                     "" if t is bt else f"{added:+.1%}",
+                     "" if t is bt else ("ok" if added < 0.10 else "over")])
+    return print_table(f"Contact pressure on the synthetic plan (median of {reps})",
+                       ["command", "time", "peak RSS", "added", "target < 10 %"], rows)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Benchmark omnisheet (prints tables).")
     parser.add_argument("--quick", action="store_true", help="scales 0.1, 0.2, 0.4")
@@ -175,14 +215,25 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--reps", type=int, default=11, help="repetitions of short runs")
     parser.add_argument("--large-reps", type=int, default=None,
                         help="repetitions of large runs (default 3 quick, 1 full)")
+    parser.add_argument("--pressure-reps", type=int, default=5,
+                        help="repetitions of check with and without the pressure checks, on "
+                             "the 1× plan")
+    parser.add_argument("--only-pressure", action="store_true",
+                        help="only the contact pressure table")
     args = parser.parse_args(argv)
     scales = [float(s) for s in (args.scales or ("0.1,0.2,0.4" if args.quick else "1,2,4"))
               .split(",")]
     large_reps = args.large_reps or (3 if args.quick else 1)
 
     print(f"python {sys.version.split()[0]} on {sys.platform}, {os.cpu_count()} CPUs\n")
+    if args.only_pressure:
+        with tempfile.TemporaryDirectory(prefix="omnisheet-bench-") as tmp:
+            bench_pressure(1.0, args.pressure_reps, Path(tmp))
+        return
     report = bench_startup(args.reps) + [""] + bench_sample(args.reps) + [""]
     with tempfile.TemporaryDirectory(prefix="omnisheet-bench-") as tmp:
+        report += bench_pressure(0.4 if args.quick else 1.0, args.pressure_reps,
+                                 Path(tmp)) + [""]
         report += bench_large(scales, large_reps, Path(tmp))
     print("## Summary (markdown)\n")
     print("\n".join(report))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ..delays import delay_hours, in_hours
@@ -92,12 +93,12 @@ def sequence_too_dense(ctx: Context) -> Iterator[Finding]:
     if gap <= 0:
         return
     sequences: dict[tuple[str, str], list[tuple[float, int]]] = defaultdict(list)
-    for index, message in ctx.records("messages"):
-        hours = delay_hours(message.get("delay"))
-        if message.get("scenario") is None or message.get("channel") is None or hours is None:
+    for index, message in enumerate(ctx.plan.messages):
+        hours = delay_hours(message.delay)
+        if message.scenario is None or message.channel is None or hours is None:
             continue
-        sequences[(id_key(message.get("scenario")),
-                   channel_key(ctx.definition, message.get("channel")))].append((hours, index))
+        sequences[(id_key(message.scenario),
+                   channel_key(ctx.definition, message.channel))].append((hours, index))
     for sent in sequences.values():
         sent.sort()
         for (before, first), (hours, index) in zip(sent, sent[1:], strict=False):
@@ -124,20 +125,21 @@ def message_outside_hours(ctx: Context) -> Iterator[Finding]:
             hours_of.setdefault(id_key(scenario.id), hour)
     if not hours_of:
         return
-    for index, message in ctx.records("messages"):
-        delay = delay_hours(message.get("delay"))
-        start = hours_of.get(id_key(message.get("scenario") or ""))
-        if start is None or delay is None or not in_hours(message.get("delay")):
+    hours = Phrase("pressure", "night", start=_time(night.night_start),
+                   end=_time(night.night_end))
+    for index, message in enumerate(ctx.plan.messages):
+        start = hours_of.get(id_key(message.scenario or ""))
+        delay = delay_hours(message.delay) if start is not None else None
+        if delay is None or not in_hours(message.delay):
             continue  # a delay in days goes out at the trigger's hour
         at = (start + delay) % 24
         if night.at_night(at):
             yield ctx.finding("message-outside-hours", "messages", index, "delay",
-                              value=message.get("delay"), scenario=message.get("scenario"),
-                              trigger=_time(start), time=_time(at),
-                              night=Phrase("pressure", "night", start=_time(night.night_start),
-                                           end=_time(night.night_end)))
+                              value=message.delay, scenario=message.scenario,
+                              trigger=_time(start), time=_time(at), night=hours)
 
 
+@lru_cache(maxsize=1440)
 def _time(hour: float) -> Phrase:
     """An hour of the day as the language writes it: 22 h 30, 22:30."""
     minutes = round(hour * 60) % (24 * 60)
@@ -184,11 +186,12 @@ def _consent(ctx: Context) -> list[tuple]:
     consent for it. Made once for both checks."""
     if "consent" in ctx._cache:
         return ctx._cache["consent"]
-    from ..consent import consents_for, rule_for, rules, target_audience
+    from ..consent import Consent, rule_for
     from ..pressure import channel_key
 
     d, plan = ctx.definition, ctx.plan
-    lines = rules(plan, d)
+    consent = Consent(plan, d)
+    lines = consent.rules
     found: list[tuple] = []
     if lines:
         targets: dict[str, set] = defaultdict(set)
@@ -211,12 +214,12 @@ def _consent(ctx: Context) -> list[tuple]:
                 continue
             seen.add(key)
             aimed = targets[key] | ({scenario.target} if scenario.target is not None else set())
-            audiences = {target_audience(t, d) for t in aimed} or {None}
+            audiences = {consent.audience(t) for t in aimed} or {None}
             for channel, index in first.get(key, {}).items():
                 rule = rule_for(lines, channel, audiences)
                 if rule is not None:
                     found.append((scenario, channel, rule, index,
-                                  consents_for(needs[key], channel, plan, d)))
+                                  consent.for_channel(needs[key], channel)))
     ctx._cache["consent"] = found
     return found
 
