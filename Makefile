@@ -22,7 +22,7 @@ run: $(STAMP)
 	$(BIN)/omnisheet diff samples/retail-fr.xlsx $(OUT)/retail-fr-avril.xlsx --top 5
 	@echo
 	@echo "Blank templates: $(OUT)/plan-template-fr.xlsx, $(OUT)/plan-template-en.xlsx"
-	@echo "Checked sample:  $(OUT)/retail-fr-checked.xlsx (open it: Constats and Tableau de bord tabs)"
+	@echo "Checked sample:  $(OUT)/retail-fr-checked.xlsx (open it: Constats, Tableau de bord and Pression commerciale tabs)"
 	@echo "A month later:   $(OUT)/retail-fr-avril.xlsx (the diff above)"
 	@echo "To type omnisheet commands yourself: . $(VENV)/bin/activate"
 

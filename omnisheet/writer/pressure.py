@@ -35,7 +35,7 @@ def write_pressure(ctx: Context, sheet: Any, report: Report) -> None:
     ctx.put(sheet, 0, 0, w["title"], title)
     sheet.set_row(0, 24)
     _cell(ctx, sheet, 1, 0, 14, w["help"], ctx.fmt(italic=True, text_wrap=True))
-    sheet.set_row(1, 54)
+    sheet.set_row(1, 40)
     for col, level in enumerate(LEVELS):
         _cell(ctx, sheet, 3, 1 + 3 * col, 3 + 3 * col, w[level], fills[level])
     row = 5
@@ -93,11 +93,12 @@ def _timeline(ctx: Context, sheet: Any, row: int, detail: tuple, w: dict, headin
         first, last = spans[key]
         _cell(ctx, sheet, row, first, last, w[key], ctx.header)
     names = {str(s.id).strip().casefold(): s.name for s in plan.scenarios if s.id is not None}
-    marked = ctx.fmt(bg_color=ctx.definition.colours["pressure_over"], border=1,
-                     border_color="#D9D9D9")
+    plain = ctx.fmt(text_wrap=True, border=1, border_color="#D9D9D9", align="left")
+    marked = ctx.fmt(text_wrap=True, border=1, border_color="#D9D9D9", align="left",
+                     bg_color=ctx.definition.colours["pressure_over"])
     for sent, inside in messages[:MAX_TIMELINE]:
         row += 1
-        fmt = marked if inside else ctx.text
+        fmt = marked if inside else plain
         message = plan.messages[sent.index]
         name = names.get(str(sent.scenario).strip().casefold())
         values = {"day": sent.day, "delay": sent.delay,
