@@ -24,7 +24,7 @@ run: $(STAMP)
 	$(BIN)/omnisheet report samples/portfolio -o $(OUT)/portfolio.html
 	@echo
 	@echo "Blank templates: $(OUT)/plan-template-fr.xlsx, $(OUT)/plan-template-en.xlsx"
-	@echo "Checked sample:  $(OUT)/retail-fr-checked.xlsx (open it: Constats and Tableau de bord tabs)"
+	@echo "Checked sample:  $(OUT)/retail-fr-checked.xlsx (open it: Constats, Tableau de bord and Pression commerciale tabs)"
 	@echo "A month later:   $(OUT)/retail-fr-avril.xlsx (the diff above)"
 	@echo "Three countries: $(OUT)/portfolio.html (Groupe Lumen's plans compared, samples/portfolio/)"
 	@echo "To type omnisheet commands yourself: . $(VENV)/bin/activate"

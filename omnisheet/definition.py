@@ -24,7 +24,9 @@ COLUMN_TYPES = {"id", "text", "list", "number", "ref", "delay", "formula", "date
 # Columns whose cells the template formats as text (@), so a spreadsheet keeps what is typed
 # there as typed: "mars 2026" stays a period, "0612" an ID, "1/2" no date.
 TEXT_TYPES = {"id", "text", "ref", "delay", "period"}
-VALUE_ATTRS = {"min", "max", "percent"}  # what a list value may carry besides its labels
+# What a list value may carry besides its labels: an indicator's scale; a consent line's
+# channel and target type (audience).
+VALUE_ATTRS = {"min", "max", "percent", "channel", "audience"}
 TAB_KINDS = {"instructions", "journey_matrix", "table", "scenario_matrix", "settings", "lists"}
 
 
@@ -124,6 +126,35 @@ class Setting:
 
 
 @dataclass(frozen=True)
+class TableColumn:
+    """A column of a table on the Settings tab: a number, `min` or more (whole or not)."""
+
+    key: str
+    labels: Labels
+    help: Labels
+    min: float | None = None
+    whole: bool = False
+
+
+@dataclass(frozen=True)
+class SettingTable:
+    """A table on the Settings tab, under the settings: one row per value of the list
+    `rows` (the contact caps: one per channel), a number per column; `defaults` by list
+    key, for a plan whose Settings tab has no such table."""
+
+    key: str
+    rows: str
+    labels: Labels
+    help: Labels
+    row_labels: Labels
+    columns: tuple[TableColumn, ...]
+    defaults: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+
+    def column(self, key: str) -> TableColumn:
+        return next(c for c in self.columns if c.key == key)
+
+
+@dataclass(frozen=True)
 class Axis:
     """One axis of a map tab: the list its headers show, and the slots the template draws."""
 
@@ -192,6 +223,7 @@ class Definition:
     check_texts: Mapping[str, Mapping[str, Mapping[str, str]]] = field(default_factory=dict)
     # Per language: how numbers and dates are written (lang/<code>.yaml: numbers, dates).
     formats: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    setting_tables: tuple[SettingTable, ...] = ()
 
     def tab(self, key: str) -> Tab:
         for tab in self.tabs:
@@ -211,6 +243,9 @@ class Definition:
 
     def setting(self, key: str) -> Setting:
         return next(s for s in self.settings if s.key == key)
+
+    def setting_table(self, key: str) -> SettingTable:
+        return next(t for t in self.setting_tables if t.key == key)
 
     @property
     def table_tabs(self) -> tuple[Tab, ...]:
@@ -314,6 +349,30 @@ def _words(raw: Any, source: str, langs: tuple[str, ...]) -> dict[str, dict[str,
             for key, labels in entries.items()
         }
     return words
+
+
+def _setting_table(raw: Mapping[str, Any], source: str, langs: tuple[str, ...],
+                   lists: Mapping[str, ListDef]) -> SettingTable:
+    where = f"{source}: setting_tables.{raw.get('key')}"
+    if raw.get("rows") not in lists:
+        raise DefinitionError(f"{where}: rows must name a list defined under lists")
+    columns = tuple(
+        TableColumn(key=str(c["key"]), min=c.get("min"), whole=bool(c.get("whole", False)),
+                    labels=_labels(c.get("labels"), f"{where}.columns.{c['key']}", langs),
+                    help=_labels(c.get("help"), f"{where}.columns.{c['key']}.help", langs))
+        for c in raw["columns"]
+    )
+    keys = {c.key for c in columns}
+    defaults = {str(k): dict(v or {}) for k, v in (raw.get("defaults") or {}).items()}
+    for row, values in defaults.items():
+        if set(values) - keys:
+            raise DefinitionError(f"{where}.defaults.{row}: unknown column(s) "
+                                  f"{', '.join(sorted(set(values) - keys))}")
+    return SettingTable(key=str(raw["key"]), rows=raw["rows"],
+                        labels=_labels(raw.get("labels"), f"{where}.title", langs),
+                        help=_labels(raw.get("help"), f"{where}.help", langs),
+                        row_labels=_labels(raw.get("row_labels"), f"{where}.row", langs),
+                        columns=columns, defaults=defaults)
 
 
 def parse(data: Mapping[str, Any], source: str = "definition") -> Definition:
@@ -424,6 +483,8 @@ def parse(data: Mapping[str, Any], source: str = "definition") -> Definition:
             words=_words(data.get("words") or {}, source, langs),
             check_texts=dict(data.get("check_texts") or {}),
             formats=dict(data.get("formats") or {}),
+            setting_tables=tuple(_setting_table(raw, source, langs, lists)
+                                 for raw in data.get("setting_tables") or ()),
         )
     except DefinitionError:
         raise

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -28,7 +29,14 @@ def delay_hours(value: Scalar) -> float | None:
         return None
     if isinstance(value, int | float):
         return float(value) * 24
-    text = str(value).strip().casefold().replace(" ", "")
+    return _text_hours(str(value))
+
+
+@lru_cache(maxsize=4096)
+def _text_hours(value: str) -> float | None:
+    """A delay written as text, read once: a plan repeats the same few delays thousands of
+    times, and the checks and the pressure model each read them."""
+    text = value.strip().casefold().replace(" ", "")
     text = text.replace("\u2212", "-")
     match = _PREFIXED.match(text)
     if match is None:
@@ -42,3 +50,21 @@ def delay_hours(value: Scalar) -> float | None:
     number = float(match.group("n").replace(",", "."))
     sign = -1 if match.group("sign") == "-" else 1
     return sign * number * _HOURS[unit]
+
+
+def in_hours(value: Scalar) -> bool:
+    """Whether a delay is written in hours or minutes (H+2, 30 min, H+0), rather than in
+    days or weeks: a delay in days goes out at the trigger's hour."""
+    if value is None or isinstance(value, bool | int | float):
+        return False
+    return _text_in_hours(str(value))
+
+
+@lru_cache(maxsize=4096)
+def _text_in_hours(value: str) -> bool:
+    if _text_hours(value) is None:
+        return False
+    text = value.strip().casefold().replace(" ", "").replace("\u2212", "-")
+    match = _PREFIXED.match(text) or _SUFFIXED.match(text)
+    unit = _UNIT_WORDS.get(match.group("unit") or "j", match.group("unit") or "j")
+    return unit in ("h", "min")

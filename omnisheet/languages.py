@@ -113,6 +113,14 @@ class _Fold:
         for setting in self.data["settings"]:
             self.put(setting, "labels", self.text("settings", setting["key"], "label"))
             self.put(setting, "help", self.text("settings", setting["key"], "help"))
+        for table in self.data.get("setting_tables") or ():
+            key = table["key"]
+            for name, part in (("labels", "title"), ("help", "help"), ("row_labels", "row")):
+                self.put(table, name, self.text("setting_tables", key, part))
+            for column in table.get("columns") or ():
+                for name in ("label", "help"):
+                    self.put(column, "labels" if name == "label" else "help",
+                             self.text("setting_tables", key, "columns", column["key"], name))
         for key, labels in self.data["report_tabs"].items():
             labels[self.lang] = self.text("report_tabs", key)
         for tab in self.data["tabs"]:

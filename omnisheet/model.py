@@ -249,6 +249,10 @@ class Plan:
     # silent rather than report every record as pointing at nothing.
     missing_tabs: tuple[str, ...] = field(default=(), compare=False)
     source: str | None = field(default=None, compare=False)
+    # The tables on the Settings tab (definition.setting_tables) as the team left them, by
+    # key: rows of (the list's value, then one value per column). A table absent here is
+    # the template's defaults (a plan made before it existed).
+    setting_tables: Mapping[str, tuple[tuple[Scalar, ...], ...]] = field(default_factory=dict)
 
     def __init__(self, **given: Any) -> None:
         own = {f.name: f for f in fields(self)}

@@ -32,11 +32,11 @@ from .model import (
     Touchpoint,
     record_types,
 )
+from .numbers import as_number
 from .recognise import find_tabs, list_names, locate_map, strip_fixed, table_header
 from .sheet import Sheet
 from .text import normalise
 
-_NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
 _ID_SPLIT = re.compile(r"[\s,;]+")
 
 
@@ -64,16 +64,6 @@ def as_text(value: Scalar) -> str | None:
         value = int(value)
     text = str(value).strip()
     return text or None
-
-
-def as_number(value: Scalar) -> Scalar:
-    """Numbers typed as text ("4", "4,0", " 3.5 ") become numbers; anything else stays as typed."""
-    if isinstance(value, str):
-        text = value.strip().replace("\u00a0", "")
-        if _NUMBER.match(text):
-            number = float(text.replace(",", "."))
-            return int(number) if number.is_integer() else number
-    return value
 
 
 class _Reader:
@@ -110,6 +100,7 @@ class _Reader:
 
         lists = self._read_lists(sheets.get(tabs.get("lists", "")))
         settings = self._read_settings(sheets.get(tabs.get("settings", "")))
+        setting_tables = self._read_setting_tables(sheets.get(tabs.get("settings", "")), lists)
         tables: dict[str, tuple[Record, ...]] = {}
         layouts: dict[str, tuple[str, ...]] = {}
         extra_columns: dict[str, tuple[str, ...]] = {}
@@ -153,6 +144,7 @@ class _Reader:
             maps=maps,
             missing_tabs=tuple(tab.key for tab in missing),
             source=str(self.path),
+            setting_tables=setting_tables,
         )
 
     # --- lists and settings ---------------------------------------------------------------
@@ -213,6 +205,14 @@ class _Reader:
             if normalise(sheet.get(row, 2)) in helps:
                 sheet.take(row, 2)
         return settings
+
+    def _read_setting_tables(self, sheet: Sheet | None, lists: Mapping[str, tuple[Scalar, ...]]
+                             ) -> dict[str, tuple[tuple[Scalar, ...], ...]]:
+        """The tables under the settings (the contact caps), as the team left them."""
+        from .setting_tables import read_setting_tables
+
+        return read_setting_tables(self.d, sheet, lists,
+                                   lambda key, raw: self.list_value(key, raw, lists))
 
     # --- tables ---------------------------------------------------------------------------
     def _read_table(self, tab: Tab, sheet: Sheet | None, lists: Mapping[str, tuple[Scalar, ...]]

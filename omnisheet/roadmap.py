@@ -2,16 +2,22 @@
 scenarios, ordered by the value it unblocks.
 
 A source unblocks the priority scores of the distinct use cases whose scenarios wait on
-it; ties go to the source whose best waiting use case ranks higher.
+it; ties go to the source whose best waiting use case ranks higher. Consent comes first:
+a consent variable (omnisheet/consent.py) heads its source's variables, and the sources
+holding one come before the others, since without it a scenario sends nothing at all.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .lookups import id_key
 from .model import Plan, Scalar
 from .scoring import Priority
+
+if TYPE_CHECKING:
+    from .definition import Definition
 
 PENDING = ("to_integrate", "to_collect")
 
@@ -30,9 +36,15 @@ class RoadmapEntry:
     scenarios: tuple[Waiting, ...]
     value: float
     best_rank: int | None
+    consent: tuple[Scalar, ...] = ()  # the variables recording a consent, listed first
 
 
-def data_roadmap(plan: Plan, priorities: list[Priority]) -> list[RoadmapEntry]:
+def data_roadmap(plan: Plan, priorities: list[Priority],
+                 definition: Definition | None = None) -> list[RoadmapEntry]:
+    from .consent import is_consent
+    from .definition import load_definition
+
+    d = definition or load_definition()
     by_use_case: dict[str, Priority] = {}
     for p in priorities:
         if p.id is not None:
@@ -45,6 +57,8 @@ def data_roadmap(plan: Plan, priorities: list[Priority]) -> list[RoadmapEntry]:
     entries: list[RoadmapEntry] = []
     for source, needs in pending.items():
         variables = tuple(dict.fromkeys((n.variable, n.availability) for n in needs))
+        consent = tuple(v for v, _ in variables if is_consent(v, d))
+        variables = tuple(sorted(variables, key=lambda va: va[0] not in consent))
         waiting: dict[str, Waiting] = {}
         use_cases: dict[str, Priority] = {}
         for need in needs:
@@ -67,6 +81,7 @@ def data_roadmap(plan: Plan, priorities: list[Priority]) -> list[RoadmapEntry]:
                                    key=lambda w: (w.best_rank is None, w.best_rank or 0))),
             value=round(sum(p.score for p in use_cases.values()), 4),
             best_rank=min(ranks) if ranks else None,
+            consent=tuple(dict.fromkeys(consent)),
         ))
-    return sorted(entries, key=lambda e: (-e.value, e.best_rank is None, e.best_rank or 0,
-                                          str(e.source)))
+    return sorted(entries, key=lambda e: (not e.consent, -e.value, e.best_rank is None,
+                                          e.best_rank or 0, str(e.source)))

@@ -6,7 +6,8 @@ Shape, version 1 (documented in the README):
  "journey": [{"stage", "channel", "description", "status"}],
  "use_cases": [...], "scenario_map": [{"relationship_stage", "target", "scenarios"}],
  "scenarios": [...], "messages": [...], "data_needs": [...],
- "stray_cells": [{"sheet", "row", "column", "value"}]}
+ "stray_cells": [{"sheet", "row", "column", "value"}],
+ "setting_tables": {"contact_caps": [{"channel", "cap", "window_days"}]}}
 List values are stable keys ("friction", "store") where the template knows them and the
 team's own text otherwise; on the way in, labels in any language are accepted too.
 """
@@ -137,15 +138,49 @@ def plan_from_dict(data: Mapping[str, Any], definition: Definition | None = None
         for p in data.get("scenario_map") or []
     )
     strays = tuple(StrayCell(**c) for c in data.get("stray_cells") or ())
+    from .setting_tables import complete, defaults
+
+    tables = defaults(lists, d) | complete(_tables_in(data.get("setting_tables") or {}, d, canon),
+                                           lists, d)
     try:
         return Plan(
             language=lang, lists=lists, settings=settings, touchpoints=touchpoints,
             placements=placements, stray_cells=strays,
             **{tab.key: records(tab.key) for tab in d.table_tabs},
             extra_columns={k: tuple(v) for k, v in (data.get("extra_columns") or {}).items()},
+            setting_tables=tables,
         )
     except (KeyError, TypeError) as exc:
         raise PlanDataError(f"malformed plan data ({exc})") from exc
+
+
+def _tables_out(plan: Plan) -> dict[str, list[dict[str, Any]]]:
+    """The Settings tab's tables: a list of rows, each {list key: value, column: value}."""
+    d = load_definition()
+    out = {}
+    for table in d.setting_tables:
+        if table.key in plan.setting_tables:
+            names = [table.rows, *(c.key for c in table.columns)]
+            out[table.key] = [{name: _out(value) for name, value in zip(names, row, strict=False)}
+                              for row in plan.setting_tables[table.key]]
+    return out
+
+
+def _tables_in(raw: Mapping[str, Any], d: Definition, canon: Any
+               ) -> dict[str, tuple[tuple[Scalar, ...], ...]]:
+    """Rows as exported, or, hand-written, {value: {column: number}}."""
+    tables = {}
+    for key, rows in raw.items():
+        try:
+            table = d.setting_table(key)
+        except StopIteration:
+            raise PlanDataError(f"setting_tables.{key}: no such table") from None
+        if isinstance(rows, Mapping):
+            rows = [{table.rows: value, **(columns or {})} for value, columns in rows.items()]
+        tables[key] = tuple(
+            (canon(table.rows, row.get(table.rows)), *(row.get(c.key) for c in table.columns))
+            for row in rows)
+    return tables
 
 
 def read_plan_file(path) -> Plan:

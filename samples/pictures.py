@@ -1,5 +1,5 @@
-"""Pictures for the README: the checked sample's Dashboard and journey map, as PNG, and
-the top of its HTML report.
+"""Pictures for the README: the checked sample's Dashboard, journey map and contact
+pressure, as PNG, and the top of its HTML report.
 
 LibreOffice prints the checked workbook to PDF; pdftoppm (Debian poppler-utils) turns
 the pages whose first line names the tab into PNG files in docs/. Headless Chromium
@@ -16,7 +16,8 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = {"dashboard.png": "Tableau de bord du plan omnicanal", "journey-map.png": "Canal \\ Étape"}
+PAGES = {"dashboard.png": "Tableau de bord du plan omnicanal", "journey-map.png": "Canal \\ Étape",
+         "pressure.png": "Pression commerciale : ce qu'un client"}
 
 
 def report_picture(size: tuple[int, int] = (1280, 1600)) -> Path:

@@ -5,6 +5,7 @@ the same run, side by side. Prints tables only (no assertions); the last one is 
     python tests/bench.py --quick         # the same at 0.1×, 0.2×, 0.4×
     python tests/bench.py --scales 1,2
     python tests/bench.py --only portfolio   # 100 plans: a folder checked in parallel
+    python tests/bench.py --only-pressure # what contact pressure adds to check, at 1×
 
 Wall time by time.perf_counter around the process; peak memory is the child's own
 ru_maxrss, read with os.wait4 (no shell, no launcher in between).
@@ -228,6 +229,43 @@ def bench_portfolio(count: int, reps: int, workdir: Path) -> list[str]:
               f"parent {parent:.0f} MiB, its largest worker {worker:.0f} MiB.", ""]
     print("\n".join(lines[-2:]), flush=True)
     return lines
+# The checks that read the pressure model (omnisheet/pressure.py), and the other checks of
+# contact pressure and consent: `check` without them all is the floor they are measured on.
+MODEL_CHECKS = ("pressure-over-cap", "pressure-channel-without-cap")
+OTHER_CHECKS = ("sequence-too-dense", "message-outside-hours", "consent-not-planned",
+                "consent-not-available")
+
+
+def check_without(codes: tuple[str, ...]) -> str:
+    """`omnisheet check` as a child runs it, these checks taken out of the registry."""
+    return ("import sys; from omnisheet.checks import REGISTRY; "
+            f"[REGISTRY.pop(code) for code in {codes!r}]; "
+            "from omnisheet.cli import main; sys.exit(main())")
+
+
+def bench_pressure(scale: float, reps: int, workdir: Path) -> list[str]:
+    """What contact pressure and consent add to `omnisheet check big.xlsx` (its text
+    report, as a user runs it): without their checks, with the pressure model's, with all
+    of them; interleaved."""
+    big = workdir / f"pressure-{scale:g}.xlsx"
+    subprocess.run([PY, str(ROOT / "tests" / "synthetic.py"), str(big), "--scale", str(scale)],
+                   check=True, stdout=subprocess.DEVNULL)
+    variants = [("without the pressure and consent checks (floor)", MODEL_CHECKS + OTHER_CHECKS),
+                ("with the pressure model (`pressure-over-cap`, `-channel-without-cap`)",
+                 OTHER_CHECKS),
+                ("with every check of contact pressure and consent", ())]
+    timed = measure_side_by_side([[PY, "-c", check_without(codes), "check", str(big)]
+                                  for _, codes in variants], reps)
+    big.unlink()
+    (bt, _), *_ = timed
+    rows = []
+    for (label, _), (t, m) in zip(variants, timed, strict=True):
+        added = t / bt - 1
+        rows.append([f"`check` at {scale:g}× {label}", fmt_t(t), f"{m:.0f} MiB",
+                     "" if t is bt else f"{added:+.1%}",
+                     "" if t is bt else ("ok" if added < 0.10 else "over")])
+    return print_table(f"Contact pressure on the synthetic plan (median of {reps})",
+                       ["command", "time", "peak RSS", "added", "target < 10 %"], rows)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -243,6 +281,11 @@ def main(argv: list[str] | None = None) -> None:
                         help="repetitions of the portfolio runs (default 3)")
     parser.add_argument("--only", choices=["portfolio"], default=None,
                         help="run only this part")
+    parser.add_argument("--pressure-reps", type=int, default=5,
+                        help="repetitions of check with and without the pressure checks, on "
+                             "the 1× plan")
+    parser.add_argument("--only-pressure", action="store_true",
+                        help="only the contact pressure table")
     args = parser.parse_args(argv)
     scales = [float(s) for s in (args.scales or ("0.1,0.2,0.4" if args.quick else "1,2,4"))
               .split(",")]
@@ -257,6 +300,15 @@ def main(argv: list[str] | None = None) -> None:
                                   Path(tmp) / "portfolio")
         if args.only is None:
             report += [""] + bench_large(scales, large_reps, Path(tmp))
+    if args.only_pressure:
+        with tempfile.TemporaryDirectory(prefix="omnisheet-bench-") as tmp:
+            bench_pressure(1.0, args.pressure_reps, Path(tmp))
+        return
+    report = bench_startup(args.reps) + [""] + bench_sample(args.reps) + [""]
+    with tempfile.TemporaryDirectory(prefix="omnisheet-bench-") as tmp:
+        report += bench_pressure(0.4 if args.quick else 1.0, args.pressure_reps,
+                                 Path(tmp)) + [""]
+        report += bench_large(scales, large_reps, Path(tmp))
     print("## Summary (markdown)\n")
     print("\n".join(report))
 

@@ -17,7 +17,9 @@ from omnisheet.writer import blank_plan
 
 def clean_plan(lang: str = "fr") -> Plan:
     """A complete, consistent plan: every friction and opportunity addressed, every top use
-    case implemented, every scenario placed, triggered, messaged and fed with available data."""
+    case implemented, every scenario placed, triggered, messaged and fed with available data
+    (its consents too), no target over a contact cap (target 1, in the cart abandonment and,
+    at the stage before, the welcome series of All contacts, gets 3 emails in 3 days)."""
     return blank_plan(lang).with_changes(
         touchpoints=(
             Touchpoint(stage="discover", channel="social", description="Publicité Instagram",
@@ -71,5 +73,7 @@ def clean_plan(lang: str = "fr") -> Plan:
                      availability="available", frequency="daily", owner="DSI"),
             DataNeed(scenario="SC-002", variable="Contenu du panier", source="ecommerce",
                      availability="available", frequency="real_time", owner="E-commerce"),
+            DataNeed(scenario="SC-002", variable="Consentements email et SMS", source="crm",
+                     availability="available", frequency="real_time", owner="DSI"),
         ),
     )

@@ -13,6 +13,7 @@ import argparse
 import math
 import random
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -164,9 +165,19 @@ def enterprise_plan(scale: float = 1.0, seed: int = 0) -> Plan:
                  owner=_maybe(rng, rng.choice(OWNERS), 0.1))
         for _ in range(n_dn)
     )
+    # Contact pressure: caps for the channels messages go out on, a fifth of the scenarios
+    # transactional, a trigger hour for some (drawn apart, so the rest of the plan is the
+    # same as before these existed).
+    extra = random.Random(seed + 1)
+    scenarios = [replace(s, purpose=extra.choice(("marketing",) * 4 + ("service",)),
+                         trigger_hour=extra.choice((None, None, None, 9, 20)))
+                 for s in scenarios]
+    caps = {"Email": (3, 7), "SMS": (1, 7), "Push notification": (4, 7), "WhatsApp": (2, 7),
+            "Direct mail": (1, 30)}
+    tables = {"contact_caps": tuple((c, *caps.get(c, (None, None))) for c in channels)}
     return base.with_changes(lists=lists, touchpoints=touchpoints, use_cases=use_cases,
                              placements=placements, scenarios=tuple(scenarios),
-                             messages=messages, data_needs=data_needs)
+                             messages=messages, data_needs=data_needs, setting_tables=tables)
 
 
 def main(argv: list[str] | None = None) -> None:

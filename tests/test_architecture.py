@@ -15,8 +15,9 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
                     "template_files",
                     "definition", "delays", "atomic")),
     ("plan model", ("model", "layout", "lookups", "sheet", "recognise", "safety", "repair",
-                    "grid", "formulas", "reader", "serialise")),
-    ("checks and scoring", ("checks", "scoring", "measures", "readiness", "roadmap")),
+                    "grid", "formulas", "reader", "serialise", "setting_tables")),
+    ("checks and scoring", ("checks", "scoring", "measures", "readiness", "roadmap",
+                            "pressure", "consent")),
     ("outputs", ("report", "writer", "diff", "frames", "exports", "marks", "portfolio")),
     ("command line", ("cli", "__init__")),
 ]

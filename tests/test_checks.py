@@ -127,20 +127,48 @@ CASES = {
         [("unknown-stage-or-target", MAP, "L3")]),
     "scenario-without-data": (
         lambda p: p.with_changes(data_needs=p.data_needs[:1]),
-        [("scenario-without-data", SC, "A3")]),
+        [("scenario-without-data", SC, "A3"),  # so no consent either
+         ("consent-not-planned", MSG, "C4"), ("consent-not-planned", MSG, "C5")]),
     "variable-without-source": (
         lambda p: _set(p, "data_needs", 0, source=None),
         [("variable-without-source", DATA, "D2")]),
     "data-unknown-scenario": (
         lambda p: _add(p, "data_needs", DataNeed(scenario="SC-777", variable="Âge",
                                                  source="crm", availability="available")),
-        [("data-unknown-scenario", DATA, "A4")]),
+        [("data-unknown-scenario", DATA, "A5")]),
     "data-not-available": (
         lambda p: _set(p, "data_needs", 1, availability="to_collect"),
         [("data-not-available", DATA, "E3")]),
     "settings-invalid": (
         lambda p: p.with_changes(settings={**p.settings, "threshold_ease": 9}),
         [("settings-invalid", SETTINGS, "B5")]),
+    # target 1 gets SC-002's cart emails (J+1, J+6) and, a stage before, All contacts' welcome
+    # series (J+0, J+3): four emails within 7 days, over the cap of 3 from the fourth
+    "pressure-over-cap": (
+        lambda p: _add(p, "messages", Message(scenario="SC-002", delay="J+6", channel="email",
+                                              content="Toujours là ?")),
+        [("pressure-over-cap", MSG, "C6")]),
+    "sequence-too-dense": (
+        lambda p: _set(p, "messages", 1, delay="H+2"),
+        [("sequence-too-dense", MSG, "B3")]),
+    # triggered at 18:00, H+4 goes out at 22:00, after the night starts (21:00)
+    "message-outside-hours": (
+        lambda p: _set(_set(p, "scenarios", 1, trigger_hour=18), "messages", 2, delay="H+4"),
+        [("message-outside-hours", MSG, "B4")]),
+    # a channel of the team's own, with no row in the caps table: its row is added under
+    # the template's eight (Settings row 21)
+    "pressure-channel-without-cap": (
+        lambda p: _add(p.with_changes(lists={**p.lists, "channel": (*p.channels, "WhatsApp")}),
+                       "messages", Message(scenario="SC-002", delay="J+6", channel="WhatsApp",
+                                           content="Votre panier")),
+        [("pressure-channel-without-cap", SETTINGS, "B21"),
+         ("message-channel-not-in-journey", MSG, "C6")]),
+    "consent-not-planned": (
+        lambda p: p.with_changes(data_needs=p.data_needs[:2]),
+        [("consent-not-planned", MSG, "C4"), ("consent-not-planned", MSG, "C5")]),
+    "consent-not-available": (
+        lambda p: _set(p, "data_needs", 2, availability="to_collect"),
+        [("consent-not-available", DATA, "E4"), ("data-not-available", DATA, "E4")]),
 }
 # found while reading a file: tests/test_reader.py and tests/test_person_fills.py
 READ_CASES = {"tab-missing", "column-missing", "status-inferred-from-colour", "macros-not-kept",

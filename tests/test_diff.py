@@ -176,7 +176,7 @@ def test_a_scenario_added_and_one_removed():
 def test_data_need_now_available_fixes_its_finding():
     new = clean_plan()
     old = new.with_changes(data_needs=tuple(replace(d, availability="to_integrate")
-                                            if d.scenario == "SC-002" else d
+                                            if d.variable == "Contenu du panier" else d
                                             for d in new.data_needs))
     result = diff(old, new)
     data = result.to_dict()
@@ -238,8 +238,8 @@ def _versions(tmp_path: Path) -> tuple[Path, Path]:
                                    availability="to_collect")))
     old = base.with_changes(
         placements=base.placements[:1],  # SC-002 not on the map: a warning
-        data_needs=tuple(replace(d, availability="to_integrate") if d.scenario == "SC-002"
-                         else d for d in base.data_needs))
+        data_needs=tuple(replace(d, availability="to_integrate")
+                         if d.variable == "Contenu du panier" else d for d in base.data_needs))
     new = replace_use_case(base, "UC-003", business_impact=5, cx_impact=5, difficulty=1)
     new = new.with_changes(
         use_cases=new.use_cases[::-1],  # rows moved

@@ -40,7 +40,7 @@ scenario = st.builds(
     Scenario, id=ids, name=text, programme=key_of("programme"),
     relationship_stage=key_of("relationship_stage"), target=key_of("target"),
     use_case=st.none() | ids, trigger_type=key_of("trigger_type"), trigger=maybe_text,
-    exit_condition=maybe_text)
+    exit_condition=maybe_text, purpose=key_of("purpose"), trigger_hour=st.none() | st.integers(0, 23))
 message = st.builds(Message, scenario=ids, delay=st.sampled_from(["J+0", "J+1", "D+5", "H+2", "3 jours"]),
                     channel=key_of("channel"), content=maybe_text)
 data_need = st.builds(DataNeed, scenario=ids, variable=text, description=maybe_text,
@@ -71,7 +71,7 @@ def plans(draw):
         scenarios=tuple(draw(st.lists(scenario, max_size=6))),
         messages=tuple(draw(st.lists(message, max_size=25))),
         data_needs=tuple(draw(st.lists(data_need, max_size=8))),
-        settings={"weight_business": draw(st.integers(0, 3)), "weight_cx": draw(st.integers(1, 3)),
+        settings={**blank_plan(lang).settings, "weight_business": draw(st.integers(0, 3)), "weight_cx": draw(st.integers(1, 3)),
                   "threshold_value": 3, "threshold_ease": draw(st.integers(1, 5))},
     )
 

@@ -63,12 +63,12 @@ def test_measures_are_written_as_the_language_writes_numbers_in_every_output(out
 def test_the_text_report_speaks_the_language(outputs):
     lang, text, *_ = outputs
     if lang == "fr":
-        assert f"Maturité omnicanale : 71,1{NNBSP}%" in text
-        assert "débloque 40,1 · 3 variable(s)" in text
+        assert f"Maturité omnicanale : 73,6{NNBSP}%" in text
+        assert "débloque 40,1 · 4 variable(s)" in text
         assert "avertissement" in text and "warning" not in text
         assert "Classeur vérifié : " in text
     else:
-        assert "Omnichannel readiness: 71.1%" in text
+        assert "Omnichannel readiness: 73.6%" in text
         assert "unblocks 40.1" in text and "Checked workbook: " in text
     cut = [line.rsplit("  ", 1)[-1][:-1] for line in text.splitlines()
            if "Quick win" in line and line.endswith("…")]
@@ -86,11 +86,11 @@ def test_the_diff_speaks_the_language(cli, tmp_path):
     april = tmp_path / "avril.xlsx"
     later.main([str(april)])
     french = cli("diff", FRENCH, april).output
-    assert f"Maturité omnicanale : 71,1{NNBSP}% → 73,8{NNBSP}% (+2,7)" in french
+    assert f"Maturité omnicanale : 73,6{NNBSP}% → 76,2{NNBSP}% (+2,6)" in french
     assert "nouveau  avertissement" in french and "warning" not in french
     assert "score 12,1" in french and "score 16,0 → 20,0" in french
     english = cli("diff", FRENCH, april, "--lang", "en").output
-    assert "Omnichannel readiness: 71.1% → 73.8% (+2.7)" in english
+    assert "Omnichannel readiness: 73.6% → 76.2% (+2.6)" in english
 
 
 def test_omnisheet_checks_speaks_french(cli):

@@ -166,12 +166,15 @@ def _wanted(low: float | None, high: float | None) -> Phrase:
 def settings_invalid(ctx: Context) -> Iterator[Finding]:
     """A weight or threshold on the Settings tab cannot be used."""
     from ..model import Finding, Subject
+    from ..pressure import setting_problems as pressure_problems
     from ..scoring import setting_problems
+    from ..setting_tables import default, unusable
 
     d = ctx.definition
     settings = {s.key: s.default for s in d.settings} | dict(ctx.plan.settings)
+    problems = setting_problems(settings) | pressure_problems(settings)
     for row, setting in enumerate(d.settings, start=2):
-        reason = setting_problems(settings).get(setting.key)
+        reason = problems.get(setting.key)
         if reason:
             yield Finding(code="settings-invalid", severity=ERROR, sheet=ctx.sheet("settings"),
                           row=row, column=2, value=settings.get(setting.key),
@@ -179,6 +182,15 @@ def settings_invalid(ctx: Context) -> Iterator[Finding]:
                                   "why": Phrase("check_phrases", f"setting_{reason}"),
                                   "default": setting.default},
                           subject=Subject("settings", (setting.key,), None, (setting.key,)))
+    for table, found, col, column in unusable(ctx.plan, d):  # the caps per channel
+        label = ctx.label(table.rows, found.value)
+        yield Finding(code="settings-invalid", severity=ERROR, sheet=ctx.sheet("settings"),
+                      row=found.sheet_row + 1, column=col + 1, value=found.values[column],
+                      params={"setting": f"{label} · {table.column(column).labels[ctx.lang]}",
+                              "why": Phrase("check_phrases", f"setting_{column}"),
+                              "default": default(d, table, found.value, column)},
+                      subject=Subject("settings", (table.key, str(found.value), column), None,
+                                      (label,)))
 
 
 __all__ = ["INFO"]

@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 from ..definition import Definition
 from ..measures import TOLERANCE
-from ..report.html import CSP, INK, MUTED, STATUS_SYMBOLS, _css_class, _e
+from ..report.page import CSP, INK, MUTED, STATUS_SYMBOLS, css_class, escaped
 from .compare import GridCell, Portfolio
 from .summary import PlanSummary
 from .words import Words
@@ -37,15 +37,15 @@ class _Page:
     def t(self, key: str, **fields: Any) -> str:
         """A word of the portfolio (escaped), its {fields} filled (escaped by the caller
         when they are markup)."""
-        return _e(self.w.say(key, **fields) if fields else self.w[key])
+        return escaped(self.w.say(key, **fields) if fields else self.w[key])
 
     def link(self, plan: PlanSummary) -> str:
         """The plan's name, a link to its own report when there is one."""
         report = plan.outputs.get("report")
         if not report or self.folder is None:
-            return f'<span class="plan">{_e(plan.name)}</span>'
+            return f'<span class="plan">{escaped(plan.name)}</span>'
         target = os.path.relpath(report, self.folder).replace(os.sep, "/")
-        return f'<a class="plan" href="{_e(quote(target))}">{_e(plan.name)}</a>'
+        return f'<a class="plan" href="{escaped(quote(target))}">{escaped(plan.name)}</a>'
 
 
 def render_portfolio_html(portfolio: Portfolio, definition: Definition, *,
@@ -62,13 +62,13 @@ def render_portfolio_html(portfolio: Portfolio, definition: Definition, *,
                 _differences(p)]
     return "\n".join([
         "<!DOCTYPE html>",
-        f'<html lang="{_e(lang)}">',
+        f'<html lang="{escaped(lang)}">',
         "<head>",
         '<meta charset="utf-8">',
-        f'<meta http-equiv="Content-Security-Policy" content="{_e(CSP)}">',
+        f'<meta http-equiv="Content-Security-Policy" content="{escaped(CSP)}">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         '<meta name="referrer" content="no-referrer">',
-        f'<meta name="generator" content="omnisheet {_e(__version__)}">',
+        f'<meta name="generator" content="omnisheet {escaped(__version__)}">',
         f"<title>{p.t('page_title')}</title>",
         f"<style>{_css(definition)}</style>",
         "</head>",
@@ -127,11 +127,11 @@ def _plans(p: _Page) -> str:
             score = plan.readiness
             width = 0 if score is None else round(score)
             cells = [f'<th scope="row">{p.link(plan)}</th>',
-                     f'<td class="num"><strong>{_e(w.figure("readiness", score))}</strong>'
+                     f'<td class="num"><strong>{escaped(w.figure("readiness", score))}</strong>'
                      f'<span class="bar" aria-hidden="true"><span style="width:{width}%">'
                      "</span></span></td>"]
             for key in FIGURE_KEYS:
-                cells.append(f'<td class="num">{_e(w.figure(key, plan.shares.get(key)))}</td>')
+                cells.append(f'<td class="num">{escaped(w.figure(key, plan.shares.get(key)))}</td>')
             cells.append(f'<td class="num">{w.count(plan.findings.get("error", 0))}</td>')
             cells.append(f'<td class="num">{w.count(plan.findings.get("warning", 0))}</td>')
             rows.append(f"<tr>{''.join(cells)}</tr>")
@@ -148,23 +148,23 @@ def _plans(p: _Page) -> str:
                 continue
             rows.append(
                 f'<tr><th scope="row">{p.t("figure_" + figure.figure)}</th>'
-                f'<td class="num">{_e(w.figure(figure.figure, figure.lowest))}</td>'
-                f'<td class="num">{_e(w.figure(figure.figure, figure.median))}</td>'
-                f'<td class="num">{_e(w.figure(figure.figure, figure.highest))}</td>'
-                f"<td>{_e(w.names(figure.lowest_plans))}</td></tr>")
+                f'<td class="num">{escaped(w.figure(figure.figure, figure.lowest))}</td>'
+                f'<td class="num">{escaped(w.figure(figure.figure, figure.median))}</td>'
+                f'<td class="num">{escaped(w.figure(figure.figure, figure.highest))}</td>'
+                f"<td>{escaped(w.names(figure.lowest_plans))}</td></tr>")
         body.append(_table(p.t("per_figure"),
                            [p.t("figure"), p.t("lowest"), p.t("median"), p.t("highest"),
                             p.t("lowest_plans")], rows, "figures"))
     else:
         body.append(f"<p>{p.t('no_plan_read')}</p>")
     if portfolio.unread:
-        items = "".join(f'<li><span class="file">{_e(u.file)}</span>: {_e(u.message)}</li>'
+        items = "".join(f'<li><span class="file">{escaped(u.file)}</span>: {escaped(u.message)}</li>'
                         for u in portfolio.unread)
         body.append(f'<h3>{p.t("unread_title", n=len(portfolio.unread))}</h3>'
                     f'<ul class="unread">{items}</ul>')
     outputs = [s for s in portfolio.skipped if s.reason == "omnisheet_output"]
     if outputs:
-        items = "".join(f'<li class="file">{_e(s.path)}</li>' for s in outputs)
+        items = "".join(f'<li class="file">{escaped(s.path)}</li>' for s in outputs)
         body.append(f'<p>{p.t("left_out_title", n=len(outputs))}</p>'
                     f'<ul class="plain muted">{items}</ul>')
     if portfolio.open_elsewhere:
@@ -179,14 +179,14 @@ def _journey_grid(p: _Page) -> str:
     grid, w = p.portfolio.grid, p.w
     if not grid.cells:
         return _section("journey_grid", p, [f"<p>{p.t('no_touchpoints')}</p>"], wide=True)
-    head = "".join(f'<th scope="col">{_e(w.value("stage", s))}</th>' for s in grid.stages)
+    head = "".join(f'<th scope="col">{escaped(w.value("stage", s))}</th>' for s in grid.stages)
     rows = []
     for channel in grid.channels:
         cells = []
         for stage in grid.stages:
             cell = grid.cell(stage, channel)
             cells.append(_grid_cell(p, cell) if cell else '<td class="empty"></td>')
-        rows.append(f'<tr><th scope="row">{_e(w.value("channel", channel))}</th>'
+        rows.append(f'<tr><th scope="row">{escaped(w.value("channel", channel))}</th>'
                     f'{"".join(cells)}</tr>')
     legend = (f'<p class="legend"><span class="swatch s-friction">'
               f'<span aria-hidden="true">{STATUS_SYMBOLS["friction"]}</span> '
@@ -202,9 +202,9 @@ def _journey_grid(p: _Page) -> str:
     recurring = grid.recurring("friction")
     if recurring:
         items = "".join(
-            f"<li><strong>{_e(w.touchpoint(c.stage, c.channel))}</strong> — "
+            f"<li><strong>{escaped(w.touchpoint(c.stage, c.channel))}</strong> — "
             f"{p.t('friction_in_plans', n=len(c.friction), of=c.possible or len(c.plans))} "
-            f'<span class="muted">({_e(w.names(c.friction, 12))})</span></li>'
+            f'<span class="muted">({escaped(w.names(c.friction, 12))})</span></li>'
             for c in recurring[:10])
         body.append(f"<h3>{p.t('shared_frictions')}</h3><ol class=\"shared\">{items}</ol>")
     return _section("journey_grid", p, body, wide=True)
@@ -231,7 +231,7 @@ def _grid_cell(p: _Page, cell: GridCell) -> str:
     title = "; ".join(filter(None, [
         p.w.say("friction_list", plans=", ".join(cell.friction)) if frictions else "",
         p.w.say("opportunity_list", plans=", ".join(cell.opportunity)) if opportunities else ""]))
-    return (f'<td class="tp"{style} title="{_e(title)}">{"<br>".join(lines)}</td>')
+    return (f'<td class="tp"{style} title="{escaped(title)}">{"<br>".join(lines)}</td>')
 
 
 def _tint(colour: str, strength: float) -> str:
@@ -252,18 +252,18 @@ def _use_cases(p: _Page) -> str:
     rows = []
     for u in p.portfolio.use_cases:
         items = "".join(
-            f'<li><span class="plan">{_e(x.plan)}</span> <span class="id">{_e(x.id)}</span> '
+            f'<li><span class="plan">{escaped(x.plan)}</span> <span class="id">{escaped(x.id)}</span> '
             + (f"{p.t('score_rank', score=w.score(x.score), rank=x.rank)}"
                if x.score is not None else f'<span class="muted">{p.t("unscored")}</span>')
-            + (f' <span class="q-{_css_class(x.quadrant)}">'
-               f'{_e(w.d.list("quadrant").label(x.quadrant, w.lang))}</span>'
+            + (f' <span class="q-{css_class(x.quadrant)}">'
+               f'{escaped(w.d.list("quadrant").label(x.quadrant, w.lang))}</span>'
                if x.quadrant else "") + "</li>"
             for x in u.plans)
         rows.append(
-            f"<tr><td>{_e(u.title)}</td><td>{_e(w.value('category', u.category))}</td>"
-            f"<td>{_e(w.touchpoint(u.stage, u.channel))}</td>"
+            f"<tr><td>{escaped(u.title)}</td><td>{escaped(w.value('category', u.category))}</td>"
+            f"<td>{escaped(w.touchpoint(u.stage, u.channel))}</td>"
             f'<td class="num">{w.count(len(u.plan_names))}</td>'
-            f'<td class="num">{_e(w.score(u.mean_score))}</td>'
+            f'<td class="num">{escaped(w.score(u.mean_score))}</td>'
             f'<td><ul class="plain">{items}</ul></td></tr>')
     head = [p.t("use_case"), p.t("category"), p.t("touchpoint_head"), p.t("plans_head"),
             p.t("mean_score"), p.t("in_each_plan")]
@@ -280,12 +280,12 @@ def _sources(p: _Page) -> str:
     rows = []
     for s in p.portfolio.sources:
         items = "".join(
-            f'<li><span class="plan">{_e(x.plan)}</span> '
+            f'<li><span class="plan">{escaped(x.plan)}</span> '
             f"{p.t('source_in_plan', value=w.score(x.value), variables=x.variables, scenarios=x.scenarios)}"
             "</li>" for x in s.plans)
-        rows.append(f'<tr><th scope="row">{_e(w.value("source", s.source))}</th>'
+        rows.append(f'<tr><th scope="row">{escaped(w.value("source", s.source))}</th>'
                     f'<td class="num">{w.count(len(s.plans))}</td>'
-                    f'<td class="num"><strong>{_e(w.score(s.value))}</strong></td>'
+                    f'<td class="num"><strong>{escaped(w.score(s.value))}</strong></td>'
                     f'<td><ul class="plain">{items}</ul></td></tr>')
     head = [p.t("source"), p.t("plans_head"), p.t("value_unblocked"), p.t("in_each_plan")]
     return _section("data_sources", p,
@@ -311,19 +311,19 @@ def _measures(p: _Page) -> str:
         for x in m.plans:
             level = _heat(x.gap)
             value = "—" if x.rating is None else w.number.number(x.rating, 0)
-            bits = [f'<span class="plan">{_e(x.plan)}</span> {p.t("rated", score=value)}']
+            bits = [f'<span class="plan">{escaped(x.plan)}</span> {p.t("rated", score=value)}']
             if x.target is not None:
                 bits.append(p.t("raw_target", value=_shown(w, x.value),
                                 target=_shown(w, x.target)))
             else:
                 bits.append(p.t("raw_value", value=_shown(w, x.value)))
             if x.period not in (None, ""):
-                bits.append(_e(x.period))
+                bits.append(escaped(x.period))
             heat = (f' <span class="heat h-{level}"><span aria-hidden="true">'
-                    f'{HEAT_SYMBOLS[level]}</span> {_e(w.report_text("heat_" + level))}</span>')
+                    f'{HEAT_SYMBOLS[level]}</span> {escaped(w.report_text("heat_" + level))}</span>')
             items.append("<li>" + " · ".join(bits) + heat + "</li>")
-        rows.append(f"<tr><td>{_e(w.touchpoint(m.stage, m.channel))}</td>"
-                    f"<td>{_e(w.value('indicator', m.indicator))}</td>"
+        rows.append(f"<tr><td>{escaped(w.touchpoint(m.stage, m.channel))}</td>"
+                    f"<td>{escaped(w.value('indicator', m.indicator))}</td>"
                     f'<td class="num">{w.count(len(m.plan_names))}</td>'
                     f'<td><ul class="plain">{"".join(items)}</ul></td></tr>')
     head = [p.t("touchpoint_head"), p.t("indicator"), p.t("plans_head"), p.t("in_each_plan")]
@@ -345,10 +345,10 @@ def _differences(p: _Page) -> str:
         return _section("differences", p, [f"<p>{p.t('no_differences')}</p>"])
     rows = []
     for d in p.portfolio.differences:
-        instead = "" if d.in_place_of is None else _e(w.value(d.list, d.in_place_of))
+        instead = "" if d.in_place_of is None else escaped(w.value(d.list, d.in_place_of))
         rows.append(f"<tr><td>{p.t('list_' + d.list)}</td>"
-                    f"<td><strong>{_e(w.value(d.list, d.value))}</strong></td>"
-                    f"<td>{_e(', '.join(d.present))}</td><td>{_e(', '.join(d.absent))}</td>"
+                    f"<td><strong>{escaped(w.value(d.list, d.value))}</strong></td>"
+                    f"<td>{escaped(', '.join(d.present))}</td><td>{escaped(', '.join(d.absent))}</td>"
                     f"<td>{instead}</td></tr>")
     head = [p.t("list_head"), p.t("value_head"), p.t("in_plans"), p.t("not_in_plans"),
             p.t("in_place_of_head")]
@@ -361,9 +361,9 @@ def _differences(p: _Page) -> str:
 
 def _css(d: Definition) -> str:
     colours = d.colours
-    statuses = "".join(f".s-{_css_class(v.key)}{{background:{v.colour}}}"
+    statuses = "".join(f".s-{css_class(v.key)}{{background:{v.colour}}}"
                        for v in d.list("touchpoint_status").values if v.colour)
-    quadrants = "".join(f".q-{_css_class(v.key)}{{background:{v.colour}}}"
+    quadrants = "".join(f".q-{css_class(v.key)}{{background:{v.colour}}}"
                         for v in d.list("quadrant").values if v.colour)
     header, sub = colours.get("header", "#1F3864"), colours.get("subheader", "#D9E2F3")
     return f"""

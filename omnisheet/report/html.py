@@ -13,32 +13,32 @@ landscape, colours kept, table rows never cut.
 from __future__ import annotations
 
 import datetime as dt
-import re
-from collections.abc import Iterable, Sequence
-from html import escape
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ..formatting import Formatter
 from ..layout import axis
-from ..measures import Evidence, assess, heat
-from ..model import ERROR, INFO, SEVERITIES, WARNING, Scalar, Touchpoint
+from ..measures import assess, heat
+from ..model import ERROR, INFO, SEVERITIES, WARNING, Touchpoint
 from ..scoring import weights
 from ..text import normalise
 from .model import Report
+from .page import (
+    CSP,
+    INK,
+    MUTED,
+    OTHER_SYMBOL,
+    SEVERITY_SYMBOLS,
+    STATUS_SYMBOLS,
+    Page,
+    css_class,
+    escaped,
+    section,
+)
 from .subjects import describe
 
-#: Text colour on every fill (status, quadrant, severity); tests check its contrast.
-INK = "#1a1a1a"
-#: Secondary text, on white only.
-MUTED = "#595959"
-#: Shown with the status word, so the map does not rely on colour alone.
-STATUS_SYMBOLS = {"normal": "●", "friction": "▲", "opportunity": "★"}
-OTHER_SYMBOL = "○"
-SEVERITY_SYMBOLS = {ERROR: "✖", WARNING: "▲", INFO: "ℹ"}
-CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'"
-SECTIONS = ("readiness", "journey", "matrix", "priorities", "scenario_map", "roadmap",
-            "findings")
+SECTIONS = ("readiness", "journey", "matrix", "priorities", "scenario_map", "pressure",
+            "roadmap", "findings")
 #: The matrix: drawing size, margins, and the axes' range (ticks 1 to 5).
 SVG_W, SVG_H = 760, 540
 LEFT, RIGHT, TOP, BOTTOM = 64, 24, 16, 64
@@ -47,93 +47,39 @@ LINE = 14  # px between stacked point labels
 LABEL_CHARS = 12
 
 
-def _e(value: Any) -> str:
-    """Any value as escaped HTML text (attribute-safe too)."""
-    return escape("" if value is None else str(value), quote=True)
-
-
-def _css_class(key: Any) -> str:
-    return re.sub(r"[^a-z0-9_-]", "", str(key).lower()) or "x"
-
-
-class _Page:
-    """What every section needs: the report, the language, its words and number format."""
-
-    def __init__(self, report: Report, lang: str) -> None:
-        self.report, self.plan, self.lang = report, report.plan, lang
-        self.d = report.definition
-        self.number = Formatter.of(self.d, lang)
-        # each measure as the report assessed it (once, for the scores and the checks too)
-        evidence = report.evidence or Evidence(report.plan, self.d)
-        self.assessed = {id(a.measure): a for a in evidence.assessed}
-        self.score_format = self.d.tab("use_cases").column("score").number_format or "0.00"
-
-    def t(self, key: str, **values: Any) -> str:
-        """A word of the report (escaped), with its placeholders filled."""
-        text = self.d.text(key, self.lang)
-        return _e(text.format(**values) if values else text)
-
-    def raw(self, key: str, **values: Any) -> str:
-        text = self.d.text(key, self.lang)
-        return text.format(**values) if values else text
-
-    def num(self, value: Any, places: int | None = None) -> str:
-        """3.5 → "3,5" in French; integers without decimals; None → a dash."""
-        if value is None or isinstance(value, bool):
-            return "—"
-        if not isinstance(value, int | float):
-            return str(value)
-        return self.number.number(value, places)
-
-    def pct(self, share: float | None) -> str:
-        if share is None:
-            return self.t("not_computable")
-        return _e(self.number.percent(share, 0))
-
-    def plain_label(self, list_key: str, value: Scalar) -> str:
-        """A list value in the page's language (a team's own value as typed), as text."""
-        if value is None:
-            return self.d.words_for("common", self.lang)["no_source"] if list_key == "source" \
-                else "—"
-        if isinstance(value, str) and list_key in self.d.lists:
-            return self.d.list(list_key).label(value, self.lang)
-        return str(value)
-
-    def label(self, list_key: str, value: Scalar) -> str:
-        return _e(self.plain_label(list_key, value))
-
-
 def render_html(report: Report, lang: str | None = None, *,
                 today: dt.date | None = None) -> str:
     """The whole report as one HTML document (a string; nothing is read or written)."""
     from .. import __version__
 
     lang = report.definition.check_language(lang or report.lang)
-    p = _Page(report, lang)
+    p = Page(report, lang)
     day = today or dt.date.today()
     name = Path(report.file).name if report.file else p.raw("untitled")
     title = f"{p.raw('doc_title')} — {name}"
     date = p.number.date(day)
+    from .pressure_html import pressure_css, pressure_section
+
     sections = [
         _readiness(p), _journey(p), _matrix(p), _priorities(p), _scenario_map(p),
-        _roadmap(p), _findings(p),
+        pressure_section(p), _roadmap(p), _findings(p),
     ]
     nav = "".join(f'<li><a href="#{key}">{p.t(key)}</a></li>' for key in SECTIONS)
     return "\n".join([
         "<!DOCTYPE html>",
-        f'<html lang="{_e(lang)}">',
+        f'<html lang="{escaped(lang)}">',
         "<head>",
         '<meta charset="utf-8">',
-        f'<meta http-equiv="Content-Security-Policy" content="{_e(CSP)}">',
+        f'<meta http-equiv="Content-Security-Policy" content="{escaped(CSP)}">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         '<meta name="referrer" content="no-referrer">',
-        f'<meta name="generator" content="omnisheet {_e(__version__)}">',
-        f"<title>{_e(title)}</title>",
-        f"<style>{_css(p)}</style>",
+        f'<meta name="generator" content="omnisheet {escaped(__version__)}">',
+        f"<title>{escaped(title)}</title>",
+        f"<style>{_css(p)}{pressure_css(p)}</style>",
         "</head>",
         "<body>",
         '<header class="top">',
-        f'<h1>{_e(p.raw("doc_title"))} — <span class="file">{_e(name)}</span></h1>',
+        f'<h1>{escaped(p.raw("doc_title"))} — <span class="file">{escaped(name)}</span></h1>',
         f'<p class="muted">{p.t("generated", date=date, version=__version__)}</p>',
         f'<nav aria-label="{p.t("contents")}"><ol>{nav}</ol></nav>',
         "</header>",
@@ -157,25 +103,13 @@ def write_html(report: Report, path: str | Path, lang: str | None = None) -> Pat
     return path
 
 
-def _section(key: str, p: _Page, body: Iterable[str], help_key: str | None = None,
-             wide: bool = False) -> str:
-    classes = "sheet wide" if wide else "sheet"
-    parts = [f'<section id="{key}" class="{classes}" aria-labelledby="h-{key}">',
-             f'<h2 id="h-{key}">{p.t(key)}</h2>']
-    if help_key:
-        parts.append(f'<p class="help">{p.t(help_key)}</p>')
-    parts.extend(body)
-    parts.append("</section>")
-    return "\n".join(parts)
-
-
 # --- readiness -------------------------------------------------------------------------
 
 
-def _readiness(p: _Page) -> str:
+def _readiness(p: Page) -> str:
     r, report = p.report.readiness, p.report
     summary = r.summary
-    big = p.t("not_computable") if summary is None else _e(p.number.points(summary))
+    big = p.t("not_computable") if summary is None else escaped(p.number.points(summary))
     shares = r.shares
     figures = [
         ("frictions", shares["frictions_addressed"], r.frictions_addressed, r.frictions),
@@ -198,7 +132,7 @@ def _readiness(p: _Page) -> str:
     objects = p.t("objects", touchpoints=len(plan.touchpoints), use_cases=len(plan.use_cases),
                   scored=r.use_cases_scored, scenarios=len(plan.scenarios),
                   messages=len(plan.messages), data_needs=len(plan.data_needs))
-    return _section("readiness", p, [
+    return section("readiness", p, [
         f'<p class="big">{big}</p>',
         f'<p class="help">{p.t("readiness_help")}</p>',
         f'<ul class="cards">{"".join(cards)}</ul>',
@@ -210,7 +144,7 @@ def _readiness(p: _Page) -> str:
 # --- journey map -----------------------------------------------------------------------
 
 
-def _measures(p: _Page) -> dict[tuple[str, str], list[Any]]:
+def _measures(p: Page) -> dict[tuple[str, str], list[Any]]:
     """Measures by (stage, channel) keys, when the plan has a Measures tab."""
     cells: dict[tuple[str, str], list[Any]] = {}
     for measure in getattr(p.plan, "measures", ()) or ():
@@ -220,7 +154,7 @@ def _measures(p: _Page) -> dict[tuple[str, str], list[Any]]:
     return cells
 
 
-def _journey(p: _Page) -> str:
+def _journey(p: Page) -> str:
     plan = p.plan
     measures = _measures(p)
     touchpoints = {(normalise(t.stage), normalise(t.channel)): t for t in plan.touchpoints}
@@ -232,7 +166,7 @@ def _journey(p: _Page) -> str:
     stages = [s for s in stages if s is not None]
     channels = [c for c in channels if c is not None]
     if not plan.touchpoints and not raw_measures:
-        return _section("journey", p, [f"<p>{p.t('no_touchpoints')}</p>"], "journey_help",
+        return section("journey", p, [f"<p>{p.t('no_touchpoints')}</p>"], "journey_help",
                         wide=True)
     status_list = p.d.list("touchpoint_status")
     tally = {v.key: 0 for v in status_list.values}
@@ -240,9 +174,9 @@ def _journey(p: _Page) -> str:
         if tp.status in tally:
             tally[tp.status] += 1
     legend = "".join(
-        f'<li><span class="swatch s-{_css_class(v.key)}">'
+        f'<li><span class="swatch s-{css_class(v.key)}">'
         f'<span aria-hidden="true">{STATUS_SYMBOLS.get(v.key, OTHER_SYMBOL)}</span> '
-        f"{_e(v.labels[p.lang])}</span> ({tally[v.key]})</li>"
+        f"{escaped(v.labels[p.lang])}</span> ({tally[v.key]})</li>"
         for v in status_list.values)
     head = "".join(f'<th scope="col">{p.label("stage", s)}</th>' for s in stages)
     rows = []
@@ -261,13 +195,13 @@ def _journey(p: _Page) -> str:
         f'<colgroup><col class="rowhead">{"<col>" * len(stages)}</colgroup>'
         f'<thead><tr><th scope="col" class="corner">{p.t("journey_corner")}</th>{head}</tr></thead>'
         f'<tbody>{"".join(rows)}</tbody></table></div>')
-    return _section("journey", p, [
+    return section("journey", p, [
         f'<div class="legend"><strong>{p.t("legend")}</strong><ul>{legend}</ul></div>',
         table,
     ], "journey_help", wide=True)
 
 
-def _touchpoint_cell(p: _Page, touchpoint: Touchpoint | None,
+def _touchpoint_cell(p: Page, touchpoint: Touchpoint | None,
                      measures_for_cell: Sequence[Any] = ()) -> str:
     """One journey-map cell: the description, the status in colour AND in words, and the
     measures taken at that stage and channel, if any."""
@@ -275,25 +209,25 @@ def _touchpoint_cell(p: _Page, touchpoint: Touchpoint | None,
     status = touchpoint.status if touchpoint else None
     if touchpoint is not None:
         if touchpoint.description not in (None, ""):
-            parts.append(f'<p class="desc">{_e(touchpoint.description)}</p>')
+            parts.append(f'<p class="desc">{escaped(touchpoint.description)}</p>')
         if status in STATUS_SYMBOLS:
             word = p.label("touchpoint_status", status)
             symbol = STATUS_SYMBOLS[status]
         elif status in (None, ""):
             word, symbol = p.t("status_none"), OTHER_SYMBOL
         else:
-            word, symbol = _e(status), OTHER_SYMBOL
+            word, symbol = escaped(status), OTHER_SYMBOL
         note = f' <span class="note">({p.t("inferred")})</span>' if touchpoint.status_inferred else ""
         parts.append(f'<p class="status"><span aria-hidden="true">{symbol}</span> '
                      f"<strong>{word}</strong>{note}</p>")
     if measures_for_cell:
         items = "".join(f"<li>{_measure(p, m)}</li>" for m in measures_for_cell)
         parts.append(f'<ul class="measures">{items}</ul>')
-    css = f"s-{_css_class(status)}" if status in STATUS_SYMBOLS else "s-other"
+    css = f"s-{css_class(status)}" if status in STATUS_SYMBOLS else "s-other"
     return f'<td class="tp {css}">{"".join(parts)}</td>'
 
 
-def _measure(p: _Page, measure: Any) -> str:
+def _measure(p: Page, measure: Any) -> str:
     """A measure in one line: indicator, value, target, answers, period; then the verbatim."""
     indicator = getattr(measure, "indicator", None)
     value = getattr(measure, "value", None)
@@ -304,8 +238,8 @@ def _measure(p: _Page, measure: Any) -> str:
 
     def shown(n: Any) -> str:
         if percent and isinstance(n, int | float) and not isinstance(n, bool):
-            return _e(p.number.percent(n if 0 <= n <= 1 else n / 100))
-        return _e(p.num(n))
+            return escaped(p.number.percent(n if 0 <= n <= 1 else n / 100))
+        return escaped(p.num(n))
 
     bits = [f"<strong>{p.label('indicator', indicator)}</strong> {shown(value)}"]
     if target is not None:
@@ -316,14 +250,14 @@ def _measure(p: _Page, measure: Any) -> str:
         bits.append(p.t("measure_answers", answers=p.num(answers, 0)))
     period = getattr(measure, "period", None)
     if period not in (None, ""):
-        bits.append(_e(period))
+        bits.append(escaped(period))
     line = " · ".join(bits)
     level = heat(p.assessed.get(id(measure)) or assess(measure, definition=p.d))
     line += (f' <span class="heat h-{level}"><span aria-hidden="true">{HEAT_SYMBOLS[level]}'
              f'</span> {p.t("heat_" + level)}</span>')
     verbatim = getattr(measure, "verbatim", None)
     if verbatim not in (None, ""):
-        line += f'<br><span class="verbatim">{_e(verbatim)}</span>'
+        line += f'<br><span class="verbatim">{escaped(verbatim)}</span>'
     return line
 
 
@@ -346,12 +280,12 @@ def _short(text: Any) -> str:
     return text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1] + "…"
 
 
-def _matrix(p: _Page) -> str:
+def _matrix(p: Page) -> str:
     report = p.report
     w = weights(report.plan)
     help_text = p.t("matrix_help", value=p.num(w.value_threshold), ease=p.num(w.ease_threshold))
     if not report.priorities:
-        return _section("matrix", p, [f"<p>{p.t('no_scored')}</p>"])
+        return section("matrix", p, [f"<p>{p.t('no_scored')}</p>"])
     quadrants = p.d.list("quadrant")
     tv, te = w.value_threshold, w.ease_threshold
     left, right, top, bottom = _x(LOW), _x(HIGH), _y(HIGH), _y(LOW)
@@ -372,7 +306,7 @@ def _matrix(p: _Page) -> str:
     for key, ((x0, y0, x1, y1), (lx, ly, anchor)) in areas.items():
         colour = quadrants.colour(key) or "#ffffff"
         out.append(f'<rect x="{x0:.1f}" y="{y0:.1f}" width="{max(x1 - x0, 0):.1f}" '
-                   f'height="{max(y1 - y0, 0):.1f}" fill="{_e(colour)}" fill-opacity="0.45"/>')
+                   f'height="{max(y1 - y0, 0):.1f}" fill="{escaped(colour)}" fill-opacity="0.45"/>')
         out.append(f'<text class="quadrant" x="{lx:.1f}" y="{ly:.1f}" text-anchor="{anchor}">'
                    f"{p.label('quadrant', key)}</text>")
     out.append(f'<rect x="{left:.1f}" y="{top:.1f}" width="{right - left:.1f}" '
@@ -411,32 +345,32 @@ def _matrix(p: _Page) -> str:
         to_left = value > HIGH - 0.6
         anchor, lx = ("end", x - 9) if to_left else ("start", x + 9)
         upward = ease < 1.6
-        out.append(f'<g class="point"><title>{_e(tips)}</title>'
+        out.append(f'<g class="point"><title>{escaped(tips)}</title>'
                    f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5.5"/>')
         for i, label in enumerate(names):
             ly = y + 4 + (-(len(names) - 1 - i) if upward else i) * LINE
             out.append(f'<text class="label" x="{lx:.1f}" y="{ly:.1f}" '
-                       f'text-anchor="{anchor}">{_e(label)}</text>')
+                       f'text-anchor="{anchor}">{escaped(label)}</text>')
         out.append("</g>")
     out.append("</svg>")
-    return _section("matrix", p, [f'<figure class="chart">{"".join(out)}'
+    return section("matrix", p, [f'<figure class="chart">{"".join(out)}'
                                   f'<figcaption class="help">{help_text}</figcaption></figure>'])
 
 
 # --- priorities ------------------------------------------------------------------------
 
 
-def _priorities(p: _Page) -> str:
+def _priorities(p: Page) -> str:
     report = p.report
     if not report.priorities:
         body = [f"<p>{p.t('no_scored')}</p>"]
     else:
         rows = "".join(
             "<tr>"
-            f'<td class="num">{x.rank}</td><td class="id">{_e(x.id)}</td><td>{_e(x.title)}</td>'
+            f'<td class="num">{x.rank}</td><td class="id">{escaped(x.id)}</td><td>{escaped(x.title)}</td>'
             f'<td class="num">{p.num(x.value)}</td><td class="num">{p.num(x.ease)}</td>'
             f'<td class="num"><strong>{p.num(x.score)}</strong></td>'
-            f'<td class="q-{_css_class(x.quadrant)}">{p.label("quadrant", x.quadrant)}</td>'
+            f'<td class="q-{css_class(x.quadrant)}">{p.label("quadrant", x.quadrant)}</td>'
             "</tr>"
             for x in report.priorities)
         head = "".join(f'<th scope="col">{p.t(k)}</th>'
@@ -446,20 +380,20 @@ def _priorities(p: _Page) -> str:
     scored = {x.index for x in report.priorities}
     unscored = [u for i, u in enumerate(report.plan.use_cases) if i not in scored]
     if unscored:
-        items = "".join(f'<li><span class="id">{_e(u.id)}</span> {_e(u.title)}</li>'
+        items = "".join(f'<li><span class="id">{escaped(u.id)}</span> {escaped(u.title)}</li>'
                         for u in unscored)
         body.append(f'<p>{p.t("unscored", n=len(unscored))}</p><ul class="plain">{items}</ul>')
-    return _section("priorities", p, body, "priorities_help")
+    return section("priorities", p, body, "priorities_help")
 
 
 # --- scenario map ----------------------------------------------------------------------
 
 
-def _scenario_map(p: _Page) -> str:
+def _scenario_map(p: Page) -> str:
     plan = p.plan
     placements = [x for x in plan.placements if x.scenarios]
     if not placements:
-        return _section("scenario_map", p, [f"<p>{p.t('no_placements')}</p>"],
+        return section("scenario_map", p, [f"<p>{p.t('no_placements')}</p>"],
                         "scenario_map_help", wide=True)
     names = {normalise(s.id): s.name for s in plan.scenarios if s.id is not None}
     stages = axis(plan.lists.get("relationship_stage", ()),
@@ -479,9 +413,9 @@ def _scenario_map(p: _Page) -> str:
             for scenario_id in ids:
                 if normalise(scenario_id) in names:
                     name = names[normalise(scenario_id)]
-                    items.append(f'<li><span class="id">{_e(scenario_id)}</span> {_e(name)}</li>')
+                    items.append(f'<li><span class="id">{escaped(scenario_id)}</span> {escaped(name)}</li>')
                 else:
-                    items.append(f'<li class="unknown"><span class="id">{_e(scenario_id)}</span> '
+                    items.append(f'<li class="unknown"><span class="id">{escaped(scenario_id)}</span> '
                                  f'<em>({p.t("not_specified")})</em></li>')
             tds.append(f'<td><ul class="plain">{"".join(items)}</ul></td>' if items
                        else '<td class="empty"></td>')
@@ -491,23 +425,24 @@ def _scenario_map(p: _Page) -> str:
              f'<colgroup><col class="rowhead">{"<col>" * len(stages)}</colgroup>'
              f'<thead><tr><th scope="col" class="corner">{p.t("scenario_corner")}</th>{head}'
              f'</tr></thead><tbody>{"".join(rows)}</tbody></table></div>')
-    return _section("scenario_map", p, [table], "scenario_map_help", wide=True)
+    return section("scenario_map", p, [table], "scenario_map_help", wide=True)
 
 
 # --- data roadmap ----------------------------------------------------------------------
 
 
-def _roadmap(p: _Page) -> str:
+def _roadmap(p: Page) -> str:
     entries = p.report.roadmap
     if not entries:
-        return _section("roadmap", p, [f"<p>{p.t('no_roadmap')}</p>"], "roadmap_help")
+        return section("roadmap", p, [f"<p>{p.t('no_roadmap')}</p>"], "roadmap_help")
     rows = []
     for e in entries:
         variables = "".join(
-            f'<li>{_e(v)} <span class="muted">({p.label("availability", a)})</span></li>'
+            f'<li>{escaped(v)} <span class="muted">({p.label("availability", a)}'
+            + (f', <strong>{p.t("consent")}</strong>' if v in e.consent else "") + ")</span></li>"
             for v, a in e.variables)
         waiting = "".join(
-            f'<li><span class="id">{_e(w.scenario)}</span> {_e(w.name)}'
+            f'<li><span class="id">{escaped(w.scenario)}</span> {escaped(w.name)}'
             + (f' <span class="muted">({p.t("rank_short", rank=w.best_rank)})</span>'
                if w.best_rank is not None else "") + "</li>"
             for w in e.scenarios)
@@ -519,7 +454,7 @@ def _roadmap(p: _Page) -> str:
             f'<td><ul class="plain">{waiting}</ul></td></tr>')
     head = "".join(f'<th scope="col">{p.t(k)}</th>'
                    for k in ("source", "value_unblocked", "best_rank", "variables", "waiting"))
-    return _section("roadmap", p, [
+    return section("roadmap", p, [
         f'<table class="grid roadmap"><caption class="sr-only">{p.t("roadmap")}</caption>'
         f'<thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>',
     ], "roadmap_help")
@@ -528,16 +463,16 @@ def _roadmap(p: _Page) -> str:
 # --- findings --------------------------------------------------------------------------
 
 
-def _about(f: Any, p: _Page) -> str:
+def _about(f: Any, p: Page) -> str:
     """What the finding is about, under its place: "UC-003 — Difficulté de mise en œuvre"."""
     text = describe(f, p.d, p.lang)
-    return f'<br><span class="muted">{_e(text)}</span>' if text else ""
+    return f'<br><span class="muted">{escaped(text)}</span>' if text else ""
 
 
-def _findings(p: _Page) -> str:
+def _findings(p: Page) -> str:
     report = p.report
     if not report.findings:
-        return _section("findings", p, [f"<p>{p.t('no_findings')}</p>"], "findings_help")
+        return section("findings", p, [f"<p>{p.t('no_findings')}</p>"], "findings_help")
     body = [f"<p>{p.t('findings_summary', **report.counts())}</p>"]
     head = "".join(f'<th scope="col">{p.t(k)}</th>' for k in ("where", "message", "code"))
     plural = {ERROR: "errors", WARNING: "warnings", INFO: "infos"}
@@ -546,9 +481,9 @@ def _findings(p: _Page) -> str:
         if not found:
             continue
         rows = "".join(
-            f'<tr><td class="where">{_e(f.where) or "—"}{_about(f, p)}</td>'
-            f"<td>{_e(report.message(f, p.lang))}</td>"
-            f'<td class="code"><code>{_e(f.code)}</code></td></tr>'
+            f'<tr><td class="where">{escaped(f.where) or "—"}{_about(f, p)}</td>'
+            f"<td>{escaped(report.message(f, p.lang))}</td>"
+            f'<td class="code"><code>{escaped(f.code)}</code></td></tr>'
             for f in found)
         body.append(
             f'<div class="group" id="findings-{severity}">'
@@ -557,18 +492,18 @@ def _findings(p: _Page) -> str:
             f'<table class="grid findings"><caption class="sr-only">'
             f"{p.t(plural[severity], n=len(found))}</caption>"
             f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>")
-    return _section("findings", p, body, "findings_help")
+    return section("findings", p, body, "findings_help")
 
 
 # --- style -----------------------------------------------------------------------------
 
 
-def _css(p: _Page) -> str:
+def _css(p: Page) -> str:
     d = p.d
     colours = d.colours
-    statuses = "".join(f".s-{_css_class(v.key)}{{background:{v.colour}}}"
+    statuses = "".join(f".s-{css_class(v.key)}{{background:{v.colour}}}"
                        for v in d.list("touchpoint_status").values if v.colour)
-    quadrants = "".join(f".q-{_css_class(v.key)}{{background:{v.colour}}}"
+    quadrants = "".join(f".q-{css_class(v.key)}{{background:{v.colour}}}"
                         for v in d.list("quadrant").values if v.colour)
     severities = "".join(f".sev-{s}{{background:{colours[s]}}}" for s in SEVERITIES
                          if s in colours)

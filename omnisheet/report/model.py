@@ -124,7 +124,8 @@ class Report:
                     "value_unblocked": e.value,
                     "best_rank": e.best_rank,
                     "variables": [
-                        {"variable": _json(v), "availability": self.label("availability", a, lang)}
+                        {"variable": _json(v), "availability": self.label("availability", a, lang),
+                         "consent": v in e.consent}
                         for v, a in e.variables
                     ],
                     "scenarios": [
@@ -181,7 +182,7 @@ def build_report(plan: Plan, definition: Definition | None = None,
         plan=plan,
         findings=tuple(findings),
         priorities=tuple(ranked),
-        roadmap=tuple(data_roadmap(plan, ranked)),
+        roadmap=tuple(data_roadmap(plan, ranked, d)),
         readiness=readiness(plan, PlanLookups(plan, d), len(ranked)),
         definition=d,
         lang=lang,

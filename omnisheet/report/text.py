@@ -75,7 +75,8 @@ def render_text(report: Report, lang: str | None = None, top: int = 10,
                          f"{w['variables'].format(n=len(entry['variables']))} · "
                          f"{w['waiting']} {scenarios}")
             for variable in entry["variables"][:5]:
-                lines.append(f"      - {variable['variable']} ({variable['availability']})")
+                consent = f", {w['consent']}" if variable.get("consent") else ""
+                lines.append(f"      - {variable['variable']} ({variable['availability']}{consent})")
             if len(entry["variables"]) > 5:
                 lines.append(f"      … +{len(entry['variables']) - 5}")
     lines += ["", paint(w["findings"], bold=True)]

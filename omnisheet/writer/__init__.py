@@ -26,7 +26,10 @@ def blank_plan(lang: str | None = None, definition: Definition | None = None) ->
     lang = d.check_language(lang or d.default_language)
     lists = {key: listed.keys for key, listed in d.lists.items() if not listed.computed}
     settings = {s.key: s.default for s in d.settings}
-    return Plan(language=lang, lists=lists, settings=settings)
+    from ..setting_tables import defaults
+
+    return Plan(language=lang, lists=lists, settings=settings,
+                setting_tables=defaults(lists, d))
 
 
 def write(

@@ -11,7 +11,7 @@ from ..formatting import Formatter
 from ..model import ERROR, INFO, WARNING, column_letter
 from ..report.subjects import describe
 from ..severity import RANK
-from .context import Context, OrderedWorksheet, quote_sheet
+from .context import Context, OrderedWorksheet, quote_sheet, row_height
 
 if TYPE_CHECKING:
     from ..report.model import Report
@@ -30,10 +30,10 @@ AtFault = dict[tuple[str, int, int], str]
 
 
 def add_report_sheets(ctx: Context, report: Report, at_fault: AtFault) -> list[Any]:
-    """The Findings and Dashboard tabs, placed right after the instructions.
+    """The Findings, Dashboard and Pressure tabs, placed right after the instructions.
 
-    Findings streams in row order; the Dashboard is kept and sorted (see `_Ordered`).
-    Returns both, for the caller to `finish`.
+    Findings streams in row order; the Dashboard and Pressure are kept and sorted (see
+    `_Ordered`). Returns them, for the caller to `finish`.
     """
     from .dashboard import write_dashboard
 
@@ -46,7 +46,13 @@ def add_report_sheets(ctx: Context, report: Report, at_fault: AtFault) -> list[A
     write_findings(ctx, findings, report, at_fault)
     write_dashboard(ctx, dashboard, report)
     dashboard.activate()
-    return [findings, dashboard]
+    from .pressure import write_pressure
+
+    pressure = ctx.workbook.add_worksheet(_free_name(ctx, names["pressure"][ctx.lang]),
+                                          worksheet_class=OrderedWorksheet)
+    pressure.deferring = True
+    write_pressure(ctx, pressure, report)
+    return [findings, dashboard, pressure]
 
 
 def _free_name(ctx: Context, name: str) -> str:
@@ -102,24 +108,6 @@ def write_findings(ctx: Context, sheet: Any, report: Report, at_fault: AtFault) 
     sheet.autofilter(0, 0, max(1, len(report.findings)), len(heads) - 1)
     sheet.set_landscape()
     sheet.fit_to_pages(1, 0)
-
-
-LINE_HEIGHT = 12.75  # points: one line of the 10-point text the tabs are written in
-
-
-def row_height(*cells: tuple[object, float]) -> float:
-    """A row tall enough for its wrapped cells, (value, column width in characters) each:
-    LibreOffice keeps a row's stored height, and wrapped text would spill over the rows
-    below it."""
-    lines = 1
-    for value, width in cells:
-        if value is None:
-            continue
-        text = str(value)
-        per_line = max(1.0, width * 1.1)  # 10-point text in a width counted in 11-point digits
-        lines = max(lines, sum(max(1, -(-len(part) // int(per_line)))
-                               for part in text.split("\n")))
-    return LINE_HEIGHT * min(lines, 30)
 
 
 def cells_at_fault(ctx: Context, report: Report) -> AtFault:

@@ -298,3 +298,21 @@ class Context:
     @staticmethod
     def list_name(list_key: str) -> str:
         return f"list_{list_key}"
+
+
+LINE_HEIGHT = 12.75  # points: one line of the 10-point text the tabs are written in
+
+
+def row_height(*cells: tuple[object, float]) -> float:
+    """A row tall enough for its wrapped cells, (value, column width in characters) each:
+    LibreOffice keeps a row's stored height, and wrapped text would spill over the rows
+    below it."""
+    lines = 1
+    for value, width in cells:
+        if value is None:
+            continue
+        text = str(value)
+        per_line = max(1.0, width * 1.1)  # 10-point text in a width counted in 11-point digits
+        lines = max(lines, sum(max(1, -(-len(part) // int(per_line)))
+                               for part in text.split("\n")))
+    return LINE_HEIGHT * min(lines, 30)

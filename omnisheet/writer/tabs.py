@@ -469,6 +469,9 @@ def write_settings(ctx: Context, sheet: Any, tab: Tab) -> None:
     sheet.set_column(0, 0, 38)
     sheet.set_column(1, 1, 10)
     sheet.set_column(2, 2, 70)
+    from .setting_tables import write_setting_tables
+
+    write_setting_tables(ctx, sheet)
 
 
 def write_instructions(ctx: Context, sheet: Any, tab: Tab) -> None:

@@ -28,8 +28,10 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+from omnisheet.definition import load_definition
 from omnisheet.model import DataNeed, Plan, Scenario, Touchpoint, UseCase
 from omnisheet.serialise import read_plan_file
+from omnisheet.setting_tables import complete
 from omnisheet.writer import write
 
 HERE = Path(__file__).resolve().parent
@@ -79,6 +81,8 @@ def belgique(base: Plan, rng: random.Random) -> Plan:
     lists["channel"] = (*lists["channel"], "WhatsApp")
     return plan.with_changes(
         lists=lists, touchpoints=tuple(touchpoints),
+        # WhatsApp gets its row in the caps per channel, empty: not counted until capped
+        setting_tables=complete(plan.setting_tables, lists, load_definition()),
         measures=tuple(_renamed(m) for m in plan.measures if rng.random() < 0.7),
         data_needs=tuple(replace(d, availability="available")
                          if d.availability == "to_integrate" and rng.random() < 0.3 else d

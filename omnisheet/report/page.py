@@ -1,0 +1,93 @@
+"""What every section of an HTML page needs: escaping, the page's words and number format
+in its language, a section's frame, and the colours and symbols every fill shares. The
+plan's report, its sections in their own modules, and the portfolio page build on it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from html import escape
+from typing import TYPE_CHECKING, Any
+
+from ..formatting import Formatter
+from ..measures import Evidence
+from ..model import ERROR, INFO, WARNING, Scalar
+
+if TYPE_CHECKING:
+    from .model import Report
+
+#: Text colour on every fill (status, quadrant, severity); tests check its contrast.
+INK = "#1a1a1a"
+#: Secondary text, on white only.
+MUTED = "#595959"
+#: Shown with the status word, so the map does not rely on colour alone.
+STATUS_SYMBOLS = {"normal": "●", "friction": "▲", "opportunity": "★"}
+OTHER_SYMBOL = "○"
+SEVERITY_SYMBOLS = {ERROR: "✖", WARNING: "▲", INFO: "ℹ"}
+CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'"
+def escaped(value: Any) -> str:
+    """Any value as escaped HTML text (attribute-safe too)."""
+    return escape("" if value is None else str(value), quote=True)
+
+
+def css_class(key: Any) -> str:
+    return re.sub(r"[^a-z0-9_-]", "", str(key).lower()) or "x"
+
+
+class Page:
+    """What every section needs: the report, the language, its words and number format."""
+
+    def __init__(self, report: Report, lang: str) -> None:
+        self.report, self.plan, self.lang = report, report.plan, lang
+        self.d = report.definition
+        self.number = Formatter.of(self.d, lang)
+        # each measure as the report assessed it (once, for the scores and the checks too)
+        evidence = report.evidence or Evidence(report.plan, self.d)
+        self.assessed = {id(a.measure): a for a in evidence.assessed}
+        self.score_format = self.d.tab("use_cases").column("score").number_format or "0.00"
+
+    def t(self, key: str, **values: Any) -> str:
+        """A word of the report (escaped), with its placeholders filled."""
+        text = self.d.text(key, self.lang)
+        return escaped(text.format(**values) if values else text)
+
+    def raw(self, key: str, **values: Any) -> str:
+        text = self.d.text(key, self.lang)
+        return text.format(**values) if values else text
+
+    def num(self, value: Any, places: int | None = None) -> str:
+        """3.5 → "3,5" in French; integers without decimals; None → a dash."""
+        if value is None or isinstance(value, bool):
+            return "—"
+        if not isinstance(value, int | float):
+            return str(value)
+        return self.number.number(value, places)
+
+    def pct(self, share: float | None) -> str:
+        if share is None:
+            return self.t("not_computable")
+        return escaped(self.number.percent(share, 0))
+
+    def plain_label(self, list_key: str, value: Scalar) -> str:
+        """A list value in the page's language (a team's own value as typed), as text."""
+        if value is None:
+            return self.d.words_for("common", self.lang)["no_source"] if list_key == "source" \
+                else "—"
+        if isinstance(value, str) and list_key in self.d.lists:
+            return self.d.list(list_key).label(value, self.lang)
+        return str(value)
+
+    def label(self, list_key: str, value: Scalar) -> str:
+        return escaped(self.plain_label(list_key, value))
+
+
+def section(key: str, p: Page, body: Iterable[str], help_key: str | None = None,
+             wide: bool = False) -> str:
+    classes = "sheet wide" if wide else "sheet"
+    parts = [f'<section id="{key}" class="{classes}" aria-labelledby="h-{key}">',
+             f'<h2 id="h-{key}">{p.t(key)}</h2>']
+    if help_key:
+        parts.append(f'<p class="help">{p.t(help_key)}</p>')
+    parts.extend(body)
+    parts.append("</section>")
+    return "\n".join(parts)
