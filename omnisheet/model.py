@@ -152,8 +152,34 @@ class DataNeed(Record):
     owner: Scalar = None
 
 
+@dataclass(frozen=True, kw_only=True)
+class Survey(Record):
+    """A survey the team collects responses with: the touchpoint and indicator it measures."""
+
+    survey: Scalar = None
+    stage: Scalar = None
+    channel: Scalar = None
+    indicator: Scalar = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Trend(Record):
+    """One period of a measure computed from survey responses, with its 95 % interval."""
+
+    stage: Scalar = None
+    channel: Scalar = None
+    indicator: Scalar = None
+    period: Scalar = None
+    value: Scalar = None
+    answers: Scalar = None
+    low: Scalar = None
+    high: Scalar = None
+
+
 TABLE_RECORDS: Mapping[str, type[Record]] = {
     "measures": Measure,
+    "surveys": Survey,
+    "trends": Trend,
     "use_cases": UseCase,
     "scenarios": Scenario,
     "messages": Message,
@@ -241,6 +267,8 @@ class Plan:
     settings: Mapping[str, Scalar] = field(default_factory=dict)
     touchpoints: tuple[Touchpoint, ...] = ()
     measures: tuple[Measure, ...] = ()
+    surveys: tuple[Survey, ...] = ()
+    trends: tuple[Trend, ...] = ()
     use_cases: tuple[UseCase, ...] = ()
     placements: tuple[Placement, ...] = ()
     scenarios: tuple[Scenario, ...] = ()

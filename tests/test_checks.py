@@ -8,7 +8,16 @@ import pytest
 from plans import clean_plan
 
 from omnisheet.checks import REGISTRY, check
-from omnisheet.model import DataNeed, Measure, Message, Placement, Scenario, Touchpoint, UseCase
+from omnisheet.model import (
+    DataNeed,
+    Measure,
+    Message,
+    Placement,
+    Scenario,
+    Touchpoint,
+    Trend,
+    UseCase,
+)
 
 
 def _findings(plan, lang=None):
@@ -34,6 +43,7 @@ def _add(plan, table, record):
 UC, SC, MSG, DATA = "Cas d'usage", "Scénarios", "Messages", "Données"
 JOURNEY, MAP, SETTINGS = "Parcours client", "Carte des scénarios", "Paramètres"
 MEASURES = "Mesures"
+TRENDS = "Tendances des mesures"
 
 # code → (change to the clean plan, expected (code, sheet, cell) triples)
 CASES = {
@@ -140,6 +150,24 @@ CASES = {
     "settings-invalid": (
         lambda p: p.with_changes(settings={**p.settings, "threshold_ease": 9}),
         [("settings-invalid", SETTINGS, "B5")]),
+    # measures computed from survey responses (omnisheet feedback): the Measure trends tab
+    "measure-too-few-answers": (
+        lambda p: _add(p, "trends", Trend(stage="find_out", channel="website",
+                                          indicator="csat_5", period="mars 2026", value=4.0,
+                                          answers=3, low=2.57, high=5.43)),
+        [("measure-too-few-answers", TRENDS, "F2")]),
+    "measure-worsened": (
+        lambda p: p.with_changes(trends=(
+            Trend(stage="find_out", channel="website", indicator="csat_5",
+                  period="février 2026", value=4.2, answers=400, low=4.1, high=4.3),
+            Trend(stage="find_out", channel="website", indicator="csat_5",
+                  period="mars 2026", value=4.0, answers=400, low=3.9, high=4.1))),
+        [("measure-worsened", TRENDS, "E3")]),
+    "touchpoint-unmeasured": (
+        lambda p: _add(p, "trends", Trend(stage="buy", channel="website", indicator="nps",
+                                          period="mars 2026", value=30, answers=900,
+                                          low=25, high=35)),
+        [("touchpoint-unmeasured", JOURNEY, "D3")]),
 }
 # found while reading a file: tests/test_reader.py and tests/test_person_fills.py
 READ_CASES = {"tab-missing", "column-missing", "status-inferred-from-colour", "macros-not-kept",
