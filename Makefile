@@ -21,9 +21,12 @@ run: $(STAMP)
 	$(BIN)/python samples/later.py $(OUT)/retail-fr-avril.xlsx
 	$(BIN)/omnisheet diff samples/retail-fr.xlsx $(OUT)/retail-fr-avril.xlsx --top 5
 	@echo
+	$(BIN)/omnisheet feedback samples/feedback --plan samples/retail-fr.xlsx -o $(OUT)/retail-fr-mesures.xlsx
+	@echo
 	@echo "Blank templates: $(OUT)/plan-template-fr.xlsx, $(OUT)/plan-template-en.xlsx"
 	@echo "Checked sample:  $(OUT)/retail-fr-checked.xlsx (open it: Constats and Tableau de bord tabs)"
 	@echo "A month later:   $(OUT)/retail-fr-avril.xlsx (the diff above)"
+	@echo "Survey measures: $(OUT)/retail-fr-mesures.xlsx (from samples/feedback: Mesures and Tendances des mesures tabs)"
 	@echo "To type omnisheet commands yourself: . $(VENV)/bin/activate"
 
 test: $(STAMP)
