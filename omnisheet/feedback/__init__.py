@@ -72,6 +72,8 @@ def read_feedback(responses: Sequence[str | Path], plan: Plan | str | Path, *,
                 prepared = [files.prepare(p, con, words, columns or {}, Path(scratch), i)
                             for i, p in enumerate(paths)]
                 groups, malformed = _scan(con, prepared, period, words, Path(scratch))
+                bad_dates = {i: engine.unreadable_dates(con, prepared[i])
+                             for i in sorted({g.source for g in groups if g.date_state == 2})}
             finally:
                 con.close()
     except BaseException as error:
@@ -90,7 +92,8 @@ def read_feedback(responses: Sequence[str | Path], plan: Plan | str | Path, *,
     except FeedbackInputError as error:
         error.plan = the_plan  # type: ignore[attr-defined]
         raise
-    return resolve.build(the_plan, d, words, prepared, groups, malformed, period), the_plan
+    return resolve.build(the_plan, d, words, prepared, groups, malformed, period,
+                         bad_dates), the_plan
 
 
 def _is_plan(value: object) -> bool:

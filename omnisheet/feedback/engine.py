@@ -1,7 +1,7 @@
 """The one pass over the responses, in DuckDB: every file read once, in parallel, grouped
 by what the plan will need (file, survey, stage, channel, indicator as written, period,
 whether the date was read, the score as written), counting rows and keeping, per group,
-the most recent comment. What the texts mean is decided afterwards on these few
+the most recent comment (the first in text order among those of the same moment). What the texts mean is decided afterwards on these few
 thousand groups (omnisheet/feedback/resolve.py), so the scan needs no plan and runs
 while the plan is read; and the same SQL runs on any DuckDB, local or a service.
 """
@@ -43,7 +43,6 @@ class Group:
     score: str | None
     rows: int
     verbatim: tuple[dt.datetime, str] | None
-    bad_date: str | None
 
 
 def scan_sql(sources: list[Source], period: str) -> str:
@@ -64,9 +63,8 @@ SELECT {index} AS source, survey, stage, channel, indicator,
        CASE WHEN moment IS NOT NULL THEN 0 WHEN trim(coalesce(said, '')) = '' THEN 1 ELSE 2 END
            AS date_state,
        score, count(*) AS n,
-       max(struct_pack(moment := moment, text := comment))
-           FILTER (WHERE moment IS NOT NULL AND comment IS NOT NULL) AS verbatim,
-       min(said) FILTER (WHERE moment IS NULL AND trim(said) <> '') AS bad_date
+       min(struct_pack(age := -epoch_us(moment), text := comment, moment := moment))
+           FILTER (WHERE moment IS NOT NULL AND comment IS NOT NULL) AS verbatim
 FROM (SELECT {text("survey")} AS survey, {text("stage")} AS stage,
              {text("channel")} AS channel, {text("indicator")} AS indicator,
              {source.date_sql} AS moment, {text("date")} AS said, {text("score")} AS score,
@@ -80,8 +78,18 @@ def scan(con: Any, sources: list[Source], period: str) -> list[Group]:
     rows = con.execute(scan_sql(sources, period)).fetchall()
     return [Group(source=r[0], survey=r[1], stage=r[2], channel=r[3], indicator=r[4],
                   period=r[5], date_state=r[6], score=r[7], rows=r[8],
-                  verbatim=(r[9]["moment"], r[9]["text"]) if r[9] else None, bad_date=r[10])
+                  verbatim=(r[9]["moment"], r[9]["text"]) if r[9] else None)
             for r in rows]
+
+
+def unreadable_dates(con: Any, source: Source, limit: int = 5) -> list[tuple[str, int]]:
+    """The dates of a file that could not be read, the most frequent first, with their
+    counts: a second look at that file only, made when the scan found some."""
+    said = f"CAST({sql_name(source.columns['date'])} AS VARCHAR)"
+    return [(value, int(n)) for value, n in con.execute(
+        f"SELECT said, count(*) AS n FROM (SELECT {said} AS said, {source.date_sql} AS moment "
+        f"FROM {source.sample_relation}) WHERE moment IS NULL AND trim(coalesce(said, '')) <> '' "
+        f"GROUP BY said ORDER BY n DESC, said LIMIT {int(limit)}").fetchall()]
 
 
 def malformed_lines(con: Any, sources: list[Source]) -> list[tuple[int, int]]:

@@ -14,8 +14,8 @@ if TYPE_CHECKING:
     from ..model import Scalar
 
 #: Why a row is set aside, in the order a row is judged (one reason per row).
-REASONS = ("malformed_line", "unknown_survey", "unknown_stage", "unknown_channel",
-           "unknown_indicator", "empty_date", "unparseable_date", "empty_score",
+REASONS = ("malformed_line", "empty_date", "unparseable_date", "unknown_survey",
+           "unknown_stage", "unknown_channel", "unknown_indicator", "empty_score",
            "out_of_scale", "unknown_wording")
 
 

@@ -84,7 +84,8 @@ def _surveys(plan: Plan) -> dict[str, Survey]:
 
 
 def build(plan: Plan, definition: Definition, vocabulary: Vocabulary, sources: Sequence[Source],
-          groups: Sequence[Group], malformed: Sequence[tuple[int, int]], period: str) -> Feedback:
+          groups: Sequence[Group], malformed: Sequence[tuple[int, int]], period: str,
+          bad_dates: Mapping[int, Sequence[tuple[str, int]]] | None = None) -> Feedback:
     stages = _Names(plan, definition, "stage")
     channels = _Names(plan, definition, "channel")
     surveys = _surveys(plan)
@@ -106,16 +107,18 @@ def build(plan: Plan, definition: Definition, vocabulary: Vocabulary, sources: S
         reject("malformed_line", str(line), source, 1)
     for g in groups:
         rows_of[g.source] += g.rows
+        if g.date_state or g.period is None:
+            if g.date_state == 1:
+                reject("empty_date", None, g.source, g.rows)
+            else:  # counted here; its examples are the file's own (engine.unreadable_dates)
+                rejected["unparseable_date"] += g.rows
+            continue
         key = (g.source, g.survey, g.stage, g.channel, g.indicator)
         if key not in placed:
             placed[key] = _place(g, sources[g.source], surveys, stages, channels, vocabulary)
         where = placed[key]
         if not isinstance(where, Touchpoint):
             reject(where[0], where[1], g.source, g.rows)
-            continue
-        if g.date_state or g.period is None:
-            reject("empty_date" if g.date_state == 1 else "unparseable_date", g.bad_date,
-                   g.source, g.rows)
             continue
         if (where.kind, g.score) not in scored:
             scored[(where.kind, g.score)] = read_score(g.score, where.kind, vocabulary)
@@ -132,6 +135,9 @@ def build(plan: Plan, definition: Definition, vocabulary: Vocabulary, sources: S
             slot = (*series, g.period)
             if slot not in best or _more_telling((score, at, text), best[slot]):
                 best[slot] = (score, at, text)
+    for source, found in (bad_dates or {}).items():
+        for value, n in found:
+            examples["unparseable_date"][(value, sources[source].name)] += n
     used = sum(sum(c.values()) for by_period in counts.values() for c in by_period.values())
     starts = sorted({p for by_period in counts.values() for p in by_period})
     span = periods_of.span(starts[0], starts[-1], period) if starts else []

@@ -7,6 +7,7 @@ to UTF-8, and workbooks, read with python-calamine and handed to DuckDB as a fra
 from __future__ import annotations
 
 import codecs
+import csv
 import datetime as dt
 import re
 from collections import Counter
@@ -179,6 +180,9 @@ def _csv(path: Path, head: bytes, con: Any, scratch: Path, index: int) -> Source
     quote = '"' if quote in (None, "", "(empty)") else quote
     escape = quote if escape in (None, "", "(empty)") else escape
     headers = tuple(c["name"] for c in columns or ())
+    # The sniffer pads a sample's longest line with columns of its own ("column5"): the
+    # header says how many there are, and a line with more is counted as malformed.
+    headers = headers[:_header_width(read_path, delimiter, quote, int(skip or 0)) or None]
     types = "{" + ", ".join(f"{sql_string(h)}: 'VARCHAR'" for h in headers) + "}"
     common = (f"{sql_string(str(read_path))}, auto_detect=false, header=true, "
               f"delim={sql_string(delimiter)}, quote={sql_string(quote)}, "
@@ -190,6 +194,17 @@ def _csv(path: Path, head: bytes, con: Any, scratch: Path, index: int) -> Source
         sample_relation=f"read_csv({common})",
         encoding={"utf-16-le": "utf-16", "utf-16-be": "utf-16"}.get(encoding, encoding),
         delimiter=delimiter, types={h: "VARCHAR" for h in headers})
+
+
+def _header_width(path: Path, delimiter: str, quote: str, skip: int) -> int:
+    with open(path, encoding="utf-8-sig", errors="replace", newline="") as handle:
+        head = handle.read(SAMPLE_BYTES)
+    lines = head.splitlines(keepends=True)[skip:]
+    try:
+        first = next(csv.reader(lines, delimiter=delimiter, quotechar=quote or '"'), [])
+    except csv.Error:
+        return 0
+    return len(first)
 
 
 # --- Parquet --------------------------------------------------------------------------------
