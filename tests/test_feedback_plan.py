@@ -139,3 +139,39 @@ def test_the_sample_responses_are_what_their_script_writes(tmp_path):
         return CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
 
     assert cells(tmp_path / "post-achat.xlsx") == cells(SAMPLES / "feedback" / "post-achat.xlsx")
+
+
+def test_the_dashboard_charts_each_measure_with_its_interval(measured):
+    import re
+    import zipfile
+
+    out, _ = measured
+    with zipfile.ZipFile(out) as archive:
+        charts = [archive.read(n).decode() for n in archive.namelist()
+                  if n.startswith("xl/charts/chart")]
+    lines = [c for c in charts if "<c:lineChart>" in c]
+    trends = load(out).trends
+    measures = {(t.stage, t.channel, t.indicator) for t in trends}
+    # phone purchases (too few answers, CSAT and CSAT %) get no chart; the 12 others do
+    assert len(measures) == 14 and len(lines) == 12
+    for chart in lines:
+        assert len(re.findall(r"<c:ser>", chart)) == 3  # the value, low and high
+        assert "Service client" not in chart
+
+
+def test_the_html_report_shows_the_trends_and_their_uncertainty(measured, tmp_path):
+    import re
+
+    from omnisheet.report.html import render_html
+
+    out, _ = measured
+    page = render_html(check(load(out)))
+    section = page.split('<section id="trends"', 1)[1].split("</section>", 1)[0]
+    assert section.count('<figure class="trend">') == 14
+    assert section.count('class="band"') >= 14  # the 95 % interval, drawn
+    flags = re.findall(r'<span class="flag">([^<]*)</span>', section)
+    assert sorted(flags) == ["? trop peu de réponses"] * 2 + [
+        "▼ nettement en dessous de la période précédente"]
+    assert '<a href="#trends">Tendances des mesures</a>' in page
+    plain = render_html(check(load(SAMPLES / "retail-fr.xlsx")))
+    assert 'id="trends"' not in plain  # a plan without responses: no empty section

@@ -5,7 +5,6 @@ the command uses (omnisheet/feedback/judge.py), from what the tab holds."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import TYPE_CHECKING
 
 from ..formatting import Fixed, Phrase, Share
@@ -14,37 +13,18 @@ from ..text import normalise
 from .registry import Context, check
 
 if TYPE_CHECKING:
-    import datetime as dt
     from collections.abc import Iterator
 
+    from ..feedback.series import TrendSeries
     from ..model import Finding, Scalar, Trend
 
-Row = tuple[int, "Trend", "dt.date"]
 
-
-def _series(ctx: Context) -> list[list[Row]]:
-    """The trend rows of each measure (touchpoint, indicator, kind of period), by period;
-    a row whose period cannot be read is left to the other checks."""
+def _series(ctx: Context) -> list[TrendSeries]:
     if "trend-series" not in ctx._cache:
-        from ..periods import parse
+        from ..feedback.series import trend_series
 
-        found: dict[tuple, list[Row]] = defaultdict(list)
-        for index, trend in ctx.records("trends"):
-            parsed = parse(trend.period, ctx.definition)
-            if parsed is None or trend.stage is None or trend.channel is None:
-                continue
-            key = (normalise(trend.stage), normalise(trend.channel), str(trend.indicator),
-                   parsed[0])
-            found[key].append((index, trend, parsed[1]))
-        ctx._cache["trend-series"] = [sorted(rows, key=lambda r: r[2]) for rows in found.values()]
+        ctx._cache["trend-series"] = trend_series(ctx.plan, ctx.definition)
     return ctx._cache["trend-series"]
-
-
-def _answered(rows: list[Row]) -> list[Row]:
-    from ..feedback.judge import Point
-
-    return [r for r in rows if Point.of(r[1].value, r[1].answers).answers > 0
-            and Point.of(r[1].value, r[1].answers).value is not None]
 
 
 def _where(ctx: Context, trend: Trend, index: int, column: str) -> tuple[str, int, str]:
@@ -54,11 +34,11 @@ def _where(ctx: Context, trend: Trend, index: int, column: str) -> tuple[str, in
 
     wanted = parse(trend.period, ctx.definition)
     for i, measure in ctx.records("measures"):
-        if (normalise(measure.stage) == normalise(trend.stage)
-                and normalise(measure.channel) == normalise(trend.channel)
-                and normalise(measure.indicator) == normalise(trend.indicator)
-                and (parse(measure.period, ctx.definition) == wanted
-                     or normalise(measure.period) == normalise(trend.period))):
+        if (normalise(measure.get("stage")) == normalise(trend.stage)
+                and normalise(measure.get("channel")) == normalise(trend.channel)
+                and normalise(measure.get("indicator")) == normalise(trend.indicator)
+                and (normalise(measure.get("period")) == normalise(trend.period)
+                     or parse(measure.get("period"), ctx.definition) == wanted)):
             return "measures", i, column
     return "trends", index, column
 
@@ -74,7 +54,8 @@ def shown(indicator: Scalar, value: float | None) -> Scalar | Share | Fixed:
 
 
 def _names(ctx: Context, trend: Trend) -> dict[str, str]:
-    return {"stage": ctx.label("stage", trend.stage), "channel": ctx.label("channel", trend.channel),
+    return {"stage": ctx.label("stage", trend.stage),
+            "channel": ctx.label("channel", trend.channel),
             "indicator": ctx.label("indicator", trend.indicator)}
 
 
@@ -82,56 +63,46 @@ def _names(ctx: Context, trend: Trend) -> dict[str, str]:
 def measure_too_few_answers(ctx: Context) -> Iterator[Finding]:
     """A measure computed from survey responses rests on too few answers: its 95 % interval is
     wider than the Settings allow."""
-    from ..feedback.judge import Point, max_width, too_few, width
+    from ..feedback.judge import max_width, width
 
     limit = max_width(ctx.plan.settings)
-    for rows in _series(ctx):
-        answered = _answered(rows)
-        if not answered:
+    for series in _series(ctx):
+        if not series.too_few:
             continue
-        index, trend, _ = answered[-1]
-        point = Point.of(trend.value, trend.answers, trend.low, trend.high)
-        indicator = str(trend.indicator)
-        if not too_few(indicator, point, limit, ctx.definition):
-            continue
+        latest = series.answered[-1]
+        point, indicator = latest.point, series.indicator
         wide = width(indicator, point, ctx.definition)
         why = (Phrase("check_phrases", "no_interval") if wide is None else
                Phrase("check_phrases", "interval", low=shown(indicator, point.low),
                       high=shown(indicator, point.high), width=Fixed(wide, "0")))
-        tab, row, column = _where(ctx, trend, index, "answers")
-        yield ctx.finding("measure-too-few-answers", tab, row, column, value=trend.answers,
-                          period=trend.period, answers=point.answers, why=why,
-                          limit=Fixed(limit, "0"), **_names(ctx, trend))
+        tab, row, column = _where(ctx, latest.trend, latest.index, "answers")
+        yield ctx.finding("measure-too-few-answers", tab, row, column,
+                          value=latest.trend.answers, period=latest.trend.period,
+                          answers=point.answers, why=why, limit=Fixed(limit, "0"),
+                          **_names(ctx, latest.trend))
 
 
 @check("measure-worsened", WARNING, "trends")
 def measure_worsened(ctx: Context) -> Iterator[Finding]:
     """The latest period of a measure computed from survey responses is significantly below the
     previous one."""
-    from ..feedback.judge import Point, fell
-
-    for rows in _series(ctx):
-        answered = _answered(rows)
-        if len(answered) < 2:
-            continue
-        (_, before, _), (index, latest, _) = answered[-2], answered[-1]
-        indicator = str(latest.indicator)
-        fall = fell(indicator, Point.of(before.value, before.answers, before.low, before.high),
-                    Point.of(latest.value, latest.answers, latest.low, latest.high))
+    for series in _series(ctx):
+        fall = series.fall
         if fall is None:
             continue
+        before, latest = series.answered[-2], series.answered[-1]
         if fall.p is None:
             why = Phrase("check_phrases", "intervals_apart")
         elif fall.p < 0.001:
             why = Phrase("check_phrases", "p_below", p=Fixed(0.001, "0.000"))
         else:
             why = Phrase("check_phrases", "p_value", p=Fixed(fall.p, "0.000"))
-        tab, row, column = _where(ctx, latest, index, "value")
+        tab, row, column = _where(ctx, latest.trend, latest.index, "value")
         yield ctx.finding("measure-worsened", tab, row, column,
-                          value=shown(indicator, Point.of(latest.value, 1).value),
-                          previous=shown(indicator, Point.of(before.value, 1).value),
-                          previous_period=before.period, period=latest.period, why=why,
-                          **_names(ctx, latest))
+                          value=shown(series.indicator, latest.point.value),
+                          previous=shown(series.indicator, before.point.value),
+                          previous_period=before.trend.period, period=latest.trend.period,
+                          why=why, **_names(ctx, latest.trend))
 
 
 @check("touchpoint-unmeasured", INFO, "journey", needs=("trends",))

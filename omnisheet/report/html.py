@@ -26,6 +26,8 @@ from ..model import ERROR, INFO, SEVERITIES, WARNING, Scalar, Touchpoint
 from ..scoring import weights
 from ..text import normalise
 from .model import Report
+from .trends_html import CSS as TRENDS_CSS
+from .trends_html import trends_section
 
 #: Text colour on every fill (status, quadrant, severity); tests check its contrast.
 INK = "#1a1a1a"
@@ -114,7 +116,12 @@ def render_html(report: Report, lang: str | None = None, *,
         _readiness(p), _journey(p), _matrix(p), _priorities(p), _scenario_map(p),
         _roadmap(p), _findings(p),
     ]
-    nav = "".join(f'<li><a href="#{key}">{p.t(key)}</a></li>' for key in SECTIONS)
+    trends = trends_section(p)  # measures from survey responses, when the plan has some
+    keys = list(SECTIONS)
+    if trends is not None:
+        sections.insert(2, trends)
+        keys.insert(2, "trends")
+    nav = "".join(f'<li><a href="#{key}">{p.t(key)}</a></li>' for key in keys)
     return "\n".join([
         "<!DOCTYPE html>",
         f'<html lang="{_e(lang)}">',
@@ -125,7 +132,7 @@ def render_html(report: Report, lang: str | None = None, *,
         '<meta name="referrer" content="no-referrer">',
         f'<meta name="generator" content="omnisheet {_e(__version__)}">',
         f"<title>{_e(title)}</title>",
-        f"<style>{_css(p)}</style>",
+        f"<style>{_css(p)}{TRENDS_CSS if trends is not None else ''}</style>",
         "</head>",
         "<body>",
         '<header class="top">',
