@@ -4,6 +4,7 @@ the same run, side by side. Prints tables only (no assertions); the last one is 
     python tests/bench.py                 # start-up, a real plan, synthetic plans at 1×, 2×, 4×
     python tests/bench.py --quick         # the same at 0.1×, 0.2×, 0.4×
     python tests/bench.py --scales 1,2
+    python tests/bench.py --only feedback # survey responses: 2 and 8 million rows in DuckDB
 
 Wall time by time.perf_counter around the process; peak memory is the child's own
 ru_maxrss, read with os.wait4 (no shell, no launcher in between).
@@ -168,6 +169,110 @@ def bench_large(scales: list[float], reps: int, workdir: Path) -> list[str]:
          "growth time / RSS"], rows)
 
 
+# --- omnisheet feedback: survey responses in DuckDB ---------------------------------------
+
+# One responses export of ROWS rows (about 50 bytes each: 2 million make a 100 MB CSV), as a
+# survey tool writes it, on the French sample's touchpoints; DuckDB writes it in a second.
+RESPONSES = """
+import sys
+import duckdb
+rows, out = int(sys.argv[1]), sys.argv[2]
+stages = ["Je me renseigne", "J'achète", "Je compare", "Je reviens", "Je demande de l'aide"]
+channels = ["Site web", "Magasin", "Email", "SMS", "Application mobile"]
+quoted = lambda names: "[" + ", ".join("'" + n.replace("'", "''") + "'" for n in names) + "]"
+duckdb.connect().execute(f'''
+COPY (SELECT
+  strftime(TIMESTAMP '2026-01-01' + to_seconds((i * 7919) % (182 * 86400)), '%Y-%m-%d %H:%M:%S')
+      AS "Horodatage",
+  {quoted(stages)}[1 + CAST(hash(i) % {len(stages)} AS BIGINT)] AS "Étape",
+  {quoted(channels)}[1 + CAST(hash(i + 1) % {len(channels)} AS BIGINT)] AS "Canal",
+  ['CSAT', 'CES', 'NPS'][1 + i % 3] AS "Indicateur",
+  CASE i % 3 WHEN 0 THEN 1 + CAST(hash(i + 2) % 5 AS BIGINT)
+             WHEN 1 THEN 1 + CAST(hash(i + 2) % 7 AS BIGINT)
+             ELSE CAST(hash(i + 2) % 11 AS BIGINT) END AS "Note",
+  CASE WHEN hash(i + 3) % 10 = 0 THEN 'Trop d''attente' END AS "Commentaire"
+FROM range({rows}) t(i)) TO '{out}' (HEADER, DELIMITER ';')''')
+"""
+
+# The floor: DuckDB alone, grouping the same file by touchpoint, indicator and month.
+DUCKDB_FLOOR = """
+import sys
+import duckdb
+duckdb.sql(f'''SELECT "Étape", "Canal", "Indicateur", date_trunc('month', "Horodatage") AS month,
+                      count(*), avg("Note")
+               FROM read_csv('{sys.argv[1]}') GROUP BY ALL''').fetchall()
+"""
+
+# pandas doing the same work as omnisheet feedback: every column read as text (a score may be
+# words), dates parsed, the answers counted per touchpoint, indicator, month and score (what
+# the means, shares, NPS and intervals are computed from), and per group the most recent
+# comment among the lowest scores.
+PANDAS = """
+import sys
+import pandas as pd
+frame = pd.read_csv(sys.argv[1], sep=";", dtype=str, keep_default_na=False)
+frame["moment"] = pd.to_datetime(frame["Horodatage"], format="%Y-%m-%d %H:%M:%S", errors="coerce")
+frame["month"] = frame["moment"].dt.to_period("M")
+frame["score"] = pd.to_numeric(frame["Note"].str.replace(",", "."), errors="coerce")
+keys = ["Étape", "Canal", "Indicateur", "month"]
+counts = frame.groupby(keys + ["score"], dropna=False).size()
+said = frame[frame["Commentaire"].str.strip() != ""].sort_values(["score", "moment"],
+                                                                 ascending=[True, False])
+verbatims = said.groupby(keys).head(1)
+print(len(counts), len(verbatims))
+"""
+
+
+def bench_feedback(reps: int, workdir: Path, rows: tuple[int, ...]) -> list[str]:
+    """`omnisheet feedback big.csv --format json` against the bare DuckDB query and pandas,
+    interleaved, at the first size; peak memory at each size."""
+    scripts = {}
+    for name, text in (("responses", RESPONSES), ("floor", DUCKDB_FLOOR), ("pandas", PANDAS)):
+        scripts[name] = workdir / f"bench_{name}.py"  # not pandas.py: it would hide pandas
+        scripts[name].write_text(text)
+    lines: list[str] = []
+    peaks = []
+    for i, count in enumerate(rows):
+        big = workdir / f"responses-{count}.csv"
+        start = time.perf_counter()
+        subprocess.run([PY, str(scripts["responses"]), str(count), str(big)], check=True)
+        size = big.stat().st_size / 1e6
+        print(f"  generated {big.name} ({size:.0f} MB) in {time.perf_counter() - start:.1f} s",
+              flush=True)
+        ours = omnisheet("feedback", str(big), "--plan", str(SAMPLE), "--format", "json")
+        if i == 0:
+            (ft, fm), (ot, om), (pt, pm) = measure_side_by_side(
+                [[PY, str(scripts["floor"]), str(big)], ours,
+                 [PY, str(scripts["pandas"]), str(big)]], reps)
+            table = [["DuckDB's query alone (floor)", fmt_t(ft), f"{fm:.0f} MiB", "1.00×", ""],
+                     ["`omnisheet feedback big.csv --plan samples/retail-fr.xlsx --format json`",
+                      fmt_t(ot), f"{om:.0f} MiB", f"{ot / ft:.2f}×",
+                      "ok" if ot / ft <= 2 else "over"],
+                     ["pandas `read_csv` + `groupby`, the same work", fmt_t(pt), f"{pm:.0f} MiB",
+                      f"{pt / ft:.2f}×",
+                      f"omnisheet {pt / ot:.1f}× faster: " + ("ok" if pt / ot >= 4 else "under")]]
+            lines += print_table(
+                f"Survey responses: {count:,} rows, {size:.0f} MB CSV (median of {reps})",
+                ["command", "time", "peak RSS", "vs floor", "target: ≤ 2× the floor, "
+                 "≥ 4× faster than pandas"], table)
+            peaks.append((count, size, ot, om))
+        else:
+            t, m = measure_side_by_side([ours], 1)[0]
+            peaks.append((count, size, t, m))
+        big.unlink()
+    first = peaks[0]
+    table = [[f"{count:,}", f"{size:.0f} MB", fmt_t(t), f"{m:.0f} MiB",
+              f"{m / first[3]:.2f}× for {count / first[0]:.0f}× the rows",
+              "ok" if m < 500 and (count == first[0] or m / first[3] < count / first[0])
+              else "over"]
+             for count, size, t, m in peaks]
+    lines += [""] + print_table(
+        "Survey responses: peak memory of `omnisheet feedback --format json` as rows grow",
+        ["rows", "CSV", "time", "peak RSS", "growth", "target: < 500 MiB, less than linear"],
+        table)
+    return lines
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Benchmark omnisheet (prints tables).")
     parser.add_argument("--quick", action="store_true", help="scales 0.1, 0.2, 0.4")
@@ -175,15 +280,27 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--reps", type=int, default=11, help="repetitions of short runs")
     parser.add_argument("--large-reps", type=int, default=None,
                         help="repetitions of large runs (default 3 quick, 1 full)")
+    parser.add_argument("--only", choices=["feedback"], default=None,
+                        help="run one part only: feedback (survey responses in DuckDB)")
+    parser.add_argument("--feedback-rows", default=None,
+                        help="comma-separated response counts, default 2000000,8000000 "
+                             "(200000,800000 with --quick)")
+    parser.add_argument("--feedback-reps", type=int, default=5,
+                        help="repetitions of the responses runs")
     args = parser.parse_args(argv)
+    rows = tuple(int(n) for n in (args.feedback_rows or (
+        "200000,800000" if args.quick else "2000000,8000000")).split(","))
     scales = [float(s) for s in (args.scales or ("0.1,0.2,0.4" if args.quick else "1,2,4"))
               .split(",")]
     large_reps = args.large_reps or (3 if args.quick else 1)
 
     print(f"python {sys.version.split()[0]} on {sys.platform}, {os.cpu_count()} CPUs\n")
-    report = bench_startup(args.reps) + [""] + bench_sample(args.reps) + [""]
+    report: list[str] = []
     with tempfile.TemporaryDirectory(prefix="omnisheet-bench-") as tmp:
-        report += bench_large(scales, large_reps, Path(tmp))
+        if args.only != "feedback":
+            report += bench_startup(args.reps) + [""] + bench_sample(args.reps) + [""]
+            report += bench_large(scales, large_reps, Path(tmp)) + [""]
+        report += bench_feedback(args.feedback_reps, Path(tmp), rows)
     print("## Summary (markdown)\n")
     print("\n".join(report))
 

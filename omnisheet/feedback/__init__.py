@@ -59,10 +59,7 @@ def read_feedback(responses: Sequence[str | Path], plan: Plan | str | Path, *,
     words = vocabulary(d)
     loaded: dict[str, Any] = {}
     loader = None
-    if not _is_plan(plan):
-        loader = threading.Thread(target=_load_plan, args=(plan, d, loaded), daemon=True)
-        loader.start()
-    else:
+    if _is_plan(plan):
         loaded["plan"] = plan
     try:
         paths = files.discover(responses)
@@ -71,6 +68,10 @@ def read_feedback(responses: Sequence[str | Path], plan: Plan | str | Path, *,
             try:
                 prepared = [files.prepare(p, con, words, columns or {}, Path(scratch), i)
                             for i, p in enumerate(paths)]
+                if not _is_plan(plan):  # read while DuckDB scans, which leaves Python free
+                    loader = threading.Thread(target=_load_plan, args=(plan, d, loaded),
+                                              daemon=True)
+                    loader.start()
                 groups, malformed = _scan(con, prepared, period, words, Path(scratch))
                 bad_dates = {i: engine.unreadable_dates(con, prepared[i])
                              for i in sorted({g.source for g in groups if g.date_state == 2})}
@@ -80,6 +81,8 @@ def read_feedback(responses: Sequence[str | Path], plan: Plan | str | Path, *,
         if loader is not None:
             loader.join()
         if isinstance(error, FeedbackInputError):
+            if loader is None and not _is_plan(plan):  # its language says the error
+                _load_plan(plan, d, loaded)
             error.plan = loaded.get("plan")  # type: ignore[attr-defined]
         raise
     if loader is not None:

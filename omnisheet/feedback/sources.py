@@ -312,7 +312,8 @@ def _date_sql(source: Source, con: Any) -> str:
     kind = source.types.get(source.columns["date"], "VARCHAR").upper()
     if kind.startswith(("TIMESTAMP", "DATE")):
         return f"CAST({column} AS TIMESTAMP)"
-    text = f"trim(CAST({column} AS VARCHAR))"
+    raw = f"CAST({column} AS VARCHAR)"
+    text = f"trim({raw})"
     sample = [row[0] for row in con.execute(
         f"SELECT CAST({column} AS VARCHAR) FROM {source.sample_relation} "
         f"WHERE {column} IS NOT NULL LIMIT {DATE_SAMPLE}").fetchall()]
@@ -320,7 +321,7 @@ def _date_sql(source: Source, con: Any) -> str:
     iso = sum(bool(_ISO.match(v)) for v in values)
     numeric = [m for v in values if (m := _NUMERIC.match(v))]
     if not numeric or iso >= len(numeric):
-        return f"try_cast({text} AS TIMESTAMP)"
+        return f"try_cast({raw} AS TIMESTAMP)"  # the cast itself ignores spaces around
     formats = _formats(numeric, source, con, column)
     listed = "[" + ", ".join(sql_string(f) for f in formats) + "]"
     return f"coalesce(try_strptime({text}, {listed}), try_cast({text} AS TIMESTAMP))"
