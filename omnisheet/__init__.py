@@ -24,6 +24,7 @@ _PUBLIC = {
     "UnreadableWorkbook": "omnisheet.errors",
     "OmnisheetError": "omnisheet.errors",
     "load_definition": "omnisheet.definition",
+    "read_feedback": "omnisheet.feedback",
 }
 
 __all__ = [*_PUBLIC, "__version__"]

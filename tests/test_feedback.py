@@ -388,3 +388,26 @@ def test_comments_that_look_like_formulas_stay_text_everywhere(cli, tmp_path, pl
     from omnisheet.reader import load
 
     assert any(m.verbatim == formula for m in load(measured).measures)
+
+
+def test_the_analyst_api_gives_objects_and_a_frame(tmp_path, plan):
+    from omnisheet import read_feedback
+
+    feedback = read_feedback([write_csv(tmp_path / "r.csv", "utf-8", ",")], plan)
+    assert feedback.plan is not None and feedback.used == len(ANSWERS)
+    frame = feedback.to_frame()
+    assert list(frame.columns) == ["stage", "channel", "indicator", "period", "value", "answers",
+                                   "low", "high"]
+    assert len(frame) == 3 * len(EXPECTED)
+    nps = frame[(frame.indicator == "nps") & (frame.period == dt.date(2026, 1, 1))].iloc[0]
+    assert nps.value == pytest.approx(expected_nps(scores(BUY, "Email", 1))[0])
+
+
+@pytest.mark.libreoffice
+def test_an_ods_export_gives_the_same_measures(cli, tmp_path, plan, soffice):
+    from support.libreoffice import convert
+
+    ods = convert(write_xlsx(tmp_path / "export.xlsx"), "ods", tmp_path / "ods")
+    data = json.loads(cli("feedback", ods, "--plan", plan, "--format", "json").output)
+    assert data["files"][0]["format"] == "ods"
+    assert_measures(data)

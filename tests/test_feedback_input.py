@@ -104,6 +104,20 @@ def test_a_csv_in_utf8_with_windows_1252_further_on_is_read(tmp_path, plan):
     assert '"answers": 3001' in result.stdout
 
 
+def test_windows_1252_past_what_the_sniffer_samples_is_read_too(tmp_path, plan):
+    """Past DuckDB's sample too: the scan meets the byte, and the file is read again as
+    Windows-1252 rather than refused."""
+    lines = ["Horodatage;Étape;Canal;Indicateur;Note;Commentaire"]
+    lines += ["05/01/2026 10:00;J'achète;Site web;CSAT;4;ok"] * 30000
+    lines += ["06/01/2026 10:00;J'achète;Site web;CSAT;1;Trop d’attente"]
+    path = tmp_path / "later.csv"
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp1252"))
+    result = feedback(path, "--plan", plan, "--format", "json")
+    assert result.returncode == 0, result.stderr
+    assert "Trop d’attente" in result.stdout and '"answers": 30001' in result.stdout
+    assert '"encoding": "cp1252"' in result.stdout
+
+
 def test_a_line_the_csv_reader_cannot_split_is_counted_not_dropped(tmp_path, plan):
     path = tmp_path / "ragged.csv"
     path.write_text("Horodatage;Étape;Canal;Indicateur;Note\n"

@@ -18,6 +18,7 @@ from __future__ import annotations
 import tempfile
 import threading
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -47,9 +48,9 @@ def column_overrides(given: Sequence[str]) -> dict[str, str]:
 def read_feedback(responses: Sequence[str | Path], plan: Plan | str | Path, *,
                   period: str = "month", columns: Mapping[str, str] | None = None,
                   definition: Definition | None = None, threads: int | None = None
-                  ) -> tuple[Feedback, Plan]:
-    """The measures the responses give for the plan's touchpoints, and the plan (read from
-    its file while DuckDB scans, when a path is given)."""
+                  ) -> Feedback:
+    """The measures the responses give for the plan's touchpoints; `feedback.plan` is the
+    plan (read from its file while DuckDB scans, when a path is given)."""
     from ..definition import load_definition
     from . import engine, resolve
     from . import sources as files
@@ -95,8 +96,8 @@ def read_feedback(responses: Sequence[str | Path], plan: Plan | str | Path, *,
     except FeedbackInputError as error:
         error.plan = the_plan  # type: ignore[attr-defined]
         raise
-    return resolve.build(the_plan, d, words, prepared, groups, malformed, period,
-                         bad_dates), the_plan
+    found = resolve.build(the_plan, d, words, prepared, groups, malformed, period, bad_dates)
+    return replace(found, plan=the_plan)
 
 
 def _is_plan(value: object) -> bool:

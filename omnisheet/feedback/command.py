@@ -22,8 +22,9 @@ def run(responses: Sequence[Path], plan_file: Path, *, output: Path | None, peri
     definition = load_definition()
     try:
         overrides = column_overrides(columns)
-        feedback, plan = read_feedback(responses, plan_file, period=period, columns=overrides,
-                                       definition=definition)
+        feedback = read_feedback(responses, plan_file, period=period, columns=overrides,
+                                 definition=definition)
+        plan = feedback.plan
     except FeedbackInputError as error:
         plan = getattr(error, "plan", None)
         raise OmnisheetError(error.render(lang or (plan.language if plan else None))) from None

@@ -103,7 +103,8 @@ class Feedback:
     rows: int
     used: int
     limit: float = 20.0
-    extra: dict[str, Any] = field(default_factory=dict)
+    # The plan the responses were matched to (read from its file, when a path was given).
+    plan: Any = field(default=None, compare=False, repr=False)
 
     @property
     def rejected_count(self) -> int:
