@@ -165,7 +165,7 @@ def _csv(path: Path, head: bytes, con: Any, scratch: Path, index: int) -> Source
     try:
         sniffed = con.execute(
             "SELECT Delimiter, Quote, Escape, SkipRows, HasHeader, Columns "
-            f"FROM sniff_csv({sql_string(str(read_path))}, sample_size=20480, header=true, "
+            f"FROM sniff_csv({sql_string(str(read_path))}, sample_size=5000, header=true, "
             "ignore_errors=true, null_padding=true)").fetchone()
     except Exception as exc:  # duckdb's own errors: the file is no table it can split
         if "unicode" in str(exc).lower() and encoding == "utf-8":
