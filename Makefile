@@ -23,10 +23,13 @@ run: $(STAMP)
 	@echo
 	$(BIN)/omnisheet report samples/portfolio -o $(OUT)/portfolio.html
 	@echo
+	$(BIN)/omnisheet feedback samples/feedback --plan samples/retail-fr.xlsx -o $(OUT)/retail-fr-mesures.xlsx
+	@echo
 	@echo "Blank templates: $(OUT)/plan-template-fr.xlsx, $(OUT)/plan-template-en.xlsx"
 	@echo "Checked sample:  $(OUT)/retail-fr-checked.xlsx (open it: Constats, Tableau de bord and Pression commerciale tabs)"
 	@echo "A month later:   $(OUT)/retail-fr-avril.xlsx (the diff above)"
 	@echo "Three countries: $(OUT)/portfolio.html (Groupe Lumen's plans compared, samples/portfolio/)"
+	@echo "Survey measures: $(OUT)/retail-fr-mesures.xlsx (from samples/feedback: Mesures and Tendances des mesures tabs)"
 	@echo "To type omnisheet commands yourself: . $(VENV)/bin/activate"
 
 test: $(STAMP)

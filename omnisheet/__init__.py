@@ -25,6 +25,7 @@ _PUBLIC = {
     "OmnisheetError": "omnisheet.errors",
     "load_definition": "omnisheet.definition",
     "to_frames": "omnisheet.frames",
+    "read_feedback": "omnisheet.feedback",
 }
 
 __all__ = [*_PUBLIC, "__version__"]

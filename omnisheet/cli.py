@@ -369,5 +369,38 @@ def portfolio_command(plan_files: tuple[Path, ...], output: Path, lang: str | No
     sys.exit(workbook_many(plan_files, output=output, lang=lang, jobs=jobs))
 
 
+@main.command("feedback")
+@click.argument("responses", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--plan", "plan_file", required=True, type=click.Path(path_type=Path),
+              help="The plan whose touchpoints the responses measure (.xlsx or .ods).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the plan with its measures and trends here (.xlsx), checked.")
+@click.option("--period", type=click.Choice(["month", "quarter", "year"]), default="month",
+              show_default=True, help="The period each measure is computed over.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Output format on standard output.")
+@click.option("--column", "columns", multiple=True, metavar="ROLE=HEADER",
+              help="Name a column yourself: date, stage, channel, indicator, score, verbatim "
+                   "or survey (repeatable).")
+@click.option("--lang", type=LANGS, help="Language of the output (default: the plan's).")
+@friendly
+def feedback_command(responses: tuple[Path, ...], plan_file: Path, output: Path | None,
+                     period: str, fmt: str, columns: tuple[str, ...], lang: str | None) -> None:
+    """Turn survey responses (CSV, Parquet, .xlsx or .ods exports; a folder is every such
+    file) into the plan's measures: CSAT, CES and NPS per touchpoint and period, each with
+    its number of answers and 95 % interval; rows that cannot be used are counted by reason.
+
+    Exit status: 0, or 2 when a file cannot be read or the call is wrong.
+    """
+    from .feedback.command import run
+
+    if output is not None and _same_file(output, plan_file):
+        _fail(f"{output}: is the input plan; choose another output.")
+    written = run(responses, plan_file, output=output, period=period, fmt=fmt,
+                  columns=columns, lang=lang)
+    if written is not None and fmt == "text":
+        click.echo(_said("checked_workbook", lang, path=written))
+
+
 if __name__ == "__main__":
     main()

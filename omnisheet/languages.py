@@ -173,8 +173,8 @@ class _Fold:
     def refuse_unknown(self) -> None:
         """A key the structure has no place for (a column renamed in one file only, a
         typo) is named rather than ignored."""
-        for path in _leaves(self.tree):
-            if not any(path[:len(used)] == used for used in self.used):
+        for path in _leaves(self.tree):  # a leaf is used when one of its prefixes was
+            if not any(path[:n] in self.used for n in range(1, len(path) + 1)):
                 raise LanguageError(f"{self.source}: {'.'.join(path)}: the template has no "
                                     "such place (a typo, or a tab, column or list value "
                                     "missing from plan.yaml?)")

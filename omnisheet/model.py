@@ -121,6 +121,8 @@ UseCase = TABLE_RECORDS["use_cases"]
 Scenario = TABLE_RECORDS["scenarios"]
 Message = TABLE_RECORDS["messages"]
 DataNeed = TABLE_RECORDS["data_needs"]
+Survey = TABLE_RECORDS["surveys"]
+Trend = TABLE_RECORDS["trends"]
 
 
 @dataclass(frozen=True, kw_only=True)

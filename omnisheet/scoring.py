@@ -53,6 +53,10 @@ def setting_problems(settings: dict[str, Scalar] | object) -> dict[str, str]:
     for key in ("threshold_value", "threshold_ease"):
         if on_scale(values.get(key)) is None:
             problems[key] = "threshold"
+    if "max_interval_width" in values:  # measure-too-few-answers (omnisheet feedback)
+        width = number(values["max_interval_width"])
+        if width is None or not 0 < width <= 100:
+            problems["max_interval_width"] = "interval_width"
     return problems
 
 

@@ -5,7 +5,8 @@ the same run, side by side. Prints tables only (no assertions); the last one is 
     python tests/bench.py --quick         # the same at 0.1×, 0.2×, 0.4×
     python tests/bench.py --scales 1,2
     python tests/bench.py --only portfolio   # 100 plans: a folder checked in parallel
-    python tests/bench.py --only-pressure # what contact pressure adds to check, at 1×
+    python tests/bench.py --only pressure    # what contact pressure adds to check, at 1×
+    python tests/bench.py --only feedback    # survey responses: 2 and 8 million rows in DuckDB
 
 Wall time by time.perf_counter around the process; peak memory is the child's own
 ru_maxrss, read with os.wait4 (no shell, no launcher in between).
@@ -268,6 +269,165 @@ def bench_pressure(scale: float, reps: int, workdir: Path) -> list[str]:
                        ["command", "time", "peak RSS", "added", "target < 10 %"], rows)
 
 
+# --- omnisheet feedback: survey responses in DuckDB ---------------------------------------
+
+# One responses export of ROWS rows (about 50 bytes each: 2 million make a 100 MB CSV), as a
+# survey tool writes it, on the French sample's touchpoints; DuckDB writes it in a second.
+RESPONSES = """
+import sys
+import duckdb
+rows, out = int(sys.argv[1]), sys.argv[2]
+stages = ["Je me renseigne", "J'achète", "Je compare", "Je reviens", "Je demande de l'aide"]
+channels = ["Site web", "Magasin", "Email", "SMS", "Application mobile"]
+quoted = lambda names: "[" + ", ".join("'" + n.replace("'", "''") + "'" for n in names) + "]"
+duckdb.connect().execute(f'''
+COPY (SELECT
+  strftime(TIMESTAMP '2026-01-01' + to_seconds((i * 7919) % (182 * 86400)), '%Y-%m-%d %H:%M:%S')
+      AS "Horodatage",
+  {quoted(stages)}[1 + CAST(hash(i) % {len(stages)} AS BIGINT)] AS "Étape",
+  {quoted(channels)}[1 + CAST(hash(i + 1) % {len(channels)} AS BIGINT)] AS "Canal",
+  ['CSAT', 'CES', 'NPS'][1 + i % 3] AS "Indicateur",
+  CASE i % 3 WHEN 0 THEN 1 + CAST(hash(i + 2) % 5 AS BIGINT)
+             WHEN 1 THEN 1 + CAST(hash(i + 2) % 7 AS BIGINT)
+             ELSE CAST(hash(i + 2) % 11 AS BIGINT) END AS "Note",
+  CASE WHEN hash(i + 3) % 10 = 0 THEN 'Trop d''attente' END AS "Commentaire"
+FROM range({rows}) t(i)) TO '{out}' (HEADER, DELIMITER ';')''')
+"""
+
+# The floor: DuckDB alone, grouping the same file by touchpoint, indicator and month.
+DUCKDB_FLOOR = """
+import sys
+import duckdb
+duckdb.sql(f'''SELECT "Étape", "Canal", "Indicateur", date_trunc('month', "Horodatage") AS month,
+                      count(*), avg("Note")
+               FROM read_csv('{sys.argv[1]}') GROUP BY ALL''').fetchall()
+"""
+
+# pandas doing the same work as omnisheet feedback, written as an analyst would: the plan
+# read (omnisheet's reader), every column read as text (a score may be words), dates parsed,
+# stages and channels matched to the plan's names, rows set aside by reason, the answers
+# counted per touchpoint, indicator, month and score, each measure's value and interval
+# computed from those counts (omnisheet's statistics), the most recent comment among the
+# lowest scores, and the result written as JSON.
+PANDAS = """
+import json
+import sys
+
+import pandas as pd
+
+from omnisheet import statistics as stats
+from omnisheet.definition import load_definition
+from omnisheet.reader import load
+from omnisheet.text import normalise
+
+path, plan_path = sys.argv[1], sys.argv[2]
+definition = load_definition()
+plan = load(plan_path)
+
+
+def names(list_key):
+    found = {}
+    for value in plan.lists[list_key]:
+        found[normalise(value)] = value
+        known = definition.list(list_key).value(value)
+        if known is not None:
+            found.update({normalise(label): value for label in known.labels.values()})
+    return found
+
+
+KINDS = {"csat": (1, 5), "ces": (1, 7), "nps": (0, 10)}
+frame = pd.read_csv(path, sep=";", dtype=str, keep_default_na=False)
+frame["moment"] = pd.to_datetime(frame["Horodatage"], format="%Y-%m-%d %H:%M:%S", errors="coerce")
+frame["period"] = frame["moment"].dt.to_period("M")
+for column, key in (("Étape", "stage"), ("Canal", "channel")):
+    index = names(key)
+    frame[key] = frame[column].map({u: index.get(normalise(u)) for u in frame[column].unique()})
+frame["kind"] = frame["Indicateur"].map({u: normalise(u) for u in frame["Indicateur"].unique()})
+frame["score"] = pd.to_numeric(frame["Note"].str.replace(",", "."), errors="coerce")
+low = frame["kind"].map({k: v[0] for k, v in KINDS.items()})
+high = frame["kind"].map({k: v[1] for k, v in KINDS.items()})
+reason = pd.Series(None, index=frame.index, dtype=object)
+reason[frame["moment"].isna()] = "unparseable_date"
+reason[reason.isna() & frame["stage"].isna()] = "unknown_stage"
+reason[reason.isna() & frame["channel"].isna()] = "unknown_channel"
+reason[reason.isna() & frame["score"].isna()] = "empty_score"
+reason[reason.isna() & ((frame["score"] < low) | (frame["score"] > high))] = "out_of_scale"
+rejected = reason.value_counts().to_dict()
+used = frame[reason.isna()]
+keys = ["stage", "channel", "kind", "period"]
+counts = used.groupby(keys + ["score"], observed=True).size()
+said = used[used["Commentaire"].str.strip() != ""].sort_values(["score", "moment"],
+                                                               ascending=[True, False])
+verbatims = said.groupby(keys, observed=True).head(1)
+measures = []
+for key, histogram in counts.groupby(level=[0, 1, 2, 3]):
+    scores = {float(s): int(n) for s, n in zip(histogram.index.get_level_values(4), histogram)}
+    n = sum(scores.values())
+    kind = key[2]
+    if kind == "nps":
+        estimate = stats.nps(sum(c for s, c in scores.items() if s >= 9),
+                             sum(c for s, c in scores.items() if s <= 6), n)
+    else:
+        estimate = stats.mean(scores, bounds=KINDS[kind])
+    measures.append({"key": [str(k) for k in key], "value": estimate.value, "answers": n,
+                     "low": estimate.low, "high": estimate.high})
+json.dump({"measures": measures, "rejected": rejected,
+           "verbatims": verbatims[["Commentaire"]].to_dict("records")}, sys.stdout)
+"""
+
+
+def bench_feedback(reps: int, workdir: Path, rows: tuple[int, ...]) -> list[str]:
+    """`omnisheet feedback big.csv --format json` against the bare DuckDB query and pandas,
+    interleaved (`reps` times at the first size, once at the others), and how its peak
+    memory grows with the rows."""
+    scripts = {}
+    for name, text in (("responses", RESPONSES), ("floor", DUCKDB_FLOOR), ("pandas", PANDAS)):
+        scripts[name] = workdir / f"bench_{name}.py"  # not pandas.py: it would hide pandas
+        scripts[name].write_text(text)
+    lines: list[str] = []
+    peaks = []
+    for i, count in enumerate(rows):
+        big = workdir / f"responses-{count}.csv"
+        start = time.perf_counter()
+        subprocess.run([PY, str(scripts["responses"]), str(count), str(big)], check=True)
+        size = big.stat().st_size / 1e6
+        print(f"  generated {big.name} ({size:.0f} MB) in {time.perf_counter() - start:.1f} s",
+              flush=True)
+        ours = omnisheet("feedback", str(big), "--plan", str(SAMPLE), "--format", "json")
+        runs = reps if i == 0 else 1  # the larger sizes once: pandas alone takes a while
+        (ft, fm), (ot, om), (pt, pm) = measure_side_by_side(
+            [[PY, str(scripts["floor"]), str(big)], ours,
+             [PY, str(scripts["pandas"]), str(big), str(SAMPLE)]], runs)
+        table = [["DuckDB's query alone (floor)", fmt_t(ft), f"{fm:.0f} MiB", "1.00×", ""],
+                 ["`omnisheet feedback big.csv --plan samples/retail-fr.xlsx --format json`",
+                  fmt_t(ot), f"{om:.0f} MiB", f"{ot / ft:.2f}×",
+                  "ok" if ot / ft <= 2 else "over"],
+                 ["pandas `read_csv` + `groupby`, the same work", fmt_t(pt), f"{pm:.0f} MiB",
+                  f"{pt / ft:.2f}×",
+                  f"omnisheet {pt / ot:.1f}× faster: " + ("ok" if pt / ot >= 4 else "under")]]
+        lines += print_table(
+            f"Survey responses: {count:,} rows, {size:.0f} MB CSV (median of {runs})",
+            ["command", "time", "peak RSS", "vs floor", "target: ≤ 2× the floor, "
+             "≥ 4× faster than pandas"], table) + [""]
+        peaks.append((count, size, ot, om))
+        big.unlink()
+    first = peaks[0]
+    table = [[f"{count:,}", f"{size:.0f} MB", fmt_t(t), f"{m:.0f} MiB",
+              f"{m / first[3]:.2f}× for {count / first[0]:.0f}× the rows",
+              "ok" if m < 500 and (count == first[0] or m / first[3] < count / first[0])
+              else "over"]
+             for count, size, t, m in peaks]
+    lines += print_table(
+        "Survey responses: peak memory of `omnisheet feedback --format json` as rows grow",
+        ["rows", "CSV", "time", "peak RSS", "growth", "target: < 500 MiB, less than linear"],
+        table)
+    return lines
+
+
+#: The parts of the benchmark, in the order they run.
+PARTS = ["startup", "sample", "portfolio", "pressure", "large", "feedback"]
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Benchmark omnisheet (prints tables).")
     parser.add_argument("--quick", action="store_true", help="scales 0.1, 0.2, 0.4")
@@ -279,36 +439,42 @@ def main(argv: list[str] | None = None) -> None:
                         help="plans in the portfolio benchmark (default 100)")
     parser.add_argument("--portfolio-reps", type=int, default=3,
                         help="repetitions of the portfolio runs (default 3)")
-    parser.add_argument("--only", choices=["portfolio"], default=None,
-                        help="run only this part")
     parser.add_argument("--pressure-reps", type=int, default=5,
                         help="repetitions of check with and without the pressure checks, on "
                              "the 1× plan")
-    parser.add_argument("--only-pressure", action="store_true",
-                        help="only the contact pressure table")
+    parser.add_argument("--feedback-rows", default=None,
+                        help="comma-separated response counts, default 2000000,8000000 "
+                             "(200000,800000 with --quick)")
+    parser.add_argument("--feedback-reps", type=int, default=5,
+                        help="repetitions of the responses runs")
+    parser.add_argument("--only", choices=PARTS, action="append", default=None,
+                        help="run this part only (repeatable; default: every part)")
+    parser.add_argument("--only-pressure", action="store_const", const=["pressure"],
+                        dest="only", help="the same as --only pressure")
     args = parser.parse_args(argv)
+    rows = tuple(int(n) for n in (args.feedback_rows or (
+        "200000,800000" if args.quick else "2000000,8000000")).split(","))
     scales = [float(s) for s in (args.scales or ("0.1,0.2,0.4" if args.quick else "1,2,4"))
               .split(",")]
     large_reps = args.large_reps or (3 if args.quick else 1)
+    wanted = args.only or PARTS
 
     print(f"python {sys.version.split()[0]} on {sys.platform}, {os.cpu_count()} CPUs\n")
     report: list[str] = []
-    if args.only is None:
-        report += bench_startup(args.reps) + [""] + bench_sample(args.reps) + [""]
     with tempfile.TemporaryDirectory(prefix="omnisheet-bench-") as tmp:
-        report += bench_portfolio(args.portfolio_plans, args.portfolio_reps,
-                                  Path(tmp) / "portfolio")
-        if args.only is None:
-            report += [""] + bench_large(scales, large_reps, Path(tmp))
-    if args.only_pressure:
-        with tempfile.TemporaryDirectory(prefix="omnisheet-bench-") as tmp:
-            bench_pressure(1.0, args.pressure_reps, Path(tmp))
-        return
-    report = bench_startup(args.reps) + [""] + bench_sample(args.reps) + [""]
-    with tempfile.TemporaryDirectory(prefix="omnisheet-bench-") as tmp:
-        report += bench_pressure(0.4 if args.quick else 1.0, args.pressure_reps,
-                                 Path(tmp)) + [""]
-        report += bench_large(scales, large_reps, Path(tmp))
+        runs = {
+            "startup": lambda: bench_startup(args.reps),
+            "sample": lambda: bench_sample(args.reps),
+            "portfolio": lambda: bench_portfolio(args.portfolio_plans, args.portfolio_reps,
+                                                 Path(tmp) / "portfolio"),
+            "pressure": lambda: bench_pressure(0.4 if args.quick else 1.0, args.pressure_reps,
+                                               Path(tmp)),
+            "large": lambda: bench_large(scales, large_reps, Path(tmp)),
+            "feedback": lambda: bench_feedback(args.feedback_reps, Path(tmp), rows),
+        }
+        for part in PARTS:
+            if part in wanted:
+                report += runs[part]() + [""]
     print("## Summary (markdown)\n")
     print("\n".join(report))
 

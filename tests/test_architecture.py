@@ -9,17 +9,22 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "omnisheet"
 
-# Lowest first. A module may import its own layer and those below.
+# Lowest first. A module may import its own layer and those below. A package is placed
+# whole by its name, or module by module ("feedback.judge") where it spans layers.
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("definition", ("errors", "text", "severity", "numbers", "formatting", "languages",
-                    "template_files",
+                    "template_files", "statistics", "periods",
                     "definition", "delays", "atomic")),
     ("plan model", ("model", "layout", "lookups", "sheet", "recognise", "safety", "repair",
-                    "grid", "formulas", "reader", "serialise", "setting_tables")),
+                    "grid", "formulas", "reader", "serialise", "setting_tables",
+                    "feedback.vocabulary", "feedback.errors")),
     ("checks and scoring", ("checks", "scoring", "measures", "readiness", "roadmap",
-                            "pressure", "consent")),
-    ("outputs", ("report", "writer", "diff", "frames", "exports", "marks", "portfolio")),
-    ("command line", ("cli", "__init__")),
+                            "pressure", "consent", "feedback.judge", "feedback.model",
+                            "feedback.series")),
+    # the edges: what reads responses and writes outputs
+    ("outputs", ("report", "writer", "diff", "frames", "exports", "marks", "portfolio",
+                 "feedback")),
+    ("command line", ("cli", "__init__", "feedback.command")),
 ]
 
 
@@ -49,10 +54,9 @@ def _imports(modules: dict[str, Path]) -> dict[str, set[str]]:
             if isinstance(node, ast.ImportFrom) and node.level:
                 base = package[: len(package) - (node.level - 1)]
                 stem = [*base, *(node.module.split(".") if node.module else [])]
-                targets = [".".join([*stem, a.name]) for a in node.names] + [".".join(stem)]
+                targets = _named(stem, node.names, modules)
             elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("omnisheet"):
-                stem = node.module.split(".")[1:]
-                targets = [".".join([*stem, a.name]) for a in node.names] + [".".join(stem)]
+                targets = _named(node.module.split(".")[1:], node.names, modules)
             elif isinstance(node, ast.Import):
                 targets = [a.name.split(".", 1)[1] for a in node.names
                            if a.name.startswith("omnisheet.")]
@@ -62,6 +66,17 @@ def _imports(modules: dict[str, Path]) -> dict[str, set[str]]:
                     deps.add(resolved)
         graph[name] = deps
     return graph
+
+
+def _named(stem: list[str], names: list[ast.alias], modules: dict[str, Path]) -> list[str]:
+    """`from stem import a, b`: a submodule where a name is one, else the module `stem`
+    (whose attribute it is)."""
+    targets = []
+    for alias in names:
+        module = ".".join([*stem, alias.name])
+        is_module = module in modules or f"{module}.__init__" in modules
+        targets.append(module if is_module else ".".join(stem))
+    return targets
 
 
 def _resolve(target: str, modules: dict[str, Path]) -> str | None:
@@ -74,8 +89,13 @@ def _resolve(target: str, modules: dict[str, Path]) -> str | None:
 
 
 def _layer(module: str) -> int:
-    top = module.split(".")[0]
-    return next(i for i, (_, tops) in enumerate(LAYERS) if top in tops)
+    """The layer of the longest name in LAYERS that is the module or a package above it."""
+    parts = module.split(".")
+    for n in range(len(parts), 0, -1):
+        for i, (_, names) in enumerate(LAYERS):
+            if ".".join(parts[:n]) in names:
+                return i
+    raise LookupError(module)
 
 
 def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
@@ -114,8 +134,10 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 
 
 def test_every_module_has_a_layer():
-    assert [m for m in _modules() if m.split(".")[0] not in
-            {top for _, tops in LAYERS for top in tops}] == []
+    placed = {name for _, names in LAYERS for name in names}
+    assert [m for m in _modules()
+            if not any(".".join(m.split(".")[:n]) in placed
+                       for n in range(1, m.count(".") + 2))] == []
 
 
 def test_no_import_cycle_lazy_imports_included():

@@ -9,7 +9,16 @@ from plans import clean_plan
 
 from omnisheet import check
 from omnisheet.checks import REGISTRY
-from omnisheet.model import DataNeed, Measure, Message, Placement, Scenario, Touchpoint, UseCase
+from omnisheet.model import (
+    DataNeed,
+    Measure,
+    Message,
+    Placement,
+    Scenario,
+    Touchpoint,
+    Trend,
+    UseCase,
+)
 
 
 def _findings(plan, lang=None):
@@ -35,6 +44,7 @@ def _add(plan, table, record):
 UC, SC, MSG, DATA = "Cas d'usage", "Scénarios", "Messages", "Données"
 JOURNEY, MAP, SETTINGS = "Parcours client", "Carte des scénarios", "Paramètres"
 MEASURES = "Mesures"
+TRENDS = "Tendances des mesures"
 
 # code → (change to the clean plan, expected (code, sheet, cell) triples)
 CASES = {
@@ -156,12 +166,12 @@ CASES = {
         lambda p: _set(_set(p, "scenarios", 1, trigger_hour=18), "messages", 2, delay="H+4"),
         [("message-outside-hours", MSG, "B4")]),
     # a channel of the team's own, with no row in the caps table: its row is added under
-    # the template's eight (Settings row 21)
+    # the template's eight (Settings row 22)
     "pressure-channel-without-cap": (
         lambda p: _add(p.with_changes(lists={**p.lists, "channel": (*p.channels, "WhatsApp")}),
                        "messages", Message(scenario="SC-002", delay="J+6", channel="WhatsApp",
                                            content="Votre panier")),
-        [("pressure-channel-without-cap", SETTINGS, "B21"),
+        [("pressure-channel-without-cap", SETTINGS, "B22"),
          ("message-channel-not-in-journey", MSG, "C6")]),
     "consent-not-planned": (
         lambda p: p.with_changes(data_needs=p.data_needs[:2]),
@@ -169,6 +179,24 @@ CASES = {
     "consent-not-available": (
         lambda p: _set(p, "data_needs", 2, availability="to_collect"),
         [("consent-not-available", DATA, "E4"), ("data-not-available", DATA, "E4")]),
+    # measures computed from survey responses (omnisheet feedback): the Measure trends tab
+    "measure-too-few-answers": (
+        lambda p: _add(p, "trends", Trend(stage="find_out", channel="website",
+                                          indicator="csat_5", period="mars 2026", value=4.0,
+                                          answers=3, low=2.57, high=5.43)),
+        [("measure-too-few-answers", TRENDS, "F2")]),
+    "measure-worsened": (
+        lambda p: p.with_changes(trends=(
+            Trend(stage="find_out", channel="website", indicator="csat_5",
+                  period="février 2026", value=4.2, answers=400, low=4.1, high=4.3),
+            Trend(stage="find_out", channel="website", indicator="csat_5",
+                  period="mars 2026", value=4.0, answers=400, low=3.9, high=4.1))),
+        [("measure-worsened", TRENDS, "E3")]),
+    "touchpoint-unmeasured": (
+        lambda p: _add(p, "trends", Trend(stage="buy", channel="website", indicator="nps",
+                                          period="mars 2026", value=30, answers=900,
+                                          low=25, high=35)),
+        [("touchpoint-unmeasured", JOURNEY, "D3")]),
 }
 # found while reading a file: tests/test_reader.py and tests/test_person_fills.py
 READ_CASES = {"tab-missing", "column-missing", "status-inferred-from-colour", "macros-not-kept",

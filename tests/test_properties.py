@@ -71,7 +71,8 @@ def plans(draw):
         scenarios=tuple(draw(st.lists(scenario, max_size=6))),
         messages=tuple(draw(st.lists(message, max_size=25))),
         data_needs=tuple(draw(st.lists(data_need, max_size=8))),
-        settings={**blank_plan(lang).settings, "weight_business": draw(st.integers(0, 3)), "weight_cx": draw(st.integers(1, 3)),
+        settings={**blank_plan(lang).settings,  # every setting of the template, then these
+                  "weight_business": draw(st.integers(0, 3)), "weight_cx": draw(st.integers(1, 3)),
                   "threshold_value": 3, "threshold_ease": draw(st.integers(1, 5))},
     )
 

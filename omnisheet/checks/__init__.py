@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from . import common, data, journey, measures, pressure, scenarios, use_cases  # noqa: F401  (registration)
+from . import common, data, journey, measures, pressure, scenarios, trends, use_cases  # noqa: F401  (registration)
 from .registry import REGISTRY, Check, Context, render
 
 if TYPE_CHECKING:

@@ -36,6 +36,8 @@ from .page import (
     section,
 )
 from .subjects import describe
+from .trends_html import CSS as TRENDS_CSS
+from .trends_html import trends_section
 
 SECTIONS = ("readiness", "journey", "matrix", "priorities", "scenario_map", "pressure",
             "roadmap", "findings")
@@ -64,7 +66,12 @@ def render_html(report: Report, lang: str | None = None, *,
         _readiness(p), _journey(p), _matrix(p), _priorities(p), _scenario_map(p),
         pressure_section(p), _roadmap(p), _findings(p),
     ]
-    nav = "".join(f'<li><a href="#{key}">{p.t(key)}</a></li>' for key in SECTIONS)
+    trends = trends_section(p)  # measures from survey responses, when the plan has some
+    keys = list(SECTIONS)
+    if trends is not None:
+        sections.insert(2, trends)
+        keys.insert(2, "trends")
+    nav = "".join(f'<li><a href="#{key}">{p.t(key)}</a></li>' for key in keys)
     return "\n".join([
         "<!DOCTYPE html>",
         f'<html lang="{escaped(lang)}">',
@@ -75,7 +82,7 @@ def render_html(report: Report, lang: str | None = None, *,
         '<meta name="referrer" content="no-referrer">',
         f'<meta name="generator" content="omnisheet {escaped(__version__)}">',
         f"<title>{escaped(title)}</title>",
-        f"<style>{_css(p)}{pressure_css(p)}</style>",
+        f"<style>{_css(p)}{pressure_css(p)}{TRENDS_CSS if trends is not None else ''}</style>",
         "</head>",
         "<body>",
         '<header class="top">',

@@ -224,7 +224,12 @@ class Context:
         return self.fmt(text_wrap=True, border=1, border_color="#D9D9D9", num_format="@")
 
     def column_format(self, column: Any) -> Any:
-        return self.text_only if self.definition.holds_text(column) else self.text
+        if self.definition.holds_text(column):
+            return self.text_only
+        if column.type == "number" and column.number_format:  # a trend's 4,12 and its interval
+            return self.fmt(text_wrap=True, border=1, border_color="#D9D9D9",
+                            num_format=column.number_format)
+        return self.text
 
     def define(self, name: str, reference: str) -> None:
         self.names[name] = reference

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from ..text import shorten
 from .context import Context, quote_sheet
 from .heatmap import write_evidence
+from .trends import write_trends
 
 if TYPE_CHECKING:
     from ..report.model import Report
@@ -71,8 +72,9 @@ def write_dashboard(ctx: Context, sheet: Any, report: Report) -> None:
                                                "y_scale": 1.45})
     sheet.set_column(2, DATA_COL - 2, 14)
     last = write_evidence(ctx, sheet, report, EVIDENCE_ROW)
+    last, breaks = write_trends(ctx, sheet, report, last)  # survey measures, charted
     if last > EVIDENCE_ROW:  # the measures start a page of their own, heading and table
-        sheet.set_h_pagebreaks([EVIDENCE_ROW])
+        sheet.set_h_pagebreaks([EVIDENCE_ROW, *breaks])
     sheet.print_area(0, 0, max(EVIDENCE_ROW - 2, last), DATA_COL - 1)
     sheet.set_landscape()
     sheet.fit_to_pages(1, 0)

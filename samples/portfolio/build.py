@@ -84,6 +84,7 @@ def belgique(base: Plan, rng: random.Random) -> Plan:
         # WhatsApp gets its row in the caps per channel, empty: not counted until capped
         setting_tables=complete(plan.setting_tables, lists, load_definition()),
         measures=tuple(_renamed(m) for m in plan.measures if rng.random() < 0.7),
+        surveys=tuple(_renamed(s) for s in plan.surveys),
         data_needs=tuple(replace(d, availability="available")
                          if d.availability == "to_integrate" and rng.random() < 0.3 else d
                          for d in plan.data_needs))

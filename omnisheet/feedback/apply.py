@@ -1,0 +1,107 @@
+"""The responses' measures written into the plan: on the Touchpoint measures tab, each
+measure's latest period (a row the team keeps for that touchpoint and indicator is
+updated, its target and traffic share kept, unless its evidence is indirect or inferred,
+which responses do not replace; the survey's own indicator gets a row when there is none); on the Measure trends tab, every period, replacing the periods computed
+again and keeping the others, so a monthly run builds the history."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from .. import periods as periods_of
+from ..model import Measure, Trend
+from ..numbers import round_half_away
+from ..text import normalise
+from .model import Feedback
+
+if TYPE_CHECKING:
+    from ..definition import Definition
+    from ..model import Plan, Scalar
+
+#: What a measure row says where its evidence comes from: customers asked.
+EVIDENCE = "direct"
+
+
+def apply(plan: Plan, feedback: Feedback, definition: Definition) -> Plan:
+    lang = plan.language
+    return plan.with_changes(measures=_measures(plan, feedback, definition, lang),
+                             trends=_trends(plan, feedback, definition, lang))
+
+
+def _same(a: Scalar, b: Scalar) -> bool:
+    return normalise(a) == normalise(b)
+
+
+def shown_value(indicator: str, value: float) -> float:
+    """A value as a team would type it: 4.12 for a mean, 82.1 for a share or an NPS."""
+    return round_half_away(value, 1 if indicator in ("csat_pct", "nps") else 2)
+
+
+def _measures(plan: Plan, feedback: Feedback, definition: Definition, lang: str
+              ) -> tuple[Measure, ...]:
+    measures = list(plan.measures)
+    for series in feedback.series:
+        latest = series.latest
+        if latest is None or latest.point.value is None:
+            continue
+        fields = {
+            "value": shown_value(series.indicator, latest.point.value),
+            "answers": latest.point.answers,
+            "period": periods_of.label(latest.start, feedback.period, definition, lang),
+            "evidence": EVIDENCE,
+            "verbatim": latest.verbatim.text if latest.verbatim is not None else None,
+        }
+        index = next((i for i, m in enumerate(measures)
+                      if _same(m.stage, series.stage) and _same(m.channel, series.channel)
+                      and _same(m.indicator, series.indicator)
+                      and m.evidence in (None, EVIDENCE)), None)
+        if index is not None:
+            kept = measures[index]
+            typed = {k: v for k, v in kept.typed.items() if k not in fields}
+            measures[index] = replace(kept, typed=typed, **fields)
+        elif series.headline:
+            measures.append(Measure(stage=series.stage, channel=series.channel,
+                                    indicator=series.indicator, **fields))
+    return tuple(measures)
+
+
+def _trend_key(stage: Scalar, channel: Scalar, indicator: Scalar, period: Scalar,
+               definition: Definition) -> tuple:
+    parsed = periods_of.parse(period, definition)
+    return (normalise(stage), normalise(channel), normalise(indicator),
+            parsed if parsed is not None else normalise(period))
+
+
+def _trends(plan: Plan, feedback: Feedback, definition: Definition, lang: str
+            ) -> tuple[Trend, ...]:
+    fresh: dict[tuple, Trend] = {}
+    for series in feedback.series:
+        for period in series.periods:
+            label = periods_of.label(period.start, feedback.period, definition, lang)
+            point = period.point
+            fresh[_trend_key(series.stage, series.channel, series.indicator, label,
+                             definition)] = Trend(
+                stage=series.stage, channel=series.channel, indicator=series.indicator,
+                period=label, value=point.value, answers=point.answers, low=point.low,
+                high=point.high)
+    kept = [t for t in getattr(plan, "trends", ())
+            if _trend_key(t.stage, t.channel, t.indicator, t.period, definition) not in fresh]
+    rows = [replace(t, row=None) for t in kept] + list(fresh.values())
+    return tuple(sorted(rows, key=_order(plan, definition)))
+
+
+def _order(plan: Plan, definition: Definition):
+    stages = {normalise(v): i for i, v in enumerate(plan.lists.get("stage", ()))}
+    channels = {normalise(v): i for i, v in enumerate(plan.lists.get("channel", ()))}
+    indicators = {k: i for i, k in enumerate(definition.list("indicator").keys)}
+
+    def key(trend: Trend) -> tuple:
+        parsed = periods_of.parse(trend.period, definition)
+        return (stages.get(normalise(trend.stage), len(stages)), normalise(trend.stage),
+                channels.get(normalise(trend.channel), len(channels)), normalise(trend.channel),
+                indicators.get(str(trend.indicator), len(indicators)), normalise(trend.indicator),
+                parsed is None, parsed[1].isoformat() if parsed else normalise(trend.period))
+
+    return key
+

@@ -1,0 +1,52 @@
+"""`omnisheet feedback`: read the responses and the plan, print the measures (text or
+JSON), and with -o write the plan with its measures and trends, checked as `check -o`
+does. The command line (omnisheet/cli.py) only parses and hands over."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from ..errors import OmnisheetError
+from .errors import FeedbackInputError
+
+
+def run(responses: Sequence[Path], plan_file: Path, *, output: Path | None, period: str,
+        fmt: str, columns: Sequence[str], lang: str | None) -> str | None:
+    """Does the work and prints; returns the path written, if any, for the caller to say."""
+    from ..definition import load_definition
+    from . import column_overrides, read_feedback
+    from .render import render_text, to_dict
+
+    definition = load_definition()
+    try:
+        overrides = column_overrides(columns)
+        feedback = read_feedback(responses, plan_file, period=period, columns=overrides,
+                                 definition=definition)
+        plan = feedback.plan
+    except FeedbackInputError as error:
+        plan = getattr(error, "plan", None)
+        raise OmnisheetError(error.render(lang or (plan.language if plan else None))) from None
+    lang = definition.check_language(lang or plan.language)
+    written = None
+    if output is not None:
+        from ..report.model import check
+        from ..writer import write
+        from .apply import apply
+
+        measured = apply(plan, feedback, definition)
+        report = check(measured, definition, lang)
+        write(measured, output, report=report, definition=definition)
+        written = str(output)
+    if fmt == "json":
+        import json
+
+        sys.stdout.write(json.dumps(to_dict(feedback, definition, lang, str(plan_file)),
+                                    ensure_ascii=False, indent=2) + "\n")
+    else:
+        text = render_text(feedback, definition, lang)
+        if output is None and feedback.series:
+            text += "\n\n" + definition.words_for("feedback", lang)["to_plan"]
+        sys.stdout.write(text + "\n")
+    return written

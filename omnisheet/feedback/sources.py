@@ -1,0 +1,368 @@
+"""Responses files made ready for DuckDB: found (a folder is every such file in it),
+recognised by their content (a CSV in UTF-8, UTF-8 with a BOM, UTF-16 or Windows-1252 as
+French Excel writes it; Parquet; an .xlsx or .ods export), their columns named, their
+dates' format found. Nothing here reads a file whole but the Windows-1252 ones, copied
+to UTF-8, and workbooks, read with python-calamine and handed to DuckDB as a frame."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import re
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .columns import find_columns
+from .errors import FeedbackInputError
+from .vocabulary import Vocabulary
+
+SUFFIXES = {".csv", ".tsv", ".txt", ".tab", ".parquet", ".pq", ".xlsx", ".xlsm", ".ods"}
+SAMPLE_BYTES = 1 << 16
+DATE_SAMPLE = 5000
+CHUNK = 1 << 20
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_BINARY = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"\x1f\x8b", b"7z\xbc\xaf",
+           b"Rar!", b"BZh", b"\x00\x00\x00")
+
+
+def sql_string(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def sql_name(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+@dataclass
+class Source:
+    """One responses file, ready to be scanned: `relation` is what DuckDB reads it as,
+    `date_sql` how a response's moment is read from it."""
+
+    path: Path
+    format: str
+    columns: dict[str, str] = field(default_factory=dict)
+    score_kind: str | None = None
+    relation: str = ""
+    sample_relation: str = ""
+    date_sql: str = "CAST(NULL AS TIMESTAMP)"
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheet: str | None = None
+    headers: tuple[str, ...] = ()
+    types: Mapping[str, str] = field(default_factory=dict)
+    day_first_assumed: bool = False
+
+    @property
+    def name(self) -> str:
+        return str(self.path)
+
+    @property
+    def stem(self) -> str:
+        return self.path.stem
+
+
+def discover(paths: Sequence[str | Path]) -> list[Path]:
+    """The files to read: each file given, and every responses file of each folder given
+    (sorted; hidden files and Excel's ~$ lock files left out)."""
+    found: list[Path] = []
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            inside = sorted(p for p in path.iterdir()
+                            if p.is_file() and p.suffix.lower() in SUFFIXES
+                            and not p.name.startswith((".", "~$")))
+            if not inside:
+                raise FeedbackInputError("empty_folder", file=str(path))
+            found.extend(inside)
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise FeedbackInputError("not_found", file=str(path))
+    return list(dict.fromkeys(found))
+
+
+def prepare(path: Path, con: Any, vocabulary: Vocabulary, overrides: Mapping[str, str],
+            scratch: Path, index: int) -> Source:
+    """A file recognised by its first bytes, its columns found, its dates understood."""
+    with open(path, "rb") as handle:
+        head = handle.read(SAMPLE_BYTES)
+    if head.startswith(b"PAR1"):
+        source = _parquet(path, con)
+    elif head.startswith(b"PK\x03\x04"):
+        source = _workbook(path, con, vocabulary, overrides, index)
+    elif head.startswith(_OLE):
+        raise FeedbackInputError("old_format", file=str(path))
+    else:
+        source = _csv(path, head, con, scratch, index)
+    if not source.columns:
+        source.columns, source.score_kind = find_columns(str(path), source.headers, vocabulary,
+                                                         overrides)
+    for role in ("score", "date"):
+        if role not in source.columns:
+            raise FeedbackInputError(f"no_{role}", file=str(path))
+    source.date_sql = _date_sql(source, con)
+    return source
+
+
+# --- CSV ----------------------------------------------------------------------------------
+
+
+def _encoding(path: Path, head: bytes) -> str:
+    """utf-8, utf-16 or cp1252, from the BOM or from what the first bytes decode as."""
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if b"\x00" in head:
+        even, odd = head[0::2].count(0), head[1::2].count(0)
+        if odd > len(head) // 4 and even == 0:
+            return "utf-16-le"
+        if even > len(head) // 4 and odd == 0:
+            return "utf-16-be"
+        raise FeedbackInputError("not_a_table", file=str(path))
+    if head.startswith(_BINARY):
+        raise FeedbackInputError("not_a_table", file=str(path))
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        decoder.decode(head, final=False)  # a character cut at the sample's end is fine
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        head.decode("cp1252")
+        return "cp1252"
+    except UnicodeDecodeError:
+        raise FeedbackInputError("encoding", file=str(path)) from None
+
+
+def transcode(path: Path, encoding: str, target: Path) -> Path:
+    """A UTF-8 copy of a file in another encoding, streamed; a byte the encoding does not
+    have is one line, not a file read wrong."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    try:
+        with open(path, "rb") as source, open(target, "w", encoding="utf-8",
+                                               newline="") as out:
+            while chunk := source.read(CHUNK):
+                out.write(decoder.decode(chunk))
+            out.write(decoder.decode(b"", final=True))
+    except UnicodeDecodeError:
+        raise FeedbackInputError("encoding", file=str(path)) from None
+    return target
+
+
+def _csv(path: Path, head: bytes, con: Any, scratch: Path, index: int) -> Source:
+    encoding = _encoding(path, head)
+    text_start = head.lstrip(codecs.BOM_UTF8).lstrip()[:1]
+    if encoding.startswith("utf-8") and text_start in (b"<", b"{", b"["):
+        raise FeedbackInputError("not_a_table", file=str(path))  # a web page, JSON
+    read_path = path
+    if encoding != "utf-8":
+        read_path = transcode(path, encoding, scratch / f"responses-{index}.csv")
+    try:
+        sniffed = con.execute(
+            "SELECT Delimiter, Quote, Escape, SkipRows, HasHeader, Columns "
+            f"FROM sniff_csv({sql_string(str(read_path))}, sample_size=5000, header=true, "
+            "ignore_errors=true, null_padding=true)").fetchone()
+    except Exception as exc:  # duckdb's own errors: the file is no table it can split
+        if "unicode" in str(exc).lower() and encoding == "utf-8":
+            # UTF-8 at first, Windows-1252 further on: Excel's CSV with a late accent
+            copy = transcode(path, "cp1252", scratch / f"responses-{index}.csv")
+            source = _csv(copy, b"", con, scratch, index + 100_000)
+            source.path, source.encoding = path, "cp1252"
+            return source
+        raise FeedbackInputError("not_a_table", file=str(path)) from None
+    delimiter, quote, escape, skip, _, columns = sniffed
+    # "(empty)": none in the sample; a quote further on is still one (RFC 4180)
+    quote = '"' if quote in (None, "", "(empty)") else quote
+    escape = quote if escape in (None, "", "(empty)") else escape
+    headers = tuple(c["name"] for c in columns or ())
+    # The sniffer pads a sample's longest line with columns of its own ("column5"): the
+    # header says how many there are, and a line with more is counted as malformed.
+    headers = headers[:_header_width(read_path, delimiter, quote, int(skip or 0)) or None]
+    types = "{" + ", ".join(f"{sql_string(h)}: 'VARCHAR'" for h in headers) + "}"
+    common = (f"{sql_string(str(read_path))}, auto_detect=false, header=true, "
+              f"delim={sql_string(delimiter)}, quote={sql_string(quote)}, "
+              f"escape={sql_string(escape)}, skip={int(skip or 0)}, columns={types}, "
+              "null_padding=true, ignore_errors=true")
+    return Source(
+        path=path, format="csv", headers=headers,
+        relation=f"read_csv({common}, store_rejects=true)",
+        sample_relation=f"read_csv({common})",
+        encoding={"utf-16-le": "utf-16", "utf-16-be": "utf-16"}.get(encoding, encoding),
+        delimiter=delimiter, types={h: "VARCHAR" for h in headers})
+
+
+def _header_width(path: Path, delimiter: str, quote: str, skip: int) -> int:
+    with open(path, encoding="utf-8-sig", errors="replace", newline="") as handle:
+        head = handle.read(SAMPLE_BYTES)
+    lines = head.splitlines(keepends=True)[skip:]
+    try:
+        first = next(csv.reader(lines, delimiter=delimiter, quotechar=quote or '"'), [])
+    except csv.Error:
+        return 0
+    return len(first)
+
+
+# --- Parquet --------------------------------------------------------------------------------
+
+
+def _parquet(path: Path, con: Any) -> Source:
+    relation = f"read_parquet({sql_string(str(path))})"
+    try:
+        described = con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()
+    except Exception:
+        raise FeedbackInputError("not_a_table", file=str(path)) from None
+    types = {row[0]: str(row[1]) for row in described}
+    return Source(path=path, format="parquet", headers=tuple(types), relation=relation,
+                  sample_relation=relation, types=types)
+
+
+# --- workbooks --------------------------------------------------------------------------------
+
+
+def _workbook(path: Path, con: Any, vocabulary: Vocabulary, overrides: Mapping[str, str],
+              index: int) -> Source:
+    """The first sheet whose first filled row names a score column, as a frame of text."""
+    from .. import grid
+    from ..errors import UnreadableWorkbook
+    from ..safety import Limits, vet
+
+    try:
+        kind = vet(path, Limits())
+    except UnreadableWorkbook:
+        raise FeedbackInputError("not_a_table", file=str(path)) from None
+    sheets = grid.read_values(path, max_cells=Limits().max_cells, kind=kind)
+    first_error: FeedbackInputError | None = None
+    for name, rows in sheets.items():
+        top = next((i for i, row in enumerate(rows) if any(v is not None for v in row)), None)
+        if top is None:
+            continue
+        headers = _unique([_header(v, i) for i, v in enumerate(rows[top])])
+        try:
+            columns, score_kind = find_columns(str(path), headers, vocabulary, overrides)
+        except FeedbackInputError as error:
+            first_error = first_error or error
+            continue
+        if "score" not in columns:
+            continue
+        view = f"workbook_{index}"
+        con.register(view, _frame(headers, rows[top + 1:]))
+        return Source(path=path, format=kind, headers=tuple(headers), columns=columns,
+                      score_kind=score_kind, relation=view, sample_relation=view, sheet=name,
+                      types={h: "VARCHAR" for h in headers})
+    if first_error is not None:
+        raise first_error
+    raise FeedbackInputError("no_score", file=str(path))
+
+
+def _header(value: object, index: int) -> str:
+    text = "" if value is None else str(value).strip()
+    return text or f"column{index + 1}"
+
+
+def _unique(headers: list[str]) -> list[str]:
+    seen: Counter[str] = Counter()
+    out = []
+    for header in headers:
+        seen[header] += 1
+        out.append(header if seen[header] == 1 else f"{header}_{seen[header]}")
+    return out
+
+
+def _text(value: object) -> str | None:
+    """A cell as the text a CSV export would hold: dates in ISO form, whole numbers bare."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    return str(value)
+
+
+def _frame(headers: list[str], rows: list[list[object]]) -> Any:
+    import pandas as pd
+
+    width = len(headers)
+    data = {h: [_text(row[i]) if i < len(row) else None for row in rows]
+            for i, h in enumerate(headers)}
+    frame = pd.DataFrame(data, columns=headers, dtype=object)
+    return frame if width else pd.DataFrame()
+
+
+# --- dates ------------------------------------------------------------------------------------
+
+_ISO = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?\s*"
+                  r"(?:Z|[+-]\d{2}:?\d{2}|UTC)?)?$")
+_NUMERIC = re.compile(r"^(\d{1,4})([/.-])(\d{1,2})\2(\d{2,4})"
+                      r"(?:(,? |T)(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s*([AaPp][Mm]))?)?$")
+
+
+def _date_sql(source: Source, con: Any) -> str:
+    """How this file's dates are read in SQL: a typed column as it is; ISO text cast;
+    31/12/2026 or 12/31/2026 by formats found on a sample, day or month first as its
+    values say (a whole-column look when the sample cannot tell)."""
+    column = sql_name(source.columns["date"])
+    kind = source.types.get(source.columns["date"], "VARCHAR").upper()
+    if kind.startswith(("TIMESTAMP", "DATE")):
+        return f"CAST({column} AS TIMESTAMP)"
+    raw = f"CAST({column} AS VARCHAR)"
+    text = f"trim({raw})"
+    sample = [row[0] for row in con.execute(
+        f"SELECT CAST({column} AS VARCHAR) FROM {source.sample_relation} "
+        f"WHERE {column} IS NOT NULL LIMIT {DATE_SAMPLE}").fetchall()]
+    values = [v.strip() for v in sample if v and v.strip()]
+    iso = sum(bool(_ISO.match(v)) for v in values)
+    numeric = [m for v in values if (m := _NUMERIC.match(v))]
+    if not numeric or iso >= len(numeric):
+        return f"try_cast({raw} AS TIMESTAMP)"  # the cast itself ignores spaces around
+    formats = _formats(numeric, source, con, column)
+    listed = "[" + ", ".join(sql_string(f) for f in formats) + "]"
+    return f"coalesce(try_strptime({text}, {listed}), try_cast({text} AS TIMESTAMP))"
+
+
+def _formats(found: list[re.Match[str]], source: Source, con: Any, column: str) -> list[str]:
+    year_first = sum(len(m.group(1)) == 4 for m in found) > len(found) / 2
+    separator = Counter(m.group(2) for m in found).most_common(1)[0][0]
+    year = "%Y" if Counter(len(m.group(4)) for m in found).most_common(1)[0][0] == 4 else "%y"
+    if year_first:
+        date = f"%Y{separator}%m{separator}%d"
+    else:
+        day_first = _day_first(found, source, con, column, separator)
+        parts = ("%d", "%m") if day_first else ("%m", "%d")
+        date = f"{parts[0]}{separator}{parts[1]}{separator}{year}"
+    joins = [j for j, _ in Counter(m.group(5) for m in found if m.group(5)).most_common()]
+    formats = []
+    for join in joins or [" "]:
+        for time in ("%H:%M:%S", "%H:%M", "%I:%M:%S %p", "%I:%M %p", "%I:%M:%S%p", "%I:%M%p"):
+            formats.append(f"{date}{join}{time}")
+    formats.append(date)
+    return formats
+
+
+def _day_first(found: list[re.Match[str]], source: Source, con: Any, column: str,
+               separator: str) -> bool:
+    """Whether 03/04 is the 3rd of April: some value's first number over 12 says so, its
+    second over 12 says the contrary; when none of the sample does, the whole column is
+    looked at, and failing that day first is assumed and said."""
+    firsts = [int(m.group(1)) for m in found]
+    seconds = [int(m.group(3)) for m in found]
+    if max(firsts) > 12 or max(seconds) > 12:
+        return max(firsts) > 12 and sum(f > 12 for f in firsts) >= sum(s > 12 for s in seconds)
+    sep = re.escape(separator)
+    first, second = con.execute(
+        f"SELECT max(try_cast(regexp_extract({column}, '^\\s*(\\d{{1,2}}){sep}', 1) AS INT)), "
+        f"max(try_cast(regexp_extract({column}, '^\\s*\\d{{1,2}}{sep}(\\d{{1,2}})', 1) AS INT)) "
+        f"FROM {source.sample_relation}").fetchone()
+    if (first or 0) > 12:
+        return True
+    if (second or 0) > 12:
+        return False
+    source.day_first_assumed = True
+    return True

@@ -1,0 +1,186 @@
+"""omnisheet feedback -o: the plan with its measures and trends, every typed cell kept,
+checked as check -o does; the sample's planted problems found; a second month's run
+adds to the trends rather than replacing them."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from plans import clean_plan
+
+from omnisheet import check
+from omnisheet.model import Measure, StrayCell, Trend
+from omnisheet.reader import load
+from omnisheet.writer import write
+
+ROOT = Path(__file__).parent.parent
+SAMPLES = ROOT / "samples"
+
+
+@pytest.fixture(scope="module")
+def measured(tmp_path_factory) -> tuple[Path, str]:
+    """The French sample fed with its responses, as make run does."""
+    from click.testing import CliRunner
+
+    from omnisheet.cli import main
+
+    out = tmp_path_factory.mktemp("feedback") / "mesures.xlsx"
+    result = CliRunner().invoke(main, ["feedback", str(SAMPLES / "feedback"), "--plan",
+                                       str(SAMPLES / "retail-fr.xlsx"), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    return out, result.output
+
+
+def test_the_sample_s_planted_problems_are_found(measured):
+    out, said = measured
+    report = check(load(out))
+    found = {(f.code, f.sheet) for f in report.findings}
+    assert ("measure-worsened", "Mesures") in found
+    assert ("measure-too-few-answers", "Mesures") in found
+    assert ("touchpoint-unmeasured", "Parcours client") in found
+    worsened = [report.message(f) for f in report.findings if f.code == "measure-worsened"]
+    assert len(worsened) == 1 and "« SMS »" in worsened[0] and "CES (1 à 7)" in worsened[0]
+    too_few = [report.message(f) for f in report.findings
+               if f.code == "measure-too-few-answers" and f.sheet == "Mesures"]
+    assert too_few and all("Service client" in m for m in too_few)
+    assert "▼ nettement en baisse" in said and "? trop peu de réponses" in said
+    for reason in ("canal absent du plan", "date illisible", "sans note",
+                   "note hors de son échelle", "note en mots d'aucune échelle connue"):
+        assert reason in said
+
+
+def test_every_typed_cell_of_the_plan_is_kept(measured):
+    out, _ = measured
+    before, after = load(SAMPLES / "retail-fr.xlsx"), load(out)
+    for tab in ("touchpoints", "use_cases", "scenarios", "messages", "data_needs",
+                "placements", "surveys"):
+        assert getattr(after, tab) == getattr(before, tab), tab
+    assert after.lists == before.lists and after.settings == before.settings
+    # measures: the team's rows stay (a direct one updated in place), new ones come after
+    kept = [m for m in before.measures if m.evidence != "direct"]
+    assert all(m in after.measures for m in kept)
+    nps = next(m for m in after.measures if m.stage == "Je reviens / je recommande"
+               and m.channel == "store" and m.indicator == "nps")
+    assert (nps.target, nps.share, nps.evidence) == (35, 48, "direct")  # the team's target kept
+    assert nps.period == "septembre 2026" and nps.answers > 50
+
+
+def test_measures_and_trends_agree_with_the_json(measured, cli):
+    out, _ = measured
+    data = json.loads(cli("feedback", SAMPLES / "feedback", "--plan", SAMPLES / "retail-fr.xlsx",
+                          "--format", "json").output)
+    plan = load(out)
+    trends = {(t.stage, t.channel, t.indicator, t.period): t for t in plan.trends}
+    assert len(trends) == sum(len(m["periods"]) for m in data["measures"])
+    for m in data["measures"]:
+        for p in m["periods"]:
+            row = trends[(m["stage"], m["channel"], m["indicator"], p["label"])]
+            assert row.answers == p["answers"]
+            for field in ("value", "low", "high"):
+                assert getattr(row, field) == pytest.approx(p[field], abs=1e-5) if p[field] \
+                    is not None else getattr(row, field) is None
+
+
+def test_a_second_run_adds_its_periods_to_the_trends(tmp_path, cli):
+    plan = clean_plan().with_changes(
+        trends=(Trend(stage="buy", channel="website", indicator="csat_5", period="décembre 2025",
+                      value=4.4, answers=300, low=4.3, high=4.5),
+                Trend(stage="buy", channel="website", indicator="csat_5", period="janvier 2026",
+                      value=1.0, answers=1, low=1.0, high=1.0)),  # computed again below
+        stray_cells=(StrayCell(sheet="Mesures", row=30, column=18, value="Note de l'équipe"),))
+    first = write(plan, tmp_path / "plan.xlsx")
+    responses = tmp_path / "janvier.csv"
+    responses.write_text("Horodatage;Étape;Canal;Indicateur;Note\n" + "".join(
+        f"{d:02d}/01/2026 10:00;J'achète;Site web;CSAT;{s}\n"
+        for d, s in zip(range(1, 29), [4, 5, 3, 4] * 7, strict=True)), encoding="utf-8")
+    out = tmp_path / "fed.xlsx"
+    assert cli("feedback", responses, "--plan", first, "-o", out).exit_code == 0
+    fed = load(out)
+    rows = [(t.period, t.answers) for t in fed.trends if t.indicator == "csat_5"]
+    assert rows == [("décembre 2025", 300), ("janvier 2026", 28)]
+    assert StrayCell(sheet="Mesures", row=30, column=18, value="Note de l'équipe") in fed.stray_cells
+    # the December row was the team's: January is measured against it
+    codes = {f.code for f in check(fed).findings}
+    assert "measure-worsened" in codes
+
+
+def test_a_measure_of_indirect_evidence_is_left_alone(tmp_path, cli):
+    indirect = Measure(stage="find_out", channel="website", indicator="csat_5", value=3.6,
+                       target=4.2, answers=500, period="T3 2026", share=40, evidence="indirect",
+                       verbatim="Remonté par le service client")
+    plan = write(clean_plan().with_changes(measures=(indirect,)), tmp_path / "plan.xlsx")
+    responses = tmp_path / "r.csv"
+    responses.write_text("Date;Étape;Canal;Indicateur;Note\n2026-01-05;Je me renseigne;Site web;"
+                         "CSAT;4\n2026-01-06;Je me renseigne;Site web;CSAT;5\n", encoding="utf-8")
+    out = tmp_path / "fed.xlsx"
+    assert cli("feedback", responses, "--plan", plan, "-o", out).exit_code == 0
+    measures = load(out).measures
+    assert measures[0] == indirect
+    assert replace(measures[1], row=None) == Measure(
+        stage="find_out", channel="website", indicator="csat_5", value=4.5, answers=2,
+        period="janvier 2026", evidence="direct")
+
+
+def test_the_sample_responses_are_what_their_script_writes(tmp_path):
+    import subprocess
+    import sys
+
+    from python_calamine import CalamineWorkbook
+
+    subprocess.run([sys.executable, str(SAMPLES / "feedback" / "make_responses.py"),
+                    str(tmp_path)], check=True, capture_output=True, timeout=120)
+    for name in ("livraison-ces.csv", "barometre-nps.csv"):
+        assert (tmp_path / name).read_bytes() == (SAMPLES / "feedback" / name).read_bytes(), name
+
+    def cells(path: Path) -> list:
+        return CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+
+    assert cells(tmp_path / "post-achat.xlsx") == cells(SAMPLES / "feedback" / "post-achat.xlsx")
+
+
+def test_the_dashboard_charts_each_measure_with_its_interval(measured):
+    import re
+    import zipfile
+
+    out, _ = measured
+    with zipfile.ZipFile(out) as archive:
+        charts = [archive.read(n).decode() for n in archive.namelist()
+                  if n.startswith("xl/charts/chart")]
+    lines = [c for c in charts if "<c:lineChart>" in c]
+    trends = load(out).trends
+    measures = {(t.stage, t.channel, t.indicator) for t in trends}
+    # phone purchases (too few answers, CSAT and CSAT %) get no chart; the 12 others do
+    assert len(measures) == 14 and len(lines) == 12
+    for chart in lines:
+        assert len(re.findall(r"<c:ser>", chart)) == 3  # the value, low and high
+        assert "Service client" not in chart
+
+
+def test_the_html_report_shows_the_trends_and_their_uncertainty(measured, tmp_path):
+    import re
+
+    from omnisheet.report.html import render_html
+
+    out, _ = measured
+    page = render_html(check(load(out)))
+    section = page.split('<section id="trends"', 1)[1].split("</section>", 1)[0]
+    assert section.count('<figure class="trend">') == 14
+    assert section.count('class="band"') >= 14  # the 95 % interval, drawn
+    flags = re.findall(r'<span class="flag">([^<]*)</span>', section)
+    assert sorted(flags) == ["? trop peu de réponses"] * 2 + [
+        "▼ nettement en dessous de la période précédente"]
+    assert '<a href="#trends">Tendances des mesures</a>' in page
+    plain = render_html(check(load(SAMPLES / "retail-fr.xlsx")))
+    assert 'id="trends"' not in plain  # a plan without responses: no empty section
+
+
+def test_the_readme_feedback_example_is_what_the_command_prints(cli, monkeypatch):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("$ omnisheet feedback samples/feedback --plan samples/retail-fr.xlsx "
+                         "--lang en\n", 1)[1].split("```", 1)[0]
+    monkeypatch.chdir(ROOT)
+    result = cli("feedback", "samples/feedback", "--plan", "samples/retail-fr.xlsx", "--lang", "en")
+    assert result.output.strip().splitlines() == block.strip().splitlines()
