@@ -14,7 +14,8 @@ import openpyxl
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_a_built_wheel_carries_the_template_and_runs_outside_the_source_tree(tmp_path):
+def _installed(tmp_path: Path) -> tuple[Path, Path]:
+    """The wheel built from a copy of the sources, and the folder it is installed into."""
     source = tmp_path / "source"
     source.mkdir()
     for name in ("pyproject.toml", "README.md"):
@@ -27,11 +28,15 @@ def test_a_built_wheel_carries_the_template_and_runs_outside_the_source_tree(tmp
                     "--no-build-isolation", str(source), "-w", str(wheels)],
                    check=True, capture_output=True)
     wheel = next(wheels.glob("omnisheet-*.whl"))
-    assert "omnisheet/workbook_templates/plan.yaml" in zipfile.ZipFile(wheel).namelist()
-
     site = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
                     "--target", str(site), str(wheel)], check=True, capture_output=True)
+    return wheel, site
+
+
+def test_a_built_wheel_carries_the_template_and_runs_outside_the_source_tree(tmp_path):
+    wheel, site = _installed(tmp_path)
+    assert "omnisheet/workbook_templates/plan.yaml" in zipfile.ZipFile(wheel).namelist()
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     env = {**os.environ, "PYTHONPATH": str(site)}
@@ -49,25 +54,13 @@ def test_a_built_wheel_carries_the_template_and_runs_outside_the_source_tree(tmp
 
 
 def test_the_wheel_carries_the_portfolio(tmp_path):
-    """Checking several plans needs the portfolio package and its JSON schema."""
-    source = tmp_path / "source"
-    source.mkdir()
-    for name in ("pyproject.toml", "README.md"):
-        shutil.copy(ROOT / name, source / name)
-    for folder in ("omnisheet", "workbook_templates"):
-        shutil.copytree(ROOT / folder, source / folder,
-                        ignore=shutil.ignore_patterns("__pycache__"))
-    wheels = tmp_path / "wheels"
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps",
-                    "--no-build-isolation", str(source), "-w", str(wheels)],
-                   check=True, capture_output=True)
-    names = zipfile.ZipFile(next(wheels.glob("omnisheet-*.whl"))).namelist()
+    """Checking several plans needs the portfolio package and its JSON schema; feedback, its
+    own package and schema."""
+    wheel, site = _installed(tmp_path)
+    names = zipfile.ZipFile(wheel).namelist()
     assert "omnisheet/portfolio/compare.py" in names
     assert "omnisheet/report/portfolio.schema.json" in names
-    site = tmp_path / "site"
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
-                    "--target", str(site), str(next(wheels.glob("omnisheet-*.whl")))],
-                   check=True, capture_output=True)
+    assert "omnisheet/feedback/feedback.schema.json" in names  # omnisheet feedback's JSON
     plans = tmp_path / "plans"
     plans.mkdir()
     for name in ("a.xlsx", "b.xlsx"):

@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 from ..definition import Definition
 from ..measures import TOLERANCE
-from ..report.page import CSP, INK, MUTED, STATUS_SYMBOLS, css_class, escaped
+from ..report.page import CSP, INK, MUTED, STATUS_SYMBOLS, css_class, escaped, print_css
 from .compare import GridCell, Portfolio
 from .summary import PlanSummary
 from .words import Words
@@ -415,18 +415,4 @@ ul.plain li+li{{margin-top:.15rem}}
 .heat{{display:inline-block;background:#fff;color:{INK};border:1px solid {MUTED};
 border-radius:3px;padding:0 .25rem;font-size:.85em;white-space:nowrap}}
 .h-far{{border:2px solid #a00000}}.h-met{{border:2px solid #2e6b1f}}
-@page{{size:A4;margin:12mm}}
-@page wide{{size:A4 landscape;margin:10mm}}
-@media print{{
-body{{max-width:none;padding:0;font-size:10pt}}
-nav{{display:none}}
-.sheet{{break-before:page}}
-#plans{{break-before:auto}}
-.wide{{page:wide}}
-h2,h3{{break-after:avoid}}
-.scroll{{overflow:visible}}
-table.map{{min-width:0;font-size:7.5pt}}
-table.map col.rowhead{{width:24mm}}
-a{{color:inherit;text-decoration:none}}
-}}
-"""
+{print_css("plans")}"""

@@ -33,6 +33,7 @@ from .page import (
     Page,
     css_class,
     escaped,
+    print_css,
     section,
 )
 from .subjects import describe
@@ -586,20 +587,5 @@ svg .label{{font-size:13px;fill:{INK};paint-order:stroke;stroke:#fff;stroke-widt
 stroke-linejoin:round}}
 .sev{{display:inline-block;padding:2px 10px;border-radius:4px;color:{INK}}}
 table.findings td.code{{font-size:.8rem}}
-@page{{size:A4;margin:12mm}}
-@page wide{{size:A4 landscape;margin:10mm}}
-@media print{{
-body{{max-width:none;padding:0;font-size:10pt}}
-nav{{display:none}}
-.sheet{{break-before:page}}
-#readiness{{break-before:auto}}
-.wide{{page:wide}}
-h2,h3{{break-after:avoid}}
-.scroll{{overflow:visible}}
-table.map{{min-width:0;font-size:7.5pt}}
-table.map col.rowhead{{width:24mm}}
-figure,.card,.group h3{{break-inside:avoid}}
-svg.matrix{{width:100%;max-height:165mm}}
-a{{color:inherit;text-decoration:none}}
-}}
-"""
+{print_css("readiness", "figure,.card,.group h3{break-inside:avoid}",
+           "svg.matrix{width:100%;max-height:165mm}")}"""

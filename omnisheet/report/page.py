@@ -91,3 +91,25 @@ def section(key: str, p: Page, body: Iterable[str], help_key: str | None = None,
     parts.extend(body)
     parts.append("</section>")
     return "\n".join(parts)
+
+
+def print_css(first: str, *more: str) -> str:
+    """The pages' print rules, shared by the plan's report and the portfolio's: A4, wide
+    sections in landscape, each section on a page of its own but the first (`first`),
+    no navigation; `more` rules for the page's own figures."""
+    rules = "\n".join(more)
+    return f"""@page{{size:A4;margin:12mm}}
+@page wide{{size:A4 landscape;margin:10mm}}
+@media print{{
+body{{max-width:none;padding:0;font-size:10pt}}
+nav{{display:none}}
+.sheet{{break-before:page}}
+#{first}{{break-before:auto}}
+.wide{{page:wide}}
+h2,h3{{break-after:avoid}}
+.scroll{{overflow:visible}}
+table.map{{min-width:0;font-size:7.5pt}}
+table.map col.rowhead{{width:24mm}}
+{rules + chr(10) if rules else ""}a{{color:inherit;text-decoration:none}}
+}}
+"""
