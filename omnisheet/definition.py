@@ -583,6 +583,28 @@ def _keep(cache: Path | None, data: dict[str, Any]) -> None:
         os.replace(handle.name, cache)
     except (OSError, TypeError, ValueError):
         return
+    _prune(cache.parent)
+
+
+#: How many folded definitions the cache folder keeps (each edit of the template, or each
+#: new version of omnisheet, writes one): the most recently written.
+CACHE_KEEP = 8
+
+
+def _prune(folder: Path) -> None:
+    """Remove all but the CACHE_KEEP newest definitions, so the folder does not grow with
+    every edit of the template; another process removing one meanwhile is no error."""
+    found = []
+    for path in folder.glob("definition-*.json"):
+        try:
+            found.append((path.stat().st_mtime_ns, path))
+        except OSError:
+            continue
+    for _, path in sorted(found, reverse=True)[CACHE_KEEP:]:
+        try:
+            path.unlink()
+        except OSError:
+            continue
 
 
 def _read_yaml(path: Path) -> Any:

@@ -449,8 +449,6 @@ def main(argv: list[str] | None = None) -> None:
                         help="repetitions of the responses runs")
     parser.add_argument("--only", choices=PARTS, action="append", default=None,
                         help="run this part only (repeatable; default: every part)")
-    parser.add_argument("--only-pressure", action="store_const", const=["pressure"],
-                        dest="only", help="the same as --only pressure")
     args = parser.parse_args(argv)
     rows = tuple(int(n) for n in (args.feedback_rows or (
         "200000,800000" if args.quick else "2000000,8000000")).split(","))

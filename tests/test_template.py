@@ -218,3 +218,26 @@ def test_newer_functions_are_stored_with_their_prefix_and_others_as_written(tmp_
     assert xml.count("MAXIFS(") == xml.count("_xlfn.MAXIFS(")
     assert "COUNTIFS(" in xml and "_xlfn.COUNTIFS(" not in xml
     assert "<f>=" not in xml
+
+
+def test_the_definition_cache_keeps_only_the_newest_folded_definitions(tmp_path, monkeypatch):
+    """Every edit of the template writes a folded copy to the cache; old ones are removed
+    rather than piling up, and a template edited again is folded and used at once."""
+    import os
+
+    from omnisheet.definition import CACHE_KEEP
+
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    monkeypatch.setenv("OMNISHEET_CACHE", str(cache))
+    stale = [cache / f"definition-{i:032x}.json" for i in range(CACHE_KEEP + 3)]
+    for age, path in enumerate(stale):
+        path.write_text("{}", encoding="utf-8")
+        os.utime(path, ns=(10**18 + age, 10**18 + age))  # the older, the lower
+    plan_yaml = copy_templates(tmp_path)
+    edit(language_file(plan_yaml, "en"), lambda d: d["tabs"]["journey"].update(label="Journey"))
+    assert load_definition(plan_yaml).tab("journey").labels["en"] == "Journey"
+    kept = sorted(cache.glob("definition-*.json"))
+    assert len(kept) == CACHE_KEEP
+    assert stale[0] not in kept and stale[-1] in kept  # the oldest went first
+    assert any(path not in stale for path in kept)  # the new one is among them
