@@ -1,8 +1,9 @@
 """Pictures for the README: the checked sample's Dashboard, journey map and contact
-pressure, as PNG, and the top of its HTML report.
+pressure, the trend charts of the sample measured from its survey responses, as PNG,
+and the top of its HTML report.
 
-LibreOffice prints the checked workbook to PDF; pdftoppm (Debian poppler-utils) turns
-the pages whose first line names the tab into PNG files in docs/. Headless Chromium
+LibreOffice prints the workbooks `make run` wrote to PDF; pdftoppm (Debian poppler-utils)
+turns the pages whose first line names the tab into PNG files in docs/. Headless Chromium
 (Debian chromium) screenshots the HTML report into docs/report.png. Run with
 `make pictures`; `python samples/pictures.py report` makes only the report's picture.
 """
@@ -16,8 +17,13 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = {"dashboard.png": "Tableau de bord du plan omnicanal", "journey-map.png": "Canal \\ Étape",
-         "pressure.png": "Pression commerciale : ce qu'un client"}
+#: Per workbook of out/, the pictures to take: each the first page that starts so.
+PAGES = {
+    "retail-fr-checked.xlsx": {"dashboard.png": "Tableau de bord du plan omnicanal",
+                               "journey-map.png": "Canal \\ Étape",
+                               "pressure.png": "Pression commerciale : ce qu'un client"},
+    "retail-fr-mesures.xlsx": {"trends.png": "Tendances des mesures"},
+}
 
 
 def report_picture(size: tuple[int, int] = (1280, 1600)) -> Path:
@@ -41,22 +47,15 @@ def report_picture(size: tuple[int, int] = (1280, 1600)) -> Path:
     return target
 
 
-def main() -> int:
-    if sys.argv[1:] == ["report"]:
-        report_picture()
-        return 0
-    for tool in ("soffice", "pdftoppm", "pdftotext"):
-        if shutil.which(tool) is None:
-            print(f"{tool} is needed (libreoffice-calc-nogui, poppler-utils)", file=sys.stderr)
-            return 2
-    checked = ROOT / "out" / "retail-fr-checked.xlsx"
+def pictures(workbook: Path, pages: dict[str, str]) -> None:
+    """Print `workbook` to PDF with LibreOffice and turn the pages wanted into PNG files."""
     with tempfile.TemporaryDirectory() as tmp:
         subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp}/profile", "--headless",
-                        "--convert-to", "pdf", "--outdir", tmp, str(checked)],
+                        "--convert-to", "pdf", "--outdir", tmp, str(workbook)],
                        check=True, capture_output=True, timeout=180)
-        pdf = Path(tmp) / "retail-fr-checked.pdf"
+        pdf = Path(tmp) / workbook.with_suffix(".pdf").name
         page = 1
-        wanted = dict(PAGES)
+        wanted = dict(pages)
         while wanted:
             text = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), str(pdf), "-"],
                                   capture_output=True, text=True)
@@ -70,6 +69,18 @@ def main() -> int:
                     print(f"wrote docs/{name}")
                     del wanted[name]
             page += 1
+
+
+def main() -> int:
+    if sys.argv[1:] == ["report"]:
+        report_picture()
+        return 0
+    for tool in ("soffice", "pdftoppm", "pdftotext"):
+        if shutil.which(tool) is None:
+            print(f"{tool} is needed (libreoffice-calc-nogui, poppler-utils)", file=sys.stderr)
+            return 2
+    for workbook, pages in PAGES.items():
+        pictures(ROOT / "out" / workbook, pages)
     report_picture()
     return 0
 
