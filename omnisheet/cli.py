@@ -137,15 +137,17 @@ def _load(path: Path):
 @click.option("--sort", is_flag=True, help="In the output workbook, order use cases by rank.")
 @click.option("--in-place", is_flag=True,
               help="Allow -o to name PLAN itself; a backup PLAN.bak is kept.")
-@click.option("--top", type=click.IntRange(1), default=10, show_default=True,
-              help="How many priorities the text report lists.")
+@click.option("--top", type=click.IntRange(1), default=None,
+              help="How many priorities the text report lists (default 10); with several "
+                   "plans, how many lines of each list the plans share (default 5).")
 @click.option("--findings-per-tab", "per_tab", type=click.IntRange(0), default=50,
               show_default=True,
-              help="How many findings the text report lists per tab, errors first (0: all).")
+              help="How many findings the text report lists per tab, errors first (0: all); "
+                   "one plan only, as several plans get a line each.")
 @_jobs_option
 @friendly
 def check(plan_files: tuple[Path, ...], output: Path | None, fmt: str, fail_on: str,
-          lang: str | None, sort: bool, in_place: bool, top: int, per_tab: int,
+          lang: str | None, sort: bool, in_place: bool, top: int | None, per_tab: int,
           jobs: int | None) -> None:
     """Check PLAN (.xlsx, .xlsm or .ods), score its use cases, and report.
 
@@ -161,7 +163,7 @@ def check(plan_files: tuple[Path, ...], output: Path | None, fmt: str, fail_on: 
         if in_place:
             _fail(_portfolio_word("in_place", lang))
         sys.exit(check_many(plan_files, output=output, fmt=fmt, fail_on=fail_on, lang=lang,
-                            sort=sort, jobs=jobs, style=isatty_style()))
+                            sort=sort, jobs=jobs, style=isatty_style(), top=top))
     plan_file = plan_files[0]
     if output is not None and output.is_dir():  # as before several plans were taken
         raise click.BadParameter(f"File {str(output)!r} is a directory.",
@@ -199,7 +201,7 @@ def check(plan_files: tuple[Path, ...], output: Path | None, fmt: str, fail_on: 
         from .report.text import render_text
 
         style = click.style if sys.stdout.isatty() and not os.environ.get("NO_COLOR") else None
-        click.echo(render_text(report, lang, top=top, style=style, per_tab=per_tab))
+        click.echo(render_text(report, lang, top=top or 10, style=style, per_tab=per_tab))
         if output is not None:
             click.echo("\n" + _said("checked_workbook", report.lang, path=output))
     sys.exit(EXIT_FINDINGS if report.fails(fail_on) else EXIT_OK)

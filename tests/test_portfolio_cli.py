@@ -303,3 +303,30 @@ def test_libreoffice_opens_the_portfolio_workbook(cli, soffice, tmp_path):
     summary = sheets[w["tab_summary"]]
     assert summary[3][:2] == [w["plan"], w["figure_readiness"]]
     assert sorted(row[0] for row in summary[4:7]) == ["plan-a", "plan-b", "plan-c"]
+
+
+def test_top_sets_how_many_lines_of_each_shared_list(cli, monkeypatch):
+    """--top is how many priorities one plan's report lists, and with several plans how
+    many lines of each list they share (5 by default, twice as many list differences)."""
+    monkeypatch.chdir(Path(__file__).resolve().parent.parent)
+    titles = {"Frictions shared by several plans": 1, "Opportunities shared by several plans": 1,
+              "Use cases several plans want (build once, use many times)": 1,
+              "Data sources that block the most value": 1, "Lists that differ between plans": 2}
+
+    def shown(*options: str) -> dict[str, tuple[int, bool]]:
+        output = cli("check", "samples/portfolio", "--lang", "en", *options).output
+        found = {}
+        for block in output.split("\n\n"):
+            head, *lines = block.strip("\n").splitlines()
+            if head in titles:
+                found[head] = (sum(not line.startswith("  …") for line in lines),
+                               any(line.startswith("  …") for line in lines))
+        return found
+
+    assert shown("--top", "1") == {title: (n, True) for title, n in titles.items()}
+    by_default = shown()
+    assert by_default["Use cases several plans want (build once, use many times)"] == (5, True)
+    every = shown("--top", "50")
+    assert set(every) == set(titles) and not any(more for _, more in every.values())
+    assert every["Frictions shared by several plans"][0] > by_default[
+        "Frictions shared by several plans"][0]

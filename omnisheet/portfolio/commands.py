@@ -88,11 +88,11 @@ def _exit(run: Run, fail_on: str = "never") -> int:
 
 def check_many(paths: Sequence[Path], *, output: Path | None, fmt: str, fail_on: str,
                lang: str | None, sort: bool, jobs: int | None,
-               style: Callable[..., str] | None) -> int:
+               style: Callable[..., str] | None, top: int | None = None) -> int:
     """`check` of several plans: a line per plan and the portfolio summary (or the JSON),
     each checked workbook into the folder `output`. Returns the exit status."""
     from .json_report import write_json
-    from .text import render_lines, render_summary
+    from .text import TOP, render_lines, render_summary
     from .words import Words
 
     found = find(paths, lang)
@@ -126,7 +126,7 @@ def check_many(paths: Sequence[Path], *, output: Path | None, fmt: str, fail_on:
         else:
             w = Words(definition, run.portfolio.language)
             click.echo("\n".join(render_lines(run.results, w, style)))
-            click.echo("\n" + render_summary(run.portfolio, definition, style))
+            click.echo("\n" + render_summary(run.portfolio, definition, style, top or TOP))
             if output is not None:
                 click.echo("\n" + w.say("checked_workbooks", path=output))
         _warn_unread(run, fmt)

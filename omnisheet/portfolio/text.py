@@ -34,8 +34,9 @@ def render_lines(results: Sequence[PlanSummary | Unread], w: Words,
 
 
 def render_summary(portfolio: Portfolio, definition: Definition,
-                   style: Callable[..., str] | None = None) -> str:
-    """What the plans have in common, what sets them apart, in a screenful."""
+                   style: Callable[..., str] | None = None, top: int = TOP) -> str:
+    """What the plans have in common, what sets them apart, in a screenful: `top` lines
+    of each list (twice as many differences), then how many more."""
     w = Words(definition, portfolio.language)
     paint = style or (lambda text, **_: text)
     colon = w.common["colon"]
@@ -76,33 +77,33 @@ def render_summary(portfolio: Portfolio, definition: Definition,
         if not cells:
             continue
         lines += ["", paint(w[title], bold=True)]
-        for cell in cells[:TOP]:
+        for cell in cells[:top]:
             found = getattr(cell, status)
             lines.append("  " + w.say(f"{status}_in", touchpoint=w.touchpoint(cell.stage, cell.channel),
                                       n=len(found), of=cell.possible or many,
                                       plans=w.names(found)))
-        lines += _more(w, len(cells))
+        lines += _more(w, len(cells), top)
 
     if portfolio.use_cases:
         lines += ["", paint(w["shared_use_cases"], bold=True)]
-        for use_case in portfolio.use_cases[:TOP]:
+        for use_case in portfolio.use_cases[:top]:
             scores = w.names([f"{p.plan} {w.score(p.score)}" for p in use_case.plans])
             lines.append("  " + w.say("use_case_in", title=use_case.title,
                                       touchpoint=w.touchpoint(use_case.stage, use_case.channel),
                                       n=len(use_case.plan_names), scores=scores))
-        lines += _more(w, len(portfolio.use_cases))
+        lines += _more(w, len(portfolio.use_cases), top)
 
     if portfolio.sources:
         lines += ["", paint(w["blocking_sources"], bold=True)]
-        for source in portfolio.sources[:TOP]:
+        for source in portfolio.sources[:top]:
             lines.append("  " + w.say("source_in", source=w.value("source", source.source),
                                       value=w.score(source.value), n=len(source.plans),
                                       plans=w.names([p.plan for p in source.plans])))
-        lines += _more(w, len(portfolio.sources))
+        lines += _more(w, len(portfolio.sources), top)
 
     if portfolio.differences:
         lines += ["", paint(w["differences"], bold=True)]
-        for diff in portfolio.differences[:2 * TOP]:
+        for diff in portfolio.differences[:2 * top]:
             line = w.say("difference", list=w[f"list_{diff.list}"],
                          value=w.quote(w.value(diff.list, diff.value)),
                          present=w.names(diff.present, 4), absent=w.names(diff.absent, 4))
@@ -110,9 +111,9 @@ def render_summary(portfolio: Portfolio, definition: Definition,
                 line += " " + w.say("in_place_of",
                                     value=w.quote(w.value(diff.list, diff.in_place_of)))
             lines.append("  " + line)
-        lines += _more(w, len(portfolio.differences), 2 * TOP)
+        lines += _more(w, len(portfolio.differences), 2 * top)
     return "\n".join(lines)
 
 
-def _more(w: Words, total: int, shown: int = TOP) -> list[str]:
+def _more(w: Words, total: int, shown: int) -> list[str]:
     return ["  " + w.say("more", n=total - shown)] if total > shown else []
