@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from .definition import Definition, load_definition
 from .lookups import canonical, comparer, delay_key, identity, normalise, ref_key, touchpoint_key
 from .model import SEVERITIES, Finding, Message, Plan, Record, Scalar, Touchpoint
+from .setting_tables import row_key, rows
 from .severity import RANK
 
 if TYPE_CHECKING:
@@ -410,7 +411,7 @@ def diff_plans(old: Plan, new: Plan, old_report: Report | None = None,
         readiness=(old_report.readiness.summary, new_report.readiness.summary),
         shares={k: (old_shares.get(k), new_shares.get(k))
                 for k in dict.fromkeys([*old_shares, *new_shares])},
-        settings=_settings(old, new),
+        settings=_settings(old, new) + _setting_tables(old, new, d),
         use_cases=_use_cases(old_report, new_report, d),
         touchpoints=_touchpoints(old, new),
         scenarios=_scenarios(old, new, d),
@@ -426,6 +427,26 @@ def _settings(old: Plan, new: Plan) -> tuple[Change, ...]:
     keys = dict.fromkeys([*old.settings, *new.settings])
     return tuple(Change(k, old.settings.get(k), new.settings.get(k)) for k in keys
                  if canonical(old.settings.get(k)) != canonical(new.settings.get(k)))
+
+
+def _setting_tables(old: Plan, new: Plan, d: Definition) -> tuple[Change, ...]:
+    """The tables under the settings (the caps per channel), cell by cell: a change is
+    named TABLE/ROW/COLUMN, the row by its list value as the new plan has it (a key, or
+    the team's text), so `email` reads "Email" in any language. A plan made before the
+    tables existed holds the template's defaults, as its checks read it."""
+    changes = []
+    for table in d.setting_tables:
+        before = {row_key(d, table.rows, r.value): r for r in rows(old, d, table.key)}
+        after = {row_key(d, table.rows, r.value): r for r in rows(new, d, table.key)}
+        for key in dict.fromkeys([*before, *after]):
+            was, now = before.get(key), after.get(key)
+            for column in table.columns:
+                a = was.values.get(column.key) if was else None
+                b = now.values.get(column.key) if now else None
+                if canonical(a) != canonical(b):
+                    shown = (now or was).value
+                    changes.append(Change(f"{table.key}/{shown}/{column.key}", a, b))
+    return tuple(changes)
 
 
 def _use_cases(old_report: Report, new_report: Report, d: Definition) -> Section:

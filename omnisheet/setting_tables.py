@@ -55,9 +55,9 @@ def rows(plan: Plan, definition: Definition, table_key: str) -> list[Row]:
     else:
         entries = [(row[0], {c.key: (row[i + 1] if i + 1 < len(row) else None)
                              for i, c in enumerate(table.columns)}) for row in read]
-    present = {_key(definition, table.rows, value) for value, _ in entries}
+    present = {row_key(definition, table.rows, value) for value, _ in entries}
     entries += [(value, {}) for value in listed
-                if _key(definition, table.rows, value) not in present]
+                if row_key(definition, table.rows, value) not in present]
     first = title_row(plan, definition, table_key) + 2
     return [Row(value, {c.key: values.get(c.key) for c in table.columns}, first + i)
             for i, (value, values) in enumerate(entries)]
@@ -86,14 +86,14 @@ def complete(tables: Mapping[str, tuple[tuple[Scalar, ...], ...]],
         if table.key not in tables:
             continue
         given = tables[table.key]
-        present = {_key(definition, table.rows, row[0]) for row in given}
+        present = {row_key(definition, table.rows, row[0]) for row in given}
         listed = lists.get(table.rows, definition.list(table.rows).keys)
         out[table.key] = (*given, *((value, *(None for _ in table.columns)) for value in listed
-                                    if _key(definition, table.rows, value) not in present))
+                                    if row_key(definition, table.rows, value) not in present))
     return out
 
 
-def _key(definition: Definition, list_key: str, value: Scalar) -> str:
+def row_key(definition: Definition, list_key: str, value: Scalar) -> str:
     """A row's list value as compared: its key when the template knows it, any spelling."""
     return normalise(definition.list(list_key).match(value) or value)
 
@@ -116,7 +116,7 @@ def values(plan: Plan, definition: Definition, table_key: str) -> dict[str, dict
     table = definition.setting_table(table_key)
     out: dict[str, dict[str, float]] = {}
     for row in rows(plan, definition, table_key):
-        key = _key(definition, table.rows, row.value)
+        key = row_key(definition, table.rows, row.value)
         if key in out:
             continue
         usable = {}

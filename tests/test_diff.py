@@ -213,6 +213,37 @@ def test_a_measure_whose_value_changed():
     assert "Value: 3.6 → 4.4" in render_diff_text(result)
 
 
+def _caps(plan: Plan, **rows: tuple) -> Plan:
+    """The plan with these rows of the caps per channel, the others as the template has them."""
+    from omnisheet.definition import load_definition
+    from omnisheet.setting_tables import defaults
+
+    table = dict((row[0], row) for row in defaults(plan.lists, load_definition())["contact_caps"])
+    table.update({value: (value, *numbers) for value, numbers in rows.items()})
+    return plan.with_changes(setting_tables={"contact_caps": tuple(table.values())})
+
+
+def test_caps_per_channel_changed_in_settings_are_changes():
+    old = clean_plan()
+    assert not diff(old, _caps(old)).changed  # the template's caps, written out: the same
+    new = _caps(old, email=(4, 7), sms=(1, 14), **{"Service client (tél./chat)": (2, 30)})
+    result = diff(old, new)
+    assert result.to_dict()["settings"] == [
+        {"field": "contact_caps/email/cap", "old": 3, "new": 4},
+        {"field": "contact_caps/sms/window_days", "old": 7, "new": 14},
+        {"field": "contact_caps/Service client (tél./chat)/cap", "old": None, "new": 2},
+        {"field": "contact_caps/Service client (tél./chat)/window_days", "old": None,
+         "new": 30}]
+    english = render_diff_text(result)
+    assert "Contact pressure: caps per channel — Email, At most (messages): 3 → 4" in english
+    assert "Contact pressure: caps per channel — SMS, Within (days): 7 → 14" in english
+    french = render_diff_text(diff(old, new, "fr"))
+    assert ("Pression commerciale : plafonds par canal — Email, Messages au plus : 3 → 4"
+            in french)
+    assert ("plafonds par canal — Service client (tél./chat), Sur (jours) : — → 30"
+            in french)
+
+
 def test_duplicate_findings_compare_as_a_multiset():
     """Two use cases with one ID: fixing one of the duplicates fixes one finding, not both."""
     base = clean_plan()

@@ -49,6 +49,12 @@ class _Labels:
             return key[1:], None
         if tab_key == "journey":
             return self.w[key], "touchpoint_status" if key == "status" else None
+        if tab_key == "settings" and "/" in key:  # a cell of a table under the settings
+            table_key, rest = key.split("/", 1)
+            row, column = rest.rsplit("/", 1)  # the row is a list value: it may hold a "/"
+            table = self.d.setting_table(table_key)
+            return (f"{table.labels[self.lang]} — {self.value(table.rows, row).strip()}, "
+                    f"{table.column(column).labels[self.lang]}"), None
         if tab_key == "settings":
             try:
                 return self.d.setting(key).labels[self.lang], None
