@@ -35,33 +35,64 @@ def _fail(message: str) -> None:
 
 
 def friendly(command):
-    """Turn omnisheet's errors into one line and exit status 2, never a traceback."""
+    """Turn omnisheet's errors into one line and exit status 2, never a traceback; the
+    line speaks the language of `_error_language`."""
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
-        from .errors import OmnisheetError
+        from .errors import OmnisheetError, WordedError
 
+        lang = kwargs.get("lang")
         try:
             return command(*args, **kwargs)
+        except WordedError as exc:
+            _fail(exc.render(_error_language(lang)))
         except OmnisheetError as exc:
             _fail(str(exc))
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
         except KeyboardInterrupt:
-            _fail("interrupted; no output was written.")
+            _fail(_error_line("interrupted", lang))
         except OSError as exc:  # the disk, a folder or a file refused: not a bug
             if os.environ.get("OMNISHEET_DEBUG"):
                 raise
-            where = f"{exc.filename}: " if exc.filename else ""
-            _fail(f"{where}{exc.strerror or exc}; check the disk, the folder and their "
-                  "permissions, and try again.")
+            why = exc.strerror or str(exc)
+            _fail(_error_line("os_error_file", lang, path=exc.filename, why=why)
+                  if exc.filename else _error_line("os_error", lang, why=why))
         except Exception as exc:  # a bug: say so in one line unless debugging
             if os.environ.get("OMNISHEET_DEBUG"):
                 raise
-            _fail(f"unexpected error ({type(exc).__name__}: {exc}); "
-                  "run again with OMNISHEET_DEBUG=1 for details and report it.")
+            _fail(_error_line("unexpected", lang, kind=type(exc).__name__, error=str(exc)))
 
     return wrapper
+
+
+_PLAN_LANGUAGE = "omnisheet.plan_language"  # where a command keeps the language of its plan
+
+
+def _error_language(asked: str | None) -> str:
+    """--lang, else the language of the plan read (when one was read far enough), else the
+    user's locale, else English: see `errors.error_language`."""
+    from .errors import error_language
+
+    context = click.get_current_context(silent=True)
+    known = context.meta.get(_PLAN_LANGUAGE) if context is not None else None
+    return error_language(asked, known)
+
+
+def _error_line(key: str, lang: str | None, **fields: object) -> str:
+    """One of the command line's own error lines (`words.cli`), in `_error_language`."""
+    from .errors import say
+    from .formatting import Phrase
+
+    return say(Phrase("cli", key, **fields), _error_language(lang))
+
+
+def _knows_language(lang: str) -> None:
+    """A plan was read: errors from here on speak its language (unless --lang says)."""
+    context = click.get_current_context(silent=True)
+    if context is not None:
+        context.meta[_PLAN_LANGUAGE] = lang
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -120,7 +151,9 @@ def _portfolio_word(key: str, lang: str | None) -> str:
 def _load(path: Path):
     from .reader import load
 
-    return load(path)
+    plan = load(path)
+    _knows_language(plan.language)
+    return plan
 
 
 @main.command()
@@ -171,8 +204,7 @@ def check(plan_files: tuple[Path, ...], output: Path | None, fmt: str, fail_on: 
     from .report.model import check as run
 
     if output is not None and _same_file(output, plan_file) and not in_place:
-        _fail(f"{output}: is the input plan; choose another output, or add --in-place "
-              "(a backup is kept).")
+        _fail(_error_line("same_file_in_place", lang, path=output))
     plan = _load(plan_file)
     report = run(plan, lang=lang)
     if output is not None:
@@ -233,7 +265,7 @@ def report_command(plan_files: tuple[Path, ...], output: Path, lang: str | None,
     from .report.model import check as run
 
     if _same_file(output, plan_file):
-        _fail(f"{output}: is the input plan; choose another output.")
+        _fail(_error_line("same_file", lang, path=output))
     report = run(_load(plan_file), lang=lang)
     write_html(report, output, lang)
     click.echo(_said("report", report.lang, path=output))
@@ -345,6 +377,7 @@ def import_(source: Path, output: Path, lang: str | None, force: bool) -> None:
     from .writer import write
 
     plan = read_plan_file(source)
+    _knows_language(plan.language)
     write(plan, output, lang=lang, overwrite=force)
     click.echo(_said("wrote", lang or plan.language, path=output))
 
@@ -397,7 +430,7 @@ def feedback_command(responses: tuple[Path, ...], plan_file: Path, output: Path 
     from .feedback.command import run
 
     if output is not None and _same_file(output, plan_file):
-        _fail(f"{output}: is the input plan; choose another output.")
+        _fail(_error_line("same_file", lang, path=output))
     written = run(responses, plan_file, output=output, period=period, fmt=fmt,
                   columns=columns, lang=lang)
     if written is not None and fmt == "text":

@@ -13,7 +13,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from .errors import OmnisheetError
+from .failure import OmnisheetError
 from .template_files import DEFAULT_PATH as DEFAULT_PATH  # noqa: E402 (re-exported)
 from .template_files import TEMPLATE_VARIABLE as TEMPLATE_VARIABLE  # noqa: E402
 from .template_files import available_languages as available_languages  # noqa: E402

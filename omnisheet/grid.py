@@ -11,7 +11,8 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import IO, Any
 
-from .errors import UnreadableWorkbook
+from .errors import UnreadableWorkbook, refusal
+from .formatting import Phrase
 from .model import Scalar, column_letter, column_number
 
 Grid = list[list[Scalar]]
@@ -110,11 +111,7 @@ def _read_sheets(open_workbook: Callable[[], Any], path: Path, max_cells: int | 
             sheet = workbook.get_sheet_by_name(sheet_name)
             total += sheet.height * sheet.width
             if max_cells is not None and total > max_cells:
-                raise UnreadableWorkbook(
-                    path,
-                    f"the workbook holds more than {max_cells:,} cells, over omnisheet's limit; "
-                    "delete unused rows and columns (or split the plan) and try again.",
-                )
+                raise UnreadableWorkbook(path, "grid_too_big", limit=max_cells)
             rows = sheet.to_python(skip_empty_area=False)
             sheets[sheet_name] = [[_cell(v) for v in row] for row in rows]
         workbook.close()
@@ -127,13 +124,10 @@ def _read_sheets(open_workbook: Callable[[], Any], path: Path, max_cells: int | 
         raise _Unreadable(sheet_name) from exc
 
 
-def _could_not_read(sheet: str | None) -> str:
-    what = f"its sheet {sheet!r}" if sheet else "this workbook"
-    return (
-        f"{what} could not be read: it is damaged, or written in a way omnisheet does not "
-        "know; open the file in Excel or LibreOffice, save it again as .xlsx, and check "
-        "that copy."
-    )
+def _could_not_read(sheet: str | None) -> Phrase:
+    if sheet:
+        return refusal("sheet_unreadable", sheet=sheet)
+    return refusal("workbook_unreadable")
 
 
 def read_fills(path: Path, sheet: str, cells: Iterable[tuple[int, int]]) -> dict[tuple[int, int], str]:

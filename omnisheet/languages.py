@@ -14,7 +14,7 @@ import copy
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from .errors import OmnisheetError
+from .failure import OmnisheetError
 
 
 class LanguageError(OmnisheetError):

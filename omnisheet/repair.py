@@ -33,6 +33,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .errors import refusal
+from .formatting import Phrase
 from .safety import sniff_codec
 
 __all__ = ["damage", "mended_copy"]
@@ -101,8 +103,8 @@ def mended_copy(path: Path, kind: str) -> io.BytesIO | None:
         return None
 
 
-def damage(path: Path, kind: str) -> str | None:
-    """Why this workbook cannot be read, when its parts tell (a reason sentence), else None."""
+def damage(path: Path, kind: str) -> Phrase | None:
+    """Why this workbook cannot be read, when its parts tell (a reason), else None."""
     if kind == "ods":
         return None
     try:
@@ -110,18 +112,11 @@ def damage(path: Path, kind: str) -> str | None:
             workbook = _read_workbook(archive)
     except Exception:  # nothing to tell: the caller says the workbook could not be read
         return None
-    again = "ask the sender to save it again from Excel or LibreOffice and send the new copy"
     if workbook.text is not None and not workbook.has_relationships:
-        return (
-            f"this workbook is damaged (its part {WORKBOOK_RELATIONSHIPS}, which says where "
-            f"each sheet is stored, is missing); {again}."
-        )
+        return refusal("no_relationships", part=WORKBOOK_RELATIONSHIPS)
     for sheet in workbook.sheets:
         if sheet.is_worksheet and sheet.part is not None and sheet.part not in workbook.names:
-            return (
-                f"this workbook is damaged (its sheet {sheet.name!r} is listed but its part "
-                f"{sheet.part} is missing); {again}."
-            )
+            return refusal("sheet_part_missing", sheet=sheet.name, part=sheet.part)
     return None
 
 

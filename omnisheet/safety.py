@@ -33,7 +33,8 @@ from pathlib import Path
 from typing import BinaryIO
 from xml.parsers import expat
 
-from omnisheet.errors import UnreadableWorkbook
+from omnisheet.errors import UnreadableWorkbook, refusal
+from omnisheet.formatting import Phrase
 from omnisheet.model import column_letter, column_number
 
 __all__ = ["DEFAULT_LIMITS", "Limits", "check_xml_safe", "vet"]
@@ -158,12 +159,12 @@ _ZIP64_EOCD = struct.Struct("<4sQ2H2L4Q")
 _LOCAL_HEADER_SIZE = 30
 
 _ODS_MIMETYPE = "application/vnd.oasis.opendocument.spreadsheet"
-_ODF_KINDS = {
-    "text": "an OpenDocument text document (.odt)",
-    "presentation": "an OpenDocument presentation (.odp)",
-    "graphics": "an OpenDocument drawing (.odg)",
-    "chart": "an OpenDocument chart",
-    "formula": "an OpenDocument formula",
+_ODF_KINDS = {  # an OpenDocument family, and the key of its name in words.refusals
+    "text": "odt",
+    "presentation": "odp",
+    "graphics": "odg",
+    "chart": "odf_chart",
+    "formula": "odf_formula",
 }
 _OOXML_WORKBOOK_TYPES = {
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml": "xlsx",
@@ -173,10 +174,10 @@ _OOXML_WORKBOOK_TYPES = {
     "application/vnd.ms-excel.addin.macroenabled.main+xml": "xlsm",
     "application/vnd.ms-excel.sheet.binary.macroenabled.main": "xlsb",
 }
-_OOXML_OTHER_DOCUMENTS = {
-    "word/document.xml": "a Word document",
-    "ppt/presentation.xml": "a PowerPoint presentation",
-    "visio/document.xml": "a Visio drawing",
+_OOXML_OTHER_DOCUMENTS = {  # the part that says what it is, and the key of its name
+    "word/document.xml": "docx",
+    "ppt/presentation.xml": "pptx",
+    "visio/document.xml": "vsdx",
 }
 _COMPRESSION_NAMES = {9: "Deflate64", 12: "bzip2", 14: "LZMA", 93: "Zstandard", 95: "XZ"}
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
@@ -187,23 +188,24 @@ _SAFE_ENCODING = re.compile(
 _ENCODING_DECL = re.compile(r"""encoding\s*=\s*["']([^"']*)["']""")
 
 
-def _size(n: int) -> str:
-    """Human size with binary units, e.g. '1.5 GB', '200 MB'."""
-    for unit, scale in (("GB", GiB), ("MB", MiB), ("KB", KiB)):
+def _size(n: int) -> Phrase:
+    """Human size with binary units, one decimal at most: '1.5 GB', '200 MB' ('1,5 Go')."""
+    for unit, scale in (("gb", GiB), ("mb", MiB), ("kb", KiB)):
         if n >= scale:
-            return f"{n / scale:.1f}".rstrip("0").rstrip(".") + f" {unit}"
-    return f"{n} bytes"
+            return refusal(f"size_{unit}", n=round(n / scale, 1))
+    return refusal("size_bytes", n=str(n))  # under 1,024: no thousands to group
 
 
 DEFAULT_LIMITS = Limits()
 
 
 class _Refusal(Exception):
-    """Internal: carries a reason sentence up to :func:`vet`, which knows the path."""
+    """Internal: carries a reason (a key of `words.refusals` and its fields) up to
+    :func:`vet`, which knows the path."""
 
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
+    def __init__(self, reason: Phrase | str, **fields: object) -> None:
+        self.reason = reason if isinstance(reason, Phrase) else refusal(reason, **fields)
+        super().__init__(self.reason)
 
 
 # --- public API ------------------------------------------------------------------------
@@ -243,9 +245,7 @@ def _vet(p: Path, limits: Limits) -> str:
     try:
         st = p.stat()
     except FileNotFoundError:
-        raise _Refusal(
-            "there is no file at this path; check the file name and folder and try again."
-        ) from None
+        raise _Refusal("no_file") from None
     except PermissionError:
         raise _Refusal(_PERMISSION) from None
     except OSError as exc:
@@ -254,14 +254,9 @@ def _vet(p: Path, limits: Limits) -> str:
     if stat.S_ISDIR(st.st_mode):
         if p.suffix.lower() == ".numbers":
             raise _Refusal(_NUMBERS)
-        raise _Refusal(
-            "this is a folder, not a file; pass the workbook file itself (.xlsx, .xlsm or .ods)."
-        )
+        raise _Refusal("folder")
     if not stat.S_ISREG(st.st_mode):  # a FIFO would block forever, /dev/zero never ends
-        raise _Refusal(
-            "this is not a regular file (it is a device, pipe or socket); save the workbook "
-            "to disk and pass that file instead."
-        )
+        raise _Refusal("not_regular")
     try:
         with open(p, "rb") as f:
             return _vet_open_file(f, p, limits)
@@ -274,16 +269,9 @@ def _vet(p: Path, limits: Limits) -> str:
 def _vet_open_file(f: BinaryIO, p: Path, limits: Limits) -> str:
     size = os.fstat(f.fileno()).st_size  # of the opened file, in case it changed meanwhile
     if size == 0:
-        raise _Refusal(
-            "this file is empty (0 bytes), so the save or download did not finish; ask the "
-            "sender to send it again."
-        )
+        raise _Refusal("empty")
     if size > limits.max_file_bytes:
-        raise _Refusal(
-            f"this file is {_size(size)}, too large for a plan workbook (limit "
-            f"{_size(limits.max_file_bytes)}); remove unused sheets, images or pasted data, "
-            "save it again, and resend it."
-        )
+        raise _Refusal("too_big", size=_size(size), limit=_size(limits.max_file_bytes))
     head = f.read(_HEAD_BYTES)
     if head.startswith(_OLE_MAGIC):
         raise _Refusal(_describe_ole(f))
@@ -294,54 +282,31 @@ def _vet_open_file(f: BinaryIO, p: Path, limits: Limits) -> str:
 
 # --- messages --------------------------------------------------------------------------
 
-_PERMISSION = (
-    "this file cannot be read (permission denied); check its permissions or copy it to a "
-    "folder you can read, and try again."
-)
-_NUMBERS = (
-    "this is an Apple Numbers document, which omnisheet does not read; in Numbers use "
-    "File > Export To > Excel and send the .xlsx."
-)
-_DAMAGED_ZIP = (
-    "this file is damaged or incomplete (its zip container is broken or fails its checksums, "
-    "usually because a download or email attachment was cut short); ask the sender to send "
-    "it again."
-)
-_AGAIN = "ask the sender to save it again from Excel or LibreOffice and send the new copy"
-_ATTACK = (
-    "it may be an attack, so it was not opened; ask the sender for a fresh copy saved "
-    "directly from Excel or LibreOffice"
-)
-_NOT_A_SPREADSHEET = "not a spreadsheet; send the plan as an .xlsx, .xlsm or .ods workbook"
+_PERMISSION = refusal("permission")
+_NUMBERS = refusal("numbers")
+_DAMAGED_ZIP = refusal("damaged_zip")
 
 
-def _os_error(exc: OSError) -> str:
-    why = exc.strerror or type(exc).__name__
-    return f"this file cannot be read ({why}); check the disk or network share and try again."
+def _os_error(exc: OSError) -> Phrase:
+    return refusal("os_error", why=exc.strerror or type(exc).__name__)
 
 
-def _zip_bomb(detail: str) -> str:
-    return f"this file looks like a zip bomb or is damaged ({detail}); it was not opened; {_AGAIN}."
+def _zip_bomb(detail: Phrase) -> Phrase:
+    return refusal("zip_bomb", detail=detail)
 
 
-def _too_large_inside(detail: str) -> str:
-    return (
-        f"this file is too large for a plan or is a zip bomb ({detail}); it was not opened, "
-        "so remove unused data, save it again, and resend it."
-    )
+def _too_large_inside(detail: Phrase) -> Phrase:
+    return refusal("too_large_inside", detail=detail)
 
 
-def _too_many(entries: int, limits: Limits) -> str:
-    return (
-        f"its zip holds {entries:,} entries, over the limit of {limits.max_entries:,}; real "
-        f"workbooks have far fewer, so it is damaged or a zip bomb; {_AGAIN}."
-    )
+def _too_many(entries: int, limits: Limits) -> Phrase:
+    return refusal("too_many_entries", entries=entries, limit=limits.max_entries)
 
 
 # --- OLE compound files (legacy .xls, encrypted OOXML) ----------------------------------
 
 
-def _describe_ole(f: BinaryIO) -> str:
+def _describe_ole(f: BinaryIO) -> Phrase:
     """Name what an OLE compound file holds from its directory entries' names.
 
     Excel stores an encrypted .xlsx/.xlsm as an OLE file with EncryptionInfo and
@@ -351,37 +316,23 @@ def _describe_ole(f: BinaryIO) -> str:
     """
     found = _ole_entries(f, _OLE_NAMES)
     if {"EncryptionInfo", "EncryptedPackage"} <= found.keys():
-        return (
-            "this file is password-protected (encrypted); remove the password in Excel "
-            "(File > Info > Protect Workbook > Encrypt with Password, clear it) and send it "
-            "again."
-        )
+        return refusal("encrypted")
     stream = next((name for name in ("Workbook", "Book") if name in found), None)
     if stream is not None:
         version = _biff_version(f, found[stream]) or (8 if stream == "Workbook" else 5)
-        if version >= 8:
-            return (
-                "this is a legacy Excel 97-2003 workbook (.xls), which omnisheet does not "
-                "read; open it in Excel or LibreOffice and save it as .xlsx (Excel Workbook)."
-            )
-        return (
-            f"this is an Excel 5.0/95 workbook (.xls), {_OLD_FORMAT}; open it in Excel or "
-            "LibreOffice and save it as .xlsx (Excel Workbook)."
-        )
+        return refusal("xls" if version >= 8 else "xls_95")
     if "NativeContent_MAIN" in found:
-        return (
-            f"this is a Quattro Pro spreadsheet (.qpw), {_OLD_FORMAT}; open it in Quattro Pro "
-            "or LibreOffice and save it as .xlsx."
-        )
+        return refusal("qpw")
     if "WordDocument" in found:
-        return f"this is a legacy Word document (.doc), {_NOT_A_SPREADSHEET}."
+        return _not_a_spreadsheet("doc")
     if "PowerPoint Document" in found:
-        return f"this is a legacy PowerPoint presentation (.ppt), {_NOT_A_SPREADSHEET}."
-    return (
-        "this is an old-style Office file (an OLE compound document) that holds no workbook "
-        "omnisheet can name; if it is a spreadsheet, open it in Excel or LibreOffice and "
-        "save it as .xlsx."
-    )
+        return _not_a_spreadsheet("ppt")
+    return refusal("ole_other")
+
+
+def _not_a_spreadsheet(what: str, **fields: object) -> Phrase:
+    """"This is <what>, not a spreadsheet": `what` a key of `words.refusals` too."""
+    return refusal("not_a_spreadsheet", what=refusal(what, **fields))
 
 
 _OLE_NAMES = (
@@ -393,7 +344,6 @@ _OLE_NAMES = (
     "WordDocument",
     "PowerPoint Document",
 )
-_OLD_FORMAT = "an old spreadsheet format omnisheet does not read"
 _BIFF_VERSIONS = {0x0600: 8, 0x0500: 5, 0x0400: 4, 0x0300: 3, 0x0200: 2}
 
 
@@ -482,13 +432,10 @@ def _read_at(f: BinaryIO, offset: int, size: int) -> bytes:
 # --- anything that is neither OLE nor zip ---------------------------------------------
 
 
-def _describe_other(head: bytes, p: Path) -> str:
+def _describe_other(head: bytes, p: Path) -> Phrase:
     """Explain a file that is not a zip or OLE container: text, HTML, PDF or unknown."""
     if head.startswith(b"%PDF"):
-        return (
-            "this is a PDF document, not a spreadsheet; ask the sender for the original "
-            ".xlsx or .ods file."
-        )
+        return refusal("pdf")
     old_format = _old_binary_format(head)
     if old_format:
         return old_format
@@ -497,81 +444,44 @@ def _describe_other(head: bytes, p: Path) -> str:
         return _unknown_binary(p)
     low = text.lstrip("\ufeff \t\r\n").lower()
     if "urn:schemas-microsoft-com:office:spreadsheet" in low and "<html" not in low:
-        return (
-            "this is an Excel 2003 XML spreadsheet, which omnisheet does not read; open it in "
-            "Excel and save it as .xlsx (File > Save As > Excel Workbook)."
-        )
+        return refusal("xml_2003")
     if "opendocument.spreadsheet" in low and "office:document" in low:
-        return (
-            "this is a flat OpenDocument spreadsheet (.fods), which omnisheet does not read; "
-            "open it in LibreOffice and save it as .ods or .xlsx."
-        )
+        return refusal("fods")
     if low.startswith(("<!doctype html", "mime-version:")) or "<html" in low or "<table" in low:
-        return (
-            "this is a web page (HTML) saved with a spreadsheet name, not a real workbook; "
-            "open it in Excel and save it as .xlsx (File > Save As > Excel Workbook)."
-        )
+        return refusal("html")
     if low.startswith("<"):
-        return (
-            "this is an XML or markup document, not a workbook; attach the plan workbook, or "
-            "open this in your spreadsheet program and save it as .xlsx."
-        )
+        return refusal("markup")
     if low.startswith("id;p"):
-        return (
-            f"this is a SYLK spreadsheet (.slk), {_OLD_FORMAT}; open it in Excel or "
-            "LibreOffice and save it as .xlsx."
-        )
+        return refusal("sylk")
     if re.match(r"table\r?\n0,1\r?\n", low):
-        return (
-            f"this is a DIF data file (.dif), {_OLD_FORMAT}; open it in Excel or LibreOffice "
-            "and save it as .xlsx."
-        )
+        return refusal("dif")
     if low.startswith("{\\rtf"):
-        return f"this is a rich-text (RTF) document, {_NOT_A_SPREADSHEET}."
-    return (
-        "this is a CSV or plain-text file, not a workbook; open it in Excel or LibreOffice "
-        "and save it as .xlsx."
-    )
+        return _not_a_spreadsheet("rtf")
+    return refusal("text")
 
 
-def _old_binary_format(head: bytes) -> str | None:
+def _old_binary_format(head: bytes) -> Phrase | None:
     """Name an old binary spreadsheet from its first record: Excel 2.x-4.0 (a bare BIFF
     stream), Lotus 1-2-3, Quattro Pro, or Gnumeric (gzip-compressed XML)."""
     record, length, version = struct.unpack_from("<HHH", head.ljust(6, b"\0"))
     excel = {0x0009: "2.x", 0x0209: "3.0", 0x0409: "4.0"}.get(record)
     if excel and 4 <= length <= 16:
-        what = "workbook" if record == 0x0409 and head[6:8] == b"\x00\x01" else "worksheet"
-        return (
-            f"this is an Excel {excel} {what} (.xls), {_OLD_FORMAT}; open it in Excel or "
-            "LibreOffice and save it as .xlsx (Excel Workbook)."
-        )
+        book = record == 0x0409 and head[6:8] == b"\x00\x01"
+        return refusal("excel_old_workbook" if book else "excel_old_worksheet", version=excel)
     lotus = record in (0x0000, 0x00FF) and length == 2 and version in (0x0404, 0x0405, 0x0406)
     if lotus or (record == 0 and length == 0x1A and 0x1000 <= version <= 0x10FF):
-        name = "Lotus 1-2-3 spreadsheet (.wks, .wk1, .wk3, .wk4 or .123)"
-    elif record == 0 and length == 0x1A and version & 0x8000:
-        return (
-            "this is a Lotus 1-2-3 format file (.fm3), which holds only the layout of a "
-            "spreadsheet, not its data; send the spreadsheet itself, saved as .xlsx."
-        )
-    elif record == 0 and length == 2 and version in (0x5120, 0x5121, 0x1001, 0x1002, 0x1007):
-        name = "Quattro Pro spreadsheet (.wq1, .wq2, .wb1, .wb2 or .wb3)"
-    elif head.startswith(b"\x1f\x8b"):
+        return refusal("lotus")
+    if record == 0 and length == 0x1A and version & 0x8000:
+        return refusal("lotus_format")
+    if record == 0 and length == 2 and version in (0x5120, 0x5121, 0x1001, 0x1002, 0x1007):
+        return refusal("quattro_pro")
+    if head.startswith(b"\x1f\x8b"):
         try:
             start = zlib.decompressobj(31).decompress(head, 4096)
         except zlib.error:
             start = b""
-        if b"gnumeric" not in start.lower():
-            return (
-                "this is a compressed (gzip) file, not a workbook; unpack it and send the "
-                "workbook inside, saved as .xlsx."
-            )
-        return (
-            "this is a Gnumeric spreadsheet (.gnumeric), which omnisheet does not read; open "
-            "it in Gnumeric or LibreOffice and save it as .xlsx."
-        )
-    else:
-        return None
-    return f"this is a {name}, {_OLD_FORMAT}; open it in LibreOffice and save it as .xlsx."
+        return refusal("gnumeric" if b"gnumeric" in start.lower() else "gzip")
+    return None
 
 
 def _as_text(head: bytes) -> str | None:
@@ -586,24 +496,15 @@ def _as_text(head: bytes) -> str | None:
     return codecs.getincrementaldecoder("utf-8")("replace").decode(head, final=False)
 
 
-def _unknown_binary(p: Path) -> str:
+def _unknown_binary(p: Path) -> Phrase:
     suffix = p.suffix.lower()
     if p.name.startswith("~$"):
-        return (
-            "this is an Excel lock file (its name starts with ~$), not the workbook; attach "
-            "the file with the same name without ~$."
-        )
+        return refusal("lock_file")
     if suffix == ".numbers":
         return _NUMBERS
     if suffix in (".xls", ".xlsb"):
-        return (
-            f"this file is named {suffix} but its content is not a readable Excel workbook; "
-            "open it in Excel or LibreOffice and save it as .xlsx (Excel Workbook)."
-        )
-    return (
-        "this is not a spreadsheet omnisheet can read (its content is not an .xlsx, .xlsm or "
-        ".ods workbook); check that the right file was attached, or save it again as .xlsx."
-    )
+        return refusal("misnamed_excel", suffix=suffix)
+    return refusal("unknown_binary")
 
 
 # --- zip containers ---------------------------------------------------------------------
@@ -634,12 +535,8 @@ def _vet_zip(f: BinaryIO, size: int, p: Path, limits: Limits) -> str:
     if entries > limits.max_entries:
         raise _Refusal(_too_many(entries, limits))
     if cd_size > limits.max_central_directory_bytes:
-        raise _Refusal(
-            _zip_bomb(
-                f"its zip directory is {_size(cd_size)}, over the "
-                f"{_size(limits.max_central_directory_bytes)} limit"
-            )
-        )
+        raise _Refusal(_zip_bomb(refusal("directory_too_big", size=_size(cd_size),
+                                         limit=_size(limits.max_central_directory_bytes))))
     try:
         zf = zipfile.ZipFile(f)
     except _ZIP_ERRORS:
@@ -691,66 +588,44 @@ def _check_directory(infos: list[zipfile.ZipInfo], size: int, limits: Limits) ->
     seen: set[str] = set()
     for info in infos:
         if info.filename in seen:
-            raise _Refusal(
-                f"its zip holds two entries named {info.filename}, which spreadsheet programs "
-                "never write and which different readers resolve differently; it may have been "
-                f"tampered with, so it was not opened; {_AGAIN}."
-            )
+            raise _Refusal("duplicate_entry", part=info.filename)
         seen.add(info.filename)
 
     for info in infos:
         if info.file_size > limits.max_entry_uncompressed_bytes:
-            raise _Refusal(
-                _too_large_inside(
-                    f"{info.filename} would expand to {_size(info.file_size)}, over the "
-                    f"{_size(limits.max_entry_uncompressed_bytes)} limit per part"
-                )
-            )
+            raise _Refusal(_too_large_inside(refusal(
+                "part_too_big", part=info.filename, size=_size(info.file_size),
+                limit=_size(limits.max_entry_uncompressed_bytes))))
     total = sum(info.file_size for info in infos)
     if total > limits.max_total_uncompressed_bytes:
-        raise _Refusal(
-            _too_large_inside(
-                f"its parts would expand to {_size(total)} in all, over the "
-                f"{_size(limits.max_total_uncompressed_bytes)} limit for a workbook"
-            )
-        )
+        raise _Refusal(_too_large_inside(refusal(
+            "parts_too_big", size=_size(total),
+            limit=_size(limits.max_total_uncompressed_bytes))))
     for info in infos:
         if (
             info.file_size > limits.ratio_check_min_bytes
             and info.compress_size < info.file_size * limits.min_compression_ratio
         ):
             ratio = info.file_size / max(info.compress_size, 1)
-            raise _Refusal(
-                _zip_bomb(
-                    f"{info.filename} would expand from {_size(info.compress_size)} to "
-                    f"{_size(info.file_size)}, {ratio:,.0f} times, where real spreadsheets "
-                    f"stay far under {1 / limits.min_compression_ratio:,.0f} times"
-                )
-            )
+            raise _Refusal(_zip_bomb(refusal(
+                "ratio", part=info.filename, compressed=_size(info.compress_size),
+                size=_size(info.file_size), ratio=round(ratio),
+                limit=round(1 / limits.min_compression_ratio))))
 
     ordered = sorted(infos, key=lambda i: i.header_offset)
     for here, after in itertools.pairwise(ordered):
         if here.header_offset + _LOCAL_HEADER_SIZE + here.compress_size > after.header_offset:
-            raise _Refusal(
-                _zip_bomb(
-                    f"entries {here.filename} and {after.filename} overlap, a trick that "
-                    "reuses one compressed block many times"
-                )
-            )
+            raise _Refusal(_zip_bomb(refusal("overlap", part=here.filename,
+                                             other=after.filename)))
     for info in infos:
         if info.header_offset + _LOCAL_HEADER_SIZE + info.compress_size > size:
             raise _Refusal(_DAMAGED_ZIP)
         if info.flag_bits & 0x41 or info.compress_type == 99:  # encrypted, strong, AES
-            raise _Refusal(
-                "its zip entries are protected with a zip password, which spreadsheet programs "
-                "never use; unzip it or remove the password, and send the workbook itself."
-            )
+            raise _Refusal("zip_password")
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            method = _COMPRESSION_NAMES.get(info.compress_type, f"method {info.compress_type}")
-            raise _Refusal(
-                f"its entry {info.filename} uses {method} compression, which spreadsheet "
-                f"programs never write; {_AGAIN}."
-            )
+            method = _COMPRESSION_NAMES.get(info.compress_type) or refusal(
+                "compression_method", n=str(info.compress_type))
+            raise _Refusal("compression", part=info.filename, method=method)
         if info.compress_type == zipfile.ZIP_STORED and info.compress_size != info.file_size:
             raise _Refusal(_DAMAGED_ZIP)
 
@@ -787,10 +662,8 @@ def _inflate(f: BinaryIO, info: zipfile.ZipInfo) -> Iterator[bytes]:
             data = b"" if inflater is None or inflater.eof else inflater.unconsumed_tail
             produced += len(piece)
             if produced > info.file_size:
-                raise _Refusal(
-                    _zip_bomb(f"{info.filename} expands beyond the {_size(info.file_size)} its "
-                              "zip directory declares")
-                )
+                raise _Refusal(_zip_bomb(refusal("beyond_declared", part=info.filename,
+                                                 size=_size(info.file_size))))
             crc = zlib.crc32(piece, crc)
             if piece:
                 yield piece
@@ -848,42 +721,29 @@ def _identify(f: BinaryIO, infos: list[zipfile.ZipInfo], p: Path) -> str:
         if mimetype.startswith(prefix):
             family = mimetype[len(prefix) :].split("-")[0]
             if family == "spreadsheet":  # a template (.ots)
-                raise _Refusal(
-                    "this is an OpenDocument spreadsheet template (.ots); open it in "
-                    "LibreOffice and save it as .ods or .xlsx."
-                )
-            what = _ODF_KINDS.get(family, f"an OpenDocument file ({mimetype})")
-            raise _Refusal(f"this is {what}, {_NOT_A_SPREADSHEET}.")
+                raise _Refusal("ots")
+            if family in _ODF_KINDS:
+                raise _Refusal(_not_a_spreadsheet(_ODF_KINDS[family]))
+            raise _Refusal(_not_a_spreadsheet("odf_other", mimetype=mimetype))
 
     if "[content_types].xml" in names:
         raw_types = _read_small(f, by_lower["[content_types].xml"], 1 * MiB)
         types = raw_types.decode("utf-8", "replace").lower()
         declared = {kind for ct, kind in _OOXML_WORKBOOK_TYPES.items() if ct in types}
         if "xlsb" in declared or "xl/workbook.bin" in names:
-            raise _Refusal(
-                "this is an Excel binary workbook (.xlsb), which omnisheet does not read; "
-                "open it in Excel and save it as .xlsx (File > Save As > Excel Workbook)."
-            )
+            raise _Refusal("xlsb")
         if declared or "xl/workbook.xml" in names:
             macro = "xlsm" in declared or any(n.endswith("vbaproject.bin") for n in names)
             return "xlsm" if macro else "xlsx"
         for part, what in _OOXML_OTHER_DOCUMENTS.items():
             if part in names:
-                raise _Refusal(f"this is {what}, {_NOT_A_SPREADSHEET}.")
-        raise _Refusal(
-            "this Office file has no workbook inside (no xl/workbook.xml), so it is damaged "
-            f"or not a spreadsheet; {_AGAIN}."
-        )
+                raise _Refusal(_not_a_spreadsheet(what))
+        raise _Refusal("office_no_workbook")
 
     if "xl/workbook.xml" in names:
-        raise _Refusal(
-            f"this Excel workbook is damaged (its [Content_Types].xml part is missing); {_AGAIN}."
-        )
+        raise _Refusal("no_content_types")
     if "content.xml" in names and "meta-inf/manifest.xml" in names:
-        raise _Refusal(
-            "this OpenDocument spreadsheet is damaged (its mimetype entry is missing); open it "
-            "in LibreOffice, save it again, and send the new copy."
-        )
+        raise _Refusal("ods_no_mimetype")
     numbers_parts = any(
         n == "index.zip" or (n.startswith("index/") and n.endswith(".iwa")) for n in names
     )
@@ -891,29 +751,17 @@ def _identify(f: BinaryIO, infos: list[zipfile.ZipInfo], p: Path) -> str:
         raise _Refusal(_NUMBERS)
     for info in infos:
         if info.filename.lower().endswith((".xlsx", ".xlsm", ".ods", ".xls")):
-            raise _Refusal(
-                f"this is a zip archive containing {info.filename}; unzip it and pass the "
-                "workbook itself."
-            )
-    raise _Refusal(
-        "this is a zip archive with no spreadsheet inside (no Excel or OpenDocument workbook "
-        "parts); send the .xlsx, .xlsm or .ods file itself."
-    )
+            raise _Refusal("zipped_workbook", part=info.filename)
+    raise _Refusal("zip_no_spreadsheet")
 
 
 def _identify_ods(f: BinaryIO, by_lower: dict[str, zipfile.ZipInfo]) -> str:
     """Confirm an ODS: not encrypted, and has a content.xml."""
     manifest = by_lower.get("meta-inf/manifest.xml")
     if manifest is not None and b"encryption-data" in _read_small(f, manifest, 4 * MiB):
-        raise _Refusal(
-            "this file is password-protected (encrypted); open it in LibreOffice, choose "
-            "File > Save As, untick 'Save with password', and send the new copy."
-        )
+        raise _Refusal("encrypted_ods")
     if "content.xml" not in by_lower:
-        raise _Refusal(
-            "this OpenDocument spreadsheet is damaged (content.xml is missing); open it in "
-            "LibreOffice, save it again, and send the new copy."
-        )
+        raise _Refusal("ods_no_content")
     return "ods"
 
 
@@ -1100,12 +948,7 @@ class _GridSizer:
         self.tally.cells += cells
         if self.tally.cells > self.limit:
             corner = f"{column_letter(min(columns, _U32)) or 'A'}{min(rows, _U32)}"
-            raise _Refusal(
-                f"its sheets span more than {self.limit:,} cells, omnisheet's limit for a plan "
-                f"(each sheet counts from A1 to its last row and column holding a value, and "
-                f"{self.part} reaches {corner}); delete the far-away cells and unused rows "
-                "and columns, save it again, and resend it."
-            )
+            raise _Refusal("too_many_cells", limit=self.limit, part=self.part, corner=corner)
 
 
 def _position(number: int) -> int:
@@ -1157,11 +1000,7 @@ _VALUED_CELL_REFERENCE = re.compile(
 def _count_tags(piece: bytes, limits: Limits, tally: _Tally) -> None:
     tally.tags += piece.count(b"<")
     if tally.tags > limits.max_xml_tags:
-        raise _Refusal(
-            f"its XML parts hold more than {limits.max_xml_tags:,} tags, omnisheet's limit "
-            "for a plan (a few million cells, or millions of formatted rows); delete unused "
-            "rows, columns and formatting, save it again, and resend it."
-        )
+        raise _Refusal("too_many_tags", limit=limits.max_xml_tags)
 
 
 def _quick_cells(pieces: Iterable[bytes], limits: Limits, tally: _Tally) -> int | None:
@@ -1244,11 +1083,8 @@ def _parse_grids(
             else:
                 fed += len(piece)
                 if fed - max(parser.CurrentByteIndex, 0) > _MAX_PENDING_MARKUP:
-                    raise _Refusal(
-                        f"its XML part {info.filename} has a single tag or comment longer "
-                        f"than {_size(_MAX_PENDING_MARKUP)}, which spreadsheet programs never "
-                        f"write; {_ATTACK}."
-                    )
+                    raise _Refusal("tag_too_long", part=info.filename,
+                                   limit=_size(_MAX_PENDING_MARKUP))
                 continue
         window, tail = tail + piece, piece[-16:]  # after the error: search what is left
         if not sizer.seen_sheet and any(marker in window for marker in markers):
@@ -1259,10 +1095,7 @@ def _parse_grids(
         except expat.ExpatError:
             well_formed = False
     if not well_formed and sizer.seen_sheet:
-        raise _Refusal(
-            f"this workbook is damaged (its part {info.filename} is not well-formed XML); "
-            "open it in Excel or LibreOffice, save it again, and send the new copy."
-        )
+        raise _Refusal("not_well_formed", part=info.filename)
 
 _OK, _MORE, _NOT_XML, _DOCTYPE, _TOO_LONG = "ok", "more", "not-xml", "doctype", "too-long"
 _Verdict = str | tuple[str, str]  # one of the above, or ("encoding", name)
@@ -1290,34 +1123,22 @@ def _scan_entry(
             reader.drain()
     if verdict == _NOT_XML:
         if info.filename.lower().endswith(_XML_SUFFIXES):
-            what = "OpenDocument spreadsheet" if kind == "ods" else "workbook"
-            raise _Refusal(
-                f"this {what} is damaged (its part {info.filename} is not XML); open it in "
-                "Excel or LibreOffice, save it again, and send the new copy."
-            )
+            raise _Refusal("ods_not_xml" if kind == "ods" else "workbook_not_xml",
+                           part=info.filename)
         return
     problem = _xml_problem(verdict, info.filename, limits.xml_prolog_bytes)
     if problem is not None:
         raise _Refusal(problem)
 
 
-def _xml_problem(verdict: _Verdict, name: str, limit: int) -> str | None:
+def _xml_problem(verdict: _Verdict, name: str, limit: int) -> Phrase | None:
     """Turn a scan verdict into a refusal reason; None when there is nothing to fear."""
     if verdict == _DOCTYPE:
-        return (
-            f"its XML part {name} contains XML entity declarations (a DOCTYPE), which "
-            f"spreadsheet programs never write; {_ATTACK}."
-        )
+        return refusal("doctype", part=name)
     if verdict == _TOO_LONG:
-        return (
-            f"its XML part {name} has more than {_size(limit)} before its first element, which "
-            f"spreadsheet programs never write and which can hide entity declarations; {_ATTACK}."
-        )
+        return refusal("long_prolog", part=name, limit=_size(limit))
     if isinstance(verdict, tuple):
-        return (
-            f"its XML part {name} declares the unusual text encoding {verdict[1]!r}, which "
-            f"spreadsheet programs never use and which can hide entity declarations; {_ATTACK}."
-        )
+        return refusal("encoding", part=name, encoding=verdict[1])
     return None
 
 

@@ -188,13 +188,17 @@ def read_plan_file(path) -> Plan:
     import json
     from pathlib import Path
 
-    from .errors import OmnisheetError
+    from .errors import WordedError, refusal
 
     path = Path(path)
+
+    def unusable(key: str, exc: Exception) -> WordedError:
+        return WordedError(refusal("line", path=str(path), reason=refusal(key, why=str(exc))))
+
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise OmnisheetError(f"{path}: cannot be read ({exc}).") from exc
+        raise unusable("plan_file_unreadable", exc) from exc
     try:
         if path.suffix.lower() in (".yaml", ".yml"):
             import yaml
@@ -204,6 +208,6 @@ def read_plan_file(path) -> Plan:
             data = json.loads(text)
         return plan_from_dict(data)
     except PlanDataError as exc:
-        raise OmnisheetError(f"{path}: {exc}.") from exc
+        raise unusable("plan_data", exc) from exc
     except Exception as exc:  # malformed JSON / YAML
-        raise OmnisheetError(f"{path}: is not a plan in JSON or YAML ({exc}).") from exc
+        raise unusable("plan_not_json", exc) from exc

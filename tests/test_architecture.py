@@ -12,7 +12,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "omnisheet"
 # Lowest first. A module may import its own layer and those below. A package is placed
 # whole by its name, or module by module ("feedback.judge") where it spans layers.
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
-    ("definition", ("errors", "text", "severity", "numbers", "formatting", "languages",
+    ("definition", ("failure", "errors", "text", "severity", "numbers", "formatting", "languages",
                     "template_files", "statistics", "periods",
                     "definition", "delays", "atomic")),
     ("plan model", ("model", "layout", "lookups", "sheet", "recognise", "safety", "repair",

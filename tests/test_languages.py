@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import hostile_files
 import openpyxl
 import pytest
 import yaml
@@ -68,8 +69,8 @@ def third(tmp_path_factory) -> tuple[Path, set[str]]:
     return structure, pieces
 
 
-def _run(structure: Path, *args: object) -> subprocess.CompletedProcess:
-    env = {**os.environ, "OMNISHEET_TEMPLATE": str(structure)}
+def _run(structure: Path, *args: object, **environ: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "OMNISHEET_TEMPLATE": str(structure), **environ}
     return subprocess.run([sys.executable, "-m", "omnisheet.cli", *map(str, args)],
                           capture_output=True, text=True, env=env, timeout=120)
 
@@ -145,6 +146,20 @@ def test_a_third_language_is_one_file_and_every_output_speaks_it(third, tmp_path
     listed = _run(structure, "checks", "--lang", "xx")
     assert listed.returncode == 0
     outputs["checks"] = listed.stdout
+
+    # a file that cannot be used: its one line, by --lang or by the locale, exit 2
+    text_file, encrypted = tmp_path / "text.xlsx", hostile_files.encrypted_xlsx(tmp_path)
+    text_file.write_text("a;b\n1;2\n", encoding="utf-8")
+    for name, result, named, marks in (
+            ("refusal", _run(structure, "check", text_file, "--lang", "xx"), text_file, 2),
+            ("refusal by locale", _run(structure, "check", encrypted, LC_ALL="",
+                                       LC_MESSAGES="", LANG="xx_XX.UTF-8"), encrypted, 2),
+            ("command line", _run(structure, "check", path, "-o", path, "--lang", "xx"), path,
+             1)):
+        assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
+        assert result.stderr.startswith(f"omnisheet: ⟦xx {named}"), result.stderr
+        assert result.stderr.count("⟦xx ") == marks, result.stderr  # the line, its reason
+        outputs[name] = result.stderr.replace(str(named), " ")
 
     left = {name: _english_left(text, pieces, data) for name, text in outputs.items()}
     assert {name: words for name, words in left.items() if words} == {}

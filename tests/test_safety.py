@@ -23,7 +23,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from omnisheet import grid, safety
-from omnisheet.errors import UnreadableWorkbook
+from omnisheet.errors import UnreadableWorkbook, say
 from omnisheet.model import column_letter
 from omnisheet.safety import Limits, check_xml_safe, vet
 
@@ -651,5 +651,5 @@ def test_a_workbook_over_the_total_size_says_how_big_it_would_be(tmp_path: Path)
         total = sum(info.file_size for info in archive.infolist())
     with pytest.raises(UnreadableWorkbook) as caught:
         vet(path, Limits(max_total_uncompressed_bytes=1000))
-    assert f"expand to {safety._size(total)} in all, over the 1000 bytes limit" in (
+    assert f"expand to {say(safety._size(total))} in all, over the 1000 bytes limit" in (
         caught.value.reason)

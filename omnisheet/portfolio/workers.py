@@ -78,9 +78,7 @@ def check_one(task: Task) -> Result:
 
         return summarise(report, task.name, outputs)
     except OmnisheetError as exc:
-        reason = getattr(exc, "reason", None)
-        return Unread(task.path, task.name, reason if reason and
-                      str(exc).startswith(f"{task.path}: ") else str(exc))
+        return Unread(task.path, task.name, _why(exc, task))
     except MemoryError:
         return Unread(task.path, task.name, _said("out_of_memory", task.lang))
     except BaseException as exc:  # a bug on one plan (or a native panic) stops no other
@@ -89,6 +87,17 @@ def check_one(task: Task) -> Result:
             raise
         return Unread(task.path, task.name, _said(
             "unexpected", task.lang, error=f"{type(exc).__name__}: {exc}"))
+
+
+def _why(error: BaseException, task: Task) -> str:
+    """Why a plan was not read, without its file's name when the error starts with it,
+    in the language errors speak (--lang, else the user's locale, else English)."""
+    from ..errors import UnreadableWorkbook, WordedError, error_language, say
+
+    lang = error_language(task.lang)
+    if isinstance(error, UnreadableWorkbook) and error.path == str(task.path):
+        return say(error.why, lang)
+    return error.render(lang) if isinstance(error, WordedError) else str(error)
 
 
 def _said(key: str, lang: str | None = None, **fields: object) -> str:

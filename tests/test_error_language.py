@@ -1,0 +1,141 @@
+"""A file omnisheet cannot use gets one line in the user's language: --lang, else the
+plan's once it was read, else the locale (LC_ALL, LC_MESSAGES, LANG), else English;
+always exit status 2, and `str(error)` stays English for the Python API."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import hostile_files
+import openpyxl
+import pytest
+from plans import clean_plan
+
+from omnisheet.errors import UnreadableWorkbook, error_language
+from omnisheet.safety import vet
+from omnisheet.writer import write
+
+FRENCH = {"LC_ALL": "", "LC_MESSAGES": "", "LANG": "fr_FR.UTF-8"}
+ENGLISH = {"LC_ALL": "", "LC_MESSAGES": "", "LANG": "C.UTF-8"}
+
+
+def _not_a_plan(directory: Path) -> Path:
+    path = directory / "budget.xlsx"
+    book = openpyxl.Workbook()
+    book.active.append(["Poste", "Montant"])
+    book.active.append(["Loyer", 1200])
+    book.save(path)
+    return path
+
+
+def _csv(directory: Path) -> Path:
+    path = directory / "plan.xlsx"
+    path.write_text("a;b\n1;2\n", encoding="utf-8")
+    return path
+
+
+# (what the file is, a piece of its line in English, the same in French)
+REFUSED = [
+    (hostile_files.encrypted_xlsx, "this file is password-protected (encrypted)",
+     "ce fichier est protégé par un mot de passe (chiffré) ; retirez le mot de passe"),
+    (hostile_files.legacy_xls, "this is a legacy Excel 97-2003 workbook (.xls)",
+     "c'est un ancien classeur Excel 97-2003 (.xls), qu'omnisheet ne lit pas ;"),
+    (hostile_files.truncated_xlsx, "this file is damaged or incomplete",
+     "ce fichier est endommagé ou incomplet"),
+    (_csv, "this is a CSV or plain-text file, not a workbook",
+     "c'est un fichier CSV ou texte brut, pas un classeur"),
+    (_not_a_plan, "this workbook holds no omnichannel plan",
+     "ce classeur ne contient aucun plan omnicanal : aucun de ses onglets"),
+]
+
+
+def _run(*args: object, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "omnisheet.cli", *map(str, args)],
+                          capture_output=True, text=True, env={**os.environ, **env},
+                          timeout=120)
+
+
+def _one_line(result: subprocess.CompletedProcess) -> str:
+    assert result.returncode == 2, result.stderr[-500:]
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+@pytest.mark.parametrize(("make", "english", "french"), REFUSED,
+                         ids=[m.__name__.strip("_") for m, _, _ in REFUSED])
+def test_a_refused_file_is_told_in_the_locale_language(tmp_path, make, english, french):
+    path = make(tmp_path)
+    assert _one_line(_run("check", path, env=FRENCH)).startswith(
+        f"omnisheet: {path} : {french}")
+    assert _one_line(_run("check", path, env=ENGLISH)).startswith(
+        f"omnisheet: {path}: {english}")
+
+
+def test_lang_wins_over_the_locale(tmp_path):
+    path = hostile_files.encrypted_xlsx(tmp_path)
+    assert "ce fichier est protégé" in _one_line(_run("check", path, "--lang", "fr",
+                                                      env=ENGLISH))
+    assert "this file is password-protected" in _one_line(_run("check", path, "--lang", "en",
+                                                               env=FRENCH))
+
+
+def test_once_a_plan_is_read_its_language_speaks(tmp_path):
+    """diff reads OLD (a French plan), then NEW is refused: the line is French."""
+    old = write(clean_plan("fr"), tmp_path / "ancien.xlsx")
+    new = hostile_files.legacy_xls(tmp_path)
+    line = _one_line(_run("diff", old, new, env=ENGLISH))
+    assert line.startswith(f"omnisheet: {new} : c'est un ancien classeur Excel 97-2003")
+
+
+def test_sizes_and_counts_are_written_as_the_language_writes_them(tmp_path):
+    """A refusal's figures: '1,5 Go' and '10 000' in French, '1.5 GB' and '10,000' in
+    English (a narrow no-break space groups French thousands)."""
+    from omnisheet.errors import refusal, say
+    from omnisheet.safety import GiB, _size
+
+    message = refusal("too_large_inside", detail=refusal(
+        "parts_too_big", size=_size(3 * GiB // 2), limit=_size(GiB)))
+    assert "(its parts would expand to 1.5 GB in all, over the 1 GB limit" in say(message)
+    assert "(ses parties se décompresseraient en 1,5 Go au total" in say(message, "fr")
+    many = refusal("too_many_entries", entries=12345, limit=10000)
+    assert "holds 12,345 entries, over the limit of 10,000;" in say(many, "en")
+    assert "contient 12\u202f345 entrées, au-delà de la limite de 10\u202f000 ;" in say(many, "fr")
+
+
+def test_the_command_line_own_lines_speak_it_too(tmp_path):
+    plan = write(clean_plan("fr"), tmp_path / "plan.xlsx")
+    line = _one_line(_run("check", plan, "-o", plan, env=FRENCH))
+    assert line == (f"omnisheet: {plan} : c'est le plan lu ; choisissez une autre sortie, "
+                    "ou ajoutez --in-place (une copie de sauvegarde est gardée).")
+    line = _one_line(_run("check", plan, "-o", plan, env=ENGLISH))
+    assert line == (f"omnisheet: {plan}: is the input plan; choose another output, or add "
+                    "--in-place (a backup is kept).")
+
+
+def test_str_of_an_error_stays_english_for_the_python_api(tmp_path, monkeypatch):
+    for name, value in FRENCH.items():
+        monkeypatch.setenv(name, value)
+    path = hostile_files.encrypted_xlsx(tmp_path)
+    with pytest.raises(UnreadableWorkbook) as caught:
+        vet(path)
+    assert str(caught.value).startswith(f"{path}: this file is password-protected")
+    assert caught.value.render("fr").startswith(f"{path} : ce fichier est protégé")
+
+
+@pytest.mark.parametrize(("environ", "expected"), [
+    ({"LANG": "fr_FR.UTF-8"}, "fr"),
+    ({"LC_ALL": "", "LC_MESSAGES": "fr_CA", "LANG": "en_GB.UTF-8"}, "fr"),
+    ({"LC_ALL": "C", "LANG": "fr_FR.UTF-8"}, "en"),  # the first one set decides
+    ({"LANG": "de_DE.UTF-8"}, "en"),  # a language the template lacks
+    ({"LANG": "fr_BE.ISO-8859-1@euro"}, "fr"),
+    ({}, "en"),
+])
+def test_the_locale_names_the_language(environ, expected):
+    assert error_language(None, None, environ) == expected
+    assert error_language("en", None, environ) == "en"
+    assert error_language(None, "fr", {"LANG": "en_US.UTF-8"}) == "fr"
