@@ -48,10 +48,8 @@ def _os_error_in(exc: BaseException) -> OSError | None:
 def _unwritable(path: Path, exc: OSError) -> OutputError:
     why = exc.strerror or str(exc)
     if exc.errno in _FULL:
-        return OutputError(f"{path}: could not be written ({why}: the disk is full or the "
-                           "file is over a size limit); nothing was changed, so free some "
-                           "space or choose another folder and try again.")
-    return OutputError(f"{path}: could not be written ({why}); nothing was changed.")
+        return OutputError(path, "output_disk_full", why=why)
+    return OutputError(path, "output_unwritable", why=why)
 
 
 def _sync_folder(folder: Path) -> None:
@@ -75,16 +73,16 @@ def atomic_output(path: Path, *, overwrite: bool = True) -> Iterator[Path]:
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
     if path.is_dir():
-        raise OutputError(f"{path}: is a folder; give a file name for the output.")
+        raise OutputError(path, "output_is_folder")
     if not overwrite and path.exists():
-        raise OutputError(f"{path}: already exists; add --force to replace it.")
+        raise OutputError(path, "output_exists")
     if not folder.is_dir():
-        raise OutputError(f"{path}: the folder {folder} does not exist.")
+        raise OutputError(path, "output_no_folder", folder=str(folder))
     try:
         handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
-        raise OutputError(f"{path}: cannot write in {folder} ({exc.strerror}); choose a "
-                          "folder you can write to.") from exc
+        raise OutputError(path, "output_folder_refused", folder=str(folder),
+                          why=exc.strerror or str(exc)) from exc
     os.close(handle)
     tmp = Path(name)
     try:

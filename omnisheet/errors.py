@@ -81,12 +81,9 @@ def refusal(key: str, **fields: Any) -> Phrase:
     return Phrase("refusals", key, **fields)
 
 
-class UnreadableWorkbook(WordedError):
-    """The file is not a workbook omnisheet can read (not a zip, encrypted, legacy, too big...).
-
-    The message names the file and says what to do; the CLI prints it and exits with status 2.
-    `reason` is a key of `words.refusals` with its fields, or a Phrase already made.
-    """
+class FileError(WordedError):
+    """A file that cannot be used, named first: "{path}: {reason}". `reason` is a key of
+    `words.refusals` with its fields, or a Phrase already made."""
 
     def __init__(self, path: object, reason: str | Phrase, **fields: Any) -> None:
         self.path = str(path)
@@ -99,7 +96,14 @@ class UnreadableWorkbook(WordedError):
         return say(self.why)
 
 
-class OutputError(OmnisheetError):
+class UnreadableWorkbook(FileError):
+    """The file is not a workbook omnisheet can read (not a zip, encrypted, legacy, too big...).
+
+    The message names the file and says what to do; the CLI prints it and exits with status 2.
+    """
+
+
+class OutputError(FileError):
     """An output could not be written (exists, read-only folder, disk full); nothing half-written."""
 
 

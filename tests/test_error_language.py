@@ -139,3 +139,29 @@ def test_the_locale_names_the_language(environ, expected):
     assert error_language(None, None, environ) == expected
     assert error_language("en", None, environ) == "en"
     assert error_language(None, "fr", {"LANG": "en_US.UTF-8"}) == "fr"
+
+
+def test_an_output_that_cannot_be_written_is_said_in_the_users_language(tmp_path):
+    taken = tmp_path / "plan.xlsx"
+    taken.write_bytes(b"")
+    sample = Path(__file__).resolve().parent.parent / "samples" / "retail-fr.xlsx"
+    cases = [
+        (("new", taken), "plan.xlsx: already exists; add --force to replace it.",
+         "plan.xlsx : existe déjà ; ajoutez --force pour le remplacer."),
+        (("check", sample, "-o", tmp_path / "absent" / "out.xlsx"),
+         f"the folder {tmp_path / 'absent'} does not exist.",
+         f"le dossier {tmp_path / 'absent'} n'existe pas."),
+        (("check", sample, "-o", tmp_path / "out.ods"),
+         "omnisheet writes .xlsx workbooks (macros are never copied)",
+         "omnisheet écrit des classeurs .xlsx (les macros ne sont jamais copiées)"),
+    ]
+    for args, english, french in cases:
+        for extra, env, expected in (((), FRENCH, french), (("--lang", "en"), FRENCH, english)):
+            done = _run(*args, *extra, env=env)
+            assert done.returncode == 2, done.stderr
+            assert len(done.stderr.strip().splitlines()) == 1
+            assert expected in done.stderr, done.stderr
+    assert taken.read_bytes() == b""  # the file in the way is left as it was
+    # no --lang, an English locale: the French plan, once read, says its language
+    done = _run("check", sample, "-o", tmp_path / "out.ods", env=ENGLISH)
+    assert "omnisheet écrit des classeurs .xlsx" in done.stderr

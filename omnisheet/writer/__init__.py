@@ -54,8 +54,7 @@ def write(
     if Path(path).suffix.lower() != ".xlsx":
         from ..errors import OutputError
 
-        raise OutputError(f"{path}: omnisheet writes .xlsx workbooks (macros are never "
-                          "copied); name the output with .xlsx.")
+        raise OutputError(path, "output_not_xlsx")
     d = definition or load_definition()
     lang = d.check_language(lang or plan.language or d.default_language)
     # xlsxwriter keeps each sheet's rows in temporary files until close(), and leaves them
