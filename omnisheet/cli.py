@@ -141,13 +141,6 @@ def _portfolio(paths: tuple[Path, ...]) -> bool:
     return len(paths) != 1 or paths[0].is_dir()
 
 
-def _portfolio_word(key: str, lang: str | None) -> str:
-    from .definition import load_definition
-
-    definition = load_definition()
-    return definition.words_for("portfolio", lang or definition.default_language)[key]
-
-
 def _load(path: Path):
     from .reader import load
 
@@ -191,10 +184,10 @@ def check(plan_files: tuple[Path, ...], output: Path | None, fmt: str, fail_on: 
     2 when a file cannot be read or written.
     """
     if _portfolio(plan_files):
-        from .portfolio.commands import check_many, isatty_style
+        from .portfolio.commands import PortfolioError, check_many, isatty_style
 
         if in_place:
-            _fail(_portfolio_word("in_place", lang))
+            raise PortfolioError("in_place")
         sys.exit(check_many(plan_files, output=output, fmt=fmt, fail_on=fail_on, lang=lang,
                             sort=sort, jobs=jobs, style=isatty_style(), top=top))
     plan_file = plan_files[0]

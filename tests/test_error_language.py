@@ -165,3 +165,28 @@ def test_an_output_that_cannot_be_written_is_said_in_the_users_language(tmp_path
     # no --lang, an English locale: the French plan, once read, says its language
     done = _run("check", sample, "-o", tmp_path / "out.ods", env=ENGLISH)
     assert "omnisheet écrit des classeurs .xlsx" in done.stderr
+
+
+def test_the_portfolio_commands_lines_follow_the_same_rule(tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    for env, said in ((FRENCH, "aucun plan trouvé ici"), (ENGLISH, "no plan found there")):
+        done = _run("check", empty, env=env)
+        assert done.returncode == 2 and said in done.stderr, done.stderr
+    page = _run("portfolio", empty, "-o", tmp_path / "group.html", env=FRENCH)
+    assert page.returncode == 2 and "le classeur du portefeuille est un fichier .xlsx" in (
+        page.stderr), page.stderr
+    alone = _run("check", empty, empty, "--in-place", "--lang", "en", env=FRENCH)
+    assert "--in-place is for one plan" in alone.stderr
+
+
+def test_feedback_lines_follow_the_same_rule(tmp_path):
+    responses = tmp_path / "responses.csv"
+    responses.write_text("a;b\n1;2\n", encoding="utf-8")
+    sample = Path(__file__).resolve().parent.parent / "samples" / "retail-fr.xlsx"
+    french, english = "aucune colonne ne porte la note", "no column holds the score"
+    for plan, env, said in ((tmp_path / "nowhere.xlsx", FRENCH, french),
+                            (tmp_path / "nowhere.xlsx", ENGLISH, english),
+                            (sample, ENGLISH, french)):  # the plan, read, says French
+        done = _run("feedback", responses, "--plan", plan, env=env)
+        assert done.returncode == 2 and said in done.stderr, done.stderr

@@ -26,8 +26,11 @@ def run(responses: Sequence[Path], plan_file: Path, *, output: Path | None, peri
                                  definition=definition)
         plan = feedback.plan
     except FeedbackInputError as error:
-        plan = getattr(error, "plan", None)
-        raise OmnisheetError(error.render(lang or (plan.language if plan else None))) from None
+        from ..errors import error_language
+
+        plan = getattr(error, "plan", None)  # the plan's language, when it was read
+        raise OmnisheetError(error.render(error_language(lang, plan.language if plan else None))
+                             ) from None
     lang = definition.check_language(lang or plan.language)
     written = None
     if output is not None:

@@ -14,7 +14,8 @@ from pathlib import Path
 import click
 
 from ..definition import Definition, load_definition
-from ..errors import OmnisheetError
+from ..errors import WordedError, error_language
+from ..formatting import Phrase
 from .compare import Portfolio, compare
 from .files import Found, find_plans
 from .summary import PlanSummary, Unread
@@ -25,8 +26,12 @@ EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
 HANDFUL = 5
 
 
-class PortfolioError(OmnisheetError):
-    """The call cannot be carried out (no plan found, an output over an input)."""
+class PortfolioError(WordedError):
+    """The call cannot be carried out (no plan found, an output over an input): a sentence
+    of `words.portfolio`, said in the user's language by the command line."""
+
+    def __init__(self, key: str, **fields: object) -> None:
+        super().__init__(Phrase("portfolio", key, **{k: str(v) for k, v in fields.items()}))
 
 
 @dataclass
@@ -41,15 +46,14 @@ class Run:
 
 
 def _words(lang: str | None) -> dict[str, str]:
-    d = load_definition()
-    return d.words_for("portfolio", lang or d.default_language)
+    """The portfolio's words for a line on standard error: --lang, else the locale's."""
+    return load_definition().words_for("portfolio", error_language(lang))
 
 
 def find(paths: Sequence[Path], lang: str | None) -> Found:
     found = find_plans(paths)
     if not found.plans and not found.missing:
-        raise PortfolioError(_words(lang)["no_plans"].format(
-            paths=", ".join(str(p) for p in paths)))
+        raise PortfolioError("no_plans", paths=", ".join(str(p) for p in paths))
     return found
 
 
@@ -100,13 +104,12 @@ def check_many(paths: Sequence[Path], *, output: Path | None, fmt: str, fail_on:
     if output is not None:
         if (output.exists() and not output.is_dir()) or (
                 not output.exists() and output.suffix.lower() in (".xlsx", ".xlsm", ".ods")):
-            raise PortfolioError(_words(lang)["output_folder"].format(path=output))
+            raise PortfolioError("output_folder", path=output)
         inputs = {_real(p.path) for p in found.plans}
         for plan in found.plans:
             target = output / f"{plan.name}.xlsx"
             if _real(target) in inputs:
-                raise PortfolioError(_words(lang)["output_replaces"].format(
-                    path=target, plan=plan.path))
+                raise PortfolioError("output_replaces", path=target, plan=plan.path)
             outputs[plan.name] = target
         for target in outputs.values():
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -170,7 +173,7 @@ def report_many(paths: Sequence[Path], *, output: Path, lang: str | None,
         return Task(index, str(path), name, lang, html_to=str(page))
 
     if not folder.is_dir():
-        raise PortfolioError(_words(lang)["no_folder"].format(path=output, folder=folder))
+        raise PortfolioError("no_folder", path=output, folder=folder)
     run = gather(find(paths, lang), jobs, lang, task)
     definition = load_definition()
     write_portfolio_html(run.portfolio, definition, output)
@@ -194,10 +197,9 @@ def workbook_many(paths: Sequence[Path], *, output: Path, lang: str | None,
     from .workbook import write_portfolio_workbook
 
     if output.suffix.lower() != ".xlsx":
-        raise PortfolioError(_words(lang)["workbook_suffix"].format(path=output))
+        raise PortfolioError("workbook_suffix", path=output)
     if not output.parent.is_dir():
-        raise PortfolioError(_words(lang)["no_folder"].format(path=output,
-                                                              folder=output.parent))
+        raise PortfolioError("no_folder", path=output, folder=output.parent)
     run = gather(find(paths, lang), jobs, lang,
                  lambda index, path, name: Task(index, str(path), name, lang))
     definition: Definition = load_definition()
