@@ -26,7 +26,19 @@ VERSION = 1
 
 
 class PlanDataError(ValueError):
-    """The data is not a plan in the export shape; the message says where."""
+    """The data is not a plan in the export shape; the message (a sentence of
+    `words.refusals`) says where, in the language the command line chooses."""
+
+    def __init__(self, key: str, **fields: Any) -> None:
+        from .errors import refusal
+
+        self.message = refusal(key, **fields)
+        super().__init__(self.message)
+
+    def __str__(self) -> str:
+        from .errors import say
+
+        return say(self.message)
 
 
 def _out(value: Scalar) -> Any:
@@ -81,9 +93,9 @@ def plan_from_dict(data: Mapping[str, Any], definition: Definition | None = None
     """A Plan from the export shape (or a hand-written YAML of it: labels are accepted)."""
     d = definition or load_definition()
     if not isinstance(data, Mapping):
-        raise PlanDataError("a plan is an object with lists, journey, use_cases...")
+        raise PlanDataError("data_not_an_object")
     if data.get("format", FORMAT) != FORMAT or int(data.get("version", VERSION)) > VERSION:
-        raise PlanDataError(f"not an {FORMAT} version {VERSION} document")
+        raise PlanDataError("data_not_this_format", format=FORMAT, version=str(VERSION))
     lang = d.check_language(data.get("language", d.default_language))
 
     def canon(list_key: str, value: Any) -> Any:
@@ -96,7 +108,7 @@ def plan_from_dict(data: Mapping[str, Any], definition: Definition | None = None
     lists = {key: listed.keys for key, listed in d.lists.items() if not listed.computed}
     for key, values in (data.get("lists") or {}).items():
         if key not in d.lists:
-            raise PlanDataError(f"lists.{key}: no such list (known: {', '.join(lists)})")
+            raise PlanDataError("data_no_such_list", name=key, known=", ".join(lists))
         lists[key] = tuple(canon(key, v) for v in values)
     settings = {s.key: s.default for s in d.settings} | dict(data.get("settings") or {})
 
@@ -107,10 +119,11 @@ def plan_from_dict(data: Mapping[str, Any], definition: Definition | None = None
         out = []
         for n, row in enumerate(data.get(tab_key) or []):
             if not isinstance(row, Mapping):
-                raise PlanDataError(f"{tab_key}[{n}]: expected an object")
+                raise PlanDataError("data_row_not_an_object", tab=tab_key, n=str(n))
             unknown = set(row) - fields - {"extra"} - {c.key for c in tab.columns}
             if unknown:
-                raise PlanDataError(f"{tab_key}[{n}]: unknown field(s) {', '.join(sorted(unknown))}")
+                raise PlanDataError("data_unknown_fields", tab=tab_key, n=str(n),
+                                    fields=", ".join(sorted(unknown)))
             values = {}
             for column in tab.input_columns:
                 value = row.get(column.key)
@@ -151,7 +164,7 @@ def plan_from_dict(data: Mapping[str, Any], definition: Definition | None = None
             setting_tables=tables,
         )
     except (KeyError, TypeError) as exc:
-        raise PlanDataError(f"malformed plan data ({exc})") from exc
+        raise PlanDataError("data_malformed", why=str(exc)) from exc
 
 
 def _tables_out(plan: Plan) -> dict[str, list[dict[str, Any]]]:
@@ -174,7 +187,7 @@ def _tables_in(raw: Mapping[str, Any], d: Definition, canon: Any
         try:
             table = d.setting_table(key)
         except StopIteration:
-            raise PlanDataError(f"setting_tables.{key}: no such table") from None
+            raise PlanDataError("data_no_such_table", name=key) from None
         if isinstance(rows, Mapping):
             rows = [{table.rows: value, **(columns or {})} for value, columns in rows.items()]
         tables[key] = tuple(
@@ -193,7 +206,8 @@ def read_plan_file(path) -> Plan:
     path = Path(path)
 
     def unusable(key: str, exc: Exception) -> WordedError:
-        return WordedError(refusal("line", path=str(path), reason=refusal(key, why=str(exc))))
+        why = exc.message if isinstance(exc, PlanDataError) else str(exc)
+        return WordedError(refusal("line", path=str(path), reason=refusal(key, why=why)))
 
     try:
         text = path.read_text(encoding="utf-8")

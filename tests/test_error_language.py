@@ -190,3 +190,28 @@ def test_feedback_lines_follow_the_same_rule(tmp_path):
                             (sample, ENGLISH, french)):  # the plan, read, says French
         done = _run("feedback", responses, "--plan", plan, env=env)
         assert done.returncode == 2 and said in done.stderr, done.stderr
+
+
+def test_a_plan_file_that_is_not_a_plan_says_where_in_the_users_language(tmp_path):
+    """omnisheet import: what is wrong in the JSON, and where, said in one line."""
+    import json
+
+    cases = [
+        ({"format": "omnisheet-plan", "version": 1, "use_cases": [{"id": "UC-1", "budjet": 3}]},
+         "use_cases[0]: unknown field(s) budjet", "use_cases[0] : champ(s) inconnu(s) budjet"),
+        ({"format": "omnisheet-plan", "lists": {"stages": ["A"]}},
+         "lists.stages: no such list (known:", "lists.stages : aucune liste de ce nom (connues :"),
+        ({"format": "another-format"}, "not an omnisheet-plan version 1 document",
+         "ce n'est pas un document omnisheet-plan en version 1"),
+        (["a", "list"], "a plan is an object with lists, journey, use_cases",
+         "un plan est un objet avec lists, journey, use_cases"),
+    ]
+    for n, (data, english, french) in enumerate(cases):
+        source = tmp_path / f"plan-{n}.json"
+        source.write_text(json.dumps(data), encoding="utf-8")
+        for env, said in ((ENGLISH, english), (FRENCH, french)):
+            done = _run("import", source, "-o", tmp_path / f"plan-{n}.xlsx", env=env)
+            assert done.returncode == 2, done.stderr
+            assert len(done.stderr.strip().splitlines()) == 1 and said in done.stderr, (
+                done.stderr)
+        assert not (tmp_path / f"plan-{n}.xlsx").exists()
