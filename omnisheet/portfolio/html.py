@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 from ..definition import Definition
 from ..measures import TOLERANCE
-from ..report.page import CSP, INK, MUTED, STATUS_SYMBOLS, css_class, escaped, print_css
+from ..report.page import INK, MUTED, STATUS_SYMBOLS, css_class, document, escaped, print_css
 from .compare import GridCell, Portfolio
 from .summary import PlanSummary
 from .words import Words
@@ -57,34 +57,13 @@ def render_portfolio_html(portfolio: Portfolio, definition: Definition, *,
     p = _Page(portfolio, definition, folder)
     lang = portfolio.language
     date = p.w.number.date(today or dt.date.today())
-    nav = "".join(f'<li><a href="#{key}">{p.t("section_" + key)}</a></li>' for key in SECTIONS)
     sections = [_plans(p), _journey_grid(p), _use_cases(p), _sources(p), _measures(p),
                 _differences(p)]
-    return "\n".join([
-        "<!DOCTYPE html>",
-        f'<html lang="{escaped(lang)}">',
-        "<head>",
-        '<meta charset="utf-8">',
-        f'<meta http-equiv="Content-Security-Policy" content="{escaped(CSP)}">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        '<meta name="referrer" content="no-referrer">',
-        f'<meta name="generator" content="omnisheet {escaped(__version__)}">',
-        f"<title>{p.t('page_title')}</title>",
-        f"<style>{_css(definition)}</style>",
-        "</head>",
-        "<body>",
-        '<header class="top">',
-        f"<h1>{p.t('page_title')}</h1>",
-        f'<p class="muted">{p.t("generated", n=len(portfolio.plans), date=date, version=__version__)}</p>',
-        f'<nav aria-label="{p.t("contents")}"><ol>{nav}</ol></nav>',
-        "</header>",
-        "<main>",
-        *sections,
-        "</main>",
-        "</body>",
-        "</html>",
-        "",
-    ])
+    return document(
+        lang=lang, title=p.w["page_title"], css=_css(definition), heading=p.t("page_title"),
+        generated=p.t("generated", n=len(portfolio.plans), date=date, version=__version__),
+        contents=p.t("contents"), nav=[(key, p.t("section_" + key)) for key in SECTIONS],
+        sections=sections)
 
 
 def write_portfolio_html(portfolio: Portfolio, definition: Definition, path: str | Path) -> Path:

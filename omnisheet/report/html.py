@@ -24,7 +24,6 @@ from ..scoring import weights
 from ..text import normalise
 from .model import Report
 from .page import (
-    CSP,
     INK,
     MUTED,
     OTHER_SYMBOL,
@@ -32,6 +31,7 @@ from .page import (
     STATUS_SYMBOLS,
     Page,
     css_class,
+    document,
     escaped,
     print_css,
     section,
@@ -72,32 +72,13 @@ def render_html(report: Report, lang: str | None = None, *,
     if trends is not None:
         sections.insert(2, trends)
         keys.insert(2, "trends")
-    nav = "".join(f'<li><a href="#{key}">{p.t(key)}</a></li>' for key in keys)
-    return "\n".join([
-        "<!DOCTYPE html>",
-        f'<html lang="{escaped(lang)}">',
-        "<head>",
-        '<meta charset="utf-8">',
-        f'<meta http-equiv="Content-Security-Policy" content="{escaped(CSP)}">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        '<meta name="referrer" content="no-referrer">',
-        f'<meta name="generator" content="omnisheet {escaped(__version__)}">',
-        f"<title>{escaped(title)}</title>",
-        f"<style>{_css(p)}{pressure_css(p)}{TRENDS_CSS if trends is not None else ''}</style>",
-        "</head>",
-        "<body>",
-        '<header class="top">',
-        f'<h1>{escaped(p.raw("doc_title"))} — <span class="file">{escaped(name)}</span></h1>',
-        f'<p class="muted">{p.t("generated", date=date, version=__version__)}</p>',
-        f'<nav aria-label="{p.t("contents")}"><ol>{nav}</ol></nav>',
-        "</header>",
-        "<main>",
-        *sections,
-        "</main>",
-        "</body>",
-        "</html>",
-        "",
-    ])
+    return document(
+        lang=lang, title=title,
+        css=f"{_css(p)}{pressure_css(p)}{TRENDS_CSS if trends is not None else ''}",
+        heading=(f'{escaped(p.raw("doc_title"))} — '
+                 f'<span class="file">{escaped(name)}</span>'),
+        generated=p.t("generated", date=date, version=__version__), contents=p.t("contents"),
+        nav=[(key, p.t(key)) for key in keys], sections=sections)
 
 
 def write_html(report: Report, path: str | Path, lang: str | None = None) -> Path:

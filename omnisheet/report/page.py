@@ -113,3 +113,39 @@ table.map col.rowhead{{width:24mm}}
 {rules + chr(10) if rules else ""}a{{color:inherit;text-decoration:none}}
 }}
 """
+
+
+def document(*, lang: str, title: str, css: str, heading: str, generated: str,
+             contents: str, nav: Iterable[tuple[str, str]], sections: Iterable[str]) -> str:
+    """A whole self-contained page: the security policy (nothing fetched, no script), the
+    title, a heading with the line saying where it comes from, a table of contents, the
+    sections. `title` is plain text; `heading`, `generated`, `contents`, the nav's names
+    and the sections are HTML already escaped."""
+    from .. import __version__
+
+    links = "".join(f'<li><a href="#{key}">{name}</a></li>' for key, name in nav)
+    return "\n".join([
+        "<!DOCTYPE html>",
+        f'<html lang="{escaped(lang)}">',
+        "<head>",
+        '<meta charset="utf-8">',
+        f'<meta http-equiv="Content-Security-Policy" content="{escaped(CSP)}">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        '<meta name="referrer" content="no-referrer">',
+        f'<meta name="generator" content="omnisheet {escaped(__version__)}">',
+        f"<title>{escaped(title)}</title>",
+        f"<style>{css}</style>",
+        "</head>",
+        "<body>",
+        '<header class="top">',
+        f"<h1>{heading}</h1>",
+        f'<p class="muted">{generated}</p>',
+        f'<nav aria-label="{contents}"><ol>{links}</ol></nav>',
+        "</header>",
+        "<main>",
+        *sections,
+        "</main>",
+        "</body>",
+        "</html>",
+        "",
+    ])
