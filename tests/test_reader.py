@@ -224,7 +224,7 @@ def test_an_xlsm_plan_is_checked_and_the_output_says_its_macros_are_not_kept(tmp
 
     with zipfile.ZipFile(tmp_path / "checked.xlsx") as z:
         assert not any("vba" in n.lower() for n in z.namelist())
-    refused = cli("check", xlsm, "-o", tmp_path / "checked.xlsm")
+    refused = cli("check", xlsm, "-o", tmp_path / "checked.xlsm", "--lang", "en")
     assert refused.exit_code == 2 and "name the output with .xlsx" in refused.output
     assert not (tmp_path / "checked.xlsm").exists()
 
