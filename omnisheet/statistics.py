@@ -61,8 +61,9 @@ def share(successes: int, n: int, confidence: float = CONFIDENCE) -> Estimate:
 
 def nps(promoters: int, detractors: int, n: int, confidence: float = CONFIDENCE) -> Estimate:
     """% promoters − % detractors (−100 to +100); the interval from the variance of one
-    answer scored +1 / 0 / −1: (p+ + p−) − (p+ − p−)², divided by n. When every answer is
-    alike (a single one, or all promoters) that variance is 0: see `unanimous`."""
+    answer scored +1 / 0 / −1: (p+ + p−) − (p+ − p−)², divided by n, cut at −100 and +100
+    (no NPS lies beyond). When every answer is alike (a single one, or all promoters)
+    that variance is 0: see `unanimous`."""
     if n <= 0:
         return Estimate(None, 0)
     plus, minus = promoters / n, detractors / n
@@ -72,14 +73,16 @@ def nps(promoters: int, detractors: int, n: int, confidence: float = CONFIDENCE)
         low, high = unanimous(value, n, -1.0, 1.0, confidence)
         return Estimate(100 * value, n, 100 * low, 100 * high)
     spread = z_quantile(confidence) * math.sqrt(variance / n)
-    return Estimate(100 * value, n, 100 * (value - spread), 100 * (value + spread))
+    return Estimate(100 * value, n, 100 * max(-1.0, value - spread),
+                    100 * min(1.0, value + spread))
 
 
 def mean(counts: Mapping[float, int], bounds: tuple[float, float] | None = None,
          confidence: float = CONFIDENCE) -> Estimate:
     """The mean of answers given as {score: how many}, with Student's t interval
-    (n − 1 degrees of freedom, the sample standard deviation). When every answer is the
-    same the t interval has no width: see `unanimous` (needs the scale's `bounds`)."""
+    (n − 1 degrees of freedom, the sample standard deviation), cut at the scale's
+    `bounds` when given. When every answer is the same the t interval has no width: see
+    `unanimous` (needs the scale's `bounds`)."""
     n = sum(counts.values())
     if n <= 0:
         return Estimate(None, 0)
@@ -92,7 +95,10 @@ def mean(counts: Mapping[float, int], bounds: tuple[float, float] | None = None,
         low, high = unanimous(average, n, *bounds, confidence=confidence)
         return Estimate(average, n, low, high)
     spread = t_quantile(n - 1, confidence) * math.sqrt(variance / n)
-    return Estimate(average, n, average - spread, average + spread)
+    low, high = average - spread, average + spread
+    if bounds is not None:  # no mean lies beyond the scale: 4 answers give 1.75 to 5, not 6.25
+        low, high = max(low, bounds[0]), min(high, bounds[1])
+    return Estimate(average, n, low, high)
 
 
 def unanimous(value: float, n: int, lowest: float, highest: float,

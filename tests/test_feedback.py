@@ -116,7 +116,8 @@ def expected_mean(values: list[int], bounds: tuple[int, int]) -> tuple:
         other = wilson_by_bisection(0, len(values))[1]
         return mean, len(values), mean - other * (mean - bounds[0]), mean + other * (bounds[1] - mean)
     half = T_TABLE[len(values) - 1] * stdlib.stdev(values) / math.sqrt(len(values))
-    return mean, len(values), mean - half, mean + half
+    # no mean lies beyond the scale: the interval stops at its ends
+    return mean, len(values), max(bounds[0], mean - half), min(bounds[1], mean + half)
 
 
 def expected_share(values: list[int]) -> tuple:
@@ -136,7 +137,8 @@ def expected_nps(values: list[int]) -> tuple:
         return 100 * value, len(values), 100 * (value - other * (value + 1)), 100 * (
             value + other * (1 - value))
     half = Z * math.sqrt(stdlib.pvariance(per_answer) / len(values))
-    return 100 * value, len(values), 100 * (value - half), 100 * (value + half)
+    return (100 * value, len(values), 100 * max(-1, value - half),  # an NPS stays within ±100
+            100 * min(1, value + half))
 
 
 EXPECTED = {

@@ -149,3 +149,20 @@ def test_welch_test():
     expected = 2 * (1 - t_cdf_by_integration(abs(t), df))
     p = stats.welch(stdlib.mean(a), math.sqrt(va), len(a), stdlib.mean(b), math.sqrt(vb), len(b))
     assert p == pytest.approx(expected, abs=1e-7)
+
+
+def test_an_interval_stops_at_the_ends_of_its_scale():
+    """Four CSAT answers (5, 5, 5, 1) give a t interval of 0.82 to 7.18: no mean lies
+    beyond the scale, so it stops at 1 and 5; the same for an NPS past +100, while an
+    interval inside the scale is left as it is."""
+    four = stats.mean({5: 3, 1: 1}, bounds=(1, 5))
+    half = 3.182446 * 2 / 2  # t(3) × stdev 2 / √4
+    assert (four.low, four.high) == (1, 5)
+    unbounded = stats.mean({5: 3, 1: 1})  # no scale given: the t interval as it is
+    assert (unbounded.low, unbounded.high) == pytest.approx((4 - half, 4 + half), abs=1e-4)
+    inside = stats.mean({3: 2, 4: 2}, bounds=(1, 5))
+    assert (inside.low, inside.high) == pytest.approx(
+        (3.5 - 3.182446 * math.sqrt(1 / 3) / 2, 3.5 + 3.182446 * math.sqrt(1 / 3) / 2), abs=1e-4)
+    small = stats.nps(2, 1, 3)  # +33: the variance formula alone reaches +140
+    assert small.high == 100 and small.low == pytest.approx(
+        100 * (1 / 3 - 1.959964 * math.sqrt((1 - 1 / 9) / 3)), abs=1e-3)

@@ -125,14 +125,43 @@ def _svg(p: Page, series: TrendSeries, caption: str) -> str:
             parts.append(f'<polyline class="line" points="{line}"/>')
         for i, r in run:
             parts.append(f'<circle cx="{x(i):.1f}" cy="{y(r.point.value):.1f}" r="3.5"/>')
-    labels = range(len(rows)) if len(rows) <= 6 else (0, len(rows) - 1)
-    for i in labels:
+    for i in _labelled([str(r.trend.period) for r in rows], [x(i) for i in range(len(rows))]):
         anchor = ("start" if i == 0 and len(rows) > 1 else
                   "end" if i == len(rows) - 1 and len(rows) > 1 else "middle")
         parts.append(f'<text x="{x(i):.1f}" y="{H - BOTTOM + 16}" text-anchor="{anchor}">'
                      f"{escaped(rows[i].trend.period)}</text>")
     parts.append("</svg>")
     return "".join(parts)
+
+
+#: About how wide a character of the axis' 11 px labels is, and the gap kept between two.
+CHAR_WIDTH, LABEL_GAP = 6.2, 8
+
+
+def _labelled(names: list[str], xs: list[float]) -> list[int]:
+    """Which periods get their name under the axis: the first and the last always, those
+    between where they fit without touching a neighbour ("août 2026" and "septembre 2026"
+    side by side overlapped). The first is drawn from its point rightwards, the last
+    leftwards, the others centred."""
+    count = len(names)
+
+    def span(i: int) -> tuple[float, float]:
+        width = CHAR_WIDTH * len(names[i])
+        if count > 1 and i == 0:
+            return xs[i], xs[i] + width
+        if count > 1 and i == count - 1:
+            return xs[i] - width, xs[i]
+        return xs[i] - width / 2, xs[i] + width / 2
+
+    if count <= 1:
+        return list(range(count))
+    shown = [0]
+    last = span(count - 1)
+    for i in range(1, count - 1):
+        left, right = span(i)
+        if left >= span(shown[-1])[1] + LABEL_GAP and right + LABEL_GAP <= last[0]:
+            shown.append(i)
+    return [*shown, count - 1]
 
 
 def _runs(rows: tuple[Row, ...]) -> list[list[tuple[int, Row]]]:
