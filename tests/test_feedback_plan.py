@@ -208,3 +208,22 @@ def test_the_trend_charts_period_names_never_overlap():
         placed = spans(names, xs, shown)
         assert all(a[1] < b[0] for a, b in zip(placed, placed[1:], strict=False)), (names, shown)
     assert _labelled(["T1", "T2", "T3"], [50, 200, 350]) == [0, 1, 2]  # room: every name
+
+
+def test_the_trend_charts_axis_has_round_values_around_the_data():
+    import math
+
+    from omnisheet.report.trends_html import _ticks
+
+    for low, high in ((3.41, 4.04), (47.4, 77.1), (-12.1, 68.0), (1.75, 5.0), (0.1, 0.9),
+                      (3.81, 4.35), (-100.0, 100.0)):
+        ticks = _ticks(low, high)
+        steps = {round(b - a, 9) for a, b in zip(ticks, ticks[1:], strict=False)}
+        assert len(steps) == 1 and 2 <= len(ticks) <= 5, (low, high, ticks)
+        step = steps.pop()
+        mantissa = step / 10 ** math.floor(math.log10(step))
+        assert round(mantissa, 6) in (1, 2, 2.5, 5), (low, high, ticks)
+        assert ticks[0] <= low and ticks[-1] >= high
+        assert ticks[0] > low - step - 1e-9 and ticks[-1] < high + step + 1e-9  # no more
+    assert _ticks(3.41, 4.04) == [3.4, 3.6, 3.8, 4.0, 4.2]
+    assert _ticks(4.0, 4.0) == [3.0, 3.5, 4.0, 4.5, 5.0]  # one value: a unit either side

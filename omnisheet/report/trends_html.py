@@ -5,6 +5,7 @@ readers and screen readers alike. Nothing is fetched; every text is escaped."""
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 from .page import Page, escaped, section
@@ -76,6 +77,13 @@ def _figure_of(p: Page, indicator: str, value: float | None) -> str:
     return p.num(value, 1 if indicator == "nps" else 2)
 
 
+def _tick_text(p: Page, indicator: str, value: float, places: int) -> str:
+    """A value of the axis with the decimals its step needs: 3,4 · 40 % · −25."""
+    if indicator == "csat_pct":
+        return p.number.points(value, places)
+    return p.num(value, places)
+
+
 def _interval(p: Page, indicator: str, row: Row) -> str:
     point = row.point
     if point.low is None or point.high is None or not point.answers:
@@ -90,11 +98,8 @@ def _svg(p: Page, series: TrendSeries, caption: str) -> str:
         return ""
     values = [v for r in shown for v in (r.point.value, r.point.low, r.point.high)
               if v is not None]
-    low, high = min(values), max(values)
-    if high - low < 1e-9:
-        low, high = low - 1, high + 1
-    pad = (high - low) * 0.08
-    low, high = low - pad, high + pad
+    ticks = _ticks(min(values), max(values))
+    low, high = ticks[0], ticks[-1]
     width, height = W - LEFT - RIGHT, H - TOP - BOTTOM
     step = width / max(1, len(rows) - 1)
 
@@ -105,11 +110,12 @@ def _svg(p: Page, series: TrendSeries, caption: str) -> str:
         return TOP + (high - v) / (high - low) * height
 
     parts = [f'<svg viewBox="0 0 {W} {H}" role="img" aria-label="{escaped(caption)}">']
-    for tick in (low + pad, (low + high) / 2, high - pad):
+    places = max(len(f"{tick:.10g}".partition(".")[2]) for tick in ticks)  # 3.4 → 1
+    for tick in ticks:
         parts.append(f'<line class="grid" x1="{LEFT}" x2="{W - RIGHT}" y1="{y(tick):.1f}" '
                      f'y2="{y(tick):.1f}"/>')
         parts.append(f'<text x="{LEFT - 6}" y="{y(tick) + 4:.1f}" text-anchor="end">'
-                     f"{escaped(_figure_of(p, series.indicator, tick))}</text>")
+                     f"{escaped(_tick_text(p, series.indicator, tick, places))}</text>")
     for run in _runs(rows):
         band = [(x(i), r) for i, r in run if r.point.low is not None and r.point.high is not None]
         if len(band) > 1:
@@ -132,6 +138,21 @@ def _svg(p: Page, series: TrendSeries, caption: str) -> str:
                      f"{escaped(rows[i].trend.period)}</text>")
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _ticks(low: float, high: float, most: int = 5) -> list[float]:
+    """Round values for the vertical axis, from below the lowest to above the highest:
+    steps of 1, 2, 2.5 or 5 times a power of ten, at most `most` of them (3.4, 3.6, 3.8,
+    4.0 rather than 3.41, 3.72, 4.04)."""
+    if high - low < 1e-9:
+        low, high = low - 1, high + 1
+    for power in range(math.floor(math.log10(high - low)) - 1, 400):
+        for multiple in (1, 2, 2.5, 5):
+            step = multiple * 10.0 ** power
+            first, last = math.floor(low / step), math.ceil(high / step)
+            if last - first + 1 <= most:
+                return [round(k * step, 10) for k in range(first, last + 1)]
+    return [low, high]
 
 
 #: About how wide a character of the axis' 11 px labels is, and the gap kept between two.
