@@ -60,6 +60,17 @@ def test_measures_are_written_as_the_language_writes_numbers_in_every_output(out
     assert not re.search(r"\d\.\d" if lang == "fr" else r"\d,\d", "\n".join(messages))
 
 
+def test_a_findings_value_is_the_cells_value_not_how_a_message_shows_it(outputs):
+    """A measure's finding says "58 %" in its message and keeps 0.58, the cell's value, as
+    its value: in the JSON and in the Findings tab, never a Python object."""
+    lang, text, data, workbook, html = outputs
+    values = [f["value"] for f in data["findings"]]
+    assert all(v is None or isinstance(v, str | int | float | bool) for v in values)
+    assert 0.58 in values
+    cells = [c.value for row in workbook.worksheets[1].iter_rows() for c in row]
+    assert not [v for v in cells if isinstance(v, str) and re.match(r"(Share|Fixed)\(", v)]
+
+
 def test_the_text_report_speaks_the_language(outputs):
     lang, text, *_ = outputs
     if lang == "fr":

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..formatting import Formatter
+from ..formatting import Fixed, Formatter, Share
 from ..lookups import PlanLookups, id_key, identity_shown, touchpoint_key
 from ..text import normalise, shorten
 
@@ -42,8 +42,15 @@ REGISTRY: dict[str, Check] = {}
 
 
 def _new_finding(**fields: Any) -> Finding:
+    """A Finding whose `value` is the cell's value as data: a value given in the form a
+    message shows it (a Share, a Fixed) stays the message's {value}, and the finding keeps
+    the number (the JSON's and the Findings tab's "value": 0.58, not a Python object)."""
     from ..model import Finding
 
+    value = fields.get("value")
+    if isinstance(value, Share | Fixed):
+        fields["params"] = {"value": value, **(fields.get("params") or {})}
+        fields["value"] = value.value
     return Finding(**fields)
 
 
