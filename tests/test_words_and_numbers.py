@@ -71,6 +71,17 @@ def test_a_findings_value_is_the_cells_value_not_how_a_message_shows_it(outputs)
     assert not [v for v in cells if isinstance(v, str) and re.match(r"(Share|Fixed)\(", v)]
 
 
+def test_the_dashboard_shows_readiness_as_the_text_report_does(outputs):
+    """73,6 % in the text report is 73,6 % on the Dashboard, not 74 %."""
+    lang, text, data, workbook, html = outputs
+    board = workbook["Tableau de bord" if "Tableau de bord" in workbook else "Dashboard"]
+    summary = data["summary"]["readiness"]["summary"]
+    assert board["B3"].value == pytest.approx(summary, abs=0.05)
+    assert board["B3"].number_format.startswith("0.0")  # one decimal, as every output says it
+    shown = f"{board['B3'].value:.1f}".replace(".", "," if lang == "fr" else ".")
+    assert shown in text
+
+
 def test_the_text_report_speaks_the_language(outputs):
     lang, text, *_ = outputs
     if lang == "fr":

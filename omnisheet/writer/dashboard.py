@@ -26,7 +26,7 @@ def write_dashboard(ctx: Context, sheet: Any, report: Report) -> None:
     d = ctx.definition
     name = sheet.get_name()
     title = ctx.fmt(bold=True, font_size=16, font_color=d.colours["header"])
-    big = ctx.fmt(bold=True, font_size=22, font_color=d.colours["header"], num_format="0\" %\"")
+    big = ctx.fmt(bold=True, font_size=22, font_color=d.colours["header"], num_format="0.0\" %\"")
     pct = ctx.fmt(num_format="0%", border=1, border_color="#D9D9D9")
     sheet.hide_gridlines(2)
     sheet.set_column(0, 0, 30)
