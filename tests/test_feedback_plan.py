@@ -187,27 +187,30 @@ def test_the_readme_feedback_example_is_what_the_command_prints(cli, monkeypatch
 
 
 def test_the_trend_charts_period_names_never_overlap():
-    """Under a chart's axis, the first and last periods are named, and those between only
-    where their names fit: four French months side by side overlapped."""
+    """Under a chart's axis, period names on one line when they fit, else on two; none
+    touches another on its line, the first and last are always named, and four French
+    months (which overlapped on one line) are all named."""
     from omnisheet.report.trends_html import W, _labelled
 
-    def spans(names, xs, shown):
-        out = []
-        for i in shown:
-            width = 6.2 * len(names[i])
-            start = xs[i] if i == 0 else xs[i] - width if i == len(names) - 1 else xs[i] - width / 2
-            out.append((start, start + width))
-        return out
+    def span(names, xs, i):
+        width = 6.2 * len(names[i])
+        start = xs[i] if i == 0 else xs[i] - width if i == len(names) - 1 else xs[i] - width / 2
+        return start, start + width
 
-    for names in (["juin 2026", "juillet 2026", "août 2026", "septembre 2026"],
-                  [f"2026-{m:02}" for m in range(1, 13)], ["T1 2026", "T2 2026", "T3 2026"],
-                  ["2026"]):
+    months = ["juin 2026", "juillet 2026", "août 2026", "septembre 2026"]
+    for names in (months, [f"2026-{m:02}" for m in range(1, 13)],
+                  ["T1 2026", "T2 2026", "T3 2026"], ["2026"]):
         xs = [50 + i * (W - 70) / max(1, len(names) - 1) for i in range(len(names))]
         shown = _labelled(names, xs)
-        assert shown[0] == 0 and shown[-1] == len(names) - 1
-        placed = spans(names, xs, shown)
-        assert all(a[1] < b[0] for a, b in zip(placed, placed[1:], strict=False)), (names, shown)
-    assert _labelled(["T1", "T2", "T3"], [50, 200, 350]) == [0, 1, 2]  # room: every name
+        indices = [i for i, _ in shown]
+        assert indices[0] == 0 and indices[-1] == len(names) - 1
+        for line in (0, 1):
+            placed = [span(names, xs, i) for i, at in shown if at == line]
+            assert all(a[1] < b[0] for a, b in zip(placed, placed[1:], strict=False)), (
+                names, shown)
+        if names is months:
+            assert indices == [0, 1, 2, 3] and {at for _, at in shown} == {0, 1}
+    assert _labelled(["T1", "T2", "T3"], [50, 200, 350]) == [(0, 0), (1, 0), (2, 0)]
 
 
 def test_the_trend_charts_axis_has_round_values_around_the_data():

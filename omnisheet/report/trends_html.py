@@ -131,11 +131,12 @@ def _svg(p: Page, series: TrendSeries, caption: str) -> str:
             parts.append(f'<polyline class="line" points="{line}"/>')
         for i, r in run:
             parts.append(f'<circle cx="{x(i):.1f}" cy="{y(r.point.value):.1f}" r="3.5"/>')
-    for i in _labelled([str(r.trend.period) for r in rows], [x(i) for i in range(len(rows))]):
+    names = [str(r.trend.period) for r in rows]
+    for i, line in _labelled(names, [x(i) for i in range(len(rows))]):
         anchor = ("start" if i == 0 and len(rows) > 1 else
                   "end" if i == len(rows) - 1 and len(rows) > 1 else "middle")
-        parts.append(f'<text x="{x(i):.1f}" y="{H - BOTTOM + 16}" text-anchor="{anchor}">'
-                     f"{escaped(rows[i].trend.period)}</text>")
+        parts.append(f'<text x="{x(i):.1f}" y="{H - BOTTOM + 16 + 14 * line}" '
+                     f'text-anchor="{anchor}">{escaped(rows[i].trend.period)}</text>')
     parts.append("</svg>")
     return "".join(parts)
 
@@ -159,11 +160,13 @@ def _ticks(low: float, high: float, most: int = 5) -> list[float]:
 CHAR_WIDTH, LABEL_GAP = 6.2, 8
 
 
-def _labelled(names: list[str], xs: list[float]) -> list[int]:
-    """Which periods get their name under the axis: the first and the last always, those
-    between where they fit without touching a neighbour ("août 2026" and "septembre 2026"
-    side by side overlapped). The first is drawn from its point rightwards, the last
-    leftwards, the others centred."""
+def _labelled(names: list[str], xs: list[float]) -> list[tuple[int, int]]:
+    """Which periods get their name under the axis, and on which of two lines: on one line
+    when every name fits without touching its neighbours, else every other name one line
+    lower ("août 2026" and "septembre 2026" side by side overlapped); past what two lines
+    hold, the names that would touch are left out (the table under the chart lists every
+    period), the first and the last always kept. The first name is drawn from its point
+    rightwards, the last leftwards, the others centred."""
     count = len(names)
 
     def span(i: int) -> tuple[float, float]:
@@ -174,15 +177,27 @@ def _labelled(names: list[str], xs: list[float]) -> list[int]:
             return xs[i] - width, xs[i]
         return xs[i] - width / 2, xs[i] + width / 2
 
-    if count <= 1:
-        return list(range(count))
-    shown = [0]
-    last = span(count - 1)
-    for i in range(1, count - 1):
-        left, right = span(i)
-        if left >= span(shown[-1])[1] + LABEL_GAP and right + LABEL_GAP <= last[0]:
-            shown.append(i)
-    return [*shown, count - 1]
+    def fitting(indices: list[int]) -> list[int]:
+        """Those of `indices` (in order) that fit beside the ones kept before them; the
+        last of them is kept, and those before it that it would touch are not."""
+        if not indices:
+            return []
+        *rest, last = indices
+        kept: list[int] = []
+        for i in rest:
+            left, right = span(i)
+            if (not kept or left >= span(kept[-1])[1] + LABEL_GAP) and (
+                    last != count - 1 or right + LABEL_GAP <= span(last)[0]):
+                kept.append(i)
+        if last != count - 1 and kept and span(last)[0] < span(kept[-1])[1] + LABEL_GAP:
+            return kept
+        return [*kept, last]
+
+    every = list(range(count))
+    if fitting(every) == every:
+        return [(i, 0) for i in every]
+    upper, lower = fitting(every[0::2]), fitting(every[1::2])
+    return sorted([(i, 0) for i in upper] + [(i, 1) for i in lower])
 
 
 def _runs(rows: tuple[Row, ...]) -> list[list[tuple[int, Row]]]:
