@@ -56,3 +56,18 @@ def shorten(text: str, width: int) -> str:
     if space >= width // 2:
         cut = cut[:space]
     return cut.rstrip(" ,;:.-—") + "…"
+
+
+def first_sentences(text: str, width: int) -> str:
+    """As many whole sentences as fit in `width` characters (Excel's 255 for an input
+    prompt), else the text cut at a word with an ellipsis: a prompt that stops mid-word
+    ("…soumis au consentemen") reads as broken; the whole text stays in the header's
+    comment."""
+    text = " ".join(text.split())
+    if len(text) <= width:
+        return text
+    end = max(text.rfind(". ", 0, width), text.rfind(" ; ", 0, width - 1),
+              text.rfind("; ", 0, width - 1))
+    if end >= width // 2:
+        return text[:end].rstrip(" ;") + "."
+    return shorten(text, width)

@@ -147,3 +147,27 @@ def test_help_texts_are_whole_in_header_comments_and_input_prompts(tmp_path):
     assert "(conversion, satisfaction...)." in header.comment.text
     prompts = [v.prompt for v in sheet.data_validations.dataValidation if v.prompt]
     assert any("(conversion, satisfaction...)." in p for p in prompts)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_input_prompts_end_at_a_sentence_or_an_ellipsis_within_excels_limit(cli, tmp_path, lang):
+    """Excel shows at most 255 characters of a prompt: one that stopped mid-word
+    ("…soumis au consentemen") read as broken."""
+    path = tmp_path / "plan.xlsx"
+    assert cli("new", path, "--lang", lang).exit_code == 0
+    prompts = {v.prompt for sheet in openpyxl.load_workbook(path).worksheets
+               for v in sheet.data_validations.dataValidation if v.prompt}
+    assert prompts
+    for prompt in prompts:
+        assert len(prompt) <= 255 and prompt.rstrip().endswith((".", "…", ")", "»")), prompt
+
+
+def test_a_long_help_is_cut_at_its_last_whole_sentence():
+    from omnisheet.text import first_sentences
+
+    text = "Une phrase courte. " * 10 + "Une dernière phrase bien trop longue pour tenir ici."
+    cut = first_sentences(text, 200)
+    assert len(cut) <= 200 and cut.endswith("courte.") and cut.count(".") == cut.count(
+        "Une phrase courte")
+    assert first_sentences("mot " * 100, 50).endswith("…")
+    assert first_sentences("Court.", 255) == "Court."

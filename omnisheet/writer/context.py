@@ -15,6 +15,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from ..definition import Definition
 from ..model import Plan, Scalar, column_letter
+from ..text import first_sentences, shorten
 
 if TYPE_CHECKING:
     from ..scoring import Priority
@@ -257,7 +258,7 @@ class Context:
 
     def help_options(self, title: str, text: str) -> dict[str, Any]:
         """Input-message options: Excel caps the title at 32 and the text at 255 characters."""
-        return {"input_title": title[:32], "input_message": text[:255]}
+        return {"input_title": shorten(title, 32), "input_message": first_sentences(text, 255)}
 
     def list_label(self, list_key: str, value: Scalar) -> Scalar:
         if isinstance(value, str):
