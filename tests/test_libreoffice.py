@@ -9,9 +9,11 @@ import openpyxl
 import pytest
 from plans import clean_plan
 from python_calamine import CalamineWorkbook
+from support.browser import pdf_text, poppler_fixture  # noqa: F401  (a fixture)
 from support.libreoffice import convert, roundtrip
 
 from omnisheet.definition import load_definition
+from omnisheet.layout import instruction_lines
 from omnisheet.measures import Evidence
 from omnisheet.model import Measure, UseCase
 from omnisheet.reader import load
@@ -130,3 +132,18 @@ def _blank_cached_results(source: Path, target: Path) -> None:
                 data = re.sub(rb"(<f>[^<]*</f>)<v>[^<]*</v>", rb"\1<v></v>", data)
                 data = data.replace(b' t="str"', b"")
             zout.writestr(item, data)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_instructions_print_whole_on_the_page(soffice, poppler, tmp_path, lang):
+    """Printed by Calc, the instructions' paragraphs keep every word: the column was
+    wider than the page and each line was cut at its edge ("partir du parcours v")."""
+    definition = load_definition()
+    blank = write(clean_plan(lang).with_changes(use_cases=()), tmp_path / "plan.xlsx")
+    pdf = convert(blank, "pdf", tmp_path / "pdf")
+    printed = " ".join(pdf_text(pdf, 1).split())
+    tab = definition.tab("instructions")
+    paragraphs = [texts[lang] for _, kind, texts in instruction_lines(tab, definition)
+                  if kind == "body"]
+    first = " ".join(paragraphs[0].split())
+    assert first in printed.replace("- ", "-"), printed[:400]

@@ -474,21 +474,27 @@ def write_settings(ctx: Context, sheet: Any, tab: Tab) -> None:
     write_setting_tables(ctx, sheet)
 
 
+#: The instructions' one column, in characters: as wide as an A4 or Letter page prints in
+#: portrait (110 was cut at the page's edge by LibreOffice, which does not scale it).
+INSTRUCTIONS_WIDTH = 76
+
+
 def write_instructions(ctx: Context, sheet: Any, tab: Tab) -> None:
     lang, colour = ctx.lang, ctx.definition.colours["header"]
     formats = {"title": ctx.fmt(bold=True, font_size=16, font_color=colour),
                "heading": ctx.fmt(bold=True, font_size=12, font_color=colour),
                "body": ctx.fmt(text_wrap=True)}
     legend = ctx.definition.list("touchpoint_status")
-    sheet.set_column(0, 0, 110)
+    sheet.set_column(0, 0, INSTRUCTIONS_WIDTH)
     sheet.set_row(0, 24)
     for row, kind, texts in instruction_lines(tab, ctx.definition):
         status = legend.value(kind)
         fmt = formats.get(kind) or ctx.fmt(bg_color=status.colour if status else None, bold=True)
         ctx.put(sheet, row, 0, texts[lang], fmt)
         if kind == "body":
-            sheet.set_row(row, 14 * (1 + len(texts[lang]) // 120))
+            sheet.set_row(row, 14 * (1 + len(texts[lang]) // (INSTRUCTIONS_WIDTH - 8)))
     sheet.hide_gridlines(2)
+    sheet.fit_to_pages(1, 0)  # printed: the one wide column on the page's width, not cut
 
 
 def write_stray_cells(ctx: Context, sheets: dict[str, Any]) -> list[Any]:
