@@ -69,6 +69,11 @@ def test_a_findings_value_is_the_cells_value_not_how_a_message_shows_it(outputs)
     assert 0.58 in values
     cells = [c.value for row in workbook.worksheets[1].iter_rows() for c in row]
     assert not [v for v in cells if isinstance(v, str) and re.match(r"(Share|Fixed)\(", v)]
+    # a list's value as the cell shows it, not its key: the pressure finding's channel
+    rows = {row[1].value: row[5].value for row in workbook.worksheets[1].iter_rows(min_row=2)}
+    assert rows["pressure-over-cap"] == "Email"
+    assert next(f["value"] for f in data["findings"] if f["code"] == "pressure-over-cap") == (
+        "email")  # the JSON keeps the stable key
 
 
 def test_the_dashboard_shows_readiness_as_the_text_report_does(outputs):

@@ -25,6 +25,23 @@ def describe(finding: Finding, definition: Definition, lang: str) -> str:
     return f"{thing} — {field}" if field else thing
 
 
+def value_shown(finding: Finding, definition: Definition, lang: str) -> Any:
+    """The finding's value as its cell shows it: a list's key ("email") as the list's label
+    in the language ("Email"), anything else as it is."""
+    subject, value = finding.subject, finding.value
+    if subject is None or subject.tab is None or subject.field is None or not isinstance(
+            value, str):
+        return value
+    try:
+        column = definition.tab(subject.tab).column(subject.field)
+    except KeyError:
+        return value
+    listed = definition.lists.get(column.list) if column.list else None
+    if listed is None or listed.value(value) is None:
+        return value
+    return listed.label(value, lang)
+
+
 def _label(definition: Definition, list_key: str | None, value: Any, lang: str) -> str:
     if list_key and isinstance(value, str) and list_key in definition.lists:
         return definition.list(list_key).label(value, lang)

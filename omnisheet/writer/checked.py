@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from ..checks.registry import REGISTRY
 from ..formatting import Formatter
 from ..model import ERROR, INFO, WARNING, column_letter
-from ..report.subjects import describe
+from ..report.subjects import describe, value_shown
 from ..severity import RANK
 from .context import Context, OrderedWorksheet, quote_sheet, row_height
 
@@ -99,8 +99,8 @@ def write_findings(ctx: Context, sheet: Any, report: Report, at_fault: AtFault) 
             else:  # past Excel's limit a link would be dropped; the reference stays
                 ctx.put(sheet, row, 3, cell, ctx.text)
         ctx.put(sheet, row, 4, about, ctx.text)
-        ctx.put(sheet, row, 5, finding.value if not isinstance(finding.value, bool) else
-                str(finding.value), ctx.text)
+        value = value_shown(finding, ctx.definition, ctx.lang)
+        ctx.put(sheet, row, 5, value if not isinstance(value, bool) else str(value), ctx.text)
         ctx.put(sheet, row, 6, message, ctx.text)
     if not report.findings:
         ctx.put(sheet, 1, 0, words["none"])
