@@ -114,7 +114,7 @@ def test_the_diff_speaks_the_language(cli, tmp_path):
     later.main([str(april)])
     french = cli("diff", FRENCH, april).output
     assert f"Maturité omnicanale : 73,6{NNBSP}% → 76,2{NNBSP}% (+2,6)" in french
-    assert "nouveau  avertissement" in french and "warning" not in french
+    assert "[nouveau] avertissement" in french and "warning" not in french
     assert "score 12,1" in french and "score 16,0 → 20,0" in french
     english = cli("diff", FRENCH, april, "--lang", "en").output
     assert "Omnichannel readiness: 73.6% → 76.2% (+2.6)" in english
