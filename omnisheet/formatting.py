@@ -53,6 +53,7 @@ class Formatter:
     decimal: str = "."
     thousands: str = ","
     percent_pattern: str = "{n}%"
+    minus: str = "-"
     months: tuple[str, ...] = ()
     month_year: str = "{month} {year}"
     date_pattern: str = "{year}-{month:02d}-{day:02d}"
@@ -64,6 +65,7 @@ class Formatter:
         return cls(decimal=str(numbers.get("decimal", ".")),
                    thousands=str(numbers.get("thousands", ",")),
                    percent_pattern=str(numbers.get("percent", "{n}%")),
+                   minus=str(numbers.get("minus", "-")),
                    months=tuple(dates.get("months") or ()),
                    month_year=str(dates.get("month_year", "{month} {year}")),
                    date_pattern=str(dates.get("date", "{year}-{month:02d}-{day:02d}")))
@@ -79,7 +81,7 @@ class Formatter:
             text = f"{round_half_away(float(value), places):.{places}f}"
         if text in ("-0", "-0.0", "-0.00"):
             text = text[1:]
-        sign, text = ("-", text[1:]) if text.startswith("-") else ("", text)
+        sign, text = (self.minus, text[1:]) if text.startswith("-") else ("", text)
         whole, _, fraction = text.partition(".")
         grouped = f"{int(whole):,}".replace(",", self.thousands) if len(whole) > 3 else whole
         return sign + grouped + (self.decimal + fraction if fraction else "")

@@ -29,9 +29,10 @@ _NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
 
 
 def as_number(value: Scalar) -> Scalar:
-    """Numbers typed as text ("4", "4,0", " 3.5 ") become numbers; anything else stays as typed."""
+    """Numbers typed as text ("4", "4,0", " 3.5 ", "−12" with the minus sign a French
+    output writes) become numbers; anything else stays as typed."""
     if isinstance(value, str):
-        text = value.strip().replace("\u00a0", "")
+        text = value.strip().replace("\u00a0", "").replace("\u2212", "-")
         if _NUMBER.match(text):
             number = float(text.replace(",", "."))
             return int(number) if number.is_integer() else number

@@ -176,3 +176,17 @@ def test_a_long_help_is_cut_at_its_last_whole_sentence():
         "Une phrase courte")
     assert first_sentences("mot " * 100, 50).endswith("…")
     assert first_sentences("Court.", 255) == "Court."
+
+
+def test_a_negative_number_is_written_with_the_minus_sign_in_french():
+    """French writes −12 (U+2212, no line break after it), English -12; either typed back
+    in a cell reads as a number."""
+    from omnisheet.definition import load_definition
+    from omnisheet.formatting import Formatter
+    from omnisheet.numbers import as_number
+
+    d = load_definition()
+    assert Formatter.of(d, "fr").number(-12.1) == "\u221212,1"
+    assert Formatter.of(d, "fr").points(-2.6) == f"\u22122,6{NNBSP}%"
+    assert Formatter.of(d, "en").number(-1234.5) == "-1,234.5"
+    assert as_number("\u221212") == -12 and as_number("-3,5") == -3.5
