@@ -107,6 +107,17 @@ def test_a_second_run_adds_its_periods_to_the_trends(tmp_path, cli):
     assert "measure-worsened" in codes
 
 
+def test_a_measure_the_team_typed_and_the_responses_replace_is_said(measured):
+    """The sample's Magasin NPS was typed by the team (18, for 2026); -o updates that row
+    with September's figure and says so, before and after, in the plan's language."""
+    out, said = measured
+    assert ("Lignes de l'onglet Mesures mises à jour par les réponses (1) :\n"
+            "  Je reviens / je recommande × Magasin, NPS (\u2212100 à +100) : 18 (2026) → "
+            "35,2 (septembre 2026)") in said
+    row = next(m for m in load(out).measures if m.channel == "store" and m.indicator == "nps")
+    assert (row.value, row.target, row.period) == (35.2, 35, "septembre 2026")  # target kept
+
+
 def test_a_measure_of_indirect_evidence_is_left_alone(tmp_path, cli):
     indirect = Measure(stage="find_out", channel="website", indicator="csat_5", value=3.6,
                        target=4.2, answers=500, period="T3 2026", share=40, evidence="indirect",

@@ -6,7 +6,7 @@ again and keeping the others, so a monthly run builds the history."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from .. import periods as periods_of
@@ -23,10 +23,26 @@ if TYPE_CHECKING:
 EVIDENCE = "direct"
 
 
+@dataclass(frozen=True)
+class Updated:
+    """A row the team kept on the Touchpoint measures tab whose value the responses
+    replaced: what it said, and what it says now (said to the user, never silent)."""
+
+    before: Measure
+    after: Measure
+
+
 def apply(plan: Plan, feedback: Feedback, definition: Definition) -> Plan:
+    return applied(plan, feedback, definition)[0]
+
+
+def applied(plan: Plan, feedback: Feedback, definition: Definition
+            ) -> tuple[Plan, tuple[Updated, ...]]:
+    """The plan with the responses' measures, and the team's rows whose value changed."""
     lang = plan.language
-    return plan.with_changes(measures=_measures(plan, feedback, definition, lang),
-                             trends=_trends(plan, feedback, definition, lang))
+    measures, updated = _measures(plan, feedback, definition, lang)
+    return (plan.with_changes(measures=measures,
+                              trends=_trends(plan, feedback, definition, lang)), updated)
 
 
 def _same(a: Scalar, b: Scalar) -> bool:
@@ -39,8 +55,9 @@ def shown_value(indicator: str, value: float) -> float:
 
 
 def _measures(plan: Plan, feedback: Feedback, definition: Definition, lang: str
-              ) -> tuple[Measure, ...]:
+              ) -> tuple[tuple[Measure, ...], tuple[Updated, ...]]:
     measures = list(plan.measures)
+    updated = []
     for series in feedback.series:
         latest = series.latest
         if latest is None or latest.point.value is None:
@@ -60,10 +77,13 @@ def _measures(plan: Plan, feedback: Feedback, definition: Definition, lang: str
             kept = measures[index]
             typed = {k: v for k, v in kept.typed.items() if k not in fields}
             measures[index] = replace(kept, typed=typed, **fields)
+            if kept.value is not None and (kept.value != fields["value"] or not _same(
+                    kept.period, fields["period"])):
+                updated.append(Updated(kept, measures[index]))
         elif series.headline:
             measures.append(Measure(stage=series.stage, channel=series.channel,
                                     indicator=series.indicator, **fields))
-    return tuple(measures)
+    return tuple(measures), tuple(updated)
 
 
 def _trend_key(stage: Scalar, channel: Scalar, indicator: Scalar, period: Scalar,

@@ -17,7 +17,7 @@ def run(responses: Sequence[Path], plan_file: Path, *, output: Path | None, peri
     """Does the work and prints; returns the path written, if any, for the caller to say."""
     from ..definition import load_definition
     from . import column_overrides, read_feedback
-    from .render import render_text, to_dict
+    from .render import render_text, render_updated, to_dict
 
     definition = load_definition()
     try:
@@ -32,13 +32,13 @@ def run(responses: Sequence[Path], plan_file: Path, *, output: Path | None, peri
         raise OmnisheetError(error.render(error_language(lang, plan.language if plan else None))
                              ) from None
     lang = definition.check_language(lang or plan.language)
-    written = None
+    written, updated = None, ()
     if output is not None:
         from ..report.model import check
         from ..writer import write
-        from .apply import apply
+        from .apply import applied
 
-        measured = apply(plan, feedback, definition)
+        measured, updated = applied(plan, feedback, definition)
         report = check(measured, definition, lang)
         write(measured, output, report=report, definition=definition)
         written = str(output)
@@ -51,5 +51,7 @@ def run(responses: Sequence[Path], plan_file: Path, *, output: Path | None, peri
         text = render_text(feedback, definition, lang)
         if output is None and feedback.series:
             text += "\n\n" + definition.words_for("feedback", lang)["to_plan"]
+        if output is not None and updated:
+            text += "\n\n" + render_updated(updated, definition, lang)
         sys.stdout.write(text + "\n")
     return written

@@ -12,7 +12,10 @@ from ..text import shorten
 from .model import Feedback, Period, Series
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from ..definition import Definition
+    from .apply import Updated
 
 SCHEMA_VERSION = 1
 LINES = 14  # measures on the screen; --format json has them all
@@ -199,3 +202,32 @@ def figure(indicator: str, value: float | None, number: Formatter, sign: bool = 
         return number.points(value, 1)
     text = number.number(value, _places(indicator))
     return ("+" + text) if sign and indicator == "nps" and value > 0 else text
+
+
+def render_updated(updated: Sequence[Updated], definition: Definition, lang: str) -> str:
+    """The team's rows of the Touchpoint measures tab whose value the responses replaced,
+    before and after: a figure the team typed is never changed without a word."""
+    w = definition.words_for("feedback", lang)
+    number = Formatter.of(definition, lang)
+    lines = [w["updated"].format(n=number.count(len(updated)))]
+    for u in updated:
+        before, after = u.before, u.after
+        indicator = str(after.indicator)
+        lines.append("  " + w["updated_row"].format(
+            touchpoint=clean(f"{_label(definition, 'stage', after.stage, lang)} × "
+                             f"{_label(definition, 'channel', after.channel, lang)}"),
+            indicator=_label(definition, "indicator", indicator, lang),
+            before=_figure_typed(indicator, before.value, number),
+            before_period=clean(before.period) if before.period is not None else "—",
+            after=_figure_typed(indicator, after.value, number),
+            after_period=clean(after.period)))
+    return "\n".join(lines)
+
+
+def _figure_typed(indicator: str, value: object, number: Formatter) -> str:
+    """A value as the row held it: a number in the language's form, else as typed."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return clean(value) if value is not None else "—"
+    if indicator == "csat_pct":  # a share typed as 0.58 or as 58: 58 %
+        return number.points(value * 100 if abs(value) <= 1 else value, 1)
+    return number.number(value)  # as typed: 18, 4.2
