@@ -17,7 +17,14 @@ from urllib.parse import quote
 
 from ..definition import Definition
 from ..measures import TOLERANCE
-from ..report.page import INK, MUTED, STATUS_SYMBOLS, css_class, document, escaped, print_css
+from ..report.page import (
+    STATUS_SYMBOLS,
+    base_css,
+    css_class,
+    document,
+    escaped,
+    print_css,
+)
 from .compare import GridCell, Portfolio
 from .summary import PlanSummary
 from .words import Words
@@ -339,37 +346,11 @@ def _differences(p: _Page) -> str:
 
 
 def _css(d: Definition) -> str:
-    colours = d.colours
-    statuses = "".join(f".s-{css_class(v.key)}{{background:{v.colour}}}"
-                       for v in d.list("touchpoint_status").values if v.colour)
-    quadrants = "".join(f".q-{css_class(v.key)}{{background:{v.colour}}}"
-                        for v in d.list("quadrant").values if v.colour)
-    header, sub = colours.get("header", "#1F3864"), colours.get("subheader", "#D9E2F3")
-    return f"""
-:root{{color-scheme:light}}
-*{{box-sizing:border-box;-webkit-print-color-adjust:exact;print-color-adjust:exact}}
-body{{margin:0 auto;max-width:1280px;padding:24px 28px 48px;color:{INK};background:#fff;
-font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Liberation Sans",
-"DejaVu Sans",Arial,sans-serif}}
-h1{{color:{header};font-size:1.75rem;margin:0 0 .25rem}}
-h2{{color:{header};font-size:1.35rem;border-bottom:2px solid {header};padding-bottom:.2rem;
-margin:2.2rem 0 .6rem}}
-h3{{font-size:1.05rem;margin:1.4rem 0 .4rem}}
-.muted,.help{{color:{MUTED}}}
-.help{{margin:.2rem 0 .8rem}}
+    header = d.colours.get("header", "#1F3864")
+    return base_css(d) + f"""
 .small{{font-size:.85em}}
 nav ol{{display:flex;flex-wrap:wrap;gap:.3rem 1.2rem;padding:0;margin:.6rem 0 0;list-style:none}}
 nav a,a.plan{{color:{header}}}
-.sr-only{{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);
-white-space:nowrap}}
-table{{border-collapse:collapse;width:100%}}
-th,td{{border:1px solid #bfbfbf;padding:5px 7px;vertical-align:top;text-align:left;
-overflow-wrap:break-word}}
-thead th{{background:{sub};color:{INK}}}
-tbody th{{background:#f2f2f2}}
-thead{{display:table-header-group}}
-tr{{break-inside:avoid}}
-td.num{{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}}
 .id,.plan{{font-weight:600}}
 table.plans th[scope="row"],.plan,.id{{white-space:nowrap}}
 table.use-cases td:last-child,table.sources td:last-child,table.measures td:last-child{{width:42%}}
@@ -378,20 +359,9 @@ ol.shared li{{break-inside:avoid}}
 .bar{{display:block;height:6px;margin-top:3px;background:#e6e6e6;border-radius:3px;
 overflow:hidden;min-width:5rem}}
 .bar span{{display:block;height:100%;background:{header}}}
-.scroll{{overflow-x:auto}}
 table.map{{table-layout:fixed;font-size:.82rem;min-width:calc(8rem + var(--cols,6) * 7rem)}}
 table.map col.rowhead{{width:8rem}}
-table.map td.empty{{background:#fff}}
-td.tp{{color:{INK}}}
 .count{{font-weight:700;white-space:nowrap}}
 .legend{{display:flex;flex-wrap:wrap;gap:.5rem 1rem}}
-.swatch{{display:inline-block;padding:1px 8px;border:1px solid #7f7f7f;border-radius:3px;
-color:{INK}}}
-{statuses}{quadrants}
 [class^="q-"]{{padding:0 .3rem;border-radius:3px;white-space:nowrap}}
-ul.plain{{list-style:none;margin:0;padding:0}}
-ul.plain li+li{{margin-top:.15rem}}
-.heat{{display:inline-block;background:#fff;color:{INK};border:1px solid {MUTED};
-border-radius:3px;padding:0 .25rem;font-size:.85em;white-space:nowrap}}
-.h-far{{border:2px solid #a00000}}.h-met{{border:2px solid #2e6b1f}}
 {print_css("plans")}"""

@@ -30,6 +30,7 @@ from .page import (
     SEVERITY_SYMBOLS,
     STATUS_SYMBOLS,
     Page,
+    base_css,
     css_class,
     document,
     escaped,
@@ -488,33 +489,15 @@ def _findings(p: Page) -> str:
 
 
 def _css(p: Page) -> str:
-    d = p.d
-    colours = d.colours
-    statuses = "".join(f".s-{css_class(v.key)}{{background:{v.colour}}}"
-                       for v in d.list("touchpoint_status").values if v.colour)
-    quadrants = "".join(f".q-{css_class(v.key)}{{background:{v.colour}}}"
-                        for v in d.list("quadrant").values if v.colour)
+    colours = p.d.colours
     severities = "".join(f".sev-{s}{{background:{colours[s]}}}" for s in SEVERITIES
                          if s in colours)
-    header, sub = colours.get("header", "#1F3864"), colours.get("subheader", "#D9E2F3")
-    return f"""
-:root{{color-scheme:light}}
-*{{box-sizing:border-box;-webkit-print-color-adjust:exact;print-color-adjust:exact}}
-body{{margin:0 auto;max-width:1280px;padding:24px 28px 48px;color:{INK};background:#fff;
-font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Liberation Sans",
-"DejaVu Sans",Arial,sans-serif}}
-h1{{color:{header};font-size:1.75rem;margin:0 0 .25rem}}
+    header = colours.get("header", "#1F3864")
+    return base_css(p.d) + f"""
 h1 .file{{font-weight:600}}
-h2{{color:{header};font-size:1.35rem;border-bottom:2px solid {header};padding-bottom:.2rem;
-margin:2.2rem 0 .6rem}}
-h3{{font-size:1.05rem;margin:1.4rem 0 .4rem}}
-.muted,.help{{color:{MUTED}}}
-.help{{margin:.2rem 0 .8rem}}
 nav ol{{display:flex;flex-wrap:wrap;gap:.3rem 1.2rem;padding:0;margin:.6rem 0 0;
 list-style:none}}
 nav a{{color:{header}}}
-.sr-only{{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);
-white-space:nowrap}}
 .big{{font-size:2.6rem;font-weight:700;color:{header};margin:.2rem 0}}
 .cards{{display:grid;grid-template-columns:repeat(auto-fit,minmax(220px,1fr));gap:12px;
 padding:0;margin:0 0 .8rem;list-style:none}}
@@ -523,39 +506,22 @@ flex-direction:column;gap:4px;break-inside:avoid}}
 .card-value{{font-size:1.5rem;font-weight:700}}
 .bar{{display:block;height:8px;background:#e6e6e6;border-radius:4px;overflow:hidden}}
 .bar span{{display:block;height:100%;background:{header}}}
-table{{border-collapse:collapse;width:100%}}
-th,td{{border:1px solid #bfbfbf;padding:5px 7px;vertical-align:top;text-align:left;
-overflow-wrap:break-word}}
-thead th{{background:{sub};color:{INK}}}
-tbody th{{background:#f2f2f2}}
-thead{{display:table-header-group}}
-tr{{break-inside:avoid}}
-td.num{{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}}
 .id,.where,.code,thead th,td[class^="q-"]{{white-space:nowrap}}
 table.findings td:nth-child(2){{width:65%}}
 .id{{font-weight:600}}
-.scroll{{overflow-x:auto}}
 table.map{{table-layout:fixed;font-size:.82rem;min-width:calc(7rem + var(--cols,6) * 8rem)}}
 table.map col.rowhead{{width:7rem}}
 table.map thead th{{white-space:normal}}
-table.map td.empty{{background:#fff}}
-td.tp{{color:{INK}}}
 td.tp p{{margin:0 0 .3rem}}
 td.tp .status{{font-size:.78rem;margin:0}}
 .note{{font-weight:400;font-style:italic}}
 .s-other{{background:#fff;outline:1px dashed #7f7f7f;outline-offset:-3px}}
-{statuses}{quadrants}{severities}
+{severities}
 .legend{{display:flex;flex-wrap:wrap;align-items:center;gap:.5rem;margin:0 0 .6rem}}
 .legend ul{{display:flex;flex-wrap:wrap;gap:.4rem 1rem;list-style:none;margin:0;padding:0}}
-.swatch{{display:inline-block;padding:1px 8px;border:1px solid #7f7f7f;border-radius:3px;
-color:{INK}}}
 .measures{{list-style:none;margin:.3rem 0 0;padding:.3rem 0 0;border-top:1px solid rgba(0,0,0,.25);
 font-size:.76rem}}
-.heat{{display:inline-block;background:#fff;color:#1a1a1a;border:1px solid #595959;border-radius:3px;padding:0 .25rem;font-size:.85em;white-space:nowrap}}
-.h-far{{border:2px solid #a00000}}.h-met{{border:2px solid #2e6b1f}}
 .verbatim{{font-style:italic}}
-ul.plain{{list-style:none;margin:0;padding:0}}
-ul.plain li+li{{margin-top:.15rem}}
 li.unknown{{color:{INK}}}
 .chart{{margin:0}}
 svg.matrix{{max-width:100%;height:auto;font-family:inherit;display:block}}

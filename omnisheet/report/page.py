@@ -149,3 +149,49 @@ def document(*, lang: str, title: str, css: str, heading: str, generated: str,
         "</html>",
         "",
     ])
+
+
+def base_css(d: Any) -> str:
+    """The rules the plan's report and the portfolio page share: type, headings, tables,
+    the journey map's cells, the statuses' and quadrants' colours, the swatches, the
+    heat of a measure (its far and met borders after it, which they override); each page
+    adds its own after them."""
+    statuses = "".join(f".s-{css_class(v.key)}{{background:{v.colour}}}"
+                       for v in d.list("touchpoint_status").values if v.colour)
+    quadrants = "".join(f".q-{css_class(v.key)}{{background:{v.colour}}}"
+                        for v in d.list("quadrant").values if v.colour)
+    header = d.colours.get("header", "#1F3864")
+    sub = d.colours.get("subheader", "#D9E2F3")
+    return f"""
+:root{{color-scheme:light}}
+*{{box-sizing:border-box;-webkit-print-color-adjust:exact;print-color-adjust:exact}}
+body{{margin:0 auto;max-width:1280px;padding:24px 28px 48px;color:{INK};background:#fff;
+font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Liberation Sans",
+"DejaVu Sans",Arial,sans-serif}}
+h1{{color:{header};font-size:1.75rem;margin:0 0 .25rem}}
+h2{{color:{header};font-size:1.35rem;border-bottom:2px solid {header};padding-bottom:.2rem;
+margin:2.2rem 0 .6rem}}
+h3{{font-size:1.05rem;margin:1.4rem 0 .4rem}}
+.muted,.help{{color:{MUTED}}}
+.help{{margin:.2rem 0 .8rem}}
+.sr-only{{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);
+white-space:nowrap}}
+table{{border-collapse:collapse;width:100%}}
+th,td{{border:1px solid #bfbfbf;padding:5px 7px;vertical-align:top;text-align:left;
+overflow-wrap:break-word}}
+thead th{{background:{sub};color:{INK}}}
+tbody th{{background:#f2f2f2}}
+thead{{display:table-header-group}}
+tr{{break-inside:avoid}}
+td.num{{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}}
+.scroll{{overflow-x:auto}}
+table.map td.empty{{background:#fff}}
+td.tp{{color:{INK}}}
+.swatch{{display:inline-block;padding:1px 8px;border:1px solid #7f7f7f;border-radius:3px;
+color:{INK}}}
+{statuses}{quadrants}
+ul.plain{{list-style:none;margin:0;padding:0}}
+ul.plain li+li{{margin-top:.15rem}}
+.heat{{display:inline-block;background:#fff;color:{INK};border:1px solid {MUTED};
+border-radius:3px;padding:0 .25rem;font-size:.85em;white-space:nowrap}}
+.h-far{{border:2px solid #a00000}}.h-met{{border:2px solid #2e6b1f}}"""
