@@ -575,6 +575,12 @@ def _table(old: Sequence[Record], new: Sequence[Record], tab_key: str, d: Defini
 # --- findings ---------------------------------------------------------------------------
 
 
+#: Findings said on one cell (the first message over a cap) but about something wider (a
+#: target's channel): the diff matches them on that, so a message moved within the same
+#: excess does not make it "fixed" and "new" at once.
+MATCHED_ON: dict[str, tuple[str, ...]] = {"pressure-over-cap": ("target", "channel")}
+
+
 def diff_findings(old_report: Report, new_report: Report, definition: Definition | None = None
                   ) -> tuple[list[FindingChange], list[FindingChange]]:
     """(fixed, new): findings compared by code and subject (what they are about), counted
@@ -584,7 +590,9 @@ def diff_findings(old_report: Report, new_report: Report, definition: Definition
         result = []
         for f in report.findings:
             about = _about(f)
-            result.append(((f.code, about), f, about))
+            pair = MATCHED_ON.get(f.code)
+            key = (f.code, tuple(str(f.params.get(p)) for p in pair)) if pair else (f.code, about)
+            result.append((key, f, about))
         return result
 
     old, new = keyed(old_report), keyed(new_report)

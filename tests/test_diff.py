@@ -244,6 +244,20 @@ def test_caps_per_channel_changed_in_settings_are_changes():
             in french)
 
 
+def test_a_cap_still_exceeded_after_a_message_moved_is_neither_fixed_nor_new():
+    """The finding is said on the first message over the cap; moving that message within
+    the same week leaves the same target over the same channel's cap: no change."""
+    from test_checks import CASES
+
+    old = CASES["pressure-over-cap"][0](clean_plan())
+    messages = list(old.messages)
+    messages[-1] = replace(messages[-1], delay="J+4")  # was J+6: still four emails in 7 days
+    new = old.with_changes(messages=tuple(messages))
+    assert {f.code for f in check(new).findings} >= {"pressure-over-cap"}
+    data = diff(old, new).to_dict()["findings"]
+    assert [f for f in data["fixed"] + data["new"] if f["code"] == "pressure-over-cap"] == []
+
+
 def test_duplicate_findings_compare_as_a_multiset():
     """Two use cases with one ID: fixing one of the duplicates fixes one finding, not both."""
     base = clean_plan()
