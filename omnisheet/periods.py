@@ -58,11 +58,14 @@ def label(first: dt.date, kind: str, definition: Definition, lang: str) -> str:
 
 _ISO_MONTH = re.compile(r"^(\d{4})[-/.](\d{1,2})$")
 _YEAR = re.compile(r"^\d{4}$")
+_MONTH_FIRST = re.compile(r"^(\d{1,2})[-/.](\d{4})$")
+_WORD_YEAR = re.compile(r"^([a-z]+) (\d{4})$")
 
 
 def parse(text: object, definition: Definition) -> tuple[str, dt.date] | None:
     """(kind, start) of a period named in any language, or None: "mars 2026", "March 2026",
-    "2026-03", "T1 2026", "Q1 2026", "2026"; a date is the month it falls in."""
+    "sept. 2026", "Sep 2026", "2026-03", "03/2026", "T1 2026", "Q1 2026", "2026"; a date is
+    the month it falls in."""
     if isinstance(text, dt.datetime | dt.date):
         return "month", start(text if isinstance(text, dt.date) else text.date(), "month")
     if isinstance(text, int) and not isinstance(text, bool) and 1900 <= text <= 2999:
@@ -73,11 +76,35 @@ def parse(text: object, definition: Definition) -> tuple[str, dt.date] | None:
     iso = _ISO_MONTH.match(raw)
     if iso and 1 <= int(iso.group(2)) <= 12:
         return "month", dt.date(int(iso.group(1)), int(iso.group(2)), 1)
+    month_first = _MONTH_FIRST.match(raw)  # 09/2026, as French spreadsheets write it
+    if month_first and 1 <= int(month_first.group(1)) <= 12:
+        return "month", dt.date(int(month_first.group(2)), int(month_first.group(1)), 1)
     wanted = normalise(raw)
-    for known, found in _names(definition).items():
-        if wanted == known:
-            return found
+    found = _names(definition).get(wanted)
+    if found is not None:
+        return found
+    short = _WORD_YEAR.match(wanted)  # "sept. 2026", "Sep 2026", "janv 2026"
+    if short:
+        month = _abbreviated(short.group(1), definition)
+        if month is not None:
+            return "month", dt.date(int(short.group(2)), month, 1)
     return None
+
+
+def _abbreviated(word: str, definition: Definition) -> int | None:
+    """The month a word of three letters or more begins, in any language, when it begins
+    only one ("sept", "sep", "janv", "fevr"); "ju" or "jui" (juin, juillet) are none."""
+    if len(word) < 3:
+        return None
+    months = {number for lang in definition.languages
+              for number, name in enumerate(_months(definition, lang), start=1)
+              if name.startswith(word)}
+    return months.pop() if len(months) == 1 else None
+
+
+def _months(definition: Definition, lang: str) -> list[str]:
+    dates = (definition.formats.get(lang) or {}).get("dates") or {}
+    return [normalise(name) for name in dates.get("months") or ()]
 
 
 def _names(definition: Definition) -> dict[str, tuple[str, dt.date]]:
