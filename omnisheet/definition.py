@@ -256,15 +256,21 @@ class Definition:
         return tuple(t for t in self.tabs if t.is_map)
 
     def text(self, key: str, lang: str) -> str:
-        """A word of the HTML report (`report_text` in the YAML) in `lang`."""
-        return self.report_text[key][lang]
+        """A word of the HTML report (`report_text` in the YAML) in `lang`, a Template whose
+        `format` makes its "(s)" agree with the counts it is given."""
+        from .formatting import Template, plural_rule
+
+        return Template(self.report_text[key][lang], plural_rule(self, lang))
 
     def words_for(self, section: str, lang: str) -> dict[str, str]:
         """The words of one output (`words.<section>` in the YAML), {key: text in `lang`}."""
         if section not in self.words:
             raise DefinitionError(f"no words.{section} in the template definition")
         self.check_language(lang)
-        return _Words(section, {key: labels[lang] for key, labels in self.words[section].items()})
+        from .formatting import plural_rule
+
+        return _Words(section, {key: labels[lang] for key, labels in self.words[section].items()},
+                      plural_rule(self, lang))
 
     def check_text(self, code: str, lang: str, part: str = "message") -> str | None:
         """A check's message template or documentation in `lang` (None if it has none)."""
@@ -280,10 +286,14 @@ class Definition:
 
 
 class _Words(dict):
-    """An output's words: a word missing from a (custom) definition is named, not a KeyError."""
+    """An output's words: a word missing from a (custom) definition is named, not a KeyError;
+    each a Template, whose `format` makes its "(s)" agree with the counts it is given."""
 
-    def __init__(self, section: str, words: dict[str, str]) -> None:
-        super().__init__(words)
+    def __init__(self, section: str, words: dict[str, str], rule: str = "not_one") -> None:
+        from .formatting import Template
+
+        super().__init__({key: Template(text, rule) if isinstance(text, str) else text
+                          for key, text in words.items()})
         self.section = section
 
     def __missing__(self, key: str) -> str:

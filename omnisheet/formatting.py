@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
+import string
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -129,3 +132,78 @@ class Formatter:
         if isinstance(value, dt.datetime | dt.date):
             return self.date(value)
         return "" if value is None else str(value)
+
+
+# --- agreement with a count -------------------------------------------------------------
+
+_MARK = re.compile(r"\((s|x)\)")
+_RUN_END = re.compile(r"[,;:·.\[\]«»()\n]|$")
+_DIGITS = re.compile(r"^[+\-\u2212]?[\d\s\u202f\u00a0.,]*\d$")
+
+
+def plural_rule(definition: Definition, lang: str) -> str:
+    """How a language counts (`numbers.plural` of its file): "two_or_more" (French: 0 and 1
+    take the singular), else "not_one" (English: 1 alone does)."""
+    numbers = (definition.formats.get(lang) or {}).get("numbers") or {}
+    return str(numbers.get("plural", "not_one"))
+
+
+def agree(template: str, fields: Mapping[str, Any], rule: str) -> str:
+    """The template with its "(s)" and "(x)" resolved where a count says which: in the words
+    right after a number field, up to the next punctuation ("{n} plan(s) vérifié(s), …"
+    with n = 3: "3 plans vérifiés"). Only the template's own words change; a field's value
+    (a title the team typed) is never touched, and a mark with no count before it stays."""
+    if "(" not in template:
+        return template
+    parts = []
+    count: float | None = None
+    for literal, name, spec, conversion in string.Formatter().parse(template):
+        if count is not None and literal[:1].isspace():
+            end = _RUN_END.search(_MARK.sub("   ", literal)).start()  # marks kept in
+            singular = abs(count) < 2 if rule == "two_or_more" else count == 1
+            ending = r"" if singular else r"\1"
+            literal = _MARK.sub(ending, literal[:end]) + literal[end:]
+        parts.append(literal.replace("{", "{{").replace("}", "}}"))
+        if name is None:
+            continue
+        parts.append("{" + name + (f"!{conversion}" if conversion else "") +
+                     (f":{spec}" if spec else "") + "}")
+        count = _count(fields.get(name.split(".")[0].split("[")[0]))
+    return "".join(parts)
+
+
+def _count(value: Any) -> float | None:
+    """A field's value as a count, when it is one: 3, 2.5, "4 014" (already written)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str) and _DIGITS.match(value.strip()):
+        digits = value.strip().replace("\u2212", "-")
+        digits = re.sub(r"[\s\u202f\u00a0]", "", digits)
+        if "," in digits and "." not in digits and len(digits.rsplit(",", 1)[1]) != 3:
+            digits = digits.replace(",", ".")  # 1,5 (French) rather than 1,500 (English)
+        try:
+            return float(digits.replace(",", ""))
+        except ValueError:
+            return None
+    return None
+
+
+class Template(str):
+    """A text of the language files whose `format` also makes its words agree with the
+    counts given (see `agree`)."""
+
+    rule: str = "not_one"
+
+    def __new__(cls, text: str, rule: str) -> Template:
+        made = super().__new__(cls, text)
+        made.rule = rule
+        return made
+
+    def format(self, *args: Any, **fields: Any) -> str:  # type: ignore[override]
+        return agree(str(self), fields, self.rule).format(*args, **fields)
+
+    def counted(self, n: Any) -> str:
+        """The words after a count: "3 erreurs" from "erreur(s)"."""
+        return Template("{n} " + str(self), self.rule).format(n=n)

@@ -150,7 +150,7 @@ def test_the_text_report_lists_a_screenful_per_tab_errors_first(cli, tmp_path, m
     listed = cli("check", path, "--findings-per-tab", "10").output
     rows = [line for line in listed.splitlines() if "[bad-number]" in line]
     assert len(rows) == 10 and "Cas d'usage!H99" in rows[-1]  # the error, in its place
-    assert "… et 51 de plus sur cet onglet (51 information(s))" in listed
+    assert "… et 51 de plus sur cet onglet (51 informations)" in listed
     everything = cli("check", path, "--findings-per-tab", "0").output
     assert sum("[bad-number]" in line for line in everything.splitlines()) == 61
     assert "de plus sur cet onglet" not in everything

@@ -359,12 +359,12 @@ def test_text_is_one_screen_in_the_plan_s_language(cli, tmp_path, plan):
     responses = write_csv(tmp_path / "r.csv", "utf-8", ",")
     used, aside = len(ANSWERS), sum(map(len, SET_ASIDE.values()))
     french = cli("feedback", responses, "--plan", plan).output
-    assert (f"Réponses : 1 fichier(s), {used + aside} lignes : {used} retenues, {aside} écartées"
+    assert (f"Réponses : 1 fichier, {used + aside} lignes : {used} retenues, {aside} écartées"
             in french)
     assert "note hors de son échelle : 3" in french
     assert "2,50 (" in french  # March's CES, a decimal comma
     english = cli("feedback", responses, "--plan", plan, "--lang", "en").output
-    assert f"Responses: 1 file(s), {used + aside} rows: {used} used, {aside} set aside" in english
+    assert f"Responses: 1 file, {used + aside} rows: {used} used, {aside} set aside" in english
     assert "2.50 (" in english
     assert len(french.splitlines()) <= 30
 

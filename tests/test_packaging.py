@@ -71,4 +71,4 @@ def test_the_wheel_carries_the_portfolio(tmp_path):
         cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(site)}, capture_output=True,
         text=True)
     assert run.returncode == 1, run.stderr
-    assert "Portfolio: 2 plan(s) checked" in run.stdout
+    assert "Portfolio: 2 plans checked" in run.stdout

@@ -91,7 +91,7 @@ def test_the_text_report_speaks_the_language(outputs):
     lang, text, *_ = outputs
     if lang == "fr":
         assert f"Maturité omnicanale : 73,6{NNBSP}%" in text
-        assert "débloque 40,1 · 4 variable(s)" in text
+        assert "débloque 40,1 · 4 variables" in text
         assert "avertissement" in text and "warning" not in text
         assert "Classeur vérifié : " in text
     else:
@@ -190,3 +190,22 @@ def test_a_negative_number_is_written_with_the_minus_sign_in_french():
     assert Formatter.of(d, "fr").points(-2.6) == f"\u22122,6{NNBSP}%"
     assert Formatter.of(d, "en").number(-1234.5) == "-1,234.5"
     assert as_number("\u221212") == -12 and as_number("-3,5") == -3.5
+
+
+@pytest.mark.parametrize(("lang", "counts", "said"), [
+    ("fr", (0, 1, 2), "0 erreur, 1 avertissement, 2 informations"),
+    ("fr", (2, 0, 1), "2 erreurs, 0 avertissement, 1 information"),
+    ("en", (0, 1, 2), "0 errors, 1 warning, 2 infos"),
+])
+def test_words_agree_with_their_count(lang, counts, said):
+    """« 1 erreur, 2 informations », not « 1 erreur(s) »: French takes the singular for 0
+    and 1, English for 1 alone; a title the team typed is never changed."""
+    from omnisheet.definition import load_definition
+
+    words = load_definition().words_for("text_report", lang)
+    assert ", ".join(words[k].counted(n) for k, n in zip(("errors", "warnings", "infos"), counts,
+                                                         strict=True)) == said
+    portfolio = load_definition().words_for("portfolio", "fr")
+    assert portfolio["checked"].format(n=1) == "1 plan vérifié"
+    assert portfolio["source_in"].format(source="« 2 produit(s) »", value="3", n=2,
+                                         plans="a, b").startswith("« 2 produit(s) »")

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..formatting import Fixed, Formatter, Share
+from ..formatting import Fixed, Formatter, Share, agree, plural_rule
 from ..lookups import PlanLookups, id_key, identity_shown, touchpoint_key
 from ..text import normalise, shorten
 
@@ -249,6 +249,8 @@ def render(finding: Finding, lang: str, definition: Definition) -> str:
 
     fields = {"value": show(finding.value), "expected": shown(finding.expected, lang, definition),
               **{k: show(v) for k, v in finding.params.items()}}
+    counts = {"value": finding.value, **finding.params}  # "{answers} réponse(s)": 5 réponses
+    template = agree(template, counts, plural_rule(definition, lang))
     try:
         return _OPTIONAL.sub(lambda part: _optional(part.group(1), fields), template
                              ).format(**fields)

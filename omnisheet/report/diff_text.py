@@ -107,7 +107,7 @@ def render_diff_text(diff: PlanDiff, top: int = 8, definition: Definition | None
     def section(title: str, counts: list[tuple[int, str]], body: list[str]) -> None:
         if not body:
             return
-        said = " · ".join(f"{n} {w[word]}" for n, word in counts if n)
+        said = " · ".join(w[word].counted(n) for n, word in counts if n)
         lines.extend(["", paint(f"{title} ({len(body)})" + (f"{colon}{said}" if said else ""),
                                 bold=True)])
         lines.extend("  " + line for line in body[:top])
@@ -212,7 +212,7 @@ def _message(labels: _Labels, m: dict[str, Any]) -> str:
 
 def _scenario_lines(data: dict[str, Any], labels: _Labels) -> list[str]:
     w = labels.w
-    lines = [f"{sign} {str(s['id'] or ''):<8} {_title(s['name'])} ({s['messages']} {w['message']})"
+    lines = [f"{sign} {str(s['id'] or ''):<8} {_title(s['name'])} ({w['message'].counted(s['messages'])})"
              for sign, key in (("+", "added"), ("-", "removed")) for s in data[key]]
     for c in data["changed"]:
         parts = [labels.changes("scenarios", c["changes"])] if c["changes"] else []

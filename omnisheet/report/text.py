@@ -42,10 +42,11 @@ def render_text(report: Report, lang: str | None = None, top: int = 10,
         paint(f"{w['plan']}{colon}{report.file or '-'}", bold=True),
         "  " + w["objects"].format(scored=objects["use_cases_scored"], **objects),
         "  " + ", ".join([
-            paint(f"{counts['error']} {w['errors']}", fg=COLOURS["error"] if counts["error"] else None),
-            paint(f"{counts['warning']} {w['warnings']}",
+            paint(w["errors"].counted(number.count(counts["error"])),
+                  fg=COLOURS["error"] if counts["error"] else None),
+            paint(w["warnings"].counted(number.count(counts["warning"])),
                   fg=COLOURS["warning"] if counts["warning"] else None),
-            f"{counts['info']} {w['infos']}",
+            w["infos"].counted(number.count(counts["info"])),
         ]),
         "",
         paint(f"{w['readiness']}{colon}"
@@ -97,7 +98,7 @@ def render_text(report: Report, lang: str | None = None, top: int = 10,
                              fg=COLOURS[finding["severity"]])
             lines.append(f"    {severity} {where:<28} {finding['message']}  [{finding['code']}]")
         if hidden:
-            detail = ", ".join(f"{n} {w[SEVERITY_WORDS[severity]]}"
+            detail = ", ".join(w[SEVERITY_WORDS[severity]].counted(n)
                                for severity, n in hidden.items())
             lines.append("    " + w["more_findings"].format(n=sum(hidden.values()),
                                                              detail=detail))
