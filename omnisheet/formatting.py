@@ -153,7 +153,7 @@ def agree(template: str, fields: Mapping[str, Any], rule: str) -> str:
     right after a number field, up to the next punctuation ("{n} plan(s) vérifié(s), …"
     with n = 3: "3 plans vérifiés"). Only the template's own words change; a field's value
     (a title the team typed) is never touched, and a mark with no count before it stays."""
-    if "(" not in template:
+    if "(s)" not in template and "(x)" not in template:  # most texts: nothing to agree
         return template
     parts = []
     count: float | None = None
