@@ -68,7 +68,8 @@ def render_summary(portfolio: Portfolio, definition: Definition,
                                           median=w.figure(key, f.median),
                                           lowest=w.figure(key, f.lowest),
                                           lowest_plans=w.names(f.lowest_plans, 3),
-                                          highest=w.figure(key, f.highest)))
+                                          highest=w.figure(key, f.highest),
+                                          highest_plans=w.names(f.highest_plans, 3)))
 
     many = len(portfolio.plans)
     for status, title in (("friction", "shared_frictions"),
