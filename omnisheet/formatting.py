@@ -196,10 +196,13 @@ class Template(str):
 
     rule: str = "not_one"
 
-    def __new__(cls, text: str, rule: str) -> Template:
+    def __new__(cls, text: str, rule: str = "not_one") -> Template:
         made = super().__new__(cls, text)
         made.rule = rule
         return made
+
+    def __reduce__(self) -> tuple:  # to a worker process and back, rule and all
+        return (Template, (str(self), self.rule))
 
     def format(self, *args: Any, **fields: Any) -> str:  # type: ignore[override]
         return agree(str(self), fields, self.rule).format(*args, **fields)

@@ -209,3 +209,13 @@ def test_words_agree_with_their_count(lang, counts, said):
     assert portfolio["checked"].format(n=1) == "1 plan vérifié"
     assert portfolio["source_in"].format(source="« 2 produit(s) »", value="3", n=2,
                                          plans="a, b").startswith("« 2 produit(s) »")
+
+
+def test_a_word_sent_to_a_worker_process_keeps_its_agreement():
+    """The portfolio's workers hand words back to the parent by pickling them."""
+    import pickle
+
+    from omnisheet.definition import load_definition
+
+    word = load_definition().words_for("text_report", "fr")["errors"]
+    assert pickle.loads(pickle.dumps(word)).counted(2) == "2 erreurs"
