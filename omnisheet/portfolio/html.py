@@ -24,6 +24,7 @@ from ..report.page import (
     document,
     escaped,
     print_css,
+    section,
 )
 from .compare import GridCell, Portfolio
 from .summary import PlanSummary
@@ -85,14 +86,8 @@ def write_portfolio_html(portfolio: Portfolio, definition: Definition, path: str
 
 
 def _section(key: str, p: _Page, body: Iterable[str], wide: bool = False) -> str:
-    classes = "sheet wide" if wide else "sheet"
-    return "\n".join([
-        f'<section id="{key}" class="{classes}" aria-labelledby="h-{key}">',
-        f'<h2 id="h-{key}">{p.t("section_" + key)}</h2>',
-        f'<p class="help">{p.t("help_" + key)}</p>',
-        *body,
-        "</section>",
-    ])
+    """A section of the portfolio page: its words are section_<key> and help_<key>."""
+    return section(key, p, body, f"help_{key}", wide, title_key=f"section_{key}")
 
 
 def _table(caption: str, head: Iterable[str], rows: Iterable[str], css: str) -> str:

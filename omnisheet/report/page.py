@@ -81,11 +81,13 @@ class Page:
         return escaped(self.plain_label(list_key, value))
 
 
-def section(key: str, p: Page, body: Iterable[str], help_key: str | None = None,
-             wide: bool = False) -> str:
+def section(key: str, p: Any, body: Iterable[str], help_key: str | None = None,
+             wide: bool = False, title_key: str | None = None) -> str:
+    """A section of a page, its heading the word `title_key` (else `key`) of the page `p`
+    (the plan's report or the portfolio's: anything with a `t`), then its help."""
     classes = "sheet wide" if wide else "sheet"
     parts = [f'<section id="{key}" class="{classes}" aria-labelledby="h-{key}">',
-             f'<h2 id="h-{key}">{p.t(key)}</h2>']
+             f'<h2 id="h-{key}">{p.t(title_key or key)}</h2>']
     if help_key:
         parts.append(f'<p class="help">{p.t(help_key)}</p>')
     parts.extend(body)
