@@ -50,7 +50,9 @@ def shown(indicator: Scalar, value: float | None) -> Scalar | Share | Fixed:
         return None
     if indicator == "csat_pct":
         return Share(value / 100 if value > 1 else value)
-    return Fixed(value, "0.0" if indicator == "nps" else "0.00")
+    from ..feedback.judge import places
+
+    return Fixed(value, "0." + "0" * places(indicator))
 
 
 def _names(ctx: Context, trend: Trend) -> dict[str, str]:

@@ -13,6 +13,7 @@ from .. import periods as periods_of
 from ..model import Measure, Trend
 from ..numbers import round_half_away
 from ..text import normalise
+from .judge import places
 from .model import Feedback
 
 if TYPE_CHECKING:
@@ -51,7 +52,7 @@ def _same(a: Scalar, b: Scalar) -> bool:
 
 def shown_value(indicator: str, value: float) -> float:
     """A value as a team would type it: 4.12 for a mean, 82.1 for a share or an NPS."""
-    return round_half_away(value, 1 if indicator in ("csat_pct", "nps") else 2)
+    return round_half_away(value, places(indicator))
 
 
 def _measures(plan: Plan, feedback: Feedback, definition: Definition, lang: str

@@ -19,6 +19,13 @@ if TYPE_CHECKING:
 DEFAULT_WIDTH = 20.0
 
 
+
+def places(indicator: Scalar) -> int:
+    """The decimals a measure is written with: one for a share in % or an NPS (82,1 %,
+    +23,4), two for a mean (4,12). One rule for the text, the trends, the checks' messages
+    and the value written into the plan."""
+    return 1 if indicator in ("csat_pct", "nps") else 2
+
 @dataclass(frozen=True)
 class Point:
     """One period of a measure: its value, answers and 95 % interval (None where none)."""

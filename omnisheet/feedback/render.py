@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from .. import periods as periods_of
 from ..formatting import Formatter
 from ..text import shorten
+from .judge import places
 from .model import Feedback, Period, Series
 
 if TYPE_CHECKING:
@@ -181,7 +182,7 @@ def _row(s: Series, definition: Definition, lang: str, number: Formatter, w: dic
     before = s.periods[index - 1].point if index > 0 else None
     if before is not None and before.value is not None and point.value is not None:
         change = point.value - before.value
-        shown = number.number(change, _places(s.indicator))
+        shown = number.number(change, places(s.indicator))
         notes.append(("+" if change > 0 else "") + shown)
     if s.fall is not None and s.latest is current:
         notes.append(w["worse"])
@@ -190,17 +191,13 @@ def _row(s: Series, definition: Definition, lang: str, number: Formatter, w: dic
     return [touchpoint, indicator, text, number.count(point.answers), " ".join(notes)]
 
 
-def _places(indicator: str) -> int:
-    return 1 if indicator in ("csat_pct", "nps") else 2
-
-
 def figure(indicator: str, value: float | None, number: Formatter, sign: bool = True) -> str:
     """A measure as the plan's language writes it: 4,12; 82,1 %; +23,4 for an NPS."""
     if value is None:
         return "—"
     if indicator == "csat_pct":
         return number.points(value, 1)
-    text = number.number(value, _places(indicator))
+    text = number.number(value, places(indicator))
     return ("+" + text) if sign and indicator == "nps" and value > 0 else text
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+from ..feedback.render import figure
 from .page import Page, escaped, section
 
 if TYPE_CHECKING:
@@ -70,11 +71,8 @@ def _figure(p: Page, series: TrendSeries) -> str:
 
 
 def _figure_of(p: Page, indicator: str, value: float | None) -> str:
-    if value is None:
-        return "—"
-    if indicator == "csat_pct":
-        return p.number.points(value, 1)
-    return p.num(value, 1 if indicator == "nps" else 2)
+    """A measure as `omnisheet feedback` writes it, unsigned: 4,12 · 82,1 % · 23,4."""
+    return figure(indicator, value, p.number, sign=False)
 
 
 def _tick_text(p: Page, indicator: str, value: float, places: int) -> str:
