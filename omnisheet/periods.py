@@ -103,8 +103,9 @@ def _abbreviated(word: str, definition: Definition) -> int | None:
 
 
 def _months(definition: Definition, lang: str) -> list[str]:
-    dates = (definition.formats.get(lang) or {}).get("dates") or {}
-    return [normalise(name) for name in dates.get("months") or ()]
+    from .formatting import Formatter
+
+    return [normalise(name) for name in Formatter.of(definition, lang).months]
 
 
 def _names(definition: Definition) -> dict[str, tuple[str, dt.date]]:
