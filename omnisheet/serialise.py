@@ -79,6 +79,8 @@ def plan_to_dict(plan: Plan, definition: Definition | None = None) -> dict[str, 
                     row["extra"] = {k: _out(v) for k, v in record.extra}
                 rows.append(row)
             data[tab.key] = rows
+    if plan.setting_tables:
+        data["setting_tables"] = _tables_out(plan, d)
     if plan.extra_columns:
         data["extra_columns"] = {k: list(v) for k, v in plan.extra_columns.items()}
     if plan.stray_cells:
@@ -167,9 +169,8 @@ def plan_from_dict(data: Mapping[str, Any], definition: Definition | None = None
         raise PlanDataError("data_malformed", why=str(exc)) from exc
 
 
-def _tables_out(plan: Plan) -> dict[str, list[dict[str, Any]]]:
+def _tables_out(plan: Plan, d: Definition) -> dict[str, list[dict[str, Any]]]:
     """The Settings tab's tables: a list of rows, each {list key: value, column: value}."""
-    d = load_definition()
     out = {}
     for table in d.setting_tables:
         if table.key in plan.setting_tables:

@@ -106,6 +106,33 @@ def test_export_and_import_round_trip(cli, plans, tmp_path):
     assert load(back) == load(plans["clean"]).with_changes(language="en")
 
 
+def test_caps_the_team_set_survive_export_and_import(cli, tmp_path):
+    """A cap changed on the Settings tab, and a channel of the team's own with its cap,
+    go through export and import as typed (the JSON carried no setting_tables)."""
+    from omnisheet.definition import load_definition
+    from omnisheet.reader import load
+    from omnisheet.setting_tables import defaults
+
+    plan = clean_plan()
+    plan = plan.with_changes(lists={**plan.lists, "channel": (*plan.channels, "WhatsApp")})
+    caps = [list(row) for row in defaults(plan.lists, load_definition())["contact_caps"]]
+    for row in caps:
+        if row[0] == "email":
+            row[1:] = [4, 10]
+        if row[0] == "WhatsApp":
+            row[1:] = [2, 14]
+    source = write(plan.with_changes(setting_tables={"contact_caps": tuple(map(tuple, caps))}),
+                   tmp_path / "plan.xlsx")
+    exported = tmp_path / "plan.json"
+    assert cli("export", source, "-o", exported).exit_code == 0
+    rows = json.loads(exported.read_text(encoding="utf-8"))["setting_tables"]["contact_caps"]
+    assert {"channel": "email", "cap": 4, "window_days": 10} in rows
+    assert {"channel": "WhatsApp", "cap": 2, "window_days": 14} in rows
+    back = tmp_path / "back.xlsx"
+    assert cli("import", exported, "-o", back).exit_code == 0
+    assert load(back).setting_tables == load(source).setting_tables
+
+
 def test_csv_export_neutralises_formulas(cli, tmp_path):
     from dataclasses import replace
 
