@@ -133,13 +133,6 @@ def is_consent(variable: Scalar, definition: Definition) -> bool:
     return _says(variable, _terms(definition, "terms"))
 
 
-def consents_for(needs: Iterable[DataNeed], channel: str, plan: Plan,
-                 definition: Definition) -> list[DataNeed]:
-    """The data needs recording consent for `channel`: those naming it, or naming no
-    channel at all (a marketing consent for every channel)."""
-    return Consent(plan, definition).for_channel(needs, channel)
-
-
 class Consent:
     """The plan's consent rules, with what each variable and target says worked out once
     (a large plan repeats the same few variables and targets thousands of times)."""
