@@ -36,10 +36,7 @@ def value_shown(finding: Finding, definition: Definition, lang: str) -> Any:
         column = definition.tab(subject.tab).column(subject.field)
     except KeyError:
         return value
-    listed = definition.lists.get(column.list) if column.list else None
-    if listed is None or listed.value(value) is None:
-        return value
-    return listed.label(value, lang)
+    return _label(definition, column.list, value, lang)  # a value of the team's own: itself
 
 
 def _label(definition: Definition, list_key: str | None, value: Any, lang: str) -> str:
