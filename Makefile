@@ -5,12 +5,14 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 OUT := out
 
-.PHONY: run test lint samples pictures bench corpus clean
+.PHONY: run test test-latest lock lint samples pictures bench corpus clean
 
-$(STAMP): pyproject.toml
+# The exact versions tested (requirements.lock, with hashes), then omnisheet itself.
+$(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 run: $(STAMP)
@@ -34,6 +36,22 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# The suite against the newest versions pyproject.toml allows, in a venv of its own: the
+# next major release of a dependency is met here on purpose, not by a user.
+test-latest:
+	rm -rf .venv-latest
+	$(PYTHON) -m venv .venv-latest
+	.venv-latest/bin/python -m pip install --quiet --upgrade pip
+	.venv-latest/bin/python -m pip install --quiet --upgrade --upgrade-strategy eager -e '.[test]'
+	.venv-latest/bin/python -m pip freeze --exclude-editable
+	.venv-latest/bin/python -m pytest -q
+
+# Write requirements.lock anew from pyproject.toml's ranges (then run make test).
+lock: $(STAMP)
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --extra test --generate-hashes --python-version 3.11 \
+		--no-header -o requirements.lock
 
 lint: $(STAMP)
 	$(BIN)/ruff check omnisheet tests

@@ -62,7 +62,9 @@ def friendly(command):
         except Exception as exc:  # a bug: say so in one line unless debugging
             if os.environ.get("OMNISHEET_DEBUG"):
                 raise
-            _fail(_error_line("unexpected", lang, kind=type(exc).__name__, error=str(exc)))
+            from .errors import one_line
+
+            _fail(_error_line("unexpected", lang, error=one_line(exc)))
 
     return wrapper
 

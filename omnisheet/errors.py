@@ -112,3 +112,12 @@ class NotAPlan(UnreadableWorkbook):
 
     def __init__(self, path: object) -> None:
         super().__init__(path, "not_a_plan")
+
+
+def one_line(error: BaseException, limit: int = 160) -> str:
+    """An unexpected error as one short line: its type and the first line of its text
+    (a library may print pages of detail, kept for OMNISHEET_DEBUG=1)."""
+    text = next((line.strip() for line in str(error).splitlines() if line.strip()), "")
+    if len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__

@@ -132,3 +132,38 @@ def test_a_line_the_csv_reader_cannot_split_is_counted_not_dropped(tmp_path, pla
     assert data["rows"] == {"read": 3, "used": 2, "rejected": 1}
     assert data["rejected"][0]["reason"] == "malformed_line"
     assert data["rejected"][0]["examples"][0]["value"] == "3"  # its line in the file
+
+
+@pytest.mark.parametrize("separator, encoding", [(",", "utf-8-sig"), (";", "cp1252"),
+                                                 ("\t", "utf-16")])
+def test_comments_holding_line_breaks_are_read_whole(tmp_path, plan, separator, encoding):
+    """Real comments hold line breaks inside their quotes: each is one answer with its
+    whole text, in every encoding and separator a survey tool writes (DuckDB 2 refused
+    such a file when its parallel reader was asked to pad short lines)."""
+    header = separator.join(["Horodatage", "Étape", "Canal", "Indicateur", "Note",
+                             "Commentaire"])
+    rows = [separator.join(["05/01/2026 10:00", "J'achète", "Site web", "CSAT", str(score),
+                            f'"Ligne un\r\nligne deux, « {score} »\n\nfin"'])
+            for score in (1, 2, 4, 5, 5)]
+    path = tmp_path / "multiline.csv"
+    path.write_bytes(("\r\n".join([header, *rows]) + "\r\n").encode(encoding))
+    result = feedback(path, "--plan", plan, "--format", "json")
+    assert result.returncode == 0, result.stderr
+    import json
+
+    data = json.loads(result.stdout)
+    assert data["rows"]["read"] == 5 and data["rows"]["used"] == 5, data["rows"]
+    (period,) = data["measures"][0]["periods"]
+    assert period["answers"] == 5
+    assert period["value"] == pytest.approx(sum((1, 2, 4, 5, 5)) / 5)
+    assert period["verbatim"]["text"].startswith("Ligne un\r\nligne deux, « ")
+
+
+def test_an_unexpected_error_is_one_line():
+    """A bug's text can run to pages (DuckDB prints its options): one line, the details
+    under OMNISHEET_DEBUG=1."""
+    from omnisheet.errors import one_line
+
+    error = RuntimeError("CSV Error on Line: 2\n The parallel scanner …\n  file = x.csv\n")
+    assert one_line(error) == "RuntimeError: CSV Error on Line: 2"
+    assert len(one_line(ValueError("x" * 1000))) < 200

@@ -187,7 +187,7 @@ def _csv(path: Path, head: bytes, con: Any, scratch: Path, index: int) -> Source
     common = (f"{sql_string(str(read_path))}, auto_detect=false, header=true, "
               f"delim={sql_string(delimiter)}, quote={sql_string(quote)}, "
               f"escape={sql_string(escape)}, skip={int(skip or 0)}, columns={types}, "
-              "null_padding=true, ignore_errors=true")
+              "null_padding=true, parallel=false, ignore_errors=true")
     return Source(
         path=path, format="csv", headers=headers,
         relation=f"read_csv({common}, store_rejects=true)",

@@ -85,8 +85,10 @@ def check_one(task: Task) -> Result:
         if isinstance(exc, KeyboardInterrupt | SystemExit | GeneratorExit) or \
                 os.environ.get("OMNISHEET_DEBUG"):
             raise
+        from ..errors import one_line
+
         return Unread(task.path, task.name, _said(
-            "unexpected", task.lang, error=f"{type(exc).__name__}: {exc}"))
+            "unexpected", task.lang, error=one_line(exc)))
 
 
 def _why(error: BaseException, task: Task) -> str:
