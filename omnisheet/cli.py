@@ -21,7 +21,7 @@ EXIT_UNUSABLE = 2  # the file cannot be read or written, or the call is wrong
 
 def _languages() -> click.Choice:
     """The languages there is a words file for (workbook_templates/lang/*.yaml)."""
-    from .template_files import available_languages
+    from .template.template_files import available_languages
 
     return click.Choice(available_languages())
 
@@ -40,7 +40,7 @@ def friendly(command):
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
-        from .errors import OmnisheetError, WordedError
+        from .template.errors import OmnisheetError, WordedError
 
         lang = kwargs.get("lang")
         try:
@@ -62,7 +62,7 @@ def friendly(command):
         except Exception as exc:  # a bug: say so in one line unless debugging
             if os.environ.get("OMNISHEET_DEBUG"):
                 raise
-            from .errors import one_line
+            from .template.errors import one_line
 
             _fail(_error_line("unexpected", lang, error=one_line(exc)))
 
@@ -75,7 +75,7 @@ _PLAN_LANGUAGE = "omnisheet.plan_language"  # where a command keeps the language
 def _error_language(asked: str | None) -> str:
     """--lang, else the language of the plan read (when one was read far enough), else the
     user's locale, else English: see `errors.error_language`."""
-    from .errors import error_language
+    from .template.errors import error_language
 
     context = click.get_current_context(silent=True)
     known = context.meta.get(_PLAN_LANGUAGE) if context is not None else None
@@ -84,8 +84,8 @@ def _error_language(asked: str | None) -> str:
 
 def _error_line(key: str, lang: str | None, **fields: object) -> str:
     """One of the command line's own error lines (`words.cli`), in `_error_language`."""
-    from .errors import say
-    from .formatting import Phrase
+    from .template.errors import say
+    from .template.formatting import Phrase
 
     return say(Phrase("cli", key, **fields), _error_language(lang))
 
@@ -115,7 +115,7 @@ def main() -> None:
 @friendly
 def new(out: Path, lang: str | None, force: bool) -> None:
     """Write a blank plan template to OUT (.xlsx)."""
-    from .writer import blank_plan, write
+    from .outputs.workbook import blank_plan, write
 
     plan = blank_plan(lang)
     write(plan, out, overwrite=force)
@@ -124,7 +124,7 @@ def new(out: Path, lang: str | None, force: bool) -> None:
 
 def _said(key: str, lang: str | None, **fields: object) -> str:
     """What the command line says once it wrote something, in the plan's language."""
-    from .definition import load_definition
+    from .template.definition import load_definition
 
     definition = load_definition()
     words = definition.words_for("cli", lang or definition.default_language)
@@ -144,7 +144,7 @@ def _portfolio(paths: tuple[Path, ...]) -> bool:
 
 
 def _load(path: Path):
-    from .reader import load
+    from .read.reader import load
 
     plan = load(path)
     _knows_language(plan.language)
@@ -186,7 +186,7 @@ def check(plan_files: tuple[Path, ...], output: Path | None, fmt: str, fail_on: 
     2 when a file cannot be read or written.
     """
     if _portfolio(plan_files):
-        from .portfolio.commands import PortfolioError, check_many, isatty_style
+        from .commands.portfolio import PortfolioError, check_many, isatty_style
 
         if in_place:
             raise PortfolioError("in_place")
@@ -196,14 +196,14 @@ def check(plan_files: tuple[Path, ...], output: Path | None, fmt: str, fail_on: 
     if output is not None and output.is_dir():  # as before several plans were taken
         raise click.BadParameter(f"File {str(output)!r} is a directory.",
                                  param_hint="'-o' / '--output'")
-    from .report.model import check as run
+    from .analysis.report import check as run
 
     if output is not None and _same_file(output, plan_file) and not in_place:
         _fail(_error_line("same_file_in_place", lang, path=output))
     plan = _load(plan_file)
     report = run(plan, lang=lang)
     if output is not None:
-        from .writer import write
+        from .outputs.workbook import write
 
         if in_place and _same_file(output, plan_file):
             import shutil
@@ -225,7 +225,7 @@ def check(plan_files: tuple[Path, ...], output: Path | None, fmt: str, fail_on: 
                 batch.clear()
         out.write("".join(batch) + "\n")
     else:
-        from .report.text import render_text
+        from .outputs.text.report import render_text
 
         style = click.style if sys.stdout.isatty() and not os.environ.get("NO_COLOR") else None
         click.echo(render_text(report, lang, top=top or 10, style=style, per_tab=per_tab))
@@ -252,12 +252,12 @@ def report_command(plan_files: tuple[Path, ...], output: Path, lang: str | None,
     written beside it. No network is needed to view it; print it to PDF from the browser.
     """
     if _portfolio(plan_files):
-        from .portfolio.commands import report_many
+        from .commands.portfolio import report_many
 
         sys.exit(report_many(plan_files, output=output, lang=lang, jobs=jobs))
     plan_file = plan_files[0]
-    from .report.html import write_html
-    from .report.model import check as run
+    from .analysis.report import check as run
+    from .outputs.html.report import write_html
 
     if _same_file(output, plan_file):
         _fail(_error_line("same_file", lang, path=output))
@@ -286,8 +286,8 @@ def diff_command(old_file: Path, new_file: Path, fmt: str, lang: str | None, fai
     messages; data needs now available; findings fixed and new; readiness before → after.
     Exit status: 0, or 1 when --fail-on-new is met; 2 when a file cannot be read.
     """
-    from .diff import diff_plans
-    from .report.model import check as run
+    from .analysis.diff import diff_plans
+    from .analysis.report import check as run
 
     old, new = _load(old_file), _load(new_file)
     lang = lang or new.language
@@ -297,7 +297,7 @@ def diff_command(old_file: Path, new_file: Path, fmt: str, lang: str | None, fai
 
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:
-        from .report.diff_text import render_diff_text
+        from .outputs.text.diff import render_diff_text
 
         style = click.style if sys.stdout.isatty() and not os.environ.get("NO_COLOR") else None
         click.echo(render_diff_text(result, top=top, style=style))
@@ -318,8 +318,8 @@ def _same_file(a: Path, b: Path) -> bool:
 @friendly
 def list_checks(fmt: str, lang: str | None) -> None:
     """List every check: code, severity, and what it means."""
-    from .checks.docs import checks_markdown, checks_text
-    from .definition import load_definition
+    from .commands.checks import checks_markdown, checks_text
+    from .template.definition import load_definition
 
     definition = load_definition()
     lang = lang or definition.default_language
@@ -338,7 +338,7 @@ def export(plan_file: Path, output: Path | None, fmt: str) -> None:
     """Export PLAN as JSON (a versioned shape), or as one CSV per tab into a folder."""
     plan = _load(plan_file)
     if fmt == "csv":
-        from .exports import write_csv_folder
+        from .outputs.csv.exports import write_csv_folder
 
         folder = output or plan_file.with_suffix("")
         for written in write_csv_folder(plan, folder):
@@ -346,13 +346,13 @@ def export(plan_file: Path, output: Path | None, fmt: str) -> None:
         return
     import json
 
-    from .serialise import plan_to_dict
+    from .plan.serialise import plan_to_dict
 
     text = json.dumps(plan_to_dict(plan), ensure_ascii=False, indent=2)
     if output is None:
         click.echo(text)
     else:
-        from .atomic import atomic_output
+        from .outputs.atomic import atomic_output
 
         with atomic_output(output) as tmp:
             tmp.write_text(text + "\n", encoding="utf-8")
@@ -368,8 +368,8 @@ def export(plan_file: Path, output: Path | None, fmt: str) -> None:
 @friendly
 def import_(source: Path, output: Path, lang: str | None, force: bool) -> None:
     """Write a plan from JSON (or YAML in the same shape) into the template."""
-    from .serialise import read_plan_file
-    from .writer import write
+    from .outputs.workbook import write
+    from .plan.serialise import read_plan_file
 
     plan = read_plan_file(source)
     _knows_language(plan.language)
@@ -394,7 +394,7 @@ def portfolio_command(plan_files: tuple[Path, ...], output: Path, lang: str | No
 
     Exit status: 0, or 2 when a file cannot be read (the others are compared).
     """
-    from .portfolio.commands import workbook_many
+    from .commands.portfolio import workbook_many
 
     sys.exit(workbook_many(plan_files, output=output, lang=lang, jobs=jobs))
 
@@ -422,7 +422,7 @@ def feedback_command(responses: tuple[Path, ...], plan_file: Path, output: Path 
 
     Exit status: 0, or 2 when a file cannot be read or the call is wrong.
     """
-    from .feedback.command import run
+    from .commands.feedback import run
 
     if output is not None and _same_file(output, plan_file):
         _fail(_error_line("same_file", lang, path=output))
