@@ -70,18 +70,21 @@ def atomic_output(path: Path, *, overwrite: bool = True) -> Iterator[Path]:
     file. Any failure that comes down to an OSError, even wrapped in another exception by
     the library that wrote the file, becomes one OutputError naming the file.
     """
-    path = Path(path)
+    from .outputs import writable_kind
+
+    named = Path(path)
+    writable_kind(named)  # never a device, a FIFO or a folder, even through a link
+    if not overwrite and os.path.lexists(named):
+        raise OutputError(named, "output_exists")
+    # through a symlink, the file it points to is replaced and the link stays a link
+    path = Path(os.path.realpath(named)) if named.is_symlink() else named
     folder = path.parent if str(path.parent) else Path(".")
-    if path.is_dir():
-        raise OutputError(path, "output_is_folder")
-    if not overwrite and path.exists():
-        raise OutputError(path, "output_exists")
     if not folder.is_dir():
-        raise OutputError(path, "output_no_folder", folder=str(folder))
+        raise OutputError(named, "output_no_folder", folder=str(folder))
     try:
         handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
-        raise OutputError(path, "output_folder_refused", folder=str(folder),
+        raise OutputError(named, "output_folder_refused", folder=str(folder),
                           why=exc.strerror or str(exc)) from exc
     os.close(handle)
     tmp = Path(name)
@@ -96,7 +99,7 @@ def atomic_output(path: Path, *, overwrite: bool = True) -> Iterator[Path]:
         cause = _os_error_in(exc)
         if cause is None:
             raise
-        raise _unwritable(path, cause) from exc
+        raise _unwritable(named, cause) from exc
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()

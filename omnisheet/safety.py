@@ -19,6 +19,7 @@ empty cells or rows cost nothing and are not counted.
 from __future__ import annotations
 
 import codecs
+import errno
 import io
 import itertools
 import os
@@ -249,6 +250,8 @@ def _vet(p: Path, limits: Limits) -> str:
     except PermissionError:
         raise _Refusal(_PERMISSION) from None
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise _Refusal("symlink_loop") from None
         raise _Refusal(_os_error(exc)) from None
 
     if stat.S_ISDIR(st.st_mode):

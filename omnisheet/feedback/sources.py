@@ -65,6 +65,18 @@ class Source:
         return self.path.stem
 
 
+def read_files(paths: Sequence[str | Path]) -> list[Path]:
+    """The files `discover` would read, for the output rule (an empty folder or a missing
+    file is left for the reading itself to name)."""
+    found: list[Path] = []
+    for given in paths:
+        try:
+            found.extend(discover([given]))
+        except FeedbackInputError:
+            continue
+    return found
+
+
 def discover(paths: Sequence[str | Path]) -> list[Path]:
     """The files to read: each file given, and every responses file of each folder given
     (sorted; hidden files and Excel's ~$ lock files left out)."""

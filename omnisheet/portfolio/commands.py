@@ -16,6 +16,7 @@ import click
 from ..definition import Definition, load_definition
 from ..errors import WordedError, error_language
 from ..formatting import Phrase
+from ..outputs import guard_output
 from .compare import Portfolio, compare
 from .files import Found, find_plans
 from .summary import PlanSummary, Unread
@@ -52,7 +53,7 @@ def _words(lang: str | None) -> dict[str, str]:
 
 def find(paths: Sequence[Path], lang: str | None) -> Found:
     found = find_plans(paths)
-    if not found.plans and not found.missing:
+    if not found.plans and not found.missing and not found.unfit:
         raise PortfolioError("no_plans", paths=", ".join(str(p) for p in paths))
     return found
 
@@ -65,11 +66,25 @@ def gather(found: Found, jobs: int | None, lang: str | None,
     preload()
     results = _with_progress(tasks, jobs or default_jobs())
     missing = [Unread(str(p), p.name, _words(lang)["missing"]) for p in found.missing]
+    missing += [Unread(str(p), p.name, _unfit_line(p, lang)) for p in found.unfit]
     summaries = [r for r in results if isinstance(r, PlanSummary)]
     unread = [*missing, *(r for r in results if isinstance(r, Unread))]
     portfolio = compare(summaries, definition, unread=unread, skipped=found.skipped,
                         open_elsewhere=found.open_elsewhere, lang=lang)
     return Run(found, [*missing, *results], portfolio)
+
+
+def _unfit_line(path: Path, lang: str | None) -> str:
+    """Why an entry that is no regular file is not read: what vet says of it, from its
+    metadata alone (it is never opened)."""
+    from ..errors import UnreadableWorkbook, say
+    from ..safety import vet
+
+    try:
+        vet(path)
+    except UnreadableWorkbook as error:
+        return say(error.why, error_language(lang))
+    return _words(lang)["missing"]  # it became a regular file meanwhile: read next time
 
 
 def _with_progress(tasks: list[Task], jobs: int) -> list[PlanSummary | Unread]:
@@ -92,7 +107,8 @@ def _exit(run: Run, fail_on: str = "never") -> int:
 
 def check_many(paths: Sequence[Path], *, output: Path | None, fmt: str, fail_on: str,
                lang: str | None, sort: bool, jobs: int | None,
-               style: Callable[..., str] | None, top: int | None = None) -> int:
+               style: Callable[..., str] | None, top: int | None = None,
+               force: bool = False) -> int:
     """`check` of several plans: a line per plan and the portfolio summary (or the JSON),
     each checked workbook into the folder `output`. Returns the exit status."""
     from .json_report import write_json
@@ -110,6 +126,7 @@ def check_many(paths: Sequence[Path], *, output: Path | None, fmt: str, fail_on:
             target = output / f"{plan.name}.xlsx"
             if _real(target) in inputs:
                 raise PortfolioError("output_replaces", path=target, plan=plan.path)
+            guard_output(target, _inputs(found, paths), force=force)
             outputs[plan.name] = target
         for target in outputs.values():
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -145,18 +162,20 @@ def _warn_unread(run: Run, fmt: str) -> None:
         click.echo(f"omnisheet: {unread.file}: {unread.message}", err=True)
 
 
+def _inputs(found: Found, paths: Sequence[Path]) -> list[Path]:
+    """What an output must never be: every plan found and every file named."""
+    return [*(p.path for p in found.plans), *paths]
+
+
 def _real(path: Path) -> Path:
-    try:
-        return path.resolve()
-    except OSError:
-        return path.absolute()
+    return Path(os.path.realpath(path))  # never raises, even on a symlink loop
 
 
 # --- omnisheet report PATH... -o portfolio.html ---------------------------------------------
 
 
 def report_many(paths: Sequence[Path], *, output: Path, lang: str | None,
-                jobs: int | None) -> int:
+                jobs: int | None, force: bool = False) -> int:
     """The portfolio page, and each plan's own report beside it."""
     from .html import write_portfolio_html
     from .words import Words
@@ -169,12 +188,16 @@ def report_many(paths: Sequence[Path], *, output: Path, lang: str | None,
         if _real(page) in taken:
             page = folder / f"{name} ({index + 1}).html"
         taken.add(_real(page))
+        guard_output(page, inputs, force=force)
         page.parent.mkdir(parents=True, exist_ok=True)
         return Task(index, str(path), name, lang, html_to=str(page))
 
     if not folder.is_dir():
         raise PortfolioError("no_folder", path=output, folder=folder)
-    run = gather(find(paths, lang), jobs, lang, task)
+    found = find(paths, lang)
+    inputs = _inputs(found, paths)
+    guard_output(output, inputs, force=force)
+    run = gather(found, jobs, lang, task)
     definition = load_definition()
     write_portfolio_html(run.portfolio, definition, output)
     _lines_for_unread(run)
@@ -192,7 +215,7 @@ def _lines_for_unread(run: Run) -> None:
 
 
 def workbook_many(paths: Sequence[Path], *, output: Path, lang: str | None,
-                  jobs: int | None) -> int:
+                  jobs: int | None, force: bool = False) -> int:
     from .words import Words
     from .workbook import write_portfolio_workbook
 
@@ -200,7 +223,9 @@ def workbook_many(paths: Sequence[Path], *, output: Path, lang: str | None,
         raise PortfolioError("workbook_suffix", path=output)
     if not output.parent.is_dir():
         raise PortfolioError("no_folder", path=output, folder=output.parent)
-    run = gather(find(paths, lang), jobs, lang,
+    found = find(paths, lang)
+    guard_output(output, _inputs(found, paths), force=force)
+    run = gather(found, jobs, lang,
                  lambda index, path, name: Task(index, str(path), name, lang))
     definition: Definition = load_definition()
     write_portfolio_workbook(run.portfolio, definition, output)
