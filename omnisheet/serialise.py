@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from .definition import Definition, load_definition
@@ -211,18 +212,104 @@ def read_plan_file(path) -> Plan:
         return WordedError(refusal("line", path=str(path), reason=refusal(key, why=why)))
 
     try:
-        text = path.read_text(encoding="utf-8")
+        text = _read_text(path)
     except (OSError, UnicodeDecodeError) as exc:
         raise unusable("plan_file_unreadable", exc) from exc
     try:
         if path.suffix.lower() in (".yaml", ".yml"):
             import yaml
 
-            data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
+            try:
+                data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
+            except yaml.YAMLError as exc:
+                raise ValueError(_yaml_line(exc)) from exc
         else:
             data = json.loads(text)
+        if isinstance(data, Mapping) and "format" not in data:
+            raise PlanDataError("data_no_format", format=FORMAT, version=str(VERSION))
+        _vet_values(data)
         return plan_from_dict(data)
     except PlanDataError as exc:
         raise unusable("plan_data", exc) from exc
-    except Exception as exc:  # malformed JSON / YAML
-        raise unusable("plan_not_json", exc) from exc
+    except (ValueError, RecursionError) as exc:  # malformed JSON / YAML, too deep
+        from .errors import one_line
+
+        raise unusable("plan_not_json", ValueError(one_line(exc).partition(": ")[2]
+                                                   or type(exc).__name__)) from exc
+
+
+CELL_TEXT_LIMIT = 32_767
+"""The most characters a spreadsheet cell holds (Excel's limit, kept by LibreOffice)."""
+
+
+def _read_text(path: Path) -> str:
+    """The file's text, read once and bounded as a workbook is: a FIFO or a device is
+    refused before it is opened, a file over the size limit before it is read."""
+    import os
+    import stat
+
+    from .safety import DEFAULT_LIMITS
+
+    st = os.stat(path)
+    if not stat.S_ISREG(st.st_mode):
+        raise OSError(0, "not a regular file")
+    if st.st_size > DEFAULT_LIMITS.max_file_bytes:
+        raise OSError(0, f"over {DEFAULT_LIMITS.max_file_bytes // 2**20} MB")
+    with open(path, "rb") as f:
+        return f.read(DEFAULT_LIMITS.max_file_bytes + 1).decode("utf-8")
+
+
+def _yaml_line(exc: Exception) -> str:
+    """A YAML error in one line, with its line and column (PyYAML prints 2 to 4)."""
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    problem = getattr(exc, "problem", None) or getattr(exc, "context", None) or str(exc)
+    problem = " ".join(str(problem).split())
+    if mark is None:
+        return problem
+    return f"line {mark.line + 1}, column {mark.column + 1}: {problem}"
+
+
+def _vet_values(data: Any) -> None:
+    """Refuse what no workbook can hold faithfully, naming where it is: a number that is
+    NaN, infinite or absurd (JSON's NaN, Infinity, 1e400; YAML's .nan), a lone surrogate
+    (a JSON \\ud800 escape), a text longer than a cell. Each object is looked at once,
+    however often YAML aliases it."""
+    import math
+
+    from .numbers import LARGEST
+
+    seen: set[int] = set()
+    stack: list[tuple[str, Any]] = [("", data)]
+    while stack:
+        where, value = stack.pop()
+        if isinstance(value, Mapping | list):
+            if id(value) in seen:
+                continue
+            seen.add(id(value))
+            items = value.items() if isinstance(value, Mapping) else enumerate(value)
+            for key, item in items:
+                name = f"{where}[{key}]" if isinstance(key, int) else \
+                    (f"{where}.{key}" if where else str(key))
+                if isinstance(key, str):
+                    _vet_text(name, key)
+                stack.append((name, item))
+        elif isinstance(value, float) and not isinstance(value, bool):
+            if not math.isfinite(value) or abs(value) > LARGEST:
+                raise PlanDataError("data_not_finite", where=where or "/", value=repr(value))
+        elif isinstance(value, int) and not isinstance(value, bool) and abs(value) > LARGEST:
+            raise PlanDataError("data_not_finite", where=where or "/", value=str(value)[:20])
+        elif isinstance(value, str):
+            if id(value) not in seen:
+                seen.add(id(value))
+                _vet_text(where or "/", value)
+
+
+def _vet_text(where: str, text: str) -> None:
+    if len(text) > CELL_TEXT_LIMIT:
+        raise PlanDataError("data_text_too_long", where=where, n=len(text),
+                            limit=CELL_TEXT_LIMIT)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise PlanDataError("data_lone_surrogate", where=where,
+                            code=f"U+{ord(text[exc.start]):04X}") from None
