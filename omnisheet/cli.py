@@ -31,7 +31,9 @@ LANGS = _languages()
 
 
 def _fail(message: str) -> None:
-    click.echo(f"omnisheet: {message}", err=True)
+    from .text import shown
+
+    click.echo(f"omnisheet: {shown(message)}", err=True)
     sys.exit(EXIT_UNUSABLE)
 
 
@@ -143,9 +145,11 @@ def _said(key: str, lang: str | None, **fields: object) -> str:
     """What the command line says once it wrote something, in the plan's language."""
     from .definition import load_definition
 
+    from .text import shown
+
     definition = load_definition()
     words = definition.words_for("cli", lang or definition.default_language)
-    return words[key].format(**fields)
+    return shown(words[key].format(**fields))
 
 
 def _jobs_option(command):
@@ -248,9 +252,12 @@ def check(plan_files: tuple[Path, ...], output: Path | None, fmt: str, fail_on: 
         out.write("".join(batch) + "\n")
     else:
         from .report.text import render_text
+        from .text import SafeStyle
 
-        style = click.style if sys.stdout.isatty() and not os.environ.get("NO_COLOR") else None
-        click.echo(render_text(report, lang, top=top or 10, style=style, per_tab=per_tab))
+        safe = SafeStyle(click.style if sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+                         else None)
+        click.echo(safe.finish(render_text(report, lang, top=top or 10, style=safe.style,
+                                           per_tab=per_tab)))
         if output is not None:
             click.echo("\n" + _said("checked_workbook", report.lang, path=output))
     sys.exit(EXIT_FINDINGS if report.fails(fail_on) else EXIT_OK)
@@ -327,9 +334,11 @@ def diff_command(old_file: Path, new_file: Path, fmt: str, lang: str | None, fai
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:
         from .report.diff_text import render_diff_text
+        from .text import SafeStyle
 
-        style = click.style if sys.stdout.isatty() and not os.environ.get("NO_COLOR") else None
-        click.echo(render_diff_text(result, top=top, style=style))
+        safe = SafeStyle(click.style if sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+                         else None)
+        click.echo(safe.finish(render_diff_text(result, top=top, style=safe.style)))
     sys.exit(EXIT_FINDINGS if result.new_at_or_above(fail_on_new) else EXIT_OK)
 
 

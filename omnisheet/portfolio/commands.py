@@ -17,6 +17,7 @@ from ..definition import Definition, load_definition
 from ..errors import WordedError, error_language
 from ..formatting import Phrase
 from ..outputs import guard_output
+from ..text import SafeStyle, shown
 from .compare import Portfolio, compare
 from .files import Found, find_plans
 from .summary import PlanSummary, Unread
@@ -92,7 +93,7 @@ def _with_progress(tasks: list[Task], jobs: int) -> list[PlanSummary | Unread]:
         return check_all(tasks, jobs)
     with click.progressbar(length=len(tasks), file=sys.stderr, show_pos=True,
                            show_eta=True, width=30,
-                           item_show_func=lambda name: name) as bar:
+                           item_show_func=lambda name: shown(name) if name else name) as bar:
         return check_all(tasks, jobs, done=lambda task, result: bar.update(1, task.name))
 
 
@@ -145,10 +146,12 @@ def check_many(paths: Sequence[Path], *, output: Path | None, fmt: str, fail_on:
             write_json(sys.stdout, (str(p) for p in reports), run.portfolio, definition)
         else:
             w = Words(definition, run.portfolio.language)
-            click.echo("\n".join(render_lines(run.results, w, style)))
-            click.echo("\n" + render_summary(run.portfolio, definition, style, top or TOP))
+            safe = SafeStyle(style)
+            click.echo(safe.finish("\n".join(render_lines(run.results, w, safe.style))))
+            click.echo("\n" + safe.finish(render_summary(run.portfolio, definition, safe.style,
+                                                         top or TOP)))
             if output is not None:
-                click.echo("\n" + w.say("checked_workbooks", path=output))
+                click.echo("\n" + shown(w.say("checked_workbooks", path=output)))
         _warn_unread(run, fmt)
     return _exit(run, fail_on)
 
@@ -159,7 +162,7 @@ def _warn_unread(run: Run, fmt: str) -> None:
     if fmt != "json":
         return
     for unread in run.portfolio.unread:
-        click.echo(f"omnisheet: {unread.file}: {unread.message}", err=True)
+        click.echo(shown(f"omnisheet: {unread.file}: {unread.message}"), err=True)
 
 
 def _inputs(found: Found, paths: Sequence[Path]) -> list[Path]:
@@ -202,13 +205,13 @@ def report_many(paths: Sequence[Path], *, output: Path, lang: str | None,
     write_portfolio_html(run.portfolio, definition, output)
     _lines_for_unread(run)
     w = Words(definition, run.portfolio.language)
-    click.echo(w.say("wrote_page", path=output, n=len(run.portfolio.plans)))
+    click.echo(shown(w.say("wrote_page", path=output, n=len(run.portfolio.plans))))
     return _exit(run)
 
 
 def _lines_for_unread(run: Run) -> None:
     for unread in run.portfolio.unread:
-        click.echo(f"omnisheet: {unread.file}: {unread.message}", err=True)
+        click.echo(shown(f"omnisheet: {unread.file}: {unread.message}"), err=True)
 
 
 # --- omnisheet portfolio PATH... -o portfolio.xlsx ---------------------------------------------
@@ -231,7 +234,7 @@ def workbook_many(paths: Sequence[Path], *, output: Path, lang: str | None,
     write_portfolio_workbook(run.portfolio, definition, output)
     _lines_for_unread(run)
     w = Words(definition, run.portfolio.language)
-    click.echo(w.say("wrote_workbook", path=output, n=len(run.portfolio.plans)))
+    click.echo(shown(w.say("wrote_workbook", path=output, n=len(run.portfolio.plans))))
     return _exit(run)
 
 
