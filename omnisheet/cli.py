@@ -144,7 +144,6 @@ def new(out: Path, lang: str | None, force: bool) -> None:
 def _said(key: str, lang: str | None, **fields: object) -> str:
     """What the command line says once it wrote something, in the plan's language."""
     from .definition import load_definition
-
     from .text import shown
 
     definition = load_definition()

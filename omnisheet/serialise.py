@@ -298,10 +298,9 @@ def _vet_values(data: Any) -> None:
                 raise PlanDataError("data_not_finite", where=where or "/", value=repr(value))
         elif isinstance(value, int) and not isinstance(value, bool) and abs(value) > LARGEST:
             raise PlanDataError("data_not_finite", where=where or "/", value=str(value)[:20])
-        elif isinstance(value, str):
-            if id(value) not in seen:
-                seen.add(id(value))
-                _vet_text(where or "/", value)
+        elif isinstance(value, str) and id(value) not in seen:
+            seen.add(id(value))
+            _vet_text(where or "/", value)
 
 
 def _vet_text(where: str, text: str) -> None:
