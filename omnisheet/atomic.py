@@ -11,9 +11,11 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from .errors import OutputError
 
@@ -62,6 +64,23 @@ def _sync_folder(folder: Path) -> None:
             os.close(handle)
 
 
+def _mute_retries() -> None:
+    """A writer's zip left open by the failed write tries to flush again when it is
+    collected, and Python prints that second failure as a traceback: the failure has been
+    said once, so a full disk or a refused write met again there is let go quietly."""
+    previous = sys.unraisablehook
+    if getattr(previous, "omnisheet_mute", False):
+        return
+
+    def hook(unraisable: Any) -> None:
+        if isinstance(unraisable.exc_value, OSError):
+            return
+        previous(unraisable)
+
+    hook.omnisheet_mute = True  # type: ignore[attr-defined]
+    sys.unraisablehook = hook
+
+
 @contextlib.contextmanager
 def atomic_output(path: Path, *, overwrite: bool = True) -> Iterator[Path]:
     """Yield a temporary path in the target's folder; on success rename it onto `path`.
@@ -99,6 +118,7 @@ def atomic_output(path: Path, *, overwrite: bool = True) -> Iterator[Path]:
         cause = _os_error_in(exc)
         if cause is None:
             raise
+        _mute_retries()
         raise _unwritable(named, cause) from exc
     finally:
         with contextlib.suppress(FileNotFoundError):

@@ -14,13 +14,13 @@ from pathlib import Path
 import click
 
 from ..definition import Definition, load_definition
-from ..errors import WordedError, error_language
+from ..errors import OmnisheetError, WordedError, error_language
 from ..formatting import Phrase
 from ..outputs import guard_output
 from ..text import SafeStyle, shown
 from .compare import Portfolio, compare
 from .files import Found, find_plans
-from .summary import PlanSummary, Unread
+from .summary import PlanSummary, Unread, Unwritten
 from .workers import Task, check_all, default_jobs, preload
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
@@ -34,6 +34,10 @@ class PortfolioError(WordedError):
 
     def __init__(self, key: str, **fields: object) -> None:
         super().__init__(Phrase("portfolio", key, **{k: str(v) for k, v in fields.items()}))
+
+
+class OutputFailed(OmnisheetError):
+    """An output of the run could not be written: its one line, already in words."""
 
 
 @dataclass
@@ -66,6 +70,9 @@ def gather(found: Found, jobs: int | None, lang: str | None,
     tasks = [make_task(i, plan.path, plan.name) for i, plan in enumerate(found.plans)]
     preload()
     results = _with_progress(tasks, jobs or default_jobs())
+    unwritten = next((r for r in results if isinstance(r, Unwritten)), None)
+    if unwritten is not None:  # said once; the page or summary is not written over
+        raise OutputFailed(unwritten.line)
     missing = [Unread(str(p), p.name, _words(lang)["missing"]) for p in found.missing]
     missing += [Unread(str(p), p.name, _unfit_line(p, lang)) for p in found.unfit]
     summaries = [r for r in results if isinstance(r, PlanSummary)]

@@ -25,7 +25,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
-from .summary import PlanSummary, Unread
+from .summary import PlanSummary, Unread, Unwritten
 
 Result = PlanSummary | Unread
 
@@ -54,7 +54,7 @@ def default_jobs() -> int:
 
 def check_one(task: Task) -> Result:
     """Read, check and write one plan (in a worker); never raises for a bad plan."""
-    from ..errors import OmnisheetError
+    from ..errors import OmnisheetError, OutputError
     from ..reader import load
     from ..report.model import check
 
@@ -77,6 +77,11 @@ def check_one(task: Task) -> Result:
         from .summary import summarise
 
         return summarise(report, task.name, outputs)
+    except OutputError as exc:
+        from ..errors import error_language
+
+        return Unwritten(task.path, task.name, _why(exc, task),
+                         exc.render(error_language(task.lang)))
     except OmnisheetError as exc:
         return Unread(task.path, task.name, _why(exc, task))
     except MemoryError:
@@ -112,7 +117,9 @@ def _said(key: str, lang: str | None = None, **fields: object) -> str:
 def _write_json(report, path: str, lang: str | None) -> None:
     import json
 
-    with open(path, "w", encoding="utf-8") as out:
+    from ..atomic import atomic_output
+
+    with atomic_output(Path(path)) as tmp, open(tmp, "w", encoding="utf-8") as out:
         json.dump(report.to_dict(lang), out, ensure_ascii=False, indent=2)
 
 
