@@ -341,6 +341,20 @@ def diff_command(old_file: Path, new_file: Path, fmt: str, lang: str | None, fai
     sys.exit(EXIT_FINDINGS if result.new_at_or_above(fail_on_new) else EXIT_OK)
 
 
+def _say_unfit(responses: tuple[Path, ...], lang: str | None) -> None:
+    """One line on standard error for each entry of a responses folder that is no file."""
+    from .errors import UnreadableWorkbook
+    from .feedback.sources import unfit
+    from .safety import vet
+    from .text import shown
+
+    for entry in unfit(responses):
+        try:
+            vet(entry)
+        except UnreadableWorkbook as error:
+            click.echo(f"omnisheet: {shown(error.render(_error_language(lang)))}", err=True)
+
+
 def _may_write(output: Path, inputs: tuple[Path, ...], force: bool) -> None:
     """The one output rule (outputs.py), before any work is done."""
     from .outputs import guard_output
@@ -496,6 +510,7 @@ def feedback_command(responses: tuple[Path, ...], plan_file: Path, output: Path 
 
     if output is not None and _same_file(output, plan_file):
         _fail(_error_line("same_file", lang, path=output))
+    _say_unfit(responses, lang)
     if output is not None:
         from .feedback.sources import read_files
 
