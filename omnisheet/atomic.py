@@ -89,7 +89,7 @@ def atomic_output(path: Path, *, overwrite: bool = True) -> Iterator[Path]:
     file. Any failure that comes down to an OSError, even wrapped in another exception by
     the library that wrote the file, becomes one OutputError naming the file.
     """
-    from .outputs import writable_kind
+    from .output_rule import writable_kind
 
     named = Path(path)
     writable_kind(named)  # never a device, a FIFO or a folder, even through a link

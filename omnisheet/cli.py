@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .outputs import is_stdout
+from .output_rule import is_stdout
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -106,12 +106,26 @@ def _stop_like_ctrl_c(signum: int, frame: object) -> None:
 
 def _on_stop_signals() -> None:
     """SIGTERM (a CI cancel, `timeout`, the system) and SIGHUP (a closed terminal) stop a
-    run as Ctrl+C does: one line, the workers ended, no half-written output."""
+    run as Ctrl+C does: one line, the workers ended, no half-written output. For the
+    command's time only: a program that calls `main` in-process gets its own back."""
     import signal
+    import threading
 
+    if threading.current_thread() is not threading.main_thread():
+        return  # only the main thread may set handlers (a test runner's thread)
+    previous = {}
     for name in ("SIGTERM", "SIGHUP"):
         if hasattr(signal, name):
-            signal.signal(getattr(signal, name), _stop_like_ctrl_c)
+            signum = getattr(signal, name)
+            previous[signum] = signal.signal(signum, _stop_like_ctrl_c)
+
+    def restore() -> None:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+    context = click.get_current_context(silent=True)
+    if context is not None:
+        context.call_on_close(restore)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -356,14 +370,14 @@ def _say_unfit(responses: tuple[Path, ...], lang: str | None) -> None:
 
 
 def _may_write(output: Path, inputs: tuple[Path, ...], force: bool) -> None:
-    """The one output rule (outputs.py), before any work is done."""
-    from .outputs import guard_output
+    """The one output rule (output_rule.py), before any work is done."""
+    from .output_rule import guard_output
 
     guard_output(output, inputs, force=force)
 
 
 def _no_stdout(output: Path | None) -> None:
-    from .outputs import refuse_stdout
+    from .output_rule import refuse_stdout
 
     refuse_stdout(output)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -473,8 +474,17 @@ class _Reader:
         """Google-Sheets-style plans: the status is only the cell's colour."""
         listed = self.d.list("touchpoint_status")
         hues = {v.key: v.hue for v in listed.values if v.hue is not None}
-        fills = grids.read_fills(self.data if self.data is not None else self.path,
-                                 sheet_name, [(r, c) for _, r, c in painted])
+        try:
+            fills = grids.read_fills(self.data if self.data is not None else self.path,
+                                     sheet_name, [(r, c) for _, r, c in painted])
+        except (SyntaxError, ValueError, KeyError, LookupError, EOFError,
+                zipfile.BadZipFile) as exc:
+            # calamine read the values, openpyxl cannot read the sheet's XML for its
+            # colours (ElementTree's ParseError is a SyntaxError): the colours are the
+            # statuses, so the plan is not read rather than read with none
+            from .errors import UnreadableWorkbook
+
+            raise UnreadableWorkbook(self.path, "sheet_unreadable", sheet=sheet_name) from exc
         for index, row, col in painted:
             colour = fills.get((row, col))
             status = grids.nearest_hue(colour, hues) if colour else None

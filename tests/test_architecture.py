@@ -14,7 +14,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "omnisheet"
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("definition", ("failure", "errors", "text", "severity", "numbers", "formatting", "languages",
                     "template_files", "statistics", "periods",
-                    "definition", "delays", "atomic")),
+                    "definition", "delays", "atomic", "output_rule")),
     ("plan model", ("model", "layout", "lookups", "sheet", "recognise", "safety", "repair",
                     "grid", "formulas", "reader", "serialise", "setting_tables",
                     "feedback.vocabulary", "feedback.errors")),

@@ -533,3 +533,18 @@ def test_a_full_disk_when_checking_a_folder_is_one_line(plans, small_disk):
     single = run("check", plans / "plan.xlsx", "-o", small_disk / "one.xlsx", "--lang", "en")
     assert single.returncode == 2 and "the disk is full" in one_line(single)
     assert not (small_disk / "one.xlsx").exists()
+
+
+def test_a_journey_map_whose_colours_cannot_be_read_is_one_line(tmp_path):
+    """Found by the fuzz test: calamine reads a journey sheet whose XML starts `<NaN?xml`,
+    openpyxl, reading the colours of a status left blank, cannot."""
+    plan = tmp_path / "plan.xlsx"
+    with zipfile.ZipFile(OTHER) as source, zipfile.ZipFile(plan, "w") as out:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "xl/worksheets/sheet2.xml":
+                data = b"<NaN" + data[1:10_000] + data[10_016:]
+            out.writestr(info, data)
+    result = run("check", plan)
+    assert result.returncode == 2
+    assert "its sheet 'Journey map' could not be read" in one_line(result)

@@ -16,7 +16,7 @@ import click
 from ..definition import Definition, load_definition
 from ..errors import OmnisheetError, WordedError, error_language
 from ..formatting import Phrase
-from ..outputs import guard_output
+from ..output_rule import guard_output
 from ..text import SafeStyle, shown
 from .compare import Portfolio, compare
 from .files import Found, find_plans
