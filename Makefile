@@ -19,13 +19,13 @@ run: $(STAMP)
 	mkdir -p $(OUT)
 	$(BIN)/omnisheet new $(OUT)/plan-template-fr.xlsx --lang fr --force
 	$(BIN)/omnisheet new $(OUT)/plan-template-en.xlsx --lang en --force
-	$(BIN)/omnisheet check samples/retail-fr.xlsx -o $(OUT)/retail-fr-checked.xlsx --fail-on never
+	$(BIN)/omnisheet check samples/retail-fr.xlsx -o $(OUT)/retail-fr-checked.xlsx --fail-on never --force
 	$(BIN)/python samples/later.py $(OUT)/retail-fr-avril.xlsx
 	$(BIN)/omnisheet diff samples/retail-fr.xlsx $(OUT)/retail-fr-avril.xlsx --top 5
 	@echo
-	$(BIN)/omnisheet report samples/portfolio -o $(OUT)/portfolio.html
+	$(BIN)/omnisheet report samples/portfolio -o $(OUT)/portfolio.html --force
 	@echo
-	$(BIN)/omnisheet feedback samples/feedback --plan samples/retail-fr.xlsx -o $(OUT)/retail-fr-mesures.xlsx
+	$(BIN)/omnisheet feedback samples/feedback --plan samples/retail-fr.xlsx -o $(OUT)/retail-fr-mesures.xlsx --force
 	@echo
 	@echo "Blank templates: $(OUT)/plan-template-fr.xlsx, $(OUT)/plan-template-en.xlsx"
 	@echo "Checked sample:  $(OUT)/retail-fr-checked.xlsx (open it: Constats, Tableau de bord and Pression commerciale tabs)"

@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .outputs.output_rule import is_stdout
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -30,7 +31,9 @@ LANGS = _languages()
 
 
 def _fail(message: str) -> None:
-    click.echo(f"omnisheet: {message}", err=True)
+    from .template.text import shown
+
+    click.echo(f"omnisheet: {shown(message)}", err=True)
     sys.exit(EXIT_UNUSABLE)
 
 
@@ -97,6 +100,34 @@ def _knows_language(lang: str) -> None:
         context.meta[_PLAN_LANGUAGE] = lang
 
 
+def _stop_like_ctrl_c(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _on_stop_signals() -> None:
+    """SIGTERM (a CI cancel, `timeout`, the system) and SIGHUP (a closed terminal) stop a
+    run as Ctrl+C does: one line, the workers ended, no half-written output. For the
+    command's time only: a program that calls `main` in-process gets its own back."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return  # only the main thread may set handlers (a test runner's thread)
+    previous = {}
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signum = getattr(signal, name)
+            previous[signum] = signal.signal(signum, _stop_like_ctrl_c)
+
+    def restore() -> None:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+    context = click.get_current_context(silent=True)
+    if context is not None:
+        context.call_on_close(restore)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="omnisheet")
 def main() -> None:
@@ -105,6 +136,7 @@ def main() -> None:
     Start with `omnisheet new plan.xlsx`, fill it in Excel, LibreOffice or Google Sheets,
     then `omnisheet check plan.xlsx -o plan-checked.xlsx`.
     """
+    _on_stop_signals()
 
 
 @main.command()
@@ -117,6 +149,7 @@ def new(out: Path, lang: str | None, force: bool) -> None:
     """Write a blank plan template to OUT (.xlsx)."""
     from .outputs.workbook import blank_plan, write
 
+    _may_write(out, (), force)
     plan = blank_plan(lang)
     write(plan, out, overwrite=force)
     click.echo(_said("wrote_template", plan.language, path=out))
@@ -125,10 +158,11 @@ def new(out: Path, lang: str | None, force: bool) -> None:
 def _said(key: str, lang: str | None, **fields: object) -> str:
     """What the command line says once it wrote something, in the plan's language."""
     from .template.definition import load_definition
+    from .template.text import shown
 
     definition = load_definition()
     words = definition.words_for("cli", lang or definition.default_language)
-    return words[key].format(**fields)
+    return shown(words[key].format(**fields))
 
 
 def _jobs_option(command):
@@ -165,6 +199,7 @@ def _load(path: Path):
 @click.option("--sort", is_flag=True, help="In the output workbook, order use cases by rank.")
 @click.option("--in-place", is_flag=True,
               help="Allow -o to name PLAN itself; a backup PLAN.bak is kept.")
+@click.option("--force", is_flag=True, help="Replace the checked workbook(s) if they exist.")
 @click.option("--top", type=click.IntRange(1), default=None,
               help="How many priorities the text report lists (default 10); with several "
                    "plans, how many lines of each list the plans share (default 5).")
@@ -175,8 +210,8 @@ def _load(path: Path):
 @_jobs_option
 @friendly
 def check(plan_files: tuple[Path, ...], output: Path | None, fmt: str, fail_on: str,
-          lang: str | None, sort: bool, in_place: bool, top: int | None, per_tab: int,
-          jobs: int | None) -> None:
+          lang: str | None, sort: bool, in_place: bool, force: bool, top: int | None,
+          per_tab: int, jobs: int | None) -> None:
     """Check PLAN (.xlsx, .xlsm or .ods), score its use cases, and report.
 
     Several plans, or folders of them: each is checked in a worker process, one line per
@@ -190,8 +225,9 @@ def check(plan_files: tuple[Path, ...], output: Path | None, fmt: str, fail_on: 
 
         if in_place:
             raise PortfolioError("in_place")
+        _no_stdout(output)
         sys.exit(check_many(plan_files, output=output, fmt=fmt, fail_on=fail_on, lang=lang,
-                            sort=sort, jobs=jobs, style=isatty_style(), top=top))
+                            sort=sort, jobs=jobs, style=isatty_style(), top=top, force=force))
     plan_file = plan_files[0]
     if output is not None and output.is_dir():  # as before several plans were taken
         raise click.BadParameter(f"File {str(output)!r} is a directory.",
@@ -200,6 +236,9 @@ def check(plan_files: tuple[Path, ...], output: Path | None, fmt: str, fail_on: 
 
     if output is not None and _same_file(output, plan_file) and not in_place:
         _fail(_error_line("same_file_in_place", lang, path=output))
+    if output is not None and not (in_place and _same_file(output, plan_file)):
+        _no_stdout(output)
+        _may_write(output, (plan_file,), force)
     plan = _load(plan_file)
     report = run(plan, lang=lang)
     if output is not None:
@@ -226,9 +265,12 @@ def check(plan_files: tuple[Path, ...], output: Path | None, fmt: str, fail_on: 
         out.write("".join(batch) + "\n")
     else:
         from .outputs.text.report import render_text
+        from .template.text import SafeStyle
 
-        style = click.style if sys.stdout.isatty() and not os.environ.get("NO_COLOR") else None
-        click.echo(render_text(report, lang, top=top or 10, style=style, per_tab=per_tab))
+        safe = SafeStyle(click.style if sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+                         else None)
+        click.echo(safe.finish(render_text(report, lang, top=top or 10, style=safe.style,
+                                           per_tab=per_tab)))
         if output is not None:
             click.echo("\n" + _said("checked_workbook", report.lang, path=output))
     sys.exit(EXIT_FINDINGS if report.fails(fail_on) else EXIT_OK)
@@ -240,10 +282,11 @@ def check(plan_files: tuple[Path, ...], output: Path | None, fmt: str, fail_on: 
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The HTML file to write (one self-contained page).")
 @click.option("--lang", type=LANGS, help="Language of the page (default: the workbook's).")
+@click.option("--force", is_flag=True, help="Replace the page(s) if they exist.")
 @_jobs_option
 @friendly
 def report_command(plan_files: tuple[Path, ...], output: Path, lang: str | None,
-                   jobs: int | None) -> None:
+                   force: bool, jobs: int | None) -> None:
     """Write PLAN as one HTML page anyone can open: journey map with its measures,
     impact / ease matrix, priorities, scenario map, data roadmap, readiness, findings.
 
@@ -254,14 +297,20 @@ def report_command(plan_files: tuple[Path, ...], output: Path, lang: str | None,
     if _portfolio(plan_files):
         from .commands.portfolio import report_many
 
-        sys.exit(report_many(plan_files, output=output, lang=lang, jobs=jobs))
+        _no_stdout(output)
+        sys.exit(report_many(plan_files, output=output, lang=lang, jobs=jobs, force=force))
     plan_file = plan_files[0]
     from .analysis.report import check as run
-    from .outputs.html.report import write_html
+    from .outputs.html.report import render_html, write_html
 
     if _same_file(output, plan_file):
         _fail(_error_line("same_file", lang, path=output))
+    if not is_stdout(output):
+        _may_write(output, (plan_file,), force)
     report = run(_load(plan_file), lang=lang)
+    if is_stdout(output):
+        sys.stdout.write(render_html(report, lang))
+        return
     write_html(report, output, lang)
     click.echo(_said("report", report.lang, path=output))
 
@@ -298,10 +347,39 @@ def diff_command(old_file: Path, new_file: Path, fmt: str, lang: str | None, fai
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:
         from .outputs.text.diff import render_diff_text
+        from .template.text import SafeStyle
 
-        style = click.style if sys.stdout.isatty() and not os.environ.get("NO_COLOR") else None
-        click.echo(render_diff_text(result, top=top, style=style))
+        safe = SafeStyle(click.style if sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+                         else None)
+        click.echo(safe.finish(render_diff_text(result, top=top, style=safe.style)))
     sys.exit(EXIT_FINDINGS if result.new_at_or_above(fail_on_new) else EXIT_OK)
+
+
+def _say_unfit(responses: tuple[Path, ...], lang: str | None) -> None:
+    """One line on standard error for each entry of a responses folder that is no file."""
+    from .feedback.sources import unfit
+    from .read.safety import vet
+    from .template.errors import UnreadableWorkbook
+    from .template.text import shown
+
+    for entry in unfit(responses):
+        try:
+            vet(entry)
+        except UnreadableWorkbook as error:
+            click.echo(f"omnisheet: {shown(error.render(_error_language(lang)))}", err=True)
+
+
+def _may_write(output: Path, inputs: tuple[Path, ...], force: bool) -> None:
+    """The one output rule (output_rule.py), before any work is done."""
+    from .outputs.output_rule import guard_output
+
+    guard_output(output, inputs, force=force)
+
+
+def _no_stdout(output: Path | None) -> None:
+    from .outputs.output_rule import refuse_stdout
+
+    refuse_stdout(output)
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -333,17 +411,31 @@ def list_checks(fmt: str, lang: str | None) -> None:
               help="JSON file (default: standard output), or a folder with --format csv.")
 @click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json",
               show_default=True)
+@click.option("--force", is_flag=True, help="Replace the output file(s) if they exist.")
 @friendly
-def export(plan_file: Path, output: Path | None, fmt: str) -> None:
-    """Export PLAN as JSON (a versioned shape), or as one CSV per tab into a folder."""
-    plan = _load(plan_file)
+def export(plan_file: Path, output: Path | None, fmt: str, force: bool) -> None:
+    """Export PLAN as JSON (a versioned shape; -o - or no -o: standard output), or as one
+    CSV per tab into a folder."""
     if fmt == "csv":
-        from .outputs.csv.exports import write_csv_folder
+        from .outputs.csv.exports import csv_targets, write_csv_folder
 
+        _no_stdout(output)
         folder = output or plan_file.with_suffix("")
+        if folder.exists() and not folder.is_dir():
+            from .template.errors import OutputError
+
+            raise OutputError(folder, "output_not_folder")
+        plan = _load(plan_file)
+        for target in csv_targets(plan, folder):
+            _may_write(target, (plan_file,), force)
         for written in write_csv_folder(plan, folder):
             click.echo(_said("wrote", plan.language, path=written))
         return
+    if is_stdout(output):
+        output = None
+    if output is not None:
+        _may_write(output, (plan_file,), force)
+    plan = _load(plan_file)
     import json
 
     from .plan.serialise import plan_to_dict
@@ -369,8 +461,10 @@ def export(plan_file: Path, output: Path | None, fmt: str) -> None:
 def import_(source: Path, output: Path, lang: str | None, force: bool) -> None:
     """Write a plan from JSON (or YAML in the same shape) into the template."""
     from .outputs.workbook import write
-    from .plan.serialise import read_plan_file
+    from .read.plan_file import read_plan_file
 
+    _no_stdout(output)
+    _may_write(output, (source,), force)
     plan = read_plan_file(source)
     _knows_language(plan.language)
     write(plan, output, lang=lang, overwrite=force)
@@ -384,10 +478,11 @@ def import_(source: Path, output: Path, lang: str | None, force: bool) -> None:
               help="The workbook to write (.xlsx).")
 @click.option("--lang", type=LANGS,
               help="Language of the workbook (default: the one most plans are in).")
+@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
 @_jobs_option
 @friendly
 def portfolio_command(plan_files: tuple[Path, ...], output: Path, lang: str | None,
-                      jobs: int | None) -> None:
+                      force: bool, jobs: int | None) -> None:
     """Compare plans (files or folders) in one workbook: readiness per plan, the
     frictions and use cases that recur, the data sources that block the most value, the
     measures, how the plans' lists differ, with charts.
@@ -396,7 +491,8 @@ def portfolio_command(plan_files: tuple[Path, ...], output: Path, lang: str | No
     """
     from .commands.portfolio import workbook_many
 
-    sys.exit(workbook_many(plan_files, output=output, lang=lang, jobs=jobs))
+    _no_stdout(output)
+    sys.exit(workbook_many(plan_files, output=output, lang=lang, jobs=jobs, force=force))
 
 
 @main.command("feedback")
@@ -413,9 +509,11 @@ def portfolio_command(plan_files: tuple[Path, ...], output: Path, lang: str | No
               help="Name a column yourself: date, stage, channel, indicator, score, verbatim "
                    "or survey (repeatable).")
 @click.option("--lang", type=LANGS, help="Language of the output (default: the plan's).")
+@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
 @friendly
 def feedback_command(responses: tuple[Path, ...], plan_file: Path, output: Path | None,
-                     period: str, fmt: str, columns: tuple[str, ...], lang: str | None) -> None:
+                     period: str, fmt: str, columns: tuple[str, ...], lang: str | None,
+                     force: bool) -> None:
     """Turn survey responses (CSV, Parquet, .xlsx or .ods exports; a folder is every such
     file) into the plan's measures: CSAT, CES and NPS per touchpoint and period, each with
     its number of answers and 95 % interval; rows that cannot be used are counted by reason.
@@ -426,6 +524,12 @@ def feedback_command(responses: tuple[Path, ...], plan_file: Path, output: Path 
 
     if output is not None and _same_file(output, plan_file):
         _fail(_error_line("same_file", lang, path=output))
+    _say_unfit(responses, lang)
+    if output is not None:
+        from .feedback.sources import read_files
+
+        _no_stdout(output)
+        _may_write(output, (plan_file, *read_files(responses)), force)
     written = run(responses, plan_file, output=output, period=period, fmt=fmt,
                   columns=columns, lang=lang)
     if written is not None and fmt == "text":

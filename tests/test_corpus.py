@@ -77,7 +77,7 @@ def _sample_as_resaved(sample: str, folder: Path) -> Path:
     import subprocess
 
     from omnisheet.outputs.workbook import write
-    from omnisheet.plan.serialise import read_plan_file
+    from omnisheet.read.plan_file import read_plan_file
 
     stem = Path(sample).stem
     shown = subprocess.run(["git", "show", f"{CORPUS_COMMIT}:samples/{stem}.yaml"], cwd=ROOT,

@@ -119,7 +119,8 @@ def _command(kind: str, folder: Path, plan_bytes: bytes, target: Path) -> list[s
     if kind == "check":
         plan = folder / "plan.xlsx"
         plan.write_bytes(plan_bytes)
-        return ["check", str(plan), "-o", str(target), "--fail-on", "never", "--lang", "en"]
+        return ["check", str(plan), "-o", str(target), "--fail-on", "never", "--lang", "en",
+                "--force"]
     return ["new", str(target), "--force"]
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from omnisheet import check
-from omnisheet.plan.serialise import read_plan_file
+from omnisheet.read.plan_file import read_plan_file
 from omnisheet.read.reader import load
 
 SAMPLES = Path(__file__).parent.parent / "samples"

@@ -53,5 +53,7 @@ def run(responses: Sequence[Path], plan_file: Path, *, output: Path | None, peri
             text += "\n\n" + definition.words_for("feedback", lang)["to_plan"]
         if output is not None and updated:
             text += "\n\n" + render_updated(updated, definition, lang)
-        sys.stdout.write(text + "\n")
+        from ..template.text import shown
+
+        sys.stdout.write(shown(text) + "\n")
     return written

@@ -65,6 +65,34 @@ class Source:
         return self.path.stem
 
 
+def read_files(paths: Sequence[str | Path]) -> list[Path]:
+    """The files `discover` would read, for the output rule (an empty folder or a missing
+    file is left for the reading itself to name)."""
+    found: list[Path] = []
+    for given in paths:
+        try:
+            found.extend(discover([given]))
+        except FeedbackInputError:
+            continue
+    return found
+
+
+def unfit(paths: Sequence[str | Path]) -> list[Path]:
+    """The entries of the folders given that look like responses files but are no
+    regular file once links are followed (a FIFO, a link to /dev/zero, a link loop): never
+    opened, each said in a line of its own while the others are read."""
+    found: list[Path] = []
+    for given in paths:
+        path = Path(given)
+        if not path.is_dir():
+            continue
+        for entry in sorted(path.iterdir()):
+            if entry.suffix.lower() in SUFFIXES and not entry.name.startswith((".", "~$")) \
+                    and not entry.is_file() and not entry.is_dir():
+                found.append(entry)
+    return found
+
+
 def discover(paths: Sequence[str | Path]) -> list[Path]:
     """The files to read: each file given, and every responses file of each folder given
     (sorted; hidden files and Excel's ~$ lock files left out)."""

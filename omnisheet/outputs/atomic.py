@@ -11,9 +11,11 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from ..template.errors import OutputError
 
@@ -62,6 +64,23 @@ def _sync_folder(folder: Path) -> None:
             os.close(handle)
 
 
+def _mute_retries() -> None:
+    """A writer's zip left open by the failed write tries to flush again when it is
+    collected, and Python prints that second failure as a traceback: the failure has been
+    said once, so a full disk or a refused write met again there is let go quietly."""
+    previous = sys.unraisablehook
+    if getattr(previous, "omnisheet_mute", False):
+        return
+
+    def hook(unraisable: Any) -> None:
+        if isinstance(unraisable.exc_value, OSError):
+            return
+        previous(unraisable)
+
+    hook.omnisheet_mute = True  # type: ignore[attr-defined]
+    sys.unraisablehook = hook
+
+
 @contextlib.contextmanager
 def atomic_output(path: Path, *, overwrite: bool = True) -> Iterator[Path]:
     """Yield a temporary path in the target's folder; on success rename it onto `path`.
@@ -70,18 +89,21 @@ def atomic_output(path: Path, *, overwrite: bool = True) -> Iterator[Path]:
     file. Any failure that comes down to an OSError, even wrapped in another exception by
     the library that wrote the file, becomes one OutputError naming the file.
     """
-    path = Path(path)
+    from .output_rule import writable_kind
+
+    named = Path(path)
+    writable_kind(named)  # never a device, a FIFO or a folder, even through a link
+    if not overwrite and os.path.lexists(named):
+        raise OutputError(named, "output_exists")
+    # through a symlink, the file it points to is replaced and the link stays a link
+    path = Path(os.path.realpath(named)) if named.is_symlink() else named
     folder = path.parent if str(path.parent) else Path(".")
-    if path.is_dir():
-        raise OutputError(path, "output_is_folder")
-    if not overwrite and path.exists():
-        raise OutputError(path, "output_exists")
     if not folder.is_dir():
-        raise OutputError(path, "output_no_folder", folder=str(folder))
+        raise OutputError(named, "output_no_folder", folder=str(folder))
     try:
         handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
-        raise OutputError(path, "output_folder_refused", folder=str(folder),
+        raise OutputError(named, "output_folder_refused", folder=str(folder),
                           why=exc.strerror or str(exc)) from exc
     os.close(handle)
     tmp = Path(name)
@@ -96,7 +118,8 @@ def atomic_output(path: Path, *, overwrite: bool = True) -> Iterator[Path]:
         cause = _os_error_in(exc)
         if cause is None:
             raise
-        raise _unwritable(path, cause) from exc
+        _mute_retries()
+        raise _unwritable(named, cause) from exc
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()

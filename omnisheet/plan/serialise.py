@@ -197,32 +197,50 @@ def _tables_in(raw: Mapping[str, Any], d: Definition, canon: Any
     return tables
 
 
-def read_plan_file(path) -> Plan:
-    """A plan from a .json or .yaml file in the export shape; errors name the file."""
-    import json
-    from pathlib import Path
+CELL_TEXT_LIMIT = 32_767
+"""The most characters a spreadsheet cell holds (Excel's limit, kept by LibreOffice)."""
 
-    from ..template.errors import WordedError, refusal
 
-    path = Path(path)
+def vet_values(data: Any) -> None:
+    """Refuse what no workbook can hold faithfully, naming where it is: a number that is
+    NaN, infinite or absurd (JSON's NaN, Infinity, 1e400; YAML's .nan), a lone surrogate
+    (a JSON \\ud800 escape), a text longer than a cell. Each object is looked at once,
+    however often YAML aliases it."""
+    import math
 
-    def unusable(key: str, exc: Exception) -> WordedError:
-        why = exc.message if isinstance(exc, PlanDataError) else str(exc)
-        return WordedError(refusal("line", path=str(path), reason=refusal(key, why=why)))
+    from ..template.numbers import LARGEST
 
+    seen: set[int] = set()
+    stack: list[tuple[str, Any]] = [("", data)]
+    while stack:
+        where, value = stack.pop()
+        if isinstance(value, Mapping | list):
+            if id(value) in seen:
+                continue
+            seen.add(id(value))
+            items = value.items() if isinstance(value, Mapping) else enumerate(value)
+            for key, item in items:
+                name = f"{where}[{key}]" if isinstance(key, int) else \
+                    (f"{where}.{key}" if where else str(key))
+                if isinstance(key, str):
+                    _vet_text(name, key)
+                stack.append((name, item))
+        elif isinstance(value, float) and not isinstance(value, bool):
+            if not math.isfinite(value) or abs(value) > LARGEST:
+                raise PlanDataError("data_not_finite", where=where or "/", value=repr(value))
+        elif isinstance(value, int) and not isinstance(value, bool) and abs(value) > LARGEST:
+            raise PlanDataError("data_not_finite", where=where or "/", value=str(value)[:20])
+        elif isinstance(value, str) and id(value) not in seen:
+            seen.add(id(value))
+            _vet_text(where or "/", value)
+
+
+def _vet_text(where: str, text: str) -> None:
+    if len(text) > CELL_TEXT_LIMIT:
+        raise PlanDataError("data_text_too_long", where=where, n=len(text),
+                            limit=CELL_TEXT_LIMIT)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise unusable("plan_file_unreadable", exc) from exc
-    try:
-        if path.suffix.lower() in (".yaml", ".yml"):
-            import yaml
-
-            data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
-        else:
-            data = json.loads(text)
-        return plan_from_dict(data)
-    except PlanDataError as exc:
-        raise unusable("plan_data", exc) from exc
-    except Exception as exc:  # malformed JSON / YAML
-        raise unusable("plan_not_json", exc) from exc
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise PlanDataError("data_lone_surrogate", where=where,
+                            code=f"U+{ord(text[exc.start]):04X}") from None

@@ -21,6 +21,7 @@ behaves as `omnisheet check plans/`.
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,6 +55,7 @@ class Found:
     plans: tuple[PlanFile, ...]
     skipped: tuple[Skipped, ...]
     missing: tuple[Path, ...]  # paths given that do not exist
+    unfit: tuple[Path, ...] = ()  # not a regular file once links are followed: never read
 
     @property
     def open_elsewhere(self) -> tuple[str, ...]:
@@ -103,6 +105,8 @@ def find_plans(paths: Sequence[Path]) -> Found:
             elif is_spreadsheet(path) or given == path:
                 candidates.append(path)
     candidates = _unique(candidates)
+    unfit = [p for p in candidates if not _regular(p)]
+    candidates = [p for p in candidates if p not in unfit]
     plans: list[Path] = []
     skipped = list(_locked(locks, candidates))
     for path in candidates:
@@ -115,7 +119,17 @@ def find_plans(paths: Sequence[Path]) -> Found:
         else:
             plans.append(path)
     return Found(tuple(PlanFile(p, n) for p, n in zip(plans, short_names(plans), strict=True)),
-                 tuple(skipped), tuple(missing))
+                 tuple(skipped), tuple(missing), tuple(unfit))
+
+
+def _regular(path: Path) -> bool:
+    """A regular file once its links are followed (the kernel bounds the chain: a loop is
+    an error). A FIFO would block its reader forever and /dev/zero never ends, so anything
+    else is said unreadable without being opened."""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:  # a loop, a dangling link, no permission: said by the plan's line
+        return False
 
 
 def _walk(folder: Path) -> Iterable[Path]:
@@ -130,10 +144,7 @@ def _unique(paths: list[Path]) -> list[Path]:
     seen: set[Path] = set()
     kept = []
     for path in paths:
-        try:
-            real = path.resolve()
-        except OSError:
-            real = path.absolute()
+        real = Path(os.path.realpath(path))  # never raises, even on a symlink loop
         if real not in seen:
             seen.add(real)
             kept.append(path)

@@ -93,6 +93,15 @@ class Unread:
     message: str
 
 
+@dataclass(frozen=True)
+class Unwritten(Unread):
+    """A plan read and checked whose output could not be written (a full disk, a folder
+    refused): the whole run stops with `line`, said once, and no page or summary is
+    written over the previous one."""
+
+    line: str = ""
+
+
 def summarise(report: Report, name: str, outputs: Mapping[str, str] | None = None) -> PlanSummary:
     """The summary of a checked plan (pure)."""
     from ..analysis.measures import Evidence

@@ -83,7 +83,7 @@ def write_portfolio_workbook(portfolio: Portfolio, definition: Definition,
           tempfile.TemporaryDirectory(prefix="omnisheet-") as scratch):
         workbook = xlsxwriter.Workbook(str(tmp), {
             "tmpdir": scratch, "strings_to_formulas": False, "strings_to_numbers": False,
-            "strings_to_urls": False})
+            "strings_to_urls": False, "nan_inf_to_errors": True})
         workbook.set_properties({"title": w["page_title"], "comments": "omnisheet"})
         mark(workbook, PORTFOLIO)
         book = _Book(workbook, definition, w)

@@ -25,7 +25,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
-from .summary import PlanSummary, Unread
+from .summary import PlanSummary, Unread, Unwritten
 
 Result = PlanSummary | Unread
 
@@ -56,7 +56,7 @@ def check_one(task: Task) -> Result:
     """Read, check and write one plan (in a worker); never raises for a bad plan."""
     from ..analysis.report import check
     from ..read.reader import load
-    from ..template.errors import OmnisheetError
+    from ..template.errors import OmnisheetError, OutputError
 
     try:
         plan = load(Path(task.path))
@@ -77,6 +77,11 @@ def check_one(task: Task) -> Result:
         from .summary import summarise
 
         return summarise(report, task.name, outputs)
+    except OutputError as exc:
+        from ..template.errors import error_language
+
+        return Unwritten(task.path, task.name, _why(exc, task),
+                         exc.render(error_language(task.lang)))
     except OmnisheetError as exc:
         return Unread(task.path, task.name, _why(exc, task))
     except MemoryError:
@@ -112,13 +117,49 @@ def _said(key: str, lang: str | None = None, **fields: object) -> str:
 def _write_json(report, path: str, lang: str | None) -> None:
     import json
 
-    with open(path, "w", encoding="utf-8") as out:
+    from ..outputs.atomic import atomic_output
+
+    with atomic_output(Path(path)) as tmp, open(tmp, "w", encoding="utf-8") as out:
         json.dump(report.to_dict(lang), out, ensure_ascii=False, indent=2)
 
 
-def _quiet_worker() -> None:
-    """Ctrl+C is the parent's to handle: it stops the run and ends the workers."""
+def _quiet_worker(parent: int | None = None) -> None:
+    """Ctrl+C, SIGTERM and SIGHUP are the parent's to handle: it stops the run and ends
+    the workers. Whatever ends the parent, even SIGKILL, ends the worker too."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for name in ("SIGTERM", "SIGHUP"):  # the parent's handlers, inherited through fork
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
+    die_with_parent(parent if parent is not None else os.getppid())
+
+
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def die_with_parent(parent: int) -> None:
+    """End this process when `parent` ends: Linux's parent-death signal (prctl through
+    ctypes, no extra package), elsewhere a thread that looks for the parent every half
+    second. A parent gone before this ran (adopted by init) ends the worker at once."""
+    armed = False
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            armed = libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+    if os.getppid() != parent:
+        os._exit(1)
+    if not armed:
+        import threading
+
+        def watch() -> None:
+            import time
+
+            while os.getppid() == parent:
+                time.sleep(0.5)
+            os._exit(1)
+
+        threading.Thread(target=watch, name="omnisheet-parent-watch", daemon=True).start()
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -169,7 +210,7 @@ def _run(tasks: Sequence[Task], jobs: int, results: dict[int, Result],
     queue = list(reversed(tasks))
     workers = max(1, min(jobs, len(tasks)))
     executor = ProcessPoolExecutor(max_workers=workers, mp_context=_context(),
-                                   initializer=_quiet_worker)
+                                   initializer=_quiet_worker, initargs=(os.getpid(),))
     flight: dict[Future, Task] = {}
     try:
         while queue or flight:

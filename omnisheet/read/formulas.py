@@ -6,6 +6,7 @@ can. Only asked for the columns the template computes, and the file has been vet
 from __future__ import annotations
 
 import html
+import io
 import re
 import zipfile
 from collections.abc import Iterator
@@ -22,11 +23,12 @@ _FORMULA_CELL = re.compile(
     rb'<(?:\w+:)?c\b[^>]*?\sr="([A-Z]{1,3})([0-9]{1,7})"[^>]*(?<!/)>\s*<(?:\w+:)?f\b')
 
 
-def formula_cells(path: Path, kind: str, sheet: str, columns: set[int]) -> set[Cell]:
-    """The 0-based cells in `columns` of `sheet` that hold a formula (.xlsx, .xlsm, .ods)."""
+def formula_cells(path: Path | bytes, kind: str, sheet: str, columns: set[int]) -> set[Cell]:
+    """The 0-based cells in `columns` of `sheet` that hold a formula (.xlsx, .xlsm, .ods);
+    `path` may be the file's bytes, read once by the reader."""
     if not columns:
         return set()
-    with zipfile.ZipFile(path) as archive:
+    with zipfile.ZipFile(io.BytesIO(path) if isinstance(path, bytes) else path) as archive:
         if kind == "ods":
             with archive.open("content.xml") as source:
                 return _ods_formulas(source, sheet, columns)

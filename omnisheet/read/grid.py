@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import colorsys
 import datetime as dt
+import io
 import re
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -31,8 +32,8 @@ def _cell(value: object) -> Scalar:
     return None if value is None else str(value)
 
 
-def read_values(path: Path, max_cells: int | None = None, kind: str | None = None
-                ) -> dict[str, Grid]:
+def read_values(path: Path, max_cells: int | None = None, kind: str | None = None,
+                data: bytes | None = None) -> dict[str, Grid]:
     """Every sheet's values, from A1, as lists of rows (calamine returns cached formula values).
 
     The workbook is opened by its content (``kind``: "xlsx", "xlsm" or "ods", as
@@ -41,25 +42,32 @@ def read_values(path: Path, max_cells: int | None = None, kind: str | None = Non
     an .ods named .xlsx. When calamine cannot read it as it is, a mended copy is tried
     (:mod:`omnisheet.repair`: an Excel 4 macro sheet skipped, pretty-printed ODS, UTF-16
     parts...); when that fails too, the user gets one sentence naming what is wrong, never
-    calamine's own message.
+    calamine's own message. With ``data`` (the file's bytes, read once by the reader),
+    every look at the file is at those bytes: a file saved again meanwhile cannot give
+    one reader one version and the next another.
     """
     from python_calamine import CalamineWorkbook
 
     from . import repair
 
     path = Path(path)
-    kind = kind or _kind_of(path)
+
+    def source() -> Any:
+        return io.BytesIO(data) if data is not None else path
+
+    kind = kind or _kind_of(source())
     try:
-        return _read_sheets(lambda: _open_by_content(path, kind), path, max_cells)
+        return _read_sheets(lambda: _open_by_content(path, kind, data), path, max_cells)
     except _Unreadable as failure:
         first = failure
-    mended = repair.mended_copy(path, kind)
+    mended = repair.mended_copy(source(), kind)
     if mended is not None:
         try:
             return _read_sheets(lambda: CalamineWorkbook.from_filelike(mended), path, max_cells)
         except _Unreadable:
             pass
-    raise UnreadableWorkbook(path, repair.damage(path, kind) or _could_not_read(first.sheet))
+    raise UnreadableWorkbook(path, repair.damage(source(), kind)
+                             or _could_not_read(first.sheet))
 
 
 class _Unreadable(Exception):
@@ -70,7 +78,7 @@ class _Unreadable(Exception):
         self.sheet = sheet
 
 
-def _kind_of(path: Path) -> str:
+def _kind_of(path: Any) -> str:
     """The kind of a zip workbook: ods when it has a mimetype entry, else xlsx."""
     import zipfile
 
@@ -84,11 +92,14 @@ def _kind_of(path: Path) -> str:
 _SUFFIXES = {"xlsx": (".xlsx", ".xlsm"), "xlsm": (".xlsx", ".xlsm"), "ods": (".ods",)}
 
 
-def _open_by_content(path: Path, kind: str) -> Any:
-    """calamine's workbook, read from the file when its name says what it is (streamed from
-    disk), else from its bytes, which calamine recognises by their content."""
+def _open_by_content(path: Path, kind: str, data: bytes | None = None) -> Any:
+    """calamine's workbook, from the bytes already read when there are some, else from
+    the file when its name says what it is (streamed from disk), else from its bytes,
+    which calamine recognises by their content."""
     from python_calamine import CalamineWorkbook
 
+    if data is not None:
+        return CalamineWorkbook.from_filelike(io.BytesIO(data))
     if path.suffix.lower() in _SUFFIXES.get(kind, ()):
         return CalamineWorkbook.from_path(str(path))
     with open(path, "rb") as f:
@@ -130,7 +141,8 @@ def _could_not_read(sheet: str | None) -> Phrase:
     return refusal("workbook_unreadable")
 
 
-def read_fills(path: Path, sheet: str, cells: Iterable[tuple[int, int]]) -> dict[tuple[int, int], str]:
+def read_fills(path: Path | bytes, sheet: str, cells: Iterable[tuple[int, int]]
+               ) -> dict[tuple[int, int], str]:
     """The solid fill colour (RRGGBB) of the given 1-based cells, where one is painted.
 
     Only called when a painted status is the only data (a plan in the Google Sheets style)
@@ -151,7 +163,8 @@ def read_fills(path: Path, sheet: str, cells: Iterable[tuple[int, int]]) -> dict
         return {}
     # a file object, not the name: openpyxl refuses names that do not end in .xlsx/.xlsm,
     # and a plan renamed .ods or .xls is read by its content
-    source_file = open(path, "rb")  # noqa: SIM115 - closed with the workbook, below
+    source_file = (io.BytesIO(path) if isinstance(path, bytes)  # the bytes read once
+                   else open(path, "rb"))  # noqa: SIM115 - closed with the workbook, below
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

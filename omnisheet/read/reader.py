@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -46,13 +47,16 @@ def load(path: str | Path, *, definition: Definition | None = None) -> Plan:
     Raises UnreadableWorkbook, with one sentence naming the file and what to do, when the
     file is not a workbook omnisheet can read.
     """
-    from .safety import Limits, vet
+    from .safety import Limits, read_once, vet
 
     path = Path(path)
     limits = Limits()
-    kind = vet(path, limits)
-    values = grids.read_values(path, max_cells=limits.max_cells, kind=kind)
-    reader = _Reader(definition or load_definition(), path, kind)
+    # read once, and every reader handed the same bytes: a plan saved again while it is
+    # read (a sync client, an editor) cannot give the checks one file and a parser another
+    data = read_once(path, limits)
+    kind = vet(path, limits, data=data)
+    values = grids.read_values(path, max_cells=limits.max_cells, kind=kind, data=data)
+    reader = _Reader(definition or load_definition(), path, kind, data)
     return reader.read(values)
 
 
@@ -67,9 +71,11 @@ def as_text(value: Scalar) -> str | None:
 
 
 class _Reader:
-    def __init__(self, definition: Definition, path: Path, kind: str) -> None:
+    def __init__(self, definition: Definition, path: Path, kind: str,
+                 data: bytes | None = None) -> None:
         self.d = definition
         self.path = path
+        self.data = data  # the file's bytes, read once: what every later look reads
         self.kind = kind
         self.findings: list[Finding] = []
         self.list_cells: dict[str, ListCells] = {}
@@ -286,7 +292,8 @@ class _Reader:
             return
         from .formulas import formula_cells
 
-        formulas = formula_cells(self.path, self.kind, sheet.name, set(computed))
+        formulas = formula_cells(self.data if self.data is not None else self.path,
+                                 self.kind, sheet.name, set(computed))
         by_row = {record.row: record for record in records}
         same = identity(self.d, tab.key)
         for row, col in filled:
@@ -467,7 +474,17 @@ class _Reader:
         """Google-Sheets-style plans: the status is only the cell's colour."""
         listed = self.d.list("touchpoint_status")
         hues = {v.key: v.hue for v in listed.values if v.hue is not None}
-        fills = grids.read_fills(self.path, sheet_name, [(r, c) for _, r, c in painted])
+        try:
+            fills = grids.read_fills(self.data if self.data is not None else self.path,
+                                     sheet_name, [(r, c) for _, r, c in painted])
+        except (SyntaxError, ValueError, KeyError, LookupError, EOFError,
+                zipfile.BadZipFile) as exc:
+            # calamine read the values, openpyxl cannot read the sheet's XML for its
+            # colours (ElementTree's ParseError is a SyntaxError): the colours are the
+            # statuses, so the plan is not read rather than read with none
+            from ..template.errors import UnreadableWorkbook
+
+            raise UnreadableWorkbook(self.path, "sheet_unreadable", sheet=sheet_name) from exc
         for index, row, col in painted:
             colour = fills.get((row, col))
             status = grids.nearest_hue(colour, hues) if colour else None

@@ -19,6 +19,7 @@ empty cells or rows cost nothing and are not counted.
 from __future__ import annotations
 
 import codecs
+import errno
 import io
 import itertools
 import os
@@ -211,7 +212,46 @@ class _Refusal(Exception):
 # --- public API ------------------------------------------------------------------------
 
 
-def vet(path: str | os.PathLike[str], limits: Limits = DEFAULT_LIMITS) -> str:
+def read_once(path: str | os.PathLike[str], limits: Limits = DEFAULT_LIMITS) -> bytes:
+    """The whole file, read once, bounded: what every reader of a plan is then handed.
+
+    Refused before a byte is read, as :func:`vet` refuses them: a folder, anything that
+    is not a regular file once opened (a FIFO opened without blocking, a device), an
+    empty file, a file over ``limits.max_file_bytes``; reading stops past that size even
+    if the file grows meanwhile."""
+    p = Path(path)
+    try:
+        _metadata(p)
+        try:
+            handle = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        except PermissionError:
+            raise _Refusal(_PERMISSION) from None
+        except OSError as exc:
+            raise _Refusal(_os_error(exc)) from None
+        with os.fdopen(handle, "rb") as f:
+            st = os.fstat(f.fileno())
+            if not stat.S_ISREG(st.st_mode):  # it was swapped for a FIFO or a device
+                raise _Refusal("not_regular")
+            if st.st_size == 0:
+                raise _Refusal("empty")
+            if st.st_size > limits.max_file_bytes:
+                raise _Refusal("too_big", size=_size(st.st_size),
+                               limit=_size(limits.max_file_bytes))
+            data = f.read(limits.max_file_bytes + 1)
+    except _Refusal as refused:
+        raise UnreadableWorkbook(path, refused.reason) from None
+    except OSError as exc:
+        raise UnreadableWorkbook(path, _os_error(exc)) from None
+    if len(data) > limits.max_file_bytes:
+        raise UnreadableWorkbook(path, refusal("too_big", size=_size(len(data)),
+                                               limit=_size(limits.max_file_bytes)))
+    if not data:
+        raise UnreadableWorkbook(path, refusal("empty"))
+    return data
+
+
+def vet(path: str | os.PathLike[str], limits: Limits = DEFAULT_LIMITS, *,
+        data: bytes | None = None) -> str:
     """Return "xlsx", "xlsm" or "ods" for a safe-looking workbook, else raise UnreadableWorkbook.
 
     In order: file metadata, magic bytes, the zip central directory (bombs are refused here,
@@ -220,9 +260,11 @@ def vet(path: str | os.PathLike[str], limits: Limits = DEFAULT_LIMITS) -> str:
     true size and CRC against the directory, its tags and the cells its sheets span.
     """
     try:
+        if data is not None:  # the bytes read once (read_once): no second look at the disk
+            return _vet_open_file(io.BytesIO(data), Path(path), limits, size=len(data))
         return _vet(Path(path), limits)
-    except _Refusal as refusal:
-        raise UnreadableWorkbook(path, refusal.reason) from None
+    except _Refusal as refused:
+        raise UnreadableWorkbook(path, refused.reason) from None
 
 
 def check_xml_safe(
@@ -241,7 +283,8 @@ def check_xml_safe(
         raise UnreadableWorkbook(path, problem)
 
 
-def _vet(p: Path, limits: Limits) -> str:
+def _metadata(p: Path) -> os.stat_result:
+    """Refuse, from its metadata alone, what is no workbook file to open."""
     try:
         st = p.stat()
     except FileNotFoundError:
@@ -249,6 +292,8 @@ def _vet(p: Path, limits: Limits) -> str:
     except PermissionError:
         raise _Refusal(_PERMISSION) from None
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise _Refusal("symlink_loop") from None
         raise _Refusal(_os_error(exc)) from None
 
     if stat.S_ISDIR(st.st_mode):
@@ -257,6 +302,11 @@ def _vet(p: Path, limits: Limits) -> str:
         raise _Refusal("folder")
     if not stat.S_ISREG(st.st_mode):  # a FIFO would block forever, /dev/zero never ends
         raise _Refusal("not_regular")
+    return st
+
+
+def _vet(p: Path, limits: Limits) -> str:
+    _metadata(p)
     try:
         with open(p, "rb") as f:
             return _vet_open_file(f, p, limits)
@@ -266,8 +316,9 @@ def _vet(p: Path, limits: Limits) -> str:
         raise _Refusal(_os_error(exc)) from None
 
 
-def _vet_open_file(f: BinaryIO, p: Path, limits: Limits) -> str:
-    size = os.fstat(f.fileno()).st_size  # of the opened file, in case it changed meanwhile
+def _vet_open_file(f: BinaryIO, p: Path, limits: Limits, size: int | None = None) -> str:
+    if size is None:
+        size = os.fstat(f.fileno()).st_size  # of the opened file, in case it changed
     if size == 0:
         raise _Refusal("empty")
     if size > limits.max_file_bytes:

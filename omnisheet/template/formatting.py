@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from .numbers import round_half_away
+from .numbers import LARGEST, round_half_away
 
 
 class WithFormats(Protocol):
@@ -82,6 +82,8 @@ class Formatter:
         """A number: with `places` decimals, else at most two and no trailing zeros."""
         if isinstance(value, bool) or not math.isfinite(float(value)):
             return str(value)
+        if abs(value) > LARGEST:  # shown as typed, for its bad-number finding
+            return f"{value:g}"
         if places is None:
             rounded = round_half_away(float(value), 2)
             text = f"{rounded:.2f}".rstrip("0").rstrip(".")

@@ -10,19 +10,37 @@ if TYPE_CHECKING:
     from .values import Scalar
 
 
+LARGEST = 1e15
+"""Beyond this no figure of a plan makes sense (a spreadsheet keeps 15 significant
+digits): such a number, NaN or an infinity (LibreOffice and imported JSON can hold them)
+is no number, so the checks say `bad-number` at its cell and no sum, weight or rounding
+meets it (1e308 doubled is infinity, and rounding infinity raises)."""
+
+
 def number(value: Scalar) -> float | None:
-    """A real number, or None: text and booleans never count as numbers (as in ISNUMBER)."""
+    """A real number, or None: text and booleans never count as numbers (as in ISNUMBER),
+    nor NaN, the infinities and anything beyond ±LARGEST."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    if math.isnan(value) or math.isinf(value):
+    if not math.isfinite(value) or abs(value) > LARGEST:
         return None
     return float(value)
+
+
+def sane(value: object) -> bool:
+    """False for a float or int that `number` would refuse: what no writer or
+    formatter should be handed as a number."""
+    return not isinstance(value, int | float) or isinstance(value, bool) or \
+        number(value) is not None
 
 
 def round_half_away(value: float, places: int = 4) -> float:
     """Excel's ROUND: halves go away from zero (Python's round goes to even)."""
     factor = 10**places
-    return math.copysign(math.floor(abs(value) * factor + 0.5) / factor, value)
+    scaled = abs(value) * factor + 0.5
+    if not math.isfinite(scaled):  # NaN, an infinity, or past 1e306: nothing to round
+        return value
+    return math.copysign(math.floor(scaled) / factor, value)
 
 
 _NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")

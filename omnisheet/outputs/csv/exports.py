@@ -25,6 +25,12 @@ def neutralise(value: object) -> object:
     return value
 
 
+def csv_targets(plan: Plan, folder: Path, definition: Definition | None = None
+                ) -> list[Path]:
+    """The files `write_csv_folder` would write, for the output rule to vet first."""
+    return [folder / f"{tab}.csv" for tab in plan_rows(plan, definition)]
+
+
 def write_csv_folder(plan: Plan, folder: Path, definition: Definition | None = None
                      ) -> list[Path]:
     """One CSV per tab of the definition (the journey, each table, the scenario map)."""

@@ -66,6 +66,9 @@ def write(
             "strings_to_formulas": False,
             "strings_to_numbers": False,
             "strings_to_urls": False,
+            # a NaN or infinity a plan holds (its cell has its bad-number finding) is
+            # written as the error a spreadsheet shows for it, #NUM! or #DIV/0!
+            "nan_inf_to_errors": True,
             # Rows go to disk as soon as a later row is written; the tabs are written in
             # row order for it (see tabs.write_tabs and context._Ordered).
             "constant_memory": True,

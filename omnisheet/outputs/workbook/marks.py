@@ -35,7 +35,11 @@ def read_mark(path: Path) -> tuple[str | None, str | None]:
     check says what is wrong with them). Reads at most 64 KB of one part."""
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         return None, None
+    from ...read.safety import DEFAULT_LIMITS
+
     try:
+        if path.stat().st_size > DEFAULT_LIMITS.max_file_bytes:
+            return None, None  # refused by its check, not read here
         with zipfile.ZipFile(path) as archive:
             info = archive.getinfo(_CUSTOM_PART)
             if info.file_size > _CUSTOM_LIMIT:
