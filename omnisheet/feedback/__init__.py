@@ -65,7 +65,9 @@ def read_feedback(responses: Sequence[str | Path], plan: Plan | str | Path, *,
     try:
         paths = files.discover(responses)
         with tempfile.TemporaryDirectory(prefix="omnisheet-") as scratch:
-            con = engine.connect(threads)
+            spill = Path(scratch) / "spill"
+            spill.mkdir()
+            con = engine.connect(threads, spill)
             try:
                 prepared = [files.prepare(p, con, words, columns or {}, Path(scratch), i)
                             for i, p in enumerate(paths)]
@@ -126,6 +128,9 @@ def _scan(con: Any, prepared: list, period: str, words: Any, scratch: Path):
     except FeedbackInputError:
         raise
     except Exception as error:
+        if engine.out_of_memory(error):
+            raise FeedbackInputError("memory", file=_named(error, prepared),
+                                     limit=engine.memory_limit()) from None
         if "unicode" not in str(error).lower():
             raise FeedbackInputError("not_a_table", file=_named(error, prepared)) from None
     for index, source in enumerate(prepared):
@@ -138,6 +143,9 @@ def _scan(con: Any, prepared: list, period: str, words: Any, scratch: Path):
     try:
         return engine.scan(con, prepared, period), engine.malformed_lines(con, prepared)
     except Exception as error:
+        if engine.out_of_memory(error):
+            raise FeedbackInputError("memory", file=_named(error, prepared),
+                                     limit=engine.memory_limit()) from None
         if "unicode" in str(error).lower():
             raise FeedbackInputError("encoding", file=_named(error, prepared)) from None
         raise FeedbackInputError("not_a_table", file=_named(error, prepared)) from None

@@ -9,24 +9,77 @@ while the plan is read; and the same SQL runs on any DuckDB, local or a service.
 from __future__ import annotations
 
 import datetime as dt
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from .sources import Source, sql_name
 
 KINDS = {"month": "month", "quarter": "quarter", "year": "year"}
+#: Moments a survey answer can have: a "31/12/9999" placeholder, a year-10000 typo or a
+#: date before Christ are set aside as out of range, not turned into a period.
+EARLIEST, LATEST = "1900-01-01", "2200-01-01"
+#: The share of the machine's memory (or of the container's cap) DuckDB may hold before
+#: it spills to disk; OMNISHEET_MEMORY_LIMIT ("2GB") says it outright.
+MEMORY_SHARE = 0.5
 
 
-def connect(threads: int | None = None) -> Any:
-    """An in-memory DuckDB that never downloads anything: an extension it lacks fails."""
+def connect(threads: int | None = None, spill: Path | None = None) -> Any:
+    """An in-memory DuckDB that never downloads anything (an extension it lacks fails),
+    held to a memory limit and spilling to `spill` beyond it, so large inputs finish."""
     import duckdb
 
     config: dict[str, Any] = {"autoinstall_known_extensions": False,
                               "autoload_known_extensions": False,
-                              "preserve_insertion_order": False}
+                              "preserve_insertion_order": False,
+                              "memory_limit": memory_limit()}
+    if spill is not None:
+        config["temp_directory"] = str(spill)
     if threads:
         config["threads"] = threads
     return duckdb.connect(config=config)
+
+
+def memory_limit(environ: Mapping[str, str] | None = None) -> str:
+    """DuckDB's memory limit: OMNISHEET_MEMORY_LIMIT, else a share of the smaller of the
+    machine's memory and the cgroup's cap (a container or a CI job under 4 GiB)."""
+    environ = os.environ if environ is None else environ
+    given = environ.get("OMNISHEET_MEMORY_LIMIT", "").strip()
+    if given:
+        return given
+    sizes = [_meminfo_total()]
+    for cap in ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"):
+        try:
+            text = Path(cap).read_text().strip()
+        except OSError:
+            continue
+        if text.isdigit():
+            sizes.append(int(text))
+    known = [s for s in sizes if s and s < 1 << 50]
+    if not known:
+        return "2GB"
+    return f"{max(64, int(min(known) * MEMORY_SHARE) >> 20)}MB"
+
+
+def _meminfo_total() -> int | None:
+    try:
+        with open("/proc/meminfo") as handle:
+            for line in handle:
+                if line.startswith("MemTotal:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
+def out_of_memory(error: BaseException) -> bool:
+    """Whether DuckDB stopped for want of memory (its own exception, or its words)."""
+    import duckdb
+
+    return (isinstance(error, duckdb.OutOfMemoryException | MemoryError)
+            or "out of memory" in str(error).lower())
 
 
 @dataclass(frozen=True)
@@ -39,7 +92,7 @@ class Group:
     channel: str | None
     indicator: str | None
     period: dt.date | None
-    date_state: int  # 0 read, 1 empty, 2 unreadable
+    date_state: int  # 0 read, 1 empty, 2 unreadable, 3 out of range
     score: str | None
     rows: int
     verbatim: tuple[dt.datetime, str] | None
@@ -59,17 +112,19 @@ def scan_sql(sources: list[Source], period: str) -> str:
 
         parts.append(f"""
 SELECT {index} AS source, survey, stage, channel, indicator,
-       CAST(date_trunc('{unit}', moment) AS DATE) AS period,
-       CASE WHEN moment IS NOT NULL THEN 0 WHEN trim(coalesce(said, '')) = '' THEN 1 ELSE 2 END
-           AS date_state,
+       CAST(date_trunc('{unit}', CASE WHEN in_range THEN moment END) AS DATE) AS period,
+       CASE WHEN in_range THEN 0 WHEN moment IS NOT NULL THEN 3
+            WHEN trim(coalesce(said, '')) = '' THEN 1 ELSE 2 END AS date_state,
        score, count(*) AS n,
        min(struct_pack(age := -epoch_us(moment), text := comment, moment := moment))
-           FILTER (WHERE moment IS NOT NULL AND comment IS NOT NULL) AS verbatim
+           FILTER (WHERE in_range AND comment IS NOT NULL) AS verbatim
+FROM (SELECT *, coalesce(moment >= TIMESTAMP '{EARLIEST}' AND moment < TIMESTAMP '{LATEST}',
+                         false) AS in_range
 FROM (SELECT {text("survey")} AS survey, {text("stage")} AS stage,
              {text("channel")} AS channel, {text("indicator")} AS indicator,
              {source.date_sql} AS moment, {text("date")} AS said, {text("score")} AS score,
              nullif(trim({text("verbatim")}), '') AS comment
-      FROM {source.relation})
+      FROM {source.relation}))
 GROUP BY ALL""")
     return "\nUNION ALL\n".join(parts)
 

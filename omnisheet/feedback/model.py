@@ -14,7 +14,8 @@ if TYPE_CHECKING:
     from ..model import Scalar
 
 #: Why a row is set aside, in the order a row is judged (one reason per row).
-REASONS = ("malformed_line", "empty_date", "unparseable_date", "unknown_survey",
+REASONS = ("malformed_line", "empty_date", "unparseable_date", "date_out_of_range",
+           "unknown_survey",
            "unknown_stage", "unknown_channel", "unknown_indicator", "empty_score",
            "out_of_scale", "unknown_wording")
 

@@ -110,6 +110,8 @@ def build(plan: Plan, definition: Definition, vocabulary: Vocabulary, sources: S
         if g.date_state or g.period is None:
             if g.date_state == 1:
                 reject("empty_date", None, g.source, g.rows)
+            elif g.date_state == 3:
+                reject("date_out_of_range", None, g.source, g.rows)
             else:  # counted here; its examples are the file's own (engine.unreadable_dates)
                 rejected["unparseable_date"] += g.rows
             continue

@@ -157,8 +157,8 @@ def transcode(path: Path, encoding: str, target: Path) -> Path:
 def _csv(path: Path, head: bytes, con: Any, scratch: Path, index: int) -> Source:
     encoding = _encoding(path, head)
     text_start = head.lstrip(codecs.BOM_UTF8).lstrip()[:1]
-    if encoding.startswith("utf-8") and text_start in (b"<", b"{", b"["):
-        raise FeedbackInputError("not_a_table", file=str(path))  # a web page, JSON
+    if encoding.startswith("utf-8") and text_start == b"<":
+        raise FeedbackInputError("not_a_table", file=str(path))  # a web page
     read_path = path
     if encoding != "utf-8":
         read_path = transcode(path, encoding, scratch / f"responses-{index}.csv")
@@ -183,6 +183,9 @@ def _csv(path: Path, head: bytes, con: Any, scratch: Path, index: int) -> Source
     # The sniffer pads a sample's longest line with columns of its own ("column5"): the
     # header says how many there are, and a line with more is counted as malformed.
     headers = headers[:_header_width(read_path, delimiter, quote, int(skip or 0)) or None]
+    if len(headers) < 2 and encoding.startswith("utf-8") and text_start in (b"{", b"["):
+        raise FeedbackInputError("not_a_table", file=str(path))  # JSON, not a CSV whose
+        # first header happens to start with "{" (judged by its content, not its first byte)
     types = "{" + ", ".join(f"{sql_string(h)}: 'VARCHAR'" for h in headers) + "}"
     common = (f"{sql_string(str(read_path))}, auto_detect=false, header=true, "
               f"delim={sql_string(delimiter)}, quote={sql_string(quote)}, "
