@@ -96,6 +96,7 @@ class Group:
     score: str | None
     rows: int
     verbatim: tuple[dt.datetime, str] | None
+    excluded: str | None = None  # why the rows are no customer's answers (a preview, spam)
 
 
 def scan_sql(sources: list[Source], period: str) -> str:
@@ -117,13 +118,15 @@ SELECT {index} AS source, survey, stage, channel, indicator,
             WHEN trim(coalesce(said, '')) = '' THEN 1 ELSE 2 END AS date_state,
        score, count(*) AS n,
        min(struct_pack(age := -epoch_us(moment), text := comment, moment := moment))
-           FILTER (WHERE in_range AND comment IS NOT NULL) AS verbatim
+           FILTER (WHERE in_range AND comment IS NOT NULL) AS verbatim,
+       excluded
 FROM (SELECT *, coalesce(moment >= TIMESTAMP '{EARLIEST}' AND moment < TIMESTAMP '{LATEST}',
                          false) AS in_range
 FROM (SELECT {text("survey")} AS survey, {text("stage")} AS stage,
              {text("channel")} AS channel, {text("indicator")} AS indicator,
              {source.date_sql} AS moment, {text("date")} AS said, {text("score")} AS score,
-             nullif(trim({text("verbatim")}), '') AS comment
+             nullif(trim({text("verbatim")}), '') AS comment,
+             {source.excluded_sql} AS excluded
       FROM {source.relation}))
 GROUP BY ALL""")
     return "\nUNION ALL\n".join(parts)
@@ -133,7 +136,8 @@ def scan(con: Any, sources: list[Source], period: str) -> list[Group]:
     rows = con.execute(scan_sql(sources, period)).fetchall()
     return [Group(source=r[0], survey=r[1], stage=r[2], channel=r[3], indicator=r[4],
                   period=r[5], date_state=r[6], score=r[7], rows=r[8],
-                  verbatim=(r[9]["moment"], r[9]["text"]) if r[9] else None)
+                  verbatim=(r[9]["moment"], r[9]["text"]) if r[9] else None,
+                  excluded=r[10])
             for r in rows]
 
 
