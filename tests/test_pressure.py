@@ -196,7 +196,7 @@ def test_a_channel_the_team_added_is_tolerated_and_said_once():
                                  Message(scenario="SC-A", delay=f"J+{d}", channel="WhatsApp",
                                          content="Bonjour") for d in (6, 8, 9))))
     said = [c for code, c in _found(plan) if code == "pressure-channel-without-cap"]
-    assert said == ["B22"]  # once, on its row of the caps table
+    assert said == ["B23"]  # once, on its row of the caps table
     rows = [list(r) for r in plan.setting_tables["contact_caps"]]
     capped = plan.with_changes(setting_tables={"contact_caps": (*map(tuple, rows),
                                                                 ("WhatsApp", 1, 7))})

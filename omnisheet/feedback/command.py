@@ -10,11 +10,27 @@ from pathlib import Path
 
 from ..errors import OmnisheetError
 from .errors import FeedbackInputError
+from .model import Feedback
+
+
+#: Exit statuses: all read; a file, or most of a file, set aside; nothing could be kept.
+OK, SET_ASIDE, NOTHING_KEPT = 0, 1, 2
+
+
+def exit_status(feedback: Feedback) -> int:
+    """2 when no answer could be kept, 1 when a file could not be used or most of a file's
+    rows were set aside (a wrong column, a wrong survey), else 0."""
+    if not feedback.used:
+        return NOTHING_KEPT
+    if feedback.unusable or any(2 * f.rejected > f.rows for f in feedback.files):
+        return SET_ASIDE
+    return OK
 
 
 def run(responses: Sequence[Path], plan_file: Path, *, output: Path | None, period: str,
-        fmt: str, columns: Sequence[str], lang: str | None) -> str | None:
-    """Does the work and prints; returns the path written, if any, for the caller to say."""
+        fmt: str, columns: Sequence[str], lang: str | None) -> tuple[str | None, int]:
+    """Does the work and prints; returns the path written, if any, for the caller to say,
+    and the exit status."""
     from ..definition import load_definition
     from . import column_overrides, read_feedback
     from .render import render_text, render_updated, to_dict
@@ -33,7 +49,7 @@ def run(responses: Sequence[Path], plan_file: Path, *, output: Path | None, peri
                              ) from None
     lang = definition.check_language(lang or plan.language)
     written, updated = None, ()
-    if output is not None:
+    if output is not None and feedback.used:
         from ..report.model import check
         from ..writer import write
         from .apply import applied
@@ -54,4 +70,4 @@ def run(responses: Sequence[Path], plan_file: Path, *, output: Path | None, peri
         if output is not None and updated:
             text += "\n\n" + render_updated(updated, definition, lang)
         sys.stdout.write(text + "\n")
-    return written
+    return written, exit_status(feedback)

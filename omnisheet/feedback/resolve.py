@@ -268,9 +268,11 @@ def _place(g: Group, source: Source, surveys: Mapping[str, Survey], stages: _Nam
         indicator = vocabulary.indicator(g.indicator)
         if indicator is None:
             return "unknown_indicator", g.indicator
-    elif survey is not None and vocabulary.indicator(survey.indicator) is not None:
+    elif survey is not None and vocabulary.indicator(survey.indicator) is not None and (
+            source.survey_row is survey or source.score_kind in (
+                None, vocabulary.indicator(survey.indicator)[0])):  # type: ignore[index]
         indicator = vocabulary.indicator(survey.indicator)
-    elif source.score_kind is not None:
+    elif source.score_kind is not None:  # the question says it: "recommend" is an NPS
         indicator = (source.score_kind, None)
     else:
         indicator = None
