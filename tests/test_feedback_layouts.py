@@ -29,7 +29,7 @@ from test_statistics import T_TABLE, wilson_by_bisection
 from omnisheet.model import Survey
 from omnisheet.writer import write
 
-PARIS, UTC = ZoneInfo("Europe/Paris"), dt.timezone.utc
+PARIS, UTC = ZoneInfo("Europe/Paris"), dt.UTC
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,6 @@ from ..errors import OmnisheetError
 from .errors import FeedbackInputError
 from .model import Feedback
 
-
 #: Exit statuses: all read; a file, or most of a file, set aside; nothing could be kept.
 OK, SET_ASIDE, NOTHING_KEPT = 0, 1, 2
 
