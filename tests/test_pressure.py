@@ -131,7 +131,7 @@ def test_caps_changed_in_settings_change_the_findings():
     assert _found(_caps(_plan(), email=(4, 7), sms=(2, 7))) == []
     # A cap of nothing: the channel is not counted (and the template leaves SMS capped).
     emptied = _caps(_plan(), email=None)
-    assert _found(emptied) == [("pressure-channel-without-cap", "B16"),
+    assert _found(emptied) == [("pressure-channel-without-cap", "B17"),
                                ("pressure-over-cap", "C7")]
 
 
