@@ -215,6 +215,10 @@ def _csv(path: Path, head: bytes, con: Any, scratch: Path, index: int) -> Source
             f"FROM sniff_csv({sql_string(str(read_path))}, sample_size=5000, header=true, "
             f"ignore_errors=true, null_padding=true{told})").fetchall()[0]
     except Exception as exc:  # duckdb's own errors: the file is no table it can split
+        from .engine import memory_limit, out_of_memory
+
+        if out_of_memory(exc):
+            raise FeedbackInputError("memory", file=str(path), limit=memory_limit()) from None
         if "unicode" in str(exc).lower() and encoding == "utf-8":
             # UTF-8 at first, Windows-1252 further on: Excel's CSV with a late accent
             copy = transcode(path, "cp1252", scratch / f"responses-{index}.csv")
