@@ -167,15 +167,16 @@ def _scan(con: Any, prepared: list, period: str, words: Any, scratch: Path):
     Windows-1252 and the scan run again."""
     from . import engine
     from . import sources as files
+    from .memory import memory_limit, out_of_memory
 
     try:
         return engine.scan(con, prepared, period), engine.malformed_lines(con, prepared)
     except FeedbackInputError:
         raise
     except Exception as error:
-        if engine.out_of_memory(error):
+        if out_of_memory(error):
             raise FeedbackInputError("memory", file=_named(error, prepared),
-                                     limit=engine.memory_limit()) from None
+                                     limit=memory_limit()) from None
         if "unicode" not in str(error).lower():
             raise FeedbackInputError("not_a_table", file=_named(error, prepared)) from None
     copies: dict[Path, Any] = {}
@@ -194,9 +195,9 @@ def _scan(con: Any, prepared: list, period: str, words: Any, scratch: Path):
     try:
         return engine.scan(con, prepared, period), engine.malformed_lines(con, prepared)
     except Exception as error:
-        if engine.out_of_memory(error):
+        if out_of_memory(error):
             raise FeedbackInputError("memory", file=_named(error, prepared),
-                                     limit=engine.memory_limit()) from None
+                                     limit=memory_limit()) from None
         if "unicode" in str(error).lower():
             raise FeedbackInputError("encoding", file=_named(error, prepared)) from None
         raise FeedbackInputError("not_a_table", file=_named(error, prepared)) from None

@@ -9,21 +9,17 @@ while the plan is read; and the same SQL runs on any DuckDB, local or a service.
 from __future__ import annotations
 
 import datetime as dt
-import os
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .memory import memory_limit
 from .sources import Source, sql_name
 
 KINDS = {"month": "month", "quarter": "quarter", "year": "year"}
 #: Moments a survey answer can have: a "31/12/9999" placeholder, a year-10000 typo or a
 #: date before Christ are set aside as out of range, not turned into a period.
 EARLIEST, LATEST = "1900-01-01", "2200-01-01"
-#: The share of the machine's memory (or of the container's cap) DuckDB may hold before
-#: it spills to disk; OMNISHEET_MEMORY_LIMIT ("2GB") says it outright.
-MEMORY_SHARE = 0.5
 
 
 def connect(threads: int | None = None, spill: Path | None = None) -> Any:
@@ -40,46 +36,6 @@ def connect(threads: int | None = None, spill: Path | None = None) -> Any:
     if threads:
         config["threads"] = threads
     return duckdb.connect(config=config)
-
-
-def memory_limit(environ: Mapping[str, str] | None = None) -> str:
-    """DuckDB's memory limit: OMNISHEET_MEMORY_LIMIT, else a share of the smaller of the
-    machine's memory and the cgroup's cap (a container or a CI job under 4 GiB)."""
-    environ = os.environ if environ is None else environ
-    given = environ.get("OMNISHEET_MEMORY_LIMIT", "").strip()
-    if given:
-        return given
-    sizes = [_meminfo_total()]
-    for cap in ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"):
-        try:
-            text = Path(cap).read_text().strip()
-        except OSError:
-            continue
-        if text.isdigit():
-            sizes.append(int(text))
-    known = [s for s in sizes if s and s < 1 << 50]
-    if not known:
-        return "2GB"
-    return f"{max(64, int(min(known) * MEMORY_SHARE) >> 20)}MB"
-
-
-def _meminfo_total() -> int | None:
-    try:
-        with open("/proc/meminfo") as handle:
-            for line in handle:
-                if line.startswith("MemTotal:"):
-                    return int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
-        return None
-    return None
-
-
-def out_of_memory(error: BaseException) -> bool:
-    """Whether DuckDB stopped for want of memory (its own exception, or its words)."""
-    import duckdb
-
-    return (isinstance(error, duckdb.OutOfMemoryException | MemoryError)
-            or "out of memory" in str(error).lower())
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,10 @@ if TYPE_CHECKING:
     from ..model import Scalar
 
 #: Why a row is set aside, in the order a row is judged (one reason per row).
-REASONS = ("malformed_line", "preview_or_spam", "unfinished", "empty_date", "unparseable_date", "date_out_of_range",
-           "unknown_survey", "no_stage",
-           "unknown_stage", "no_channel", "unknown_channel", "unknown_indicator", "empty_score",
-           "out_of_scale", "unknown_wording")
+REASONS = ("malformed_line", "preview_or_spam", "unfinished", "empty_date", "unparseable_date",
+           "date_out_of_range", "unknown_survey", "no_stage", "unknown_stage", "no_channel",
+           "unknown_channel", "unknown_indicator", "empty_score", "out_of_scale",
+           "unknown_wording")
 
 
 @dataclass(frozen=True)

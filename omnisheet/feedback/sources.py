@@ -19,6 +19,7 @@ from typing import Any
 
 from .columns import find_columns
 from .errors import FeedbackInputError
+from .memory import memory_limit, out_of_memory
 from .vocabulary import Vocabulary
 
 SUFFIXES = {".csv", ".tsv", ".txt", ".tab", ".parquet", ".pq", ".xlsx", ".xlsm", ".ods"}
@@ -215,8 +216,6 @@ def _csv(path: Path, head: bytes, con: Any, scratch: Path, index: int) -> Source
             f"FROM sniff_csv({sql_string(str(read_path))}, sample_size=5000, header=true, "
             f"ignore_errors=true, null_padding=true{told})").fetchall()[0]
     except Exception as exc:  # duckdb's own errors: the file is no table it can split
-        from .engine import memory_limit, out_of_memory
-
         if out_of_memory(exc):
             raise FeedbackInputError("memory", file=str(path), limit=memory_limit()) from None
         if "unicode" in str(exc).lower() and encoding == "utf-8":
