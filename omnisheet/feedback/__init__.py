@@ -7,10 +7,12 @@
     feedback.to_frame()                  # one row per touchpoint, indicator and period
 
 Responses are CSV (any delimiter; UTF-8, with or without BOM, UTF-16 or Windows-1252;
-decimal commas), Parquet, or .xlsx / .ods exports; a folder is every such file in it.
-DuckDB reads and groups them in one pass (omnisheet/feedback/engine.py) while the plan
-is read; the texts are then matched to the plan (resolve.py), and each measure gets its
-95 % interval (omnisheet/statistics.py). Nothing is downloaded at run time.
+decimal commas), Parquet, or .xlsx / .ods exports, as survey tools lay them out
+(sources.py: Qualtrics' and SurveyMonkey's extra header rows, zones in dates); a folder
+is every such file in it. DuckDB opens them while the plan is read (its Surveys tab and
+time zone say how to read them: zones.py), then reads and groups them in one pass
+(engine.py); the texts are then matched to the plan (resolve.py), and each measure gets
+its 95 % interval (omnisheet/statistics.py). Nothing is downloaded at run time.
 """
 
 from __future__ import annotations
@@ -87,7 +89,9 @@ def read_feedback(responses: Sequence[str | Path], plan: Plan | str | Path, *,
                 if loader is not None:
                     loader.join()
                     loader = None
-                if "error" in loaded:
+                if "error" in loaded:  # a responses file's own fault is said first
+                    for source in opened:
+                        files.with_columns(source, con, words, columns or {})
                     raise loaded["error"]
                 the_plan = loaded["plan"]
                 con.execute("SET VARIABLE plan_zone = ?", [plan_zone(the_plan)]).fetchall()
