@@ -336,6 +336,10 @@ def test_each_tool_s_layout_gives_the_figures_computed_from_the_answers(cli, tmp
     jsonschema.Draft202012Validator(SCHEMA).validate(data)
     assert [p["start"] for p in data["periods"]] == MONTHS
     assert {f["layout"] for f in data["files"]} == {layout.layout}
+    if layout.layout == "qualtrics":  # its IDs, with the questions its second row says
+        assert [(f["columns"]["score"], f["question"], f["kind"]) for f in data["files"]] == [
+            ("Q1", "How satisfied were you with your purchase?", "csat"),
+            ("Q2", "How likely are you to recommend us to a friend?", "nps")]
     got = {(m["channel"], m["indicator"]): m["periods"] for m in data["measures"]}
     wanted = {k: v for k, v in expected(layout.indicators).items() if k[0] in layout.channels}
     assert set(got) == set(wanted)

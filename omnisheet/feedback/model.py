@@ -96,6 +96,7 @@ class FileRead:
     rejected: int = 0
     layout: str | None = None  # "qualtrics", "surveymonkey": its extra header rows skipped
     kind: str | None = None  # the kind of score its question names (csat, ces, nps)
+    question: str | None = None  # the score column's question, when a header row says it
 
 
 @dataclass(frozen=True)

@@ -86,6 +86,7 @@ def to_dict(feedback: Feedback, definition: Definition, lang: str, plan_file: st
         "max_interval_width": feedback.limit,
         "files": [{"path": f.path, "format": f.format, "rows": f.rows,
                    "rejected": f.rejected, "layout": f.layout, "kind": f.kind,
+                   "question": f.question,
                    "encoding": f.encoding, "delimiter": f.delimiter, "sheet": f.sheet,
                    "columns": f.columns, "day_first_assumed": f.day_first_assumed}
                   for f in feedback.files],
@@ -123,7 +124,8 @@ def render_text(feedback: Feedback, definition: Definition, lang: str) -> str:
                                  rejected=number.count(feedback.rejected_count))]
     roles = definition.words_for("feedback_roles", lang)
     for f in feedback.files:  # which column was taken for each role, one line a file
-        taken = ", ".join(f"{roles[role]} {quote(f.columns[role])}"
+        taken = ", ".join(f"{roles[role]} {quote(f.columns[role])}" + (
+            f" ({shorten(clean(f.question), 40)})" if role == "score" and f.question else "")
                           for role in roles if role in f.columns)
         lines.append("  " + w["file_columns"].format(file=clean(f.path), columns=taken))
     for f in feedback.files:

@@ -228,7 +228,8 @@ def build(plan: Plan, definition: Definition, vocabulary: Vocabulary, sources: S
     files = tuple(FileRead(path=s.name, format=s.format, rows=rows_of[i], columns=dict(s.columns),
                            encoding=s.encoding, delimiter=s.delimiter, sheet=s.sheet,
                            day_first_assumed=s.day_first_assumed, rejected=rejected_of[i],
-                           layout=s.layout, kind=s.score_kind)
+                           layout=s.layout, kind=s.score_kind,
+                           question=s.questions.get(s.columns["score"]))
                   for i, s in enumerate(sources))
     lookups = {"unknown_stage": stages, "unknown_channel": channels}
 
