@@ -518,7 +518,8 @@ def feedback_command(responses: tuple[Path, ...], plan_file: Path, output: Path 
     file) into the plan's measures: CSAT, CES and NPS per touchpoint and period, each with
     its number of answers and 95 % interval; rows that cannot be used are counted by reason.
 
-    Exit status: 0, or 2 when a file cannot be read or the call is wrong.
+    Exit status: 0; 1 when a file (of several) could not be used or most of a file's rows
+    were set aside; 2 when nothing could be kept, a file cannot be read or the call is wrong.
     """
     from .commands.feedback import run
 
@@ -530,10 +531,12 @@ def feedback_command(responses: tuple[Path, ...], plan_file: Path, output: Path 
 
         _no_stdout(output)
         _may_write(output, (plan_file, *read_files(responses)), force)
-    written = run(responses, plan_file, output=output, period=period, fmt=fmt,
-                  columns=columns, lang=lang)
+    written, status = run(responses, plan_file, output=output, period=period, fmt=fmt,
+                          columns=columns, lang=lang)
     if written is not None and fmt == "text":
         click.echo(_said("checked_workbook", lang, path=written))
+    if status:
+        sys.exit(status)
 
 
 if __name__ == "__main__":

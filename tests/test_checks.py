@@ -171,7 +171,7 @@ CASES = {
         lambda p: _add(p.with_changes(lists={**p.lists, "channel": (*p.channels, "WhatsApp")}),
                        "messages", Message(scenario="SC-002", delay="J+6", channel="WhatsApp",
                                            content="Votre panier")),
-        [("pressure-channel-without-cap", SETTINGS, "B22"),
+        [("pressure-channel-without-cap", SETTINGS, "B23"),
          ("message-channel-not-in-journey", MSG, "C6")]),
     "consent-not-planned": (
         lambda p: p.with_changes(data_needs=p.data_needs[:2]),

@@ -306,7 +306,7 @@ def test_surveys_tab_places_answers_that_name_only_their_survey(cli, tmp_path):
                    ("buy", "email", "nps"): 1}
     assert [(r["reason"], r["count"], r["examples"]) for r in data["rejected"]] == [
         ("unknown_survey", 1, [{"value": "Enquête inconnue", "file": str(tmp_path / "achat.csv"),
-                                "count": 1}])]
+                                "count": 1, "did_you_mean": None}])]
 
 
 def test_month_first_dates_are_read_as_their_values_say(cli, tmp_path, plan):

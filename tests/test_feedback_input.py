@@ -32,7 +32,6 @@ CASES = {
     "report.pdf": (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "n'est pas un tableau de réponses"),
     "page.csv": (b"<!DOCTYPE html><html><body><table></table></body></html>",
                  "n'est pas un tableau de réponses"),
-    "export.json": (b'[{"note": 4}]', "n'est pas un tableau de réponses"),
     "binary.dat": (bytes(range(256)) * 40, "n'est pas un tableau de réponses"),
     "old.xls": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "format de tableur ancien"),
     "broken.xlsx": (b"PK\x03\x04" + bytes(100), "n'est pas un tableau de réponses"),
@@ -41,8 +40,14 @@ CASES = {
     "mojibake.csv": (b"Date;Note\n05/01/2026;4\x81\x8d\x90\n", "encodage"),
     "headless.csv": (b"a;b;c\n1;2;3\n", "aucune colonne ne porte la note"),
     "nodate.csv": (b"Canal;Note\nSite web;4\n", "aucune colonne ne porte la date"),
-    "twoscores.csv": ("Date;Êtes-vous satisfait ?;Nous recommanderiez-vous ?\n05/01/2026;4;9\n"
-                      .encode(), "plusieurs colonnes"),
+    # two questions of one kind: which is the CSAT? (a CSAT and an NPS are two measures)
+    "twoscores.csv": ("Date;Êtes-vous satisfait du produit ?;Êtes-vous satisfait du service ?\n"
+                      "05/01/2026;4;3\n".encode(), "plusieurs colonnes"),
+    # the line lists the file's columns, so the user can name the right one
+    "scoreless.csv": (b"Date;Canal;Q1;Q2\n05/01/2026;Site web;4;5\n",
+                      "ses colonnes sont Date | Canal | Q1 | Q2"),
+    # JSON is still not a table, though a CSV may start with "{"
+    "export.json": (b'[{"note": 4}]', "n'est pas un tableau de réponses"),
     "empty.csv": (b"", "n'est pas un tableau de réponses"),
     "nowhere.csv": (b"Date;Note;Indicateur\n05/01/2026;4;CSAT\n",
                     "ni leur étape et leur canal, ni leur enquête"),

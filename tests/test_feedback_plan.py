@@ -241,3 +241,33 @@ def test_the_trend_charts_axis_has_round_values_around_the_data():
         assert ticks[0] > low - step - 1e-9 and ticks[-1] < high + step + 1e-9  # no more
     assert _ticks(3.41, 4.04) == [3.4, 3.6, 3.8, 4.0, 4.2]
     assert _ticks(4.0, 4.0) == [3.0, 3.5, 4.0, 4.5, 5.0]  # one value: a unit either side
+
+
+def test_the_sample_responses_hold_multi_line_comments_read_whole(cli, monkeypatch):
+    """Each sample file has comments over several lines (as real exports do): every
+    record is read, as the csv module splits them, none cut at its line break."""
+    import csv
+
+    from python_calamine import CalamineWorkbook
+
+    records = 0
+    broken = 0
+    for name, encoding, delimiter in (("livraison-ces.csv", "cp1252", ";"),
+                                      ("barometre-nps.csv", "utf-8-sig", ",")):
+        with open(SAMPLES / "feedback" / name, encoding=encoding, newline="") as handle:
+            rows = list(csv.reader(handle, delimiter=delimiter))[1:]
+        records += len(rows)
+        assert any("\n" in cell for row in rows for cell in row), name
+    sheet = CalamineWorkbook.from_path(str(SAMPLES / "feedback" / "post-achat.xlsx"))
+    cells = sheet.get_sheet_by_index(0).to_python()[1:]
+    records += len(cells)
+    broken += sum(any(isinstance(c, str) and "\n" in c for c in row) for row in cells)
+    assert broken > 0
+    monkeypatch.chdir(ROOT)
+    data = json.loads(cli("feedback", "samples/feedback", "--plan", "samples/retail-fr.xlsx",
+                          "--format", "json").output)
+    assert data["rows"]["read"] == records
+    assert not any(r["reason"] == "malformed_line" for r in data["rejected"])
+    shown = [p["verbatim"]["text"] for m in data["measures"] for p in m["periods"]
+             if p["verbatim"]]
+    assert any("\n" in text for text in shown)

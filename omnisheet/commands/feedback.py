@@ -9,12 +9,27 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..feedback.errors import FeedbackInputError
+from ..feedback.model import Feedback
 from ..template.errors import OmnisheetError
+
+#: Exit statuses: all read; a file, or most of a file, set aside; nothing could be kept.
+OK, SET_ASIDE, NOTHING_KEPT = 0, 1, 2
+
+
+def exit_status(feedback: Feedback) -> int:
+    """2 when no answer could be kept, 1 when a file could not be used or most of a file's
+    rows were set aside (a wrong column, a wrong survey), else 0."""
+    if not feedback.used:
+        return NOTHING_KEPT
+    if feedback.unusable or any(2 * f.rejected > f.rows for f in feedback.files):
+        return SET_ASIDE
+    return OK
 
 
 def run(responses: Sequence[Path], plan_file: Path, *, output: Path | None, period: str,
-        fmt: str, columns: Sequence[str], lang: str | None) -> str | None:
-    """Does the work and prints; returns the path written, if any, for the caller to say."""
+        fmt: str, columns: Sequence[str], lang: str | None) -> tuple[str | None, int]:
+    """Does the work and prints; returns the path written, if any, for the caller to say,
+    and the exit status."""
     from ..feedback import column_overrides, read_feedback
     from ..feedback.render import render_text, render_updated, to_dict
     from ..template.definition import load_definition
@@ -33,7 +48,7 @@ def run(responses: Sequence[Path], plan_file: Path, *, output: Path | None, peri
                              ) from None
     lang = definition.check_language(lang or plan.language)
     written, updated = None, ()
-    if output is not None:
+    if output is not None and feedback.used:
         from ..analysis.report import check
         from ..feedback.apply import applied
         from ..outputs.workbook import write
@@ -56,4 +71,4 @@ def run(responses: Sequence[Path], plan_file: Path, *, output: Path | None, peri
         from ..template.text import shown
 
         sys.stdout.write(shown(text) + "\n")
-    return written
+    return written, exit_status(feedback)

@@ -31,6 +31,8 @@ class Updated:
 
     before: Measure
     after: Measure
+    # False: the new figure rests on too few answers and the team's was kept (listed, with why)
+    replaced: bool = True
 
 
 def apply(plan: Plan, feedback: Feedback, definition: Definition) -> Plan:
@@ -74,6 +76,10 @@ def _measures(plan: Plan, feedback: Feedback, definition: Definition, lang: str
                       if _same(m.stage, series.stage) and _same(m.channel, series.channel)
                       and _same(m.indicator, series.indicator)
                       and m.evidence in (None, EVIDENCE)), None)
+        if index is not None and series.too_few and measures[index].value is not None:
+            kept = measures[index]  # a figure from too few answers never replaces the team's
+            updated.append(Updated(kept, replace(kept, **fields), replaced=False))
+            continue
         if index is not None:
             kept = measures[index]
             typed = {k: v for k, v in kept.typed.items() if k not in fields}

@@ -10,20 +10,29 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from .memory import memory_limit
 from .sources import Source, sql_name
 
 KINDS = {"month": "month", "quarter": "quarter", "year": "year"}
+#: Moments a survey answer can have: a "31/12/9999" placeholder, a year-10000 typo or a
+#: date before Christ are set aside as out of range, not turned into a period.
+EARLIEST, LATEST = "1900-01-01", "2200-01-01"
 
 
-def connect(threads: int | None = None) -> Any:
-    """An in-memory DuckDB that never downloads anything: an extension it lacks fails."""
+def connect(threads: int | None = None, spill: Path | None = None) -> Any:
+    """An in-memory DuckDB that never downloads anything (an extension it lacks fails),
+    held to a memory limit and spilling to `spill` beyond it, so large inputs finish."""
     import duckdb
 
     config: dict[str, Any] = {"autoinstall_known_extensions": False,
                               "autoload_known_extensions": False,
-                              "preserve_insertion_order": False}
+                              "preserve_insertion_order": False,
+                              "memory_limit": memory_limit()}
+    if spill is not None:
+        config["temp_directory"] = str(spill)
     if threads:
         config["threads"] = threads
     return duckdb.connect(config=config)
@@ -39,10 +48,11 @@ class Group:
     channel: str | None
     indicator: str | None
     period: dt.date | None
-    date_state: int  # 0 read, 1 empty, 2 unreadable
+    date_state: int  # 0 read, 1 empty, 2 unreadable, 3 out of range
     score: str | None
     rows: int
     verbatim: tuple[dt.datetime, str] | None
+    excluded: str | None = None  # why the rows are no customer's answers (a preview, spam)
 
 
 def scan_sql(sources: list[Source], period: str) -> str:
@@ -59,17 +69,21 @@ def scan_sql(sources: list[Source], period: str) -> str:
 
         parts.append(f"""
 SELECT {index} AS source, survey, stage, channel, indicator,
-       CAST(date_trunc('{unit}', moment) AS DATE) AS period,
-       CASE WHEN moment IS NOT NULL THEN 0 WHEN trim(coalesce(said, '')) = '' THEN 1 ELSE 2 END
-           AS date_state,
+       CAST(date_trunc('{unit}', CASE WHEN in_range THEN moment END) AS DATE) AS period,
+       CASE WHEN in_range THEN 0 WHEN moment IS NOT NULL THEN 3
+            WHEN trim(coalesce(said, '')) = '' THEN 1 ELSE 2 END AS date_state,
        score, count(*) AS n,
        min(struct_pack(age := -epoch_us(moment), text := comment, moment := moment))
-           FILTER (WHERE moment IS NOT NULL AND comment IS NOT NULL) AS verbatim
+           FILTER (WHERE in_range AND comment IS NOT NULL) AS verbatim,
+       excluded
+FROM (SELECT *, coalesce(moment >= TIMESTAMP '{EARLIEST}' AND moment < TIMESTAMP '{LATEST}',
+                         false) AS in_range
 FROM (SELECT {text("survey")} AS survey, {text("stage")} AS stage,
              {text("channel")} AS channel, {text("indicator")} AS indicator,
              {source.date_sql} AS moment, {text("date")} AS said, {text("score")} AS score,
-             nullif(trim({text("verbatim")}), '') AS comment
-      FROM {source.relation})
+             nullif(trim({text("verbatim")}), '') AS comment,
+             {source.excluded_sql} AS excluded
+      FROM {source.relation}))
 GROUP BY ALL""")
     return "\nUNION ALL\n".join(parts)
 
@@ -78,7 +92,8 @@ def scan(con: Any, sources: list[Source], period: str) -> list[Group]:
     rows = con.execute(scan_sql(sources, period)).fetchall()
     return [Group(source=r[0], survey=r[1], stage=r[2], channel=r[3], indicator=r[4],
                   period=r[5], date_state=r[6], score=r[7], rows=r[8],
-                  verbatim=(r[9]["moment"], r[9]["text"]) if r[9] else None)
+                  verbatim=(r[9]["moment"], r[9]["text"]) if r[9] else None,
+                  excluded=r[10])
             for r in rows]
 
 

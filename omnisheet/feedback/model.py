@@ -14,9 +14,10 @@ if TYPE_CHECKING:
     from ..plan.model import Scalar
 
 #: Why a row is set aside, in the order a row is judged (one reason per row).
-REASONS = ("malformed_line", "empty_date", "unparseable_date", "unknown_survey",
-           "unknown_stage", "unknown_channel", "unknown_indicator", "empty_score",
-           "out_of_scale", "unknown_wording")
+REASONS = ("malformed_line", "preview_or_spam", "unfinished", "empty_date", "unparseable_date",
+           "date_out_of_range", "unknown_survey", "no_stage", "unknown_stage", "no_channel",
+           "unknown_channel", "unknown_indicator", "empty_score", "out_of_scale",
+           "unknown_wording")
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,7 @@ class Example:
     value: str | None
     file: str
     count: int
+    suggestion: Any = None  # the plan's value it likely means ("did you mean")
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,20 @@ class FileRead:
     delimiter: str | None = None
     sheet: str | None = None
     day_first_assumed: bool = False
+    rejected: int = 0
+    layout: str | None = None  # "qualtrics", "surveymonkey": its extra header rows skipped
+    kind: str | None = None  # the kind of score its question names (csat, ces, nps)
+    question: str | None = None  # the score column's question, when a header row says it
+
+
+@dataclass(frozen=True)
+class Unusable:
+    """A file of several that could not be used at all: the key of its reason in the
+    language files (`words.feedback_errors`) and the reason's fields."""
+
+    path: str
+    key: str
+    fields: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -103,6 +119,7 @@ class Feedback:
     rows: int
     used: int
     limit: float = 20.0
+    unusable: tuple[Unusable, ...] = ()
     # The plan the responses were matched to (read from its file, when a path was given).
     plan: Any = field(default=None, compare=False, repr=False)
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from ..template import periods as periods_of
+from .. import periods as periods_of
 from ..template.formatting import Formatter
 from ..template.text import shorten
+from .errors import FeedbackInputError
 from .judge import places
 from .model import Feedback, Period, Series
 
@@ -84,12 +85,18 @@ def to_dict(feedback: Feedback, definition: Definition, lang: str, plan_file: st
                  "rejected": feedback.rejected_count},
         "max_interval_width": feedback.limit,
         "files": [{"path": f.path, "format": f.format, "rows": f.rows,
+                   "rejected": f.rejected, "layout": f.layout, "kind": f.kind,
+                   "question": f.question,
                    "encoding": f.encoding, "delimiter": f.delimiter, "sheet": f.sheet,
                    "columns": f.columns, "day_first_assumed": f.day_first_assumed}
                   for f in feedback.files],
+        "unusable": [{"path": u.path, "reason": u.key,
+                      "message": FeedbackInputError(u.key, **u.fields).render(lang)}
+                     for u in feedback.unusable],
         "measures": [measure(s) for s in feedback.series],
         "rejected": [{"reason": r.reason, "label": reasons[r.reason], "count": r.count,
-                      "examples": [{"value": e.value, "file": e.file, "count": e.count}
+                      "examples": [{"value": e.value, "file": e.file, "count": e.count,
+                                    "did_you_mean": e.suggestion}
                                    for e in r.examples]}
                      for r in feedback.rejected],
     }
@@ -111,13 +118,22 @@ def render_text(feedback: Feedback, definition: Definition, lang: str) -> str:
     def quote(text: object) -> str:
         return common["quote"].format(text=shorten(clean(text), 40))
 
-    lines = [w["summary"].format(files=number.count(len(feedback.files)),
+    lines = [w["summary"].format(files=number.count(len({f.path for f in feedback.files})),
                                  rows=number.count(feedback.rows),
                                  used=number.count(feedback.used),
                                  rejected=number.count(feedback.rejected_count))]
+    roles = definition.words_for("feedback_roles", lang)
+    for f in feedback.files:  # which column was taken for each role, one line a file
+        taken = ", ".join(f"{roles[role]} {quote(f.columns[role])}" + (
+            f" ({shorten(clean(f.question), 40)})" if role == "score" and f.question else "")
+                          for role in roles if role in f.columns)
+        lines.append("  " + w["file_columns"].format(file=clean(f.path), columns=taken))
     for f in feedback.files:
         if f.day_first_assumed:
             lines.append(w["day_first"].format(file=f.path))
+    for u in feedback.unusable:
+        lines.append(w["unusable"].format(why=clean(FeedbackInputError(u.key, **u.fields)
+                                                     .render(lang))))
     if feedback.periods:
         lines.append(w["periods"].format(kind=w[f"by_{kind}"], first=name(feedback.periods[0]),
                                          last=name(feedback.periods[-1])))
@@ -143,8 +159,12 @@ def render_text(feedback: Feedback, definition: Definition, lang: str) -> str:
         lines.append(w["set_aside"].format(n=number.count(feedback.rejected_count))
                      + common["colon"].rstrip())
         for r in feedback.rejected:
-            examples = ", ".join(f"{quote(e.value)} {number.count(e.count)}"
-                                 for e in r.examples if e.value is not None)
+            examples = ", ".join(
+                f"{quote(e.value)} {number.count(e.count)}" + (
+                    " " + w["did_you_mean"].format(value=quote(_label(
+                        definition, r.reason.removeprefix("unknown_"), e.suggestion, lang)))
+                    if e.suggestion is not None else "")
+                for e in r.examples if e.value is not None)
             lines.append(f"  {reasons[r.reason]}{common['colon']}{number.count(r.count)}"
                          + (f" ({examples})" if examples else ""))
     if not feedback.used:
@@ -206,7 +226,22 @@ def render_updated(updated: Sequence[Updated], definition: Definition, lang: str
     before and after: a figure the team typed is never changed without a word."""
     w = definition.words_for("feedback", lang)
     number = Formatter.of(definition, lang)
-    lines = [w["updated"].format(n=number.count(len(updated)))]
+    lines: list[str] = []
+    for replaced in (True, False):
+        shown = [u for u in updated if u.replaced is replaced]
+        if not shown:
+            continue
+        if lines:
+            lines.append("")
+        heading = w["updated"] if replaced else w["not_replaced"]
+        lines.append(heading.format(n=number.count(len(shown))))
+        lines.extend(_updated_rows(shown, definition, lang, number, w))
+    return "\n".join(lines)
+
+
+def _updated_rows(updated: Sequence[Updated], definition: Definition, lang: str,
+                  number: Formatter, w: dict) -> list[str]:
+    lines = []
     for u in updated:
         before, after = u.before, u.after
         indicator = str(after.indicator)
@@ -217,8 +252,10 @@ def render_updated(updated: Sequence[Updated], definition: Definition, lang: str
             before=_figure_typed(indicator, before.value, number),
             before_period=clean(before.period) if before.period is not None else "—",
             after=_figure_typed(indicator, after.value, number),
-            after_period=clean(after.period)))
-    return "\n".join(lines)
+            after_period=clean(after.period))
+            + ("" if u.replaced else " " + w["too_few_kept"].format(
+                answers=number.count(int(after.answers or 0)))))
+    return lines
 
 
 def _figure_typed(indicator: str, value: object, number: Formatter) -> str:

@@ -14,6 +14,8 @@ EMPTY, OUT_OF_SCALE, UNKNOWN_WORDING = "empty_score", "out_of_scale", "unknown_w
 _NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
 # "5 - Très satisfait", "10 – Extremely likely", "3: Neutral", "4) Agree"
 _LEADING = re.compile(r"^(\d{1,2})\s*(?:[-–—:.)]\s*|\s+)(?=\D)")
+# The feminine ending of inclusive writing: (e), (es), ·e, .e, -e after a word
+_INCLUSIVE = re.compile(r"\s*\((?:e|es|s|ne|nes)\)|[·•.\-](?:e|es|ne|nes)\b", re.IGNORECASE)
 _OUT_OF = re.compile(r"^(\d{1,2})\s*/\s*(\d{1,2})$")
 
 
@@ -36,7 +38,10 @@ def read_score(raw: object, kind: str, vocabulary: Vocabulary) -> int | str:
     leading = _LEADING.match(text)
     if leading:
         return _on_scale(float(leading.group(1)), low, high)
-    found = vocabulary.scales.get(kind, {}).get(normalise(text))
+    scale = vocabulary.scales.get(kind, {})
+    found = scale.get(normalise(text))
+    if found is None:  # inclusive writing: « Très satisfait(e) », « satisfait·e »
+        found = scale.get(normalise(_INCLUSIVE.sub("", text)))
     return found if found is not None else UNKNOWN_WORDING
 
 

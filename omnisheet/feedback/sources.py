@@ -9,15 +9,17 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import json
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from .columns import find_columns
 from .errors import FeedbackInputError
+from .memory import memory_limit, out_of_memory
 from .vocabulary import Vocabulary
 
 SUFFIXES = {".csv", ".tsv", ".txt", ".tab", ".parquet", ".pq", ".xlsx", ".xlsm", ".ods"}
@@ -55,6 +57,20 @@ class Source:
     headers: tuple[str, ...] = ()
     types: Mapping[str, str] = field(default_factory=dict)
     day_first_assumed: bool = False
+    # A survey tool's own header rows under the first (Qualtrics' question texts and
+    # ImportIds, SurveyMonkey's "Response"): not responses. `questions` maps a header
+    # (Qualtrics' "Q1") to the question its second row says.
+    layout: str | None = None
+    questions: Mapping[str, str] = field(default_factory=dict)
+    # The zone a naive timestamp of the file is in, when the file says it ("UTC" for
+    # Typeform's "Submit Date (UTC)", Qualtrics' ImportId timeZone); else the plan's.
+    zone: str | None = None
+    # SQL giving why a row is no response (a Qualtrics preview, spam, unfinished) or NULL.
+    excluded_sql: str = "CAST(NULL AS VARCHAR)"
+    # The question of a file with several (one Source each): 0 for the first.
+    part: int = 0
+    # The Surveys tab's row whose columns this Source reads, when one names them.
+    survey_row: Any = None
 
     @property
     def name(self) -> str:
@@ -114,26 +130,56 @@ def discover(paths: Sequence[str | Path]) -> list[Path]:
 
 
 def prepare(path: Path, con: Any, vocabulary: Vocabulary, overrides: Mapping[str, str],
-            scratch: Path, index: int) -> Source:
-    """A file recognised by its first bytes, its columns found, its dates understood."""
+            scratch: Path, index: int, mapped: Sequence[tuple[Mapping[str, str], Any]] = ()
+            ) -> list[Source]:
+    """A file recognised by its first bytes, its columns found, its dates understood: one
+    Source per question it answers (a CSAT and an NPS in one export are two). `mapped`:
+    the columns the plan's Surveys tab names for this file's survey, one mapping a row."""
+    return with_columns(open_source(path, con, vocabulary, overrides, scratch, index),
+                        con, vocabulary, overrides, mapped)
+
+
+def open_source(path: Path, con: Any, vocabulary: Vocabulary, overrides: Mapping[str, str],
+                scratch: Path, index: int) -> Source:
+    """A file recognised by its first bytes and made a relation DuckDB reads."""
     with open(path, "rb") as handle:
         head = handle.read(SAMPLE_BYTES)
     if head.startswith(b"PAR1"):
-        source = _parquet(path, con)
-    elif head.startswith(b"PK\x03\x04"):
-        source = _workbook(path, con, vocabulary, overrides, index)
-    elif head.startswith(_OLE):
+        return _parquet(path, con)
+    if head.startswith(b"PK\x03\x04"):
+        return _workbook(path, con, vocabulary, overrides, index)
+    if head.startswith(_OLE):
         raise FeedbackInputError("old_format", file=str(path))
-    else:
-        source = _csv(path, head, con, scratch, index)
-    if not source.columns:
-        source.columns, source.score_kind = find_columns(str(path), source.headers, vocabulary,
-                                                         overrides)
-    for role in ("score", "date"):
-        if role not in source.columns:
-            raise FeedbackInputError(f"no_{role}", file=str(path))
-    source.date_sql = _date_sql(source, con)
-    return source
+    return _csv(path, head, con, scratch, index)
+
+
+def with_columns(source: Source, con: Any, vocabulary: Vocabulary,
+                 overrides: Mapping[str, str],
+                 mapped: Sequence[tuple[Mapping[str, str], Any]] = ()) -> list[Source]:
+    """The file's columns found, one Source per score column (a question): per row of
+    the Surveys tab that names this file's columns (`mapped`: its columns and the row),
+    else by the headers."""
+    found: list[tuple[dict[str, str], str | None, Any]] = []
+    for given, row in [m for m in mapped if m[0]] or [({}, None)]:
+        wanted = {**given, **overrides}  # --column wins over the Surveys tab
+        columns, kind, more = find_columns(str(source.path), source.headers, vocabulary,
+                                           wanted, source.questions)
+        found.append((columns, kind, row))
+        found.extend((c, k, None) for c, k in more)
+    parts = []
+    for part, (columns, kind, row) in enumerate(found):
+        for role in ("score", "date"):
+            if role not in columns:
+                raise FeedbackInputError(f"no_{role}", file=str(source.path),
+                                         columns=_listed(source.headers))
+        made = replace(source, columns=columns, score_kind=kind, part=part, survey_row=row)
+        made.date_sql = moment_sql(made, con)
+        parts.append(made)
+    return parts
+
+
+def _listed(headers: Sequence[str], count: int = 12) -> str:
+    return " | ".join(headers[:count]) + (" | …" if len(headers) > count else "")
 
 
 # --- CSV ----------------------------------------------------------------------------------
@@ -185,17 +231,21 @@ def transcode(path: Path, encoding: str, target: Path) -> Path:
 def _csv(path: Path, head: bytes, con: Any, scratch: Path, index: int) -> Source:
     encoding = _encoding(path, head)
     text_start = head.lstrip(codecs.BOM_UTF8).lstrip()[:1]
-    if encoding.startswith("utf-8") and text_start in (b"<", b"{", b"["):
-        raise FeedbackInputError("not_a_table", file=str(path))  # a web page, JSON
+    if encoding.startswith("utf-8") and text_start == b"<":
+        raise FeedbackInputError("not_a_table", file=str(path))  # a web page
     read_path = path
     if encoding != "utf-8":
         read_path = transcode(path, encoding, scratch / f"responses-{index}.csv")
+    hint = _separator_hint(read_path)  # Excel's "sep=;" first line
+    told = f", skip=1, delim={sql_string(hint)}" if hint else ""
     try:
         sniffed = con.execute(
             "SELECT Delimiter, Quote, Escape, SkipRows, HasHeader, Columns "
             f"FROM sniff_csv({sql_string(str(read_path))}, sample_size=5000, header=true, "
-            "ignore_errors=true, null_padding=true)").fetchone()
+            f"ignore_errors=true, null_padding=true{told})").fetchall()[0]
     except Exception as exc:  # duckdb's own errors: the file is no table it can split
+        if out_of_memory(exc):
+            raise FeedbackInputError("memory", file=str(path), limit=memory_limit()) from None
         if "unicode" in str(exc).lower() and encoding == "utf-8":
             # UTF-8 at first, Windows-1252 further on: Excel's CSV with a late accent
             copy = transcode(path, "cp1252", scratch / f"responses-{index}.csv")
@@ -204,35 +254,131 @@ def _csv(path: Path, head: bytes, con: Any, scratch: Path, index: int) -> Source
             return source
         raise FeedbackInputError("not_a_table", file=str(path)) from None
     delimiter, quote, escape, skip, _, columns = sniffed
+    if hint:
+        delimiter, skip = hint, max(1, int(skip or 0))
     # "(empty)": none in the sample; a quote further on is still one (RFC 4180)
     quote = '"' if quote in (None, "", "(empty)") else quote
     escape = quote if escape in (None, "", "(empty)") else escape
     headers = tuple(c["name"] for c in columns or ())
     # The sniffer pads a sample's longest line with columns of its own ("column5"): the
     # header says how many there are, and a line with more is counted as malformed.
-    headers = headers[:_header_width(read_path, delimiter, quote, int(skip or 0)) or None]
+    first = _first_records(read_path, delimiter, quote, int(skip or 0))
+    headers = headers[:len(first[0]) if first else None]
+    if len(headers) < 2 and encoding.startswith("utf-8") and text_start in (b"{", b"["):
+        raise FeedbackInputError("not_a_table", file=str(path))  # JSON, not a CSV whose
+        # first header happens to start with "{" (judged by its content, not its first byte)
     types = "{" + ", ".join(f"{sql_string(h)}: 'VARCHAR'" for h in headers) + "}"
     common = (f"{sql_string(str(read_path))}, auto_detect=false, header=true, "
               f"delim={sql_string(delimiter)}, quote={sql_string(quote)}, "
               f"escape={sql_string(escape)}, skip={int(skip or 0)}, columns={types}, "
               "null_padding=true, parallel=false, ignore_errors=true")
+    layout, extra, questions, zone = recognise_layout(list(headers), first[1:])
+    relation, sample = f"read_csv({common}, store_rejects=true)", f"read_csv({common})"
+    if extra:
+        keep = _not_rows(headers, extra)
+        relation = f"(SELECT * FROM {relation} WHERE {keep})"
+        sample = f"(SELECT * FROM {sample} WHERE {keep})"
     return Source(
-        path=path, format="csv", headers=headers,
-        relation=f"read_csv({common}, store_rejects=true)",
-        sample_relation=f"read_csv({common})",
+        path=path, format="csv", headers=headers, relation=relation, sample_relation=sample,
         encoding={"utf-16-le": "utf-16", "utf-16-be": "utf-16"}.get(encoding, encoding),
-        delimiter=delimiter, types={h: "VARCHAR" for h in headers})
+        delimiter=delimiter, types={h: "VARCHAR" for h in headers}, layout=layout,
+        questions=questions, zone=zone, excluded_sql=_excluded_sql(layout, headers))
 
 
-def _header_width(path: Path, delimiter: str, quote: str, skip: int) -> int:
+def _separator_hint(path: Path) -> str | None:
+    """The separator Excel's first line "sep=;" names, if the file starts with one."""
+    with open(path, "rb") as handle:
+        line = handle.read(64).lstrip(codecs.BOM_UTF8).split(b"\n", 1)[0].strip()
+    found = re.match(rb"^sep=(.)$", line, re.IGNORECASE)
+    return found.group(1).decode("latin-1") if found else None
+
+
+def _first_records(path: Path, delimiter: str, quote: str, skip: int, count: int = 3
+                   ) -> list[list[str]]:
+    """The file's first records as a CSV reader splits them (a quoted line break kept)."""
     with open(path, encoding="utf-8-sig", errors="replace", newline="") as handle:
         head = handle.read(SAMPLE_BYTES)
     lines = head.splitlines(keepends=True)[skip:]
+    records: list[list[str]] = []
     try:
-        first = next(csv.reader(lines, delimiter=delimiter, quotechar=quote or '"'), [])
+        for record in csv.reader(lines, delimiter=delimiter, quotechar=quote or '"'):
+            records.append(record)
+            if len(records) == count:
+                break
     except csv.Error:
-        return 0
-    return len(first)
+        pass
+    return records
+
+
+# --- survey tools' layouts ------------------------------------------------------------------
+
+#: What SurveyMonkey's second header row says over each answer column.
+_MONKEY = {"response", "open ended response", "other please specify", "reponse",
+           "reponse ouverte"}
+#: A Qualtrics Status that is no customer's answer (codes, or the choice-text export's words).
+_QUALTRICS_NOT_ANSWERS = ("1", "2", "8", "9", "12", "17", "survey preview", "survey test",
+                          "spam", "preview spam", "imported spam", "offline preview")
+
+
+def recognise_layout(headers: list[str], following: list[list[str]]
+                     ) -> tuple[str | None, list[list[str]], dict[str, str], str | None]:
+    """(layout, the header rows under the first, {header: question}, the zone its dates
+    are in) for an export whose tool writes more than one header row: Qualtrics (IDs,
+    question texts, {"ImportId": …}), SurveyMonkey (questions, then "Response")."""
+    from ..template.text import normalise
+
+    if len(following) >= 2 and any(str(c).strip().startswith('{"ImportId"')
+                                   for c in following[1]):
+        questions = {h: str(q).strip() for h, q in zip(headers, following[0], strict=False)
+                     if str(q).strip() and normalise(q) != normalise(h)}
+        zone = None
+        for cell in following[1]:
+            try:
+                said = json.loads(cell)
+            except (ValueError, TypeError):
+                continue
+            if isinstance(said, dict) and isinstance(said.get("timeZone"), str):
+                zone = said["timeZone"]
+                break
+        return "qualtrics", following[:2], questions, zone
+    if following:
+        said = {normalise(c) for c in following[0] if str(c).strip()}
+        if said and said <= _MONKEY | {""} or (
+                said & {"response", "open ended response"} and not any(
+                    _NUMERIC.match(str(c).strip()) or _ISO.match(str(c).strip())
+                    for c in following[0])):
+            return "surveymonkey", following[:1], {}, None
+    return None, [], {}, None
+
+
+def _not_rows(headers: Sequence[str], rows: list[list[str]]) -> str:
+    """SQL keeping every row but these (a survey tool's extra header rows)."""
+    clauses = []
+    for row in rows:
+        cells = [f"coalesce(CAST({sql_name(h)} AS VARCHAR), '') = "
+                 f"{sql_string(str(row[i]) if i < len(row) else '')}"
+                 for i, h in enumerate(headers)]
+        clauses.append("NOT (" + " AND ".join(cells or ["false"]) + ")")
+    return " AND ".join(clauses)
+
+
+def _excluded_sql(layout: str | None, headers: Sequence[str]) -> str:
+    """Why a Qualtrics row is no customer's answer: a preview, a test or spam (Status),
+    or a response left unfinished (Finished = False)."""
+    if layout != "qualtrics":
+        return "CAST(NULL AS VARCHAR)"
+    named = {h.strip().lower(): h for h in headers}
+    cases = []
+    if "finished" in named:
+        cases.append(f"WHEN lower(trim(CAST({sql_name(named['finished'])} AS VARCHAR))) "
+                     "IN ('false', '0', 'faux') THEN 'unfinished'")
+    if "status" in named:
+        listed = ", ".join(sql_string(v) for v in _QUALTRICS_NOT_ANSWERS)
+        cases.append(f"WHEN lower(trim(CAST({sql_name(named['status'])} AS VARCHAR))) "
+                     f"IN ({listed}) THEN 'preview_or_spam'")
+    if not cases:
+        return "CAST(NULL AS VARCHAR)"
+    return "CASE " + " ".join(cases) + " END"
 
 
 # --- Parquet --------------------------------------------------------------------------------
@@ -270,18 +416,23 @@ def _workbook(path: Path, con: Any, vocabulary: Vocabulary, overrides: Mapping[s
         if top is None:
             continue
         headers = _unique([_header(v, i) for i, v in enumerate(rows[top])])
+        following = [[_text(v) or "" for v in row] for row in rows[top + 1:top + 3]]
+        layout, extra, questions, zone = recognise_layout(headers, following)
         try:
-            columns, score_kind = find_columns(str(path), headers, vocabulary, overrides)
+            columns, score_kind, _ = find_columns(str(path), headers, vocabulary, overrides,
+                                                  questions)
         except FeedbackInputError as error:
             first_error = first_error or error
             continue
         if "score" not in columns:
             continue
         view = f"workbook_{index}"
-        con.register(view, _frame(headers, rows[top + 1:]))
+        con.register(view, _frame(headers, rows[top + 1 + len(extra):]))
         return Source(path=path, format=kind, headers=tuple(headers), columns=columns,
                       score_kind=score_kind, relation=view, sample_relation=view, sheet=name,
-                      types={h: "VARCHAR" for h in headers})
+                      types={h: "VARCHAR" for h in headers}, layout=layout,
+                      questions=questions, zone=zone,
+                      excluded_sql=_excluded_sql(layout, headers))
     if first_error is not None:
         raise first_error
     raise FeedbackInputError("no_score", file=str(path))
@@ -327,19 +478,39 @@ def _frame(headers: list[str], rows: list[list[object]]) -> Any:
 # --- dates ------------------------------------------------------------------------------------
 
 _ISO = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?\s*"
-                  r"(?:Z|[+-]\d{2}:?\d{2}|UTC)?)?$")
+                  r"(?:Z|[+-]\d{2}(?::?\d{2})?|UTC)?)?$")
 _NUMERIC = re.compile(r"^(\d{1,4})([/.-])(\d{1,2})\2(\d{2,4})"
-                      r"(?:(,? |T)(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s*([AaPp][Mm]))?)?$")
+                      r"(?:(,? |T)(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s*([AaPp][Mm]))?)?"
+                      r"(\s*(?:UTC|GMT)(?:\s*[+-]\d{1,2}(?::?\d{2})?)?)?$")
+#: Where the plan's time zone goes in a date's SQL, once the plan is read.
+PLAN_ZONE = "getvariable('plan_zone')"
+_AWARE_SQL = r"(Z|[+-]\d{2}(:?\d{2})?|UTC)$"
+_SUFFIX_SQL = r"\s*(UTC|GMT)\s*([+-]\d{1,2}(:?\d{2})?)?$"
 
 
-def _date_sql(source: Source, con: Any) -> str:
-    """How this file's dates are read in SQL: a typed column as it is; ISO text cast;
-    31/12/2026 or 12/31/2026 by formats found on a sample, day or month first as its
-    values say (a whole-column look when the sample cannot tell)."""
-    column = sql_name(source.columns["date"])
-    kind = source.types.get(source.columns["date"], "VARCHAR").upper()
+def in_plan_zone(utc_or_local: str, zone: str | None) -> str:
+    """A naive timestamp in `zone` (None: already the plan's) as the plan's local time."""
+    if zone is None:
+        return utc_or_local
+    return f"timezone({PLAN_ZONE}, timezone({sql_string(zone)}, {utc_or_local}))"
+
+
+def moment_sql(source: Source, con: Any) -> str:
+    """How this file's dates are read in SQL, as the plan's local time: a typed column as
+    it is; ISO text cast (an offset or Z moved to the plan's zone); 31/12/2026 or
+    12/31/2026 by formats found on a sample, day or month first as its values say (a
+    whole-column look when the sample cannot tell); Google Forms' "2026/07/29 3:08:24 PM
+    UTC+2" by its offset. A header that says "(UTC)" (Typeform, Trustpilot) is UTC."""
+    header = source.columns["date"]
+    column = sql_name(header)
+    zone = source.zone
+    if zone is None and re.search(r"\butc\b|\bgmt\b", header, re.IGNORECASE):
+        zone = "UTC"
+    kind = source.types.get(header, "VARCHAR").upper()
+    if kind.startswith("TIMESTAMP WITH TIME ZONE") or kind == "TIMESTAMPTZ":
+        return f"timezone({PLAN_ZONE}, {column})"
     if kind.startswith(("TIMESTAMP", "DATE")):
-        return f"CAST({column} AS TIMESTAMP)"
+        return in_plan_zone(f"CAST({column} AS TIMESTAMP)", zone)
     raw = f"CAST({column} AS VARCHAR)"
     text = f"trim({raw})"
     sample = [row[0] for row in con.execute(
@@ -349,10 +520,29 @@ def _date_sql(source: Source, con: Any) -> str:
     iso = sum(bool(_ISO.match(v)) for v in values)
     numeric = [m for v in values if (m := _NUMERIC.match(v))]
     if not numeric or iso >= len(numeric):
-        return f"try_cast({raw} AS TIMESTAMP)"  # the cast itself ignores spaces around
+        naive = in_plan_zone(f"try_cast({raw} AS TIMESTAMP)", zone)
+        if not any(re.search(r"(Z|[+-]\d{2}(:?\d{2})?|UTC)$", v) for v in values):
+            return naive  # the cast itself ignores spaces around
+        aware = f"timezone({PLAN_ZONE}, try_cast(regexp_replace({text}, ' ?UTC$', 'Z') AS TIMESTAMPTZ))"
+        return f"CASE WHEN regexp_matches({text}, {sql_string(_AWARE_SQL)}) THEN {aware} ELSE {naive} END"
     formats = _formats(numeric, source, con, column)
     listed = "[" + ", ".join(sql_string(f) for f in formats) + "]"
-    return f"coalesce(try_strptime({text}, {listed}), try_cast({text} AS TIMESTAMP))"
+    if not any(m.group(10) for m in numeric):
+        return in_plan_zone(
+            f"coalesce(try_strptime({text}, {listed}), try_cast({text} AS TIMESTAMP))", zone)
+    # Google Forms' own CSV: "2026/07/29 3:08:24 PM UTC+2": the time there, then its offset
+    bare = f"regexp_replace({text}, {sql_string(_SUFFIX_SQL)}, '')"
+    offset = f"regexp_extract({text}, {sql_string(_SUFFIX_SQL)}, 2)"
+    minutes = (f"(CASE WHEN {offset} = '' THEN 0 ELSE "
+               f"(CASE WHEN left({offset}, 1) = '-' THEN -1 ELSE 1 END) * "
+               f"(try_cast(regexp_extract({offset}, '^[+-](\\d{{1,2}})', 1) AS INT) * 60 + "
+               f"coalesce(try_cast(nullif(regexp_extract({offset}, "
+               f"'^[+-]\\d{{1,2}}:?(\\d{{2}})$', 1), '') AS INT), 0)) END)")
+    utc = (f"(coalesce(try_strptime({bare}, {listed}), try_cast({bare} AS TIMESTAMP)) "
+           f"- to_minutes({minutes}))")
+    local = in_plan_zone(f"coalesce(try_strptime({text}, {listed}), try_cast({text} AS TIMESTAMP))", zone)
+    return (f"CASE WHEN regexp_matches({text}, {sql_string(_SUFFIX_SQL)}) "
+            f"THEN {in_plan_zone(utc, 'UTC')} ELSE {local} END")
 
 
 def _formats(found: list[re.Match[str]], source: Source, con: Any, column: str) -> list[str]:
@@ -387,7 +577,7 @@ def _day_first(found: list[re.Match[str]], source: Source, con: Any, column: str
     first, second = con.execute(
         f"SELECT max(try_cast(regexp_extract({column}, '^\\s*(\\d{{1,2}}){sep}', 1) AS INT)), "
         f"max(try_cast(regexp_extract({column}, '^\\s*\\d{{1,2}}{sep}(\\d{{1,2}})', 1) AS INT)) "
-        f"FROM {source.sample_relation}").fetchone()
+        f"FROM {source.sample_relation}").fetchall()[0]
     if (first or 0) > 12:
         return True
     if (second or 0) > 12:

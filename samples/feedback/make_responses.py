@@ -25,7 +25,8 @@ which `omnisheet feedback` must say:
   the plan does not list ("Point relais"), dates that do not exist (31/06/2026),
   answers left empty;
 - comments that look like formulas ("=)", "+1 pour le vendeur", "-10 % ce serait
-  bien"), which every output keeps as text.
+  bien"), which every output keeps as text, and comments over several lines (a line
+  break inside a quoted field, as real comments hold), in each of the three files.
 
     python samples/feedback/make_responses.py [FOLDER]
 """
@@ -62,21 +63,21 @@ NPS = [("Magasin", 120, [(0.45, 0.25), (0.46, 0.24), (0.47, 0.24), (0.48, 0.23)]
 # NPS 0-6), then with a high one.
 COMMENTS = {
     ("csat", "Site web"): (
-        ["Livraison des meubles facturée bien trop cher, découvert au dernier moment",
+        ["Livraison des meubles facturée bien trop cher,\ndécouvert au dernier moment",
          "Il a fallu créer un compte pour payer", "Paiement refusé deux fois"],
         ["Commande simple et rapide", "Parfait, rien à redire"]),
     ("csat", "Application mobile"): (
         ["Mon panier du site n'était pas dans l'appli", "L'appli plante au paiement"],
         ["Paiement en un clic, top", "Très pratique"]),
     ("csat", "Magasin"): (
-        ["Le vendeur ne trouvait pas ma sélection faite sur le site",
+        ["Le vendeur ne trouvait pas ma sélection faite sur le site.\r\n\r\nJ'ai dû tout refaire.",
          "Vingt minutes d'attente en caisse"],
         ["Très bon conseil en magasin", "+1 pour le vendeur du rayon salon"]),
     ("csat", "Service client (téléphone/chat)"): (
         ["Personne pour m'aider à finaliser la commande", "Trois appels pour un devis"],
         ["Conseillère patiente et efficace"]),
     ("ces", "SMS"): (
-        ["Le SMS du transporteur arrive le matin même, impossible de décaler le créneau",
+        ["Le SMS du transporteur arrive le matin même ;\nimpossible de décaler le créneau",
          "Créneau imposé, j’ai dû poser une journée", "Aucun lien pour suivre le livreur…"],
         ["Livré à l’heure, livreurs soigneux", "SMS clair, créneau respecté"]),
     ("ces", "Email"): (
@@ -86,7 +87,7 @@ COMMENTS = {
         ["J’ai attendu 40 minutes au comptoir de retrait", "Commande pas prête malgré le SMS"],
         ["Retrait en 5 minutes", "Très bien"]),
     ("nps", "Magasin"): (
-        ["Mes achats sur le site ne comptent pas pour ma carte", "Prix en hausse, qualité en baisse"],
+        ["Mes achats sur le site ne comptent pas pour ma carte.\nDommage, « fidélité » ?", "Prix en hausse, qualité en baisse"],
         ["Des meubles de qualité et un bon accueil", "J'y retourne à chaque projet"]),
     ("nps", "Site web"): (
         ["SAV injoignable", "Toujours les mêmes promos"],
