@@ -213,12 +213,14 @@ def check(plan_files: tuple[Path, ...], output: Path | None, fmt: str, fail_on: 
     if fmt == "json":
         import json
 
+        from .outputs.json.report import report_json
+
         # Streamed in batches: on a plan with 100,000 findings the whole text would be
         # another 100 MB, and a write per JSON token (json.dump) took half as long again.
         out = sys.stdout
         batch: list[str] = []
         encoder = json.JSONEncoder(ensure_ascii=False, indent=2)
-        for chunk in encoder.iterencode(report.to_dict(lang)):
+        for chunk in encoder.iterencode(report_json(report, lang)):
             batch.append(chunk)
             if len(batch) == 10_000:
                 out.write("".join(batch))
@@ -291,11 +293,13 @@ def diff_command(old_file: Path, new_file: Path, fmt: str, lang: str | None, fai
 
     old, new = _load(old_file), _load(new_file)
     lang = lang or new.language
-    result = diff_plans(old, new, run(old, lang=lang), run(new, lang=lang), lang=lang)
+    result = diff_plans(old, new, run(old), run(new), lang=lang)
     if fmt == "json":
         import json
 
-        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        from .outputs.json.diff import diff_json
+
+        click.echo(json.dumps(diff_json(result), ensure_ascii=False, indent=2))
     else:
         from .outputs.text.diff import render_diff_text
 

@@ -9,6 +9,7 @@ import pytest
 from openpyxl.styles import PatternFill
 from plans import clean_plan
 
+from omnisheet.outputs.messages import Messages
 from omnisheet.outputs.workbook import write
 from omnisheet.read.reader import load
 from omnisheet.template.errors import UnreadableWorkbook
@@ -83,7 +84,9 @@ def test_messy_values_are_understood_and_kept_as_typed(tmp_path):
 
     # "friction" differs in case only, which spreadsheets ignore; "opportunite" lacks its
     # accent, so the map's colour rule would not paint it: said, as information
-    assert [(f.code, f.cell, f.expected) for f in check(plan).findings] == [
+    report = check(plan)
+    said = Messages(report.definition, "fr")
+    assert [(f.code, f.cell, said.expected(f)) for f in report.findings] == [
         ("status-spelled-differently", "I3", "Opportunité")]
     checked = tmp_path / "checked.xlsx"
     write(plan, checked)

@@ -202,7 +202,8 @@ class Finding:
     """One thing a check found: data only; the text comes from the check's template."""
 
     code: str
-    severity: str
+    # None on what the reader met: the registry, which declares every code, gives it.
+    severity: str | None = None
     sheet: str | None = None
     row: int | None = None
     column: int | None = None

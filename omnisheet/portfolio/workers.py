@@ -112,8 +112,10 @@ def _said(key: str, lang: str | None = None, **fields: object) -> str:
 def _write_json(report, path: str, lang: str | None) -> None:
     import json
 
+    from ..outputs.json.report import report_json
+
     with open(path, "w", encoding="utf-8") as out:
-        json.dump(report.to_dict(lang), out, ensure_ascii=False, indent=2)
+        json.dump(report_json(report, lang), out, ensure_ascii=False, indent=2)
 
 
 def _quiet_worker() -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .failure import OmnisheetError
+from .formatting import Formatter, Template, plural_rule
 from .template_files import DEFAULT_PATH as DEFAULT_PATH  # noqa: E402 (re-exported)
 from .template_files import TEMPLATE_VARIABLE as TEMPLATE_VARIABLE  # noqa: E402
 from .template_files import available_languages as available_languages  # noqa: E402
@@ -224,6 +225,9 @@ class Definition:
     # Per language: how numbers and dates are written (lang/<code>.yaml: numbers, dates).
     formats: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     setting_tables: tuple[SettingTable, ...] = ()
+    # Each language's formatter, made once (formatter()): not part of what a definition is.
+    _formatters: dict[str, Formatter] = field(default_factory=dict, init=False, compare=False,
+                                              repr=False)
 
     def tab(self, key: str) -> Tab:
         for tab in self.tabs:
@@ -258,8 +262,6 @@ class Definition:
     def text(self, key: str, lang: str) -> str:
         """A word of the HTML report (`report_text` in the YAML) in `lang`, a Template whose
         `format` makes its "(s)" agree with the counts it is given."""
-        from .formatting import Template, plural_rule
-
         return Template(self.report_text[key][lang], plural_rule(self, lang))
 
     def words_for(self, section: str, lang: str) -> dict[str, str]:
@@ -267,10 +269,14 @@ class Definition:
         if section not in self.words:
             raise DefinitionError(f"no words.{section} in the template definition")
         self.check_language(lang)
-        from .formatting import plural_rule
-
         return _Words(section, {key: labels[lang] for key, labels in self.words[section].items()},
                       plural_rule(self, lang))
+
+    def formatter(self, lang: str) -> Formatter:
+        """How `lang` writes numbers, shares and dates, made once per language."""
+        if lang not in self._formatters:
+            self._formatters[lang] = Formatter.of(self, lang)
+        return self._formatters[lang]
 
     def check_text(self, code: str, lang: str, part: str = "message") -> str | None:
         """A check's message template or documentation in `lang` (None if it has none)."""
@@ -290,8 +296,6 @@ class _Words(dict):
     each a Template, whose `format` makes its "(s)" agree with the counts it is given."""
 
     def __init__(self, section: str, words: dict[str, str], rule: str = "not_one") -> None:
-        from .formatting import Template
-
         super().__init__({key: Template(text, rule) if isinstance(text, str) else text
                           for key, text in words.items()})
         self.section = section

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ...plan.lookups import id_key
+from ...template.formatting import Label
 from ...template.severity import ERROR, INFO, WARNING
 from .registry import Context, check
 
@@ -45,5 +46,5 @@ def data_not_available(ctx: Context) -> Iterator[Finding]:
         if availability in ("to_integrate", "to_collect"):
             yield ctx.finding("data-not-available", "data_needs", index, "availability",
                               value=need.get("variable"),
-                              source=ctx.label("source", need.get("source")) or "?",
-                              availability=ctx.label("availability", availability))
+                              source=Label("source", need.get("source")) if need.get("source") else "?",
+                              availability=Label("availability", availability))

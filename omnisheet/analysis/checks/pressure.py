@@ -9,7 +9,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ...template.delays import delay_hours, in_hours
-from ...template.formatting import Phrase
+from ...template.formatting import Label, Phrase
 from ...template.numbers import number
 from ...template.severity import INFO, WARNING
 from .registry import REGISTRY, Context, check, id_key
@@ -56,8 +56,8 @@ def pressure_over_cap(ctx: Context) -> Iterator[Finding]:
         yield ctx.finding(
             "pressure-over-cap", "messages", first.index, "channel",
             value=ctx.plan.messages[first.index].channel,
-            target=ctx.label("target", peak.target),
-            channel=ctx.label("channel", peak.cap.channel), count=peak.count,
+            target=Label("target", peak.target),
+            channel=Label("channel", peak.cap.channel), count=peak.count,
             cap=peak.cap.most, days=peak.cap.days, responsible=_listing(peak.sent),
             first=Listing(f"{first.scenario} {first.delay}"))
 
@@ -79,8 +79,8 @@ def pressure_channel_without_cap(ctx: Context) -> Iterator[Finding]:
             continue  # left uncapped by the template (the website, the store): no message
         yield Finding(code="pressure-channel-without-cap", severity=INFO,
                       sheet=ctx.sheet("settings"), row=where[key] + 1, column=2,
-                      value=ctx.label("channel", channel),
-                      params={"channel": ctx.label("channel", channel)})
+                      value=Label("channel", channel),
+                      params={"channel": Label("channel", channel)})
 
 
 @check("sequence-too-dense", WARNING, "messages")
@@ -106,7 +106,7 @@ def sequence_too_dense(ctx: Context) -> Iterator[Finding]:
                 message = ctx.plan.messages[index]
                 yield ctx.finding("sequence-too-dense", "messages", index, "delay",
                                   value=message.delay, scenario=message.scenario,
-                                  channel=ctx.label("channel", message.channel),
+                                  channel=Label("channel", message.channel),
                                   previous=ctx.plan.messages[first].delay,
                                   hours=round(hours - before, 2), minimum=gap)
 
@@ -150,12 +150,12 @@ def _time(hour: float) -> Phrase:
 def consent_not_planned(ctx: Context) -> Iterator[Finding]:
     """A marketing scenario sends on a channel that needs consent for its target, and its
     data needs record no consent for that channel."""
-    for scenario, _channel, rule, index, found in _consent(ctx):
+    for scenario, _channel, rule, index, found in ctx.consents:
         if not found:
             yield ctx.finding("consent-not-planned", "messages", index, "channel",
                               value=ctx.plan.messages[index].channel, scenario=scenario.id,
-                              channel=ctx.label("channel", ctx.plan.messages[index].channel),
-                              rule=ctx.label("consent", rule.line))
+                              channel=Label("channel", ctx.plan.messages[index].channel),
+                              rule=Label("consent", rule.line))
 
 
 @check("consent-not-available", WARNING, "data_needs", needs=("scenarios", "messages"))
@@ -166,7 +166,7 @@ def consent_not_available(ctx: Context) -> Iterator[Finding]:
 
     said: set[int] = set()
     indexes = {id(need): i for i, need in enumerate(ctx.plan.data_needs)}
-    for scenario, _channel, _rule, index, found in _consent(ctx):
+    for scenario, _channel, _rule, index, found in ctx.consents:
         if found and all(need.availability in PENDING for need in found):
             for need in found:
                 position = indexes[id(need)]
@@ -176,52 +176,8 @@ def consent_not_available(ctx: Context) -> Iterator[Finding]:
                 yield ctx.finding(
                     "consent-not-available", "data_needs", position, "availability",
                     value=need.variable, scenario=scenario.id,
-                    channel=ctx.label("channel", ctx.plan.messages[index].channel),
-                    availability=ctx.label("availability", need.availability))
-
-
-def _consent(ctx: Context) -> list[tuple]:
-    """Per marketing scenario and channel needing consent for its targets: the scenario,
-    the channel key, the rule, its first message there, and the data needs recording a
-    consent for it. Made once for both checks."""
-    if "consent" in ctx._cache:
-        return ctx._cache["consent"]
-    from ..consent import Consent, rule_for
-    from ..pressure import channel_key
-
-    d, plan = ctx.definition, ctx.plan
-    consent = Consent(plan, d)
-    lines = consent.rules
-    found: list[tuple] = []
-    if lines:
-        targets: dict[str, set] = defaultdict(set)
-        for placement in plan.placements:
-            for ident in placement.scenarios:
-                targets[id_key(ident)].add(placement.target)
-        needs = defaultdict(list)
-        for need in plan.data_needs:
-            if need.scenario is not None:
-                needs[id_key(need.scenario)].append(need)
-        first: dict[str, dict[str, int]] = defaultdict(dict)  # scenario → channel → message
-        for index, message in enumerate(plan.messages):
-            if message.scenario is not None and message.channel is not None:
-                first[id_key(message.scenario)].setdefault(channel_key(d, message.channel),
-                                                           index)
-        seen: set[str] = set()
-        for scenario in plan.scenarios:
-            key = id_key(scenario.id) if scenario.id is not None else None
-            if key is None or key in seen or scenario.purpose == "service":
-                continue
-            seen.add(key)
-            aimed = targets[key] | ({scenario.target} if scenario.target is not None else set())
-            audiences = {consent.audience(t) for t in aimed} or {None}
-            for channel, index in first.get(key, {}).items():
-                rule = rule_for(lines, channel, audiences)
-                if rule is not None:
-                    found.append((scenario, channel, rule, index,
-                                  consent.for_channel(needs[key], channel)))
-    ctx._cache["consent"] = found
-    return found
+                    channel=Label("channel", ctx.plan.messages[index].channel),
+                    availability=Label("availability", need.availability))
 
 
 __all__ = ["REGISTRY"]

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from ...plan.lookups import id_key
 from ...template.delays import delay_hours
+from ...template.formatting import ColumnName, Label
 from ...template.severity import ERROR, WARNING
 from ...template.text import normalise
 from .registry import Context, check
@@ -47,7 +48,7 @@ def scenario_without_trigger(ctx: Context) -> Iterator[Finding]:
             if scenario.get(key) is None:
                 yield ctx.finding("scenario-without-trigger", "scenarios", index, key,
                                   id=scenario.get("id") or "?",
-                                  column=tab.column(key).labels[ctx.lang])
+                                  column=ColumnName(tab.key, key))
                 break
 
 
@@ -102,14 +103,14 @@ def message_channel_not_in_journey(ctx: Context) -> Iterator[Finding]:
             continue
         if normalise(channel) not in used:
             yield ctx.finding("message-channel-not-in-journey", "messages", index, "channel",
-                              value=channel, channel=ctx.label("channel", channel))
+                              value=channel, channel=Label("channel", channel))
 
 
 @check("unknown-stage-or-target", ERROR, "scenario_map", needs=("lists",))
 def unknown_stage_or_target(ctx: Context) -> Iterator[Finding]:
     """A cell of the scenario map (or journey map) is filled under a column or row whose
-    relationship stage, target, journey stage or channel is not in the Lists tab."""
-    yield from (f for f in ctx.plan.read_findings if f.code == "unknown-stage-or-target")
+    relationship stage, target, journey stage or channel is not in the Lists tab (the map's
+    own cells; the reader finds the others)."""
     for placement in ctx.plan.placements:
         if not (ctx.in_list("relationship_stage", placement.relationship_stage)
                 and ctx.in_list("target", placement.target)):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ...template.formatting import Fixed, Phrase, Share
+from ...template.formatting import Fixed, Label, Phrase, Share
 from ...template.severity import INFO, WARNING
 from ...template.text import normalise
 from .registry import Context, check
@@ -15,16 +15,7 @@ from .registry import Context, check
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from ...feedback.series import TrendSeries
     from ...plan.model import Finding, Scalar, Trend
-
-
-def _series(ctx: Context) -> list[TrendSeries]:
-    if "trend-series" not in ctx._cache:
-        from ...feedback.series import trend_series
-
-        ctx._cache["trend-series"] = trend_series(ctx.plan, ctx.definition)
-    return ctx._cache["trend-series"]
 
 
 def _where(ctx: Context, trend: Trend, index: int, column: str) -> tuple[str, int, str]:
@@ -56,9 +47,9 @@ def shown(indicator: Scalar, value: float | None) -> Scalar | Share | Fixed:
 
 
 def _names(ctx: Context, trend: Trend) -> dict[str, str]:
-    return {"stage": ctx.label("stage", trend.stage),
-            "channel": ctx.label("channel", trend.channel),
-            "indicator": ctx.label("indicator", trend.indicator)}
+    return {"stage": Label("stage", trend.stage),
+            "channel": Label("channel", trend.channel),
+            "indicator": Label("indicator", trend.indicator)}
 
 
 @check("measure-too-few-answers", WARNING, "trends")
@@ -68,7 +59,7 @@ def measure_too_few_answers(ctx: Context) -> Iterator[Finding]:
     from ...feedback.judge import max_width, width
 
     limit = max_width(ctx.plan.settings)
-    for series in _series(ctx):
+    for series in ctx.trend_series:
         if not series.too_few:
             continue
         latest = series.answered[-1]
@@ -88,7 +79,7 @@ def measure_too_few_answers(ctx: Context) -> Iterator[Finding]:
 def measure_worsened(ctx: Context) -> Iterator[Finding]:
     """The latest period of a measure computed from survey responses is significantly below the
     previous one."""
-    for series in _series(ctx):
+    for series in ctx.trend_series:
         fall = series.fall
         if fall is None:
             continue
@@ -123,5 +114,5 @@ def touchpoint_unmeasured(ctx: Context) -> Iterator[Finding]:
         if touchpoint.status == "friction" and key not in answered:
             yield ctx.on_touchpoint("touchpoint-unmeasured", touchpoint,
                                     value=touchpoint.description,
-                                    stage=ctx.label("stage", touchpoint.stage),
-                                    channel=ctx.label("channel", touchpoint.channel))
+                                    stage=Label("stage", touchpoint.stage),
+                                    channel=Label("channel", touchpoint.channel))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ...plan.lookups import id_key
+from ...template.formatting import ColumnName, Label
 from ...template.severity import ERROR, WARNING
 from ...template.text import normalise
 from .registry import Context, check
@@ -27,7 +28,7 @@ def use_case_unscored(ctx: Context) -> Iterator[Finding]:
             if use_case.get(key) is None:
                 yield ctx.finding("use-case-unscored", "use_cases", index, key,
                                   id=use_case.get("id") or use_case.get("title") or "?",
-                                  column=tab.column(key).labels[ctx.lang])
+                                  column=ColumnName(tab.key, key))
                 break
 
 
@@ -51,8 +52,8 @@ def use_case_unknown_touchpoint(ctx: Context) -> Iterator[Finding]:
                               "channel" if channel else "stage",
                               value=use_case.get("stage"),
                               id=use_case.get("id") or "?",
-                              stage=ctx.label("stage", use_case.get("stage")),
-                              channel=ctx.label("channel", channel) or "*")
+                              stage=Label("stage", use_case.get("stage")),
+                              channel=Label("channel", channel) if channel else "*")
 
 
 @check("top-use-case-without-scenario", WARNING, "use_cases", needs=("scenarios",))
@@ -66,4 +67,4 @@ def top_use_case_without_scenario(ctx: Context) -> Iterator[Finding]:
             continue
         yield ctx.finding("top-use-case-without-scenario", "use_cases", priority.index, "id",
                           value=priority.id, id=priority.id or "?", rank=priority.rank,
-                          quadrant=ctx.label("quadrant", priority.quadrant))
+                          quadrant=Label("quadrant", priority.quadrant))
