@@ -151,7 +151,7 @@ def _load(path: Path):
     return plan
 
 
-@main.command()
+@main.command("check")
 @click.argument("plan_files", metavar="PLAN...", nargs=-1, required=True,
                 type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(path_type=Path),
@@ -174,7 +174,7 @@ def _load(path: Path):
                    "one plan only, as several plans get a line each.")
 @_jobs_option
 @friendly
-def check(plan_files: tuple[Path, ...], output: Path | None, fmt: str, fail_on: str,
+def check_command(plan_files: tuple[Path, ...], output: Path | None, fmt: str, fail_on: str,
           lang: str | None, sort: bool, in_place: bool, top: int | None, per_tab: int,
           jobs: int | None) -> None:
     """Check PLAN (.xlsx, .xlsm or .ods), score its use cases, and report.
@@ -196,7 +196,7 @@ def check(plan_files: tuple[Path, ...], output: Path | None, fmt: str, fail_on: 
     if output is not None and output.is_dir():  # as before several plans were taken
         raise click.BadParameter(f"File {str(output)!r} is a directory.",
                                  param_hint="'-o' / '--output'")
-    from .analysis.report import check as run
+    from .analysis.report import build_report as run
 
     if output is not None and _same_file(output, plan_file) and not in_place:
         _fail(_error_line("same_file_in_place", lang, path=output))
@@ -258,7 +258,7 @@ def report_command(plan_files: tuple[Path, ...], output: Path, lang: str | None,
 
         sys.exit(report_many(plan_files, output=output, lang=lang, jobs=jobs))
     plan_file = plan_files[0]
-    from .analysis.report import check as run
+    from .analysis.report import build_report as run
     from .outputs.html.report import write_html
 
     if _same_file(output, plan_file):
@@ -289,7 +289,7 @@ def diff_command(old_file: Path, new_file: Path, fmt: str, lang: str | None, fai
     Exit status: 0, or 1 when --fail-on-new is met; 2 when a file cannot be read.
     """
     from .analysis.diff import diff_plans
-    from .analysis.report import check as run
+    from .analysis.report import build_report as run
 
     old, new = _load(old_file), _load(new_file)
     lang = lang or new.language

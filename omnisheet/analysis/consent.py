@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ..plan.lookups import id_key
@@ -38,20 +39,14 @@ class Rule:
     audience: str | None
 
 
-# By definition (kept, so that its id is never another's) and key.
-_TERMS: dict[tuple[int, str], tuple[Definition, tuple[str, ...]]] = {}
-
-
+@lru_cache(maxsize=64)
 def _terms(definition: Definition, key: str) -> tuple[str, ...]:
     """A words.consent entry in every language, as normalised phrases (made once)."""
-    cached = _TERMS.get((id(definition), key))
-    if cached is None:
-        found = []
-        for lang in definition.languages:
-            text = definition.words_for("consent", lang)[key]
-            found += [normalise(t) for t in text.split(",") if normalise(t)]
-        cached = _TERMS[(id(definition), key)] = (definition, tuple(dict.fromkeys(found)))
-    return cached[1]
+    found = []
+    for lang in definition.languages:
+        text = definition.words_for("consent", lang)[key]
+        found += [normalise(t) for t in text.split(",") if normalise(t)]
+    return tuple(dict.fromkeys(found))
 
 
 def _says(text: Scalar, phrases: Iterable[str]) -> bool:

@@ -394,10 +394,10 @@ def diff_plans(old: Plan, new: Plan, old_report: Report, new_report: Report, *,
     """Everything that changed from `old` to `new`, given their reports (comparing does
     not run the checks); `lang` is the language outputs say it in (default the new
     report's)."""
-    d = definition or load_definition()
+    d = definition or new.definition
     lang = lang or new_report.lang
     old_shares, new_shares = old_report.readiness.shares, new_report.readiness.shares
-    fixed, appeared = diff_findings(old_report, new_report, d)
+    fixed, appeared = diff_findings(old_report, new_report)
     return PlanDiff(
         old_file=old_report.file or old.source,
         new_file=new_report.file or new.source,
@@ -578,7 +578,7 @@ def _table(old: Sequence[Record], new: Sequence[Record], tab_key: str, d: Defini
 MATCHED_ON: dict[str, tuple[str, ...]] = {"pressure-over-cap": ("target", "channel")}
 
 
-def diff_findings(old_report: Report, new_report: Report, definition: Definition | None = None
+def diff_findings(old_report: Report, new_report: Report
                   ) -> tuple[list[FindingChange], list[FindingChange]]:
     """(fixed, new): findings compared by code and subject (what they are about), counted
     as multisets."""

@@ -10,10 +10,11 @@ from typing import Any
 
 from ..plan.lookups import PlanLookups
 from ..plan.model import ERROR, INFO, SEVERITIES, Finding, Plan
-from ..template.definition import Definition, load_definition
+from ..template.definition import Definition
 from ..template.severity import RANK
 from .checks import run_checks
 from .measures import Evidence
+from .pressure import Pressure, pressure
 from .readiness import Readiness, readiness
 from .roadmap import RoadmapEntry, data_roadmap
 from .scoring import Priority, priorities
@@ -32,6 +33,7 @@ class Report:
     # workbook's. The findings themselves are in none.
     lang: str = "fr"
     evidence: Evidence | None = field(default=None, compare=False)
+    pressure: Pressure | None = field(default=None, compare=False)
 
     @property
     def valid(self) -> bool:
@@ -73,12 +75,16 @@ def sort_key(plan: Plan, definition: Definition):
 def build_report(plan: Plan, definition: Definition | None = None,
                  lang: str | None = None) -> Report:
     """Check and score a plan, once: every output renders from the Report it returns.
-    The measures are assessed once here, for the scores, the checks and the outputs."""
-    d = definition or load_definition()
+    The measures are assessed, and the contact pressure computed, once here, for the
+    scores, the checks and the outputs. `lang` is the language outputs say it in unless
+    told otherwise (the workbook's by default): the findings themselves are in none."""
+    d = definition or plan.definition
     lang = d.check_language(lang or plan.language)
     evidence = Evidence(plan, d)
     ranked = priorities(plan, evidence)
-    findings = sorted(run_checks(plan, d, priorities=ranked, evidence=evidence),
+    pressed = pressure(plan, d)
+    findings = sorted(run_checks(plan, d, priorities=ranked, evidence=evidence,
+                                 contact_pressure=pressed),
                       key=sort_key(plan, d))
     return Report(
         file=plan.source,
@@ -90,13 +96,8 @@ def build_report(plan: Plan, definition: Definition | None = None,
         definition=d,
         lang=lang,
         evidence=evidence,
+        pressure=pressed,
     )
 
 
-def check(plan: Plan, definition: Definition | None = None, lang: str | None = None) -> Report:
-    """Check and score a plan: a Report whose findings are plain records. `lang` chooses
-    the language of the messages (the workbook's by default)."""
-    return build_report(plan, definition, lang)
-
-
-__all__ = ["Report", "build_report", "check", "INFO"]
+__all__ = ["Report", "build_report", "INFO"]

@@ -50,7 +50,7 @@ def _words(lang: str | None) -> dict[str, str]:
     return load_definition().words_for("portfolio", error_language(lang))
 
 
-def find(paths: Sequence[Path], lang: str | None) -> Found:
+def find(paths: Sequence[Path]) -> Found:
     found = find_plans(paths)
     if not found.plans and not found.missing:
         raise PortfolioError("no_plans", paths=", ".join(str(p) for p in paths))
@@ -99,7 +99,7 @@ def check_many(paths: Sequence[Path], *, output: Path | None, fmt: str, fail_on:
     from ..portfolio.text import TOP, render_lines, render_summary
     from ..portfolio.words import Words
 
-    found = find(paths, lang)
+    found = find(paths)
     outputs: dict[str, Path] = {}
     if output is not None:
         if (output.exists() and not output.is_dir()) or (
@@ -174,7 +174,7 @@ def report_many(paths: Sequence[Path], *, output: Path, lang: str | None,
 
     if not folder.is_dir():
         raise PortfolioError("no_folder", path=output, folder=folder)
-    run = gather(find(paths, lang), jobs, lang, task)
+    run = gather(find(paths), jobs, lang, task)
     definition = load_definition()
     write_portfolio_html(run.portfolio, definition, output)
     _lines_for_unread(run)
@@ -200,7 +200,7 @@ def workbook_many(paths: Sequence[Path], *, output: Path, lang: str | None,
         raise PortfolioError("workbook_suffix", path=output)
     if not output.parent.is_dir():
         raise PortfolioError("no_folder", path=output, folder=output.parent)
-    run = gather(find(paths, lang), jobs, lang,
+    run = gather(find(paths), jobs, lang,
                  lambda index, path, name: Task(index, str(path), name, lang))
     definition: Definition = load_definition()
     write_portfolio_workbook(run.portfolio, definition, output)

@@ -52,7 +52,7 @@ class Messages:
         language writes them."""
         d, lang = self.definition, self.lang
         if isinstance(value, Label):
-            return self.label(value.list, value.value)
+            return self._label(value.list, value.value)
         if isinstance(value, Phrase):
             template = self.words(value.section)[value.key]
             return template.format(**{k: self.show(v) for k, v in value.fields})
@@ -66,7 +66,7 @@ class Messages:
             return d.setting(value.setting).labels[lang]
         return self.formatter.show(value)
 
-    def label(self, list_key: str | None, value: Any) -> str:
+    def _label(self, list_key: str | None, value: Any) -> str:
         """A list's value as the list's label; a value of the team's own as it is."""
         if list_key and isinstance(value, str) and list_key in self.definition.lists:
             return self.definition.list(list_key).label(value, self.lang)
@@ -123,7 +123,7 @@ class Messages:
             column = self.definition.tab(subject.tab).column(subject.field)
         except KeyError:
             return value
-        return self.label(column.list, value)  # a value of the team's own: itself
+        return self._label(column.list, value)  # a value of the team's own: itself
 
     def _thing(self, tab: Tab, shown: tuple[Any, ...]) -> str:
         if not shown:
@@ -136,12 +136,12 @@ class Messages:
             except StopIteration:
                 return str(shown[0])
         if tab.is_map and tab.across and tab.down and len(shown) >= 2:
-            return f"{self.label(tab.across.list, shown[0])} × {self.label(tab.down.list, shown[1])}"
+            return f"{self._label(tab.across.list, shown[0])} × {self._label(tab.down.list, shown[1])}"
         if tab.kind == "table":
             keys = tab.identity if any(v not in (None, "") for v in shown[:len(tab.identity)]) \
                 else tab.fallback
             lists = {c.key: c.list for c in tab.columns}
-            return " · ".join(self.label(lists.get(k), v)
+            return " · ".join(self._label(lists.get(k), v)
                               for k, v in zip(keys, shown, strict=False) if v not in (None, ""))
         return ""
 

@@ -54,13 +54,13 @@ def default_jobs() -> int:
 
 def check_one(task: Task) -> Result:
     """Read, check and write one plan (in a worker); never raises for a bad plan."""
-    from ..analysis.report import check
+    from ..analysis.report import build_report
     from ..read.reader import load
     from ..template.errors import OmnisheetError
 
     try:
         plan = load(Path(task.path))
-        report = check(plan, lang=task.lang)
+        report = build_report(plan, lang=task.lang)
         outputs: dict[str, str] = {}
         if task.checked:
             from ..outputs.workbook import write

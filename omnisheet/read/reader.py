@@ -142,6 +142,7 @@ class _Reader:
             missing_tabs=tuple(tab.key for tab in missing),
             source=str(self.path),
             setting_tables=setting_tables,
+            definition=self.d,
         )
 
     # --- lists and settings ---------------------------------------------------------------

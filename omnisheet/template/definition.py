@@ -206,8 +206,11 @@ class Tab:
         return {normalise(n) for n in (*self.labels.values(), self.key, *self.aliases)}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Definition:
+    """The template as loaded: one object per file, equal only to itself, so that what is
+    made from it once (record types, formatters, vocabularies) is cached on it by identity."""
+
     version: int
     languages: tuple[str, ...]
     default_language: str
@@ -254,10 +257,6 @@ class Definition:
     @property
     def table_tabs(self) -> tuple[Tab, ...]:
         return tuple(t for t in self.tabs if t.kind == "table")
-
-    @property
-    def map_tabs(self) -> tuple[Tab, ...]:
-        return tuple(t for t in self.tabs if t.is_map)
 
     def text(self, key: str, lang: str) -> str:
         """A word of the HTML report (`report_text` in the YAML) in `lang`, a Template whose

@@ -11,12 +11,13 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from . import common, data, journey, measures, pressure, scenarios, trends, use_cases  # noqa: F401  (registration)
-from .registry import REGISTRY, Check, Context
+from .registry import REGISTRY, Check, CheckContext
 
 if TYPE_CHECKING:
     from ...plan.model import Finding, Plan
     from ...template.definition import Definition
     from ..measures import Evidence
+    from ..pressure import Pressure
     from ..scoring import Priority
 
 __all__ = ["REGISTRY", "Check", "run_checks"]
@@ -24,15 +25,18 @@ __all__ = ["REGISTRY", "Check", "run_checks"]
 
 def run_checks(plan: Plan, definition: Definition, only: set[str] | None = None,
                priorities: list[Priority] | None = None,
-               evidence: Evidence | None = None) -> list[Finding]:
+               evidence: Evidence | None = None,
+               contact_pressure: Pressure | None = None) -> list[Finding]:
     """Every finding of every registered check (or of the codes in `only`), those the
-    reader met included, as facts in no language; `priorities` and `evidence`, when the caller has them already, spare making
-    them again."""
-    ctx = Context(plan, definition)
+    reader met included, as facts in no language; `priorities`, `evidence` and
+    `contact_pressure`, when the caller has them already, spare making them again."""
+    ctx = CheckContext(plan, definition)
     if priorities is not None:
         ctx.priorities = priorities
     if evidence is not None:
         ctx.evidence = evidence
+    if contact_pressure is not None:
+        ctx.pressure = contact_pressure
     read = defaultdict(list)  # what the reader met, given its severity here
     for finding in plan.read_findings:
         read[finding.code].append(finding)

@@ -9,7 +9,7 @@ from ...plan.lookups import id_key
 from ...template.formatting import ColumnName, Label, ListName, Phrase, SettingName
 from ...template.numbers import number
 from ...template.severity import ERROR, INFO, WARNING
-from .registry import Context, check, declare
+from .registry import CheckContext, declare, register
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -24,9 +24,8 @@ declare("formula-overwritten", WARNING, "workbook")
 declare("macros-not-kept", INFO, "workbook")
 
 
-@check("value-not-in-list", ERROR, "workbook")
-def value_not_in_list(ctx: Context) -> Iterator[Finding]:
-    """A cell that takes its value from a dropdown holds something that is not in the list."""
+@register("value-not-in-list", ERROR, "workbook")
+def value_not_in_list(ctx: CheckContext) -> Iterator[Finding]:
     d = ctx.definition
     for tab in d.table_tabs:
         for column in tab.input_columns:
@@ -50,10 +49,8 @@ def value_not_in_list(ctx: Context) -> Iterator[Finding]:
                                     closest=ctx.closest("touchpoint_status", touchpoint.status))
 
 
-@check("value-spelled-differently", INFO, "workbook")
-def value_spelled_differently(ctx: Context) -> Iterator[Finding]:
-    """A dropdown cell holds a value of its list spelled another way than the list's (without its
-    accents, with other spaces or punctuation: "Telephone / service client")."""
+@register("value-spelled-differently", INFO, "workbook")
+def value_spelled_differently(ctx: CheckContext) -> Iterator[Finding]:
     for tab in ctx.definition.table_tabs:
         for column in tab.input_columns:
             if column.type != "list" or not column.list:
@@ -66,9 +63,8 @@ def value_spelled_differently(ctx: Context) -> Iterator[Finding]:
                                       value=typed, expected=Label(column.list, value))
 
 
-@check("duplicate-id", ERROR, "workbook")
-def duplicate_id(ctx: Context) -> Iterator[Finding]:
-    """Two use cases, or two scenarios, share an ID (case and spaces ignored)."""
+@register("duplicate-id", ERROR, "workbook")
+def duplicate_id(ctx: CheckContext) -> Iterator[Finding]:
     for tab in ctx.definition.table_tabs:
         if not any(c.type == "id" for c in tab.columns):
             continue
@@ -84,10 +80,8 @@ def duplicate_id(ctx: Context) -> Iterator[Finding]:
                 first[key] = index
 
 
-@check("missing-required", ERROR, "workbook")
-def missing_required(ctx: Context) -> Iterator[Finding]:
-    """A row has been started but a required cell is empty (a use case with no title, a message
-    with no channel or delay, a data need with no variable...)."""
+@register("missing-required", ERROR, "workbook")
+def missing_required(ctx: CheckContext) -> Iterator[Finding]:
     for tab in ctx.definition.table_tabs:
         for index, record in ctx.records(tab.key):
             for column in tab.input_columns:
@@ -97,7 +91,7 @@ def missing_required(ctx: Context) -> Iterator[Finding]:
                                       column=ColumnName(tab.key, column.key))
 
 
-def _thing(ctx: Context, tab_key: str, index: int, record: object) -> Phrase:
+def _thing(ctx: CheckContext, tab_key: str, index: int, record: object) -> Phrase:
     """How a message names a row: its ID if it has one, else its tab and row."""
     ident = getattr(record, "id", None) or getattr(record, "scenario", None)
     row = ctx.row_of(tab_key, index)
@@ -106,9 +100,8 @@ def _thing(ctx: Context, tab_key: str, index: int, record: object) -> Phrase:
     return Phrase("check_phrases", "row_of_tab", tab=ctx.sheet(tab_key), row=row)
 
 
-@check("bad-number", ERROR, "workbook")
-def bad_number(ctx: Context) -> Iterator[Finding]:
-    """A mark that must be a number on its scale is not (impact 7, difficulty "high")."""
+@register("bad-number", ERROR, "workbook")
+def bad_number(ctx: CheckContext) -> Iterator[Finding]:
     for tab in ctx.definition.table_tabs:
         for column in tab.input_columns:
             if column.type != "number":
@@ -136,9 +129,8 @@ def _wanted(low: float | None, high: float | None) -> Phrase:
     return Phrase("check_phrases", "number")
 
 
-@check("settings-invalid", ERROR, "settings")
-def settings_invalid(ctx: Context) -> Iterator[Finding]:
-    """A weight or threshold on the Settings tab cannot be used."""
+@register("settings-invalid", ERROR, "settings")
+def settings_invalid(ctx: CheckContext) -> Iterator[Finding]:
     from ...plan.model import Finding, Subject
     from ...plan.setting_tables import default, unusable
     from ..pressure import setting_problems as pressure_problems

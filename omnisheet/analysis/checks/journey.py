@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from ...template.formatting import Label
 from ...template.severity import ERROR, INFO, WARNING
-from .registry import Context, check, declare
+from .registry import CheckContext, declare, register
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from ...plan.model import Finding
 
 
-def _unaddressed(ctx: Context, status: str, code: str) -> Iterator[Finding]:
+def _unaddressed(ctx: CheckContext, status: str, code: str) -> Iterator[Finding]:
     for touchpoint in ctx.plan.touchpoints:
         if touchpoint.status == status and not ctx.addressed(touchpoint):
             yield ctx.on_touchpoint(code, touchpoint, value=touchpoint.description,
@@ -22,21 +22,18 @@ def _unaddressed(ctx: Context, status: str, code: str) -> Iterator[Finding]:
                                     channel=Label("channel", touchpoint.channel))
 
 
-@check("friction-without-use-case", WARNING, "journey", needs=("use_cases",))
-def friction_without_use_case(ctx: Context) -> Iterator[Finding]:
-    """A touchpoint marked Friction is addressed by no use case."""
+@register("friction-without-use-case", WARNING, "journey", needs=("use_cases",))
+def friction_without_use_case(ctx: CheckContext) -> Iterator[Finding]:
     yield from _unaddressed(ctx, "friction", "friction-without-use-case")
 
 
-@check("opportunity-without-use-case", WARNING, "journey", needs=("use_cases",))
-def opportunity_without_use_case(ctx: Context) -> Iterator[Finding]:
-    """A touchpoint marked Opportunity is taken up by no use case."""
+@register("opportunity-without-use-case", WARNING, "journey", needs=("use_cases",))
+def opportunity_without_use_case(ctx: CheckContext) -> Iterator[Finding]:
     yield from _unaddressed(ctx, "opportunity", "opportunity-without-use-case")
 
 
-@check("status-spelled-differently", INFO, "journey")
-def status_spelled_differently(ctx: Context) -> Iterator[Finding]:
-    """A touchpoint's status is typed another way than the list's ("Opportunite", "friction ")."""
+@register("status-spelled-differently", INFO, "journey")
+def status_spelled_differently(ctx: CheckContext) -> Iterator[Finding]:
     for touchpoint in ctx.plan.touchpoints:
         typed = touchpoint.typed.get("status")
         if typed is not None and not ctx.spelled_as_listed("touchpoint_status",

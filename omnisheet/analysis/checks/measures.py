@@ -9,7 +9,7 @@ from ...template.formatting import ColumnName, Label, Phrase
 from ...template.numbers import number
 from ...template.severity import ERROR, INFO, WARNING
 from ...template.text import normalise
-from .registry import Context, check
+from .registry import CheckContext, register
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -17,9 +17,8 @@ if TYPE_CHECKING:
     from ...plan.model import Finding
 
 
-@check("measure-unknown-touchpoint", ERROR, "measures", needs=("journey",))
-def measure_unknown_touchpoint(ctx: Context) -> Iterator[Finding]:
-    """A measure names a stage and channel whose touchpoint is empty on the journey map."""
+@register("measure-unknown-touchpoint", ERROR, "measures", needs=("journey",))
+def measure_unknown_touchpoint(ctx: CheckContext) -> Iterator[Finding]:
     for index, measure in ctx.records("measures"):
         if measure.get("stage") is None or measure.get("channel") is None:
             continue  # missing-required says so
@@ -31,9 +30,8 @@ def measure_unknown_touchpoint(ctx: Context) -> Iterator[Finding]:
                               channel=Label("channel", measure.get("channel")))
 
 
-@check("measure-out-of-range", ERROR, "measures")
-def measure_out_of_range(ctx: Context) -> Iterator[Finding]:
-    """A value or target lies outside its indicator's scale (a CSAT of 9 on 1 to 5, an NPS of 140)."""
+@register("measure-out-of-range", ERROR, "measures")
+def measure_out_of_range(ctx: CheckContext) -> Iterator[Finding]:
     from ..measures import scale
 
     tab = ctx.table_tab("measures")
@@ -52,10 +50,8 @@ def measure_out_of_range(ctx: Context) -> Iterator[Finding]:
                                   column=ColumnName(tab.key, key), indicator=name)
 
 
-@check("measure-contradicts-status", WARNING, "measures", needs=("journey",))
-def measure_contradicts_status(ctx: Context) -> Iterator[Finding]:
-    """A touchpoint marked Normal or Opportunity is measured far below its target (more than 10
-    points out of 100), or, with no target, in the bottom half of its scale."""
+@register("measure-contradicts-status", WARNING, "measures", needs=("journey",))
+def measure_contradicts_status(ctx: CheckContext) -> Iterator[Finding]:
     evidence = ctx.evidence
     for touchpoint in ctx.plan.touchpoints:
         if touchpoint.status not in ("normal", "opportunity"):
@@ -78,9 +74,8 @@ def measure_contradicts_status(ctx: Context) -> Iterator[Finding]:
                 indicator=Label("indicator", measure.indicator), why=why)
 
 
-@check("friction-without-evidence", INFO, "journey", needs=("measures",))
-def friction_without_evidence(ctx: Context) -> Iterator[Finding]:
-    """A touchpoint marked Friction has no measure on the Touchpoint measures tab."""
+@register("friction-without-evidence", INFO, "journey", needs=("measures",))
+def friction_without_evidence(ctx: CheckContext) -> Iterator[Finding]:
     evidence = ctx.evidence
     for touchpoint in ctx.plan.touchpoints:
         if touchpoint.status == "friction" and not evidence.of(touchpoint):

@@ -12,13 +12,13 @@ from ...template.delays import delay_hours, in_hours
 from ...template.formatting import Label, Phrase
 from ...template.numbers import number
 from ...template.severity import INFO, WARNING
-from .registry import REGISTRY, Context, check, id_key
+from .registry import REGISTRY, CheckContext, id_key, register
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from ...plan.model import Finding, Scalar
-    from ..pressure import Pressure, Sent
+    from ..pressure import Sent
 
 
 @dataclass(frozen=True)
@@ -32,12 +32,6 @@ class Listing:
         return self.text
 
 
-def _pressure(ctx: Context) -> Pressure:
-    from ..pressure import pressure
-
-    return pressure(ctx.plan, ctx.definition)
-
-
 def _listing(sent: tuple[Sent, ...] | list[Sent]) -> Listing:
     by_scenario: dict[Scalar, list[str]] = {}
     for message in sent:
@@ -46,11 +40,9 @@ def _listing(sent: tuple[Sent, ...] | list[Sent]) -> Listing:
                               for scenario, delays in by_scenario.items()))
 
 
-@check("pressure-over-cap", WARNING, "messages", needs=("scenario_map", "scenarios"))
-def pressure_over_cap(ctx: Context) -> Iterator[Finding]:
-    """A target may receive more messages on a channel, within the period of its cap, than
-    the Settings tab allows."""
-    for peak in _pressure(ctx).over:
+@register("pressure-over-cap", WARNING, "messages", needs=("scenario_map", "scenarios"))
+def pressure_over_cap(ctx: CheckContext) -> Iterator[Finding]:
+    for peak in ctx.pressure.over:
         first = peak.first_over
         assert first is not None
         yield ctx.finding(
@@ -62,9 +54,8 @@ def pressure_over_cap(ctx: Context) -> Iterator[Finding]:
             first=Listing(f"{first.scenario} {first.delay}"))
 
 
-@check("pressure-channel-without-cap", INFO, "settings", needs=("scenario_map", "scenarios"))
-def pressure_channel_without_cap(ctx: Context) -> Iterator[Finding]:
-    """A channel that carries messages of the scenario map has no cap on the Settings tab."""
+@register("pressure-channel-without-cap", INFO, "settings", needs=("scenario_map", "scenarios"))
+def pressure_channel_without_cap(ctx: CheckContext) -> Iterator[Finding]:
     from ...plan.model import Finding
     from ...plan.setting_tables import rows
     from ..pressure import channel_key
@@ -73,7 +64,7 @@ def pressure_channel_without_cap(ctx: Context) -> Iterator[Finding]:
     listed = ctx.definition.list("channel")
     where = {channel_key(ctx.definition, row.value): row.sheet_row
              for row in reversed(rows(ctx.plan, ctx.definition, table.key))}
-    for key, channel in _pressure(ctx).uncapped.items():
+    for key, channel in ctx.pressure.uncapped.items():
         template = listed.value(listed.match(channel))
         if template is not None and template.key not in table.defaults:
             continue  # left uncapped by the template (the website, the store): no message
@@ -83,10 +74,8 @@ def pressure_channel_without_cap(ctx: Context) -> Iterator[Finding]:
                       params={"channel": Label("channel", channel)})
 
 
-@check("sequence-too-dense", WARNING, "messages")
-def sequence_too_dense(ctx: Context) -> Iterator[Finding]:
-    """Two messages of one scenario on the same channel are closer than the minimum gap
-    set on the Settings tab."""
+@register("sequence-too-dense", WARNING, "messages")
+def sequence_too_dense(ctx: CheckContext) -> Iterator[Finding]:
     from ..pressure import channel_key, rules
 
     gap = rules(ctx.plan, ctx.definition).min_gap_hours
@@ -111,10 +100,8 @@ def sequence_too_dense(ctx: Context) -> Iterator[Finding]:
                                   hours=round(hours - before, 2), minimum=gap)
 
 
-@check("message-outside-hours", WARNING, "messages", needs=("scenarios",))
-def message_outside_hours(ctx: Context) -> Iterator[Finding]:
-    """A message whose delay is given in hours lands at night, after a trigger whose hour
-    the scenario specs give."""
+@register("message-outside-hours", WARNING, "messages", needs=("scenarios",))
+def message_outside_hours(ctx: CheckContext) -> Iterator[Finding]:
     from ..pressure import rules
 
     night = rules(ctx.plan, ctx.definition)
@@ -146,10 +133,8 @@ def _time(hour: float) -> Phrase:
     return Phrase("pressure", "time", hour=minutes // 60, minute=f"{minutes % 60:02d}")
 
 
-@check("consent-not-planned", WARNING, "messages", needs=("scenarios", "data_needs"))
-def consent_not_planned(ctx: Context) -> Iterator[Finding]:
-    """A marketing scenario sends on a channel that needs consent for its target, and its
-    data needs record no consent for that channel."""
+@register("consent-not-planned", WARNING, "messages", needs=("scenarios", "data_needs"))
+def consent_not_planned(ctx: CheckContext) -> Iterator[Finding]:
     for scenario, _channel, rule, index, found in ctx.consents:
         if not found:
             yield ctx.finding("consent-not-planned", "messages", index, "channel",
@@ -158,10 +143,8 @@ def consent_not_planned(ctx: Context) -> Iterator[Finding]:
                               rule=Label("consent", rule.line))
 
 
-@check("consent-not-available", WARNING, "data_needs", needs=("scenarios", "messages"))
-def consent_not_available(ctx: Context) -> Iterator[Finding]:
-    """The consent a scenario needs for a channel is in the data integration, but not
-    available yet."""
+@register("consent-not-available", WARNING, "data_needs", needs=("scenarios", "messages"))
+def consent_not_available(ctx: CheckContext) -> Iterator[Finding]:
     from ..consent import PENDING
 
     said: set[int] = set()

@@ -1,6 +1,6 @@
 """The check registry: a decorator records each check's code, severity and tab.
 
-A check is a pure function of a `Context` (the plan and its indexes) that yields findings:
+A check is a pure function of a `CheckContext` (the plan and its indexes) that yields findings:
 facts (a code, a severity, a subject, parameters), in no language. What a check means and
 its message are `checks.<code>` in each language file; outputs/messages.py says them.
 """
@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # listing the checks imports neither the model nor the defini
     from ...plan.model import Finding, Placement, Plan, Record, Scalar, Touchpoint
     from ...template.definition import Definition, Tab
     from ..measures import Evidence
+    from ..pressure import Pressure
     from ..scoring import Priority
 
 
@@ -34,7 +35,7 @@ class Check:
     severity: str
     tab: str
     # None for a code only the reader finds (a missing tab): declared for its severity.
-    function: Callable[[Context], Iterable[Finding]] | None
+    function: Callable[[CheckContext], Iterable[Finding]] | None
     # Tabs the check reads besides its own: when the workbook lacks one, the check is
     # silent (the missing tab is said once) rather than flag every record as dangling.
     needs: tuple[str, ...] = ()
@@ -76,13 +77,13 @@ def declare(code: str, severity: str, tab: str) -> None:
     REGISTRY[code] = Check(code, severity, tab, None)
 
 
-def check(code: str, severity: str, tab: str, *, needs: tuple[str, ...] = ()) -> Callable:
+def register(code: str, severity: str, tab: str, *, needs: tuple[str, ...] = ()) -> Callable:
     """Register a check: its code, severity and tab, and the other tabs it reads. Its
     message template (str.format fields: the finding's params, plus `value` and
     `expected`; a part in [brackets] said only when every field in it has a value) and
     its documentation are `checks.<code>` in each language file."""
 
-    def register(function: Callable[[Context], Iterable[Finding]]) -> Callable:
+    def register(function: Callable[[CheckContext], Iterable[Finding]]) -> Callable:
         if code in REGISTRY:
             raise ValueError(f"check {code!r} registered twice")
         REGISTRY[code] = Check(code, severity, tab, function, needs)
@@ -91,7 +92,7 @@ def check(code: str, severity: str, tab: str, *, needs: tuple[str, ...] = ()) ->
     return register
 
 
-class Context(PlanLookups):
+class CheckContext(PlanLookups):
     """The plan with what every check needs to look things up quickly, each made once."""
 
     def __init__(self, plan: Plan, definition: Definition) -> None:
@@ -112,6 +113,13 @@ class Context(PlanLookups):
         from ..measures import Evidence
 
         return Evidence(self.plan, self.definition)
+
+    @cached_property
+    def pressure(self) -> Pressure:
+        """What one customer would receive (the report hands in its own)."""
+        from ..pressure import pressure
+
+        return pressure(self.plan, self.definition)
 
     @cached_property
     def trend_series(self) -> list[TrendSeries]:

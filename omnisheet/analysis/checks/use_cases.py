@@ -8,7 +8,7 @@ from ...plan.lookups import id_key
 from ...template.formatting import ColumnName, Label
 from ...template.severity import ERROR, WARNING
 from ...template.text import normalise
-from .registry import Context, check
+from .registry import CheckContext, register
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -18,10 +18,8 @@ if TYPE_CHECKING:
 MARKS = ("business_impact", "cx_impact", "difficulty")
 
 
-@check("use-case-unscored", WARNING, "use_cases")
-def use_case_unscored(ctx: Context) -> Iterator[Finding]:
-    """A use case lacks one of its three marks (business impact, customer experience impact,
-    implementation difficulty), so it has no score, quadrant or rank."""
+@register("use-case-unscored", WARNING, "use_cases")
+def use_case_unscored(ctx: CheckContext) -> Iterator[Finding]:
     tab = ctx.table_tab("use_cases")
     for index, use_case in ctx.records("use_cases"):
         for key in MARKS:
@@ -32,10 +30,8 @@ def use_case_unscored(ctx: Context) -> Iterator[Finding]:
                 break
 
 
-@check("use-case-unknown-touchpoint", ERROR, "use_cases", needs=("journey",))
-def use_case_unknown_touchpoint(ctx: Context) -> Iterator[Finding]:
-    """A use case names a stage and channel where the journey map has no touchpoint (or, with no
-    channel, a stage with no touchpoint at all)."""
+@register("use-case-unknown-touchpoint", ERROR, "use_cases", needs=("journey",))
+def use_case_unknown_touchpoint(ctx: CheckContext) -> Iterator[Finding]:
     stages = {s for s, _ in ctx.touchpoint_keys}
     for index, use_case in ctx.records("use_cases"):
         if use_case.get("stage") is None:
@@ -56,9 +52,8 @@ def use_case_unknown_touchpoint(ctx: Context) -> Iterator[Finding]:
                               channel=Label("channel", channel) if channel else "*")
 
 
-@check("top-use-case-without-scenario", WARNING, "use_cases", needs=("scenarios",))
-def top_use_case_without_scenario(ctx: Context) -> Iterator[Finding]:
-    """A Quick win or Major project is implemented by no scenario."""
+@register("top-use-case-without-scenario", WARNING, "use_cases", needs=("scenarios",))
+def top_use_case_without_scenario(ctx: CheckContext) -> Iterator[Finding]:
     implemented = {id_key(s.use_case) for s in ctx.plan.scenarios if s.use_case is not None}
     for priority in ctx.priorities:
         if priority.quadrant not in ("quick_win", "major_project"):
