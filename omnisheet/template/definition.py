@@ -545,29 +545,32 @@ def _fold(path: str, files: Mapping[str, Path]) -> dict[str, Any]:
         raise DefinitionError(f"{path}: malformed definition ({exc!r})") from exc
 
 
-# The folded definition is kept as JSON, named by a digest of its files and of the code
+# The folded definition is kept as JSON, named by a checksum of its files and of the code
 # that folds it: reading YAML and folding took ~60 ms of every command (a third of
 # `omnisheet checks`), reading this JSON ~3. A cache that cannot be read or written is
-# simply not used.
-_FOLDERS = (Path(__file__).resolve().parent / "languages.py", Path(__file__).resolve())
+# simply not used. The checksums are zlib's: hashlib's first import (OpenSSL) alone cost
+# more than reading the JSON, and this names a cache, it guards nothing.
+_FOLDING_CODE = (Path(__file__).resolve().parent / "languages.py", Path(__file__).resolve())
 
 
 def _cache_file(sources: list[Path]) -> Path | None:
-    import hashlib
+    import zlib
 
-    digest = hashlib.sha256()
+    crc, adler = 0, 1
     try:
         for source in sources:
-            digest.update(str(source).encode() + b"\0" + source.read_bytes() + b"\0")
-        for code in _FOLDERS:
+            part = str(source).encode() + b"\0" + source.read_bytes() + b"\0"
+            crc, adler = zlib.crc32(part, crc), zlib.adler32(part, adler)
+        for code in _FOLDING_CODE:
             stat = code.stat()
-            digest.update(f"{code}:{stat.st_mtime_ns}:{stat.st_size}".encode())
+            part = f"{code}:{stat.st_mtime_ns}:{stat.st_size}".encode()
+            crc, adler = zlib.crc32(part, crc), zlib.adler32(part, adler)
     except OSError:
         return None
     folder = os.environ.get("OMNISHEET_CACHE") or os.path.join(
         os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"),
         "omnisheet")
-    return Path(folder) / f"definition-{digest.hexdigest()[:32]}.json"
+    return Path(folder) / f"definition-{crc:08x}{adler:08x}.json"
 
 
 def _cached(cache: Path | None) -> dict[str, Any] | None:
