@@ -85,7 +85,7 @@ def _error_language(asked: str | None) -> str:
 def _error_line(key: str, lang: str | None, **fields: object) -> str:
     """One of the command line's own error lines (`words.cli`), in `_error_language`."""
     from .template.errors import say
-    from .template.formatting import Phrase
+    from .template.facts import Phrase
 
     return say(Phrase("cli", key, **fields), _error_language(lang))
 

@@ -19,7 +19,7 @@ from functools import cached_property
 
 from ..plan.model import Measure, Plan, Scalar, Touchpoint, UseCase
 from ..template.definition import Definition, load_definition
-from ..template.formatting import Share
+from ..template.facts import Share
 from ..template.numbers import number, round_half_away
 from ..template.text import normalise
 

@@ -19,7 +19,7 @@ from ..portfolio.summary import PlanSummary, Unread
 from ..portfolio.workers import Task, check_all, default_jobs, preload
 from ..template.definition import Definition, load_definition
 from ..template.errors import WordedError, error_language
-from ..template.formatting import Phrase
+from ..template.facts import Phrase
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
 #: More plans than this, on a terminal, and a progress bar shows on standard error.

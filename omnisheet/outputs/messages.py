@@ -13,16 +13,8 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from ..template.formatting import (
-    ColumnName,
-    Formatter,
-    Label,
-    ListName,
-    Phrase,
-    SettingName,
-    agree,
-    plural_rule,
-)
+from ..template.facts import ColumnName, Label, ListName, Phrase, SettingName
+from ..template.formatting import Formatter, agree, plural_rule
 from ..template.text import shorten
 
 if TYPE_CHECKING:

@@ -13,7 +13,7 @@ from typing import IO, Any
 
 from ..plan.model import Scalar, column_letter, column_number
 from ..template.errors import UnreadableWorkbook, refusal
-from ..template.formatting import Phrase
+from ..template.facts import Phrase
 
 Grid = list[list[Scalar]]
 

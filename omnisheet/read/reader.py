@@ -29,7 +29,7 @@ from ..plan.model import (
 )
 from ..plan.sheet import Sheet
 from ..template.definition import Column, Definition, ListDef, Tab, load_definition
-from ..template.formatting import ColumnName, Label
+from ..template.facts import ColumnName, Label
 from ..template.numbers import as_number
 from ..template.text import normalise
 from . import grid as grids

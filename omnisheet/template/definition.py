@@ -11,15 +11,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .failure import OmnisheetError
-from .formatting import Formatter, Template, plural_rule
 from .template_files import DEFAULT_PATH as DEFAULT_PATH  # noqa: E402 (re-exported)
 from .template_files import TEMPLATE_VARIABLE as TEMPLATE_VARIABLE  # noqa: E402
 from .template_files import available_languages as available_languages  # noqa: E402
 from .template_files import language_files, template_path  # noqa: E402
 from .text import normalise
+
+if TYPE_CHECKING:  # formatting is imported when words are asked for, not by every command
+    from .formatting import Formatter
 
 COLUMN_TYPES = {"id", "text", "list", "number", "ref", "delay", "formula", "date", "period"}
 # Columns whose cells the template formats as text (@), so a spreadsheet keeps what is typed
@@ -261,6 +263,8 @@ class Definition:
     def text(self, key: str, lang: str) -> str:
         """A word of the HTML report (`report_text` in the YAML) in `lang`, a Template whose
         `format` makes its "(s)" agree with the counts it is given."""
+        from .formatting import Template, plural_rule
+
         return Template(self.report_text[key][lang], plural_rule(self, lang))
 
     def words_for(self, section: str, lang: str) -> dict[str, str]:
@@ -268,12 +272,16 @@ class Definition:
         if section not in self.words:
             raise DefinitionError(f"no words.{section} in the template definition")
         self.check_language(lang)
+        from .formatting import plural_rule
+
         return _Words(section, {key: labels[lang] for key, labels in self.words[section].items()},
                       plural_rule(self, lang))
 
     def formatter(self, lang: str) -> Formatter:
         """How `lang` writes numbers, shares and dates, made once per language."""
         if lang not in self._formatters:
+            from .formatting import Formatter
+
             self._formatters[lang] = Formatter.of(self, lang)
         return self._formatters[lang]
 
@@ -295,6 +303,8 @@ class _Words(dict):
     each a Template, whose `format` makes its "(s)" agree with the counts it is given."""
 
     def __init__(self, section: str, words: dict[str, str], rule: str = "not_one") -> None:
+        from .formatting import Template
+
         super().__init__({key: Template(text, rule) if isinstance(text, str) else text
                           for key, text in words.items()})
         self.section = section

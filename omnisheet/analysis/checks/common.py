@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ...plan.lookups import id_key
-from ...template.formatting import ColumnName, Label, ListName, Phrase, SettingName
+from ...template.facts import ColumnName, Label, ListName, Phrase, SettingName
 from ...template.numbers import number
 from ...template.severity import ERROR, INFO, WARNING
 from .registry import CheckContext, declare, register

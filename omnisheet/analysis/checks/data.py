@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ...plan.lookups import id_key
-from ...template.formatting import Label
+from ...template.facts import Label
 from ...template.severity import ERROR, INFO, WARNING
 from .registry import CheckContext, register
 

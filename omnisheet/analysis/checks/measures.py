@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ...template.formatting import ColumnName, Label, Phrase
+from ...template.facts import ColumnName, Label, Phrase
 from ...template.numbers import number
 from ...template.severity import ERROR, INFO, WARNING
 from ...template.text import normalise

@@ -9,7 +9,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ...template.delays import delay_hours, in_hours
-from ...template.formatting import Label, Phrase
+from ...template.facts import Label, Phrase
 from ...template.numbers import number
 from ...template.severity import INFO, WARNING
 from .registry import REGISTRY, CheckContext, id_key, register

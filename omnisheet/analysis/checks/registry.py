@@ -13,7 +13,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from ...plan.lookups import PlanLookups, id_key, identity_shown, touchpoint_key
-from ...template.formatting import Fixed, Label, Share
+from ...template.facts import Fixed, Label, Share
 from ...template.text import normalise
 
 if TYPE_CHECKING:  # listing the checks imports neither the model nor the definition

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from ...plan.lookups import id_key
 from ...template.delays import delay_hours
-from ...template.formatting import ColumnName, Label
+from ...template.facts import ColumnName, Label
 from ...template.severity import ERROR, WARNING
 from ...template.text import normalise
 from .registry import CheckContext, register

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ...template.formatting import Fixed, Label, Phrase, Share
+from ...template.facts import Fixed, Label, Phrase, Share
 from ...template.severity import INFO, WARNING
 from ...template.text import normalise
 from .registry import CheckContext, register

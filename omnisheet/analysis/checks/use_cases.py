@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ...plan.lookups import id_key
-from ...template.formatting import ColumnName, Label
+from ...template.facts import ColumnName, Label
 from ...template.severity import ERROR, WARNING
 from ...template.text import normalise
 from .registry import CheckContext, register
