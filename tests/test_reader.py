@@ -134,6 +134,14 @@ def test_a_renamed_tab_is_found_by_its_headers_and_a_missing_one_reported(tmp_pa
     assert plan.sheet_names["use_cases"] == "Idées 2026"
     missing = [f for f in plan.read_findings if f.code == "tab-missing"]
     assert [f.sheet for f in missing] == ["Données"]
+    # the reader states what it met; the registry, which declares its codes like any
+    # check's, gives the severity
+    from omnisheet import check
+    from omnisheet.analysis.checks import REGISTRY
+
+    assert missing[0].severity is None and REGISTRY["tab-missing"].function is None
+    assert [f.severity for f in check(plan).findings if f.code == "tab-missing"] == [
+        REGISTRY["tab-missing"].severity] == ["error"]
 
 
 def test_english_tab_names_read_into_the_same_model(roundtrip):
