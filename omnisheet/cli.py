@@ -322,13 +322,9 @@ def _same_file(a: Path, b: Path) -> bool:
 @friendly
 def list_checks(fmt: str, lang: str | None) -> None:
     """List every check: code, severity, and what it means."""
-    from .commands.checks import checks_markdown, checks_text
-    from .template.definition import load_definition
+    from .commands.checks import listing
 
-    definition = load_definition()
-    lang = lang or definition.default_language
-    click.echo(checks_markdown(definition, lang) if fmt == "markdown"
-               else checks_text(definition, lang))
+    click.echo(listing(fmt, lang))
 
 
 @main.command()

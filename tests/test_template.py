@@ -282,3 +282,23 @@ def test_importing_the_model_loads_no_definition():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "UseCase"
+
+
+def test_the_list_of_checks_is_kept_and_made_anew_when_the_template_changes(
+        tmp_path, monkeypatch, cli):
+    """`omnisheet checks` keeps its listing in the cache folder, so listing again imports
+    no check; an edited language file lists its own words at once."""
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("OMNISHEET_CACHE", str(cache))
+    first = cli("checks", "--lang", "en").output
+    assert "tab-missing  (error)" in first
+    (kept,) = cache.glob("checks-*.txt")
+    assert cli("checks", "--lang", "en").output == first
+    assert list(cache.glob("checks-*.txt")) == [kept]
+    structure = copy_templates(tmp_path)
+    edit(language_file(structure, "en"),
+         lambda data: data["checks"]["tab-missing"].update(doc="A tab is gone."))
+    monkeypatch.setenv("OMNISHEET_TEMPLATE", str(structure))
+    changed = cli("checks", "--lang", "en").output
+    assert "tab-missing  (error)\n    A tab is gone." in changed
+    assert len(list(cache.glob("checks-*.txt"))) == 2

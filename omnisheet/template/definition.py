@@ -6,13 +6,13 @@ module, so that a column or a language is a change to the YAML file and nowhere 
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from . import disk_cache
 from .failure import OmnisheetError
 from .template_files import DEFAULT_PATH as DEFAULT_PATH  # noqa: E402 (re-exported)
 from .template_files import TEMPLATE_VARIABLE as TEMPLATE_VARIABLE  # noqa: E402
@@ -555,82 +555,35 @@ def _fold(path: str, files: Mapping[str, Path]) -> dict[str, Any]:
         raise DefinitionError(f"{path}: malformed definition ({exc!r})") from exc
 
 
-# The folded definition is kept as JSON, named by a checksum of its files and of the code
-# that folds it: reading YAML and folding took ~60 ms of every command (a third of
-# `omnisheet checks`), reading this JSON ~3. A cache that cannot be read or written is
-# simply not used. The checksums are zlib's: hashlib's first import (OpenSSL) alone cost
-# more than reading the JSON, and this names a cache, it guards nothing.
+# The code that folds the YAML files: the cache file is named by it too.
 _FOLDING_CODE = (Path(__file__).resolve().parent / "languages.py", Path(__file__).resolve())
+CACHE_KEEP = disk_cache.KEEP
 
 
 def _cache_file(sources: list[Path]) -> Path | None:
-    import zlib
-
-    crc, adler = 0, 1
-    try:
-        for source in sources:
-            part = str(source).encode() + b"\0" + source.read_bytes() + b"\0"
-            crc, adler = zlib.crc32(part, crc), zlib.adler32(part, adler)
-        for code in _FOLDING_CODE:
-            stat = code.stat()
-            part = f"{code}:{stat.st_mtime_ns}:{stat.st_size}".encode()
-            crc, adler = zlib.crc32(part, crc), zlib.adler32(part, adler)
-    except OSError:
-        return None
-    folder = os.environ.get("OMNISHEET_CACHE") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"),
-        "omnisheet")
-    return Path(folder) / f"definition-{crc:08x}{adler:08x}.json"
+    return disk_cache.named("definition", ".json", sources, _FOLDING_CODE)
 
 
 def _cached(cache: Path | None) -> dict[str, Any] | None:
-    if cache is None:
+    text = disk_cache.read(cache)
+    if text is None:
         return None
     import json
 
     try:
-        return json.loads(cache.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        return json.loads(text)
+    except ValueError:
         return None
 
 
 def _keep(cache: Path | None, data: dict[str, Any]) -> None:
-    if cache is None:
-        return
     import json
-    import tempfile
 
     try:
         text = json.dumps(data, ensure_ascii=False)
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=cache.parent,
-                                         delete=False, suffix=".tmp") as handle:
-            handle.write(text)
-        os.replace(handle.name, cache)
-    except (OSError, TypeError, ValueError):
+    except (TypeError, ValueError):
         return
-    _prune(cache.parent)
-
-
-#: How many folded definitions the cache folder keeps (each edit of the template, or each
-#: new version of omnisheet, writes one): the most recently written.
-CACHE_KEEP = 8
-
-
-def _prune(folder: Path) -> None:
-    """Remove all but the CACHE_KEEP newest definitions, so the folder does not grow with
-    every edit of the template; another process removing one meanwhile is no error."""
-    found = []
-    for path in folder.glob("definition-*.json"):
-        try:
-            found.append((path.stat().st_mtime_ns, path))
-        except OSError:
-            continue
-    for _, path in sorted(found, reverse=True)[CACHE_KEEP:]:
-        try:
-            path.unlink()
-        except OSError:
-            continue
+    disk_cache.keep(cache, text)
 
 
 def _read_yaml(path: Path) -> Any:
