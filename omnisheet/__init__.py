@@ -18,7 +18,7 @@ _PUBLIC = {
     "load": "omnisheet.read.reader",
     "write": "omnisheet.outputs.workbook",
     "blank_plan": "omnisheet.outputs.workbook",
-    "check": "omnisheet.analysis.report",
+    "check": "omnisheet.analysis.report:build_report",
     "Plan": "omnisheet.plan.model",
     "Finding": "omnisheet.plan.model",
     "UnreadableWorkbook": "omnisheet.template.errors",
@@ -33,5 +33,6 @@ __all__ = [*_PUBLIC, "__version__"]
 
 def __getattr__(name: str) -> Any:
     if name in _PUBLIC:
-        return getattr(import_module(_PUBLIC[name]), name)
+        module, _, attribute = _PUBLIC[name].partition(":")
+        return getattr(import_module(module), attribute or name)
     raise AttributeError(f"module 'omnisheet' has no attribute {name!r}")

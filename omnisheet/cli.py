@@ -88,7 +88,7 @@ def _error_language(asked: str | None) -> str:
 def _error_line(key: str, lang: str | None, **fields: object) -> str:
     """One of the command line's own error lines (`words.cli`), in `_error_language`."""
     from .template.errors import say
-    from .template.formatting import Phrase
+    from .template.facts import Phrase
 
     return say(Phrase("cli", key, **fields), _error_language(lang))
 
@@ -185,7 +185,7 @@ def _load(path: Path):
     return plan
 
 
-@main.command()
+@main.command("check")
 @click.argument("plan_files", metavar="PLAN...", nargs=-1, required=True,
                 type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(path_type=Path),
@@ -209,9 +209,9 @@ def _load(path: Path):
                    "one plan only, as several plans get a line each.")
 @_jobs_option
 @friendly
-def check(plan_files: tuple[Path, ...], output: Path | None, fmt: str, fail_on: str,
-          lang: str | None, sort: bool, in_place: bool, force: bool, top: int | None,
-          per_tab: int, jobs: int | None) -> None:
+def check_command(plan_files: tuple[Path, ...], output: Path | None, fmt: str, fail_on: str,
+                  lang: str | None, sort: bool, in_place: bool, force: bool,
+                  top: int | None, per_tab: int, jobs: int | None) -> None:
     """Check PLAN (.xlsx, .xlsm or .ods), score its use cases, and report.
 
     Several plans, or folders of them: each is checked in a worker process, one line per
@@ -232,7 +232,7 @@ def check(plan_files: tuple[Path, ...], output: Path | None, fmt: str, fail_on: 
     if output is not None and output.is_dir():  # as before several plans were taken
         raise click.BadParameter(f"File {str(output)!r} is a directory.",
                                  param_hint="'-o' / '--output'")
-    from .analysis.report import check as run
+    from .analysis.report import build_report as run
 
     if output is not None and _same_file(output, plan_file) and not in_place:
         _fail(_error_line("same_file_in_place", lang, path=output))
@@ -252,12 +252,14 @@ def check(plan_files: tuple[Path, ...], output: Path | None, fmt: str, fail_on: 
     if fmt == "json":
         import json
 
+        from .outputs.json.report import report_json
+
         # Streamed in batches: on a plan with 100,000 findings the whole text would be
         # another 100 MB, and a write per JSON token (json.dump) took half as long again.
         out = sys.stdout
         batch: list[str] = []
         encoder = json.JSONEncoder(ensure_ascii=False, indent=2)
-        for chunk in encoder.iterencode(report.to_dict(lang)):
+        for chunk in encoder.iterencode(report_json(report, lang)):
             batch.append(chunk)
             if len(batch) == 10_000:
                 out.write("".join(batch))
@@ -300,7 +302,7 @@ def report_command(plan_files: tuple[Path, ...], output: Path, lang: str | None,
         _no_stdout(output)
         sys.exit(report_many(plan_files, output=output, lang=lang, jobs=jobs, force=force))
     plan_file = plan_files[0]
-    from .analysis.report import check as run
+    from .analysis.report import build_report as run
     from .outputs.html.report import render_html, write_html
 
     if _same_file(output, plan_file):
@@ -336,15 +338,17 @@ def diff_command(old_file: Path, new_file: Path, fmt: str, lang: str | None, fai
     Exit status: 0, or 1 when --fail-on-new is met; 2 when a file cannot be read.
     """
     from .analysis.diff import diff_plans
-    from .analysis.report import check as run
+    from .analysis.report import build_report as run
 
     old, new = _load(old_file), _load(new_file)
     lang = lang or new.language
-    result = diff_plans(old, new, run(old, lang=lang), run(new, lang=lang), lang=lang)
+    result = diff_plans(old, new, run(old), run(new), lang=lang)
     if fmt == "json":
         import json
 
-        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        from .outputs.json.diff import diff_json
+
+        click.echo(json.dumps(diff_json(result), ensure_ascii=False, indent=2))
     else:
         from .outputs.text.diff import render_diff_text
         from .template.text import SafeStyle
@@ -396,13 +400,9 @@ def _same_file(a: Path, b: Path) -> bool:
 @friendly
 def list_checks(fmt: str, lang: str | None) -> None:
     """List every check: code, severity, and what it means."""
-    from .commands.checks import checks_markdown, checks_text
-    from .template.definition import load_definition
+    from .commands.checks import listing
 
-    definition = load_definition()
-    lang = lang or definition.default_language
-    click.echo(checks_markdown(definition, lang) if fmt == "markdown"
-               else checks_text(definition, lang))
+    click.echo(listing(fmt, lang))
 
 
 @main.command()

@@ -9,6 +9,7 @@ from plans import clean_plan
 
 from omnisheet import check
 from omnisheet.analysis.checks import REGISTRY
+from omnisheet.outputs.messages import message
 from omnisheet.plan.model import (
     DataNeed,
     Measure,
@@ -232,9 +233,9 @@ def test_messages_follow_the_requested_language():
     plan = CASES["bad-number"][0](clean_plan())
     fr = check(plan)
     en = check(plan, lang="en")
-    assert "attendu un nombre de 1 à 5" in fr.message(fr.findings[0])
-    assert "expected a number from 1 to 5" in en.message(en.findings[0])
-    assert "Business impact" in en.message(en.findings[0])
+    assert "attendu un nombre de 1 à 5" in message(fr, fr.findings[0])
+    assert "expected a number from 1 to 5" in message(en, en.findings[0])
+    assert "Business impact" in message(en, en.findings[0])
 
 
 def test_a_use_case_with_no_channel_addresses_every_channel_of_its_stage():

@@ -161,7 +161,7 @@ def test_the_text_report_lists_a_screenful_per_tab_errors_first(cli, tmp_path, m
     from plans import clean_plan
     from test_checks import CASES
 
-    from omnisheet.analysis.report import check as run
+    from omnisheet.analysis.report import build_report as run
     from omnisheet.outputs.workbook import write
     from omnisheet.plan.model import ERROR, INFO
 
@@ -170,7 +170,7 @@ def test_the_text_report_lists_a_screenful_per_tab_errors_first(cli, tmp_path, m
     one = report.findings[0]
     many = (*(dataclasses.replace(one, severity=INFO, row=2 + i) for i in range(60)),
             dataclasses.replace(one, severity=ERROR, row=99))
-    monkeypatch.setattr("omnisheet.analysis.report.check",
+    monkeypatch.setattr("omnisheet.analysis.report.build_report",
                         lambda *a, **k: dataclasses.replace(report, findings=many))
     path = write(plan, tmp_path / "plan.xlsx")
 

@@ -13,6 +13,7 @@ from plans import clean_plan
 
 from omnisheet import check
 from omnisheet.analysis.diff import canonical, diff_plans
+from omnisheet.outputs.json.diff import diff_json
 from omnisheet.outputs.text.diff import render_diff_text
 from omnisheet.outputs.workbook import write
 from omnisheet.plan.model import DataNeed, Message, Placement, Plan, Touchpoint, UseCase
@@ -23,7 +24,7 @@ SCHEMA = json.loads((ROOT / "omnisheet" / "outputs" / "json" / "diff.schema.json
 
 def diff(old: Plan, new: Plan, lang: str = "en"):
     result = diff_plans(old, new, check(old, lang=lang), check(new, lang=lang), lang=lang)
-    jsonschema.validate(result.to_dict(), SCHEMA)
+    jsonschema.validate(diff_json(result), SCHEMA)
     return result
 
 
@@ -38,7 +39,7 @@ def replace_use_case(plan: Plan, ident: str, **changes) -> Plan:
 
 def test_identical_plans_have_no_changes():
     result = diff(clean_plan(), clean_plan())
-    data = result.to_dict()
+    data = diff_json(result)
     assert data["changed"] is False
     assert data["use_cases"] == {"added": [], "removed": [], "changed": []}
     assert render_diff_text(result).splitlines()[1].strip() == "No changes."
@@ -90,7 +91,7 @@ def test_a_re_scored_use_case_shows_its_rank_and_score_before_and_after():
     old = clean_plan()
     new = replace_use_case(old, "UC-003", business_impact=5, cx_impact=5, difficulty=1)
     result = diff(old, new)
-    changed = {c["id"]: c for c in result.to_dict()["use_cases"]["changed"]}
+    changed = {c["id"]: c for c in diff_json(result)["use_cases"]["changed"]}
     assert changed["UC-003"]["rank"] == {"old": 3, "new": 1}
     old_score = next(p.score for p in check(old).priorities if p.id == "UC-003")
     assert changed["UC-003"]["score"]["old"] == old_score
@@ -108,7 +109,7 @@ def test_use_cases_added_removed_and_edited_without_a_re_score():
         use_cases=(*replace_use_case(old, "UC-001", status="live").use_cases[:2],
                    UseCase(id="UC-009", title="Nouveau", stage="buy", business_impact=1,
                            cx_impact=1, difficulty=5)))
-    data = diff(old, new).to_dict()
+    data = diff_json(diff(old, new))
     assert [u["id"] for u in data["use_cases"]["added"]] == ["UC-009"]
     assert [u["id"] for u in data["use_cases"]["removed"]] == ["UC-003"]
     status = next(c for c in data["use_cases"]["changed"] if c["id"] == "UC-001")
@@ -123,7 +124,7 @@ def test_touchpoint_status_changes_additions_and_removals():
     tps.append(Touchpoint(stage="use", channel="phone", description="SAV", status="normal"))
     new = old.with_changes(touchpoints=tuple(tps))
     result = diff(old, new)
-    data = result.to_dict()["touchpoints"]
+    data = diff_json(result)["touchpoints"]
     assert data["changed"] == [{"stage": "discover", "channel": "social",
                                 "status": {"old": "normal", "new": "friction"},
                                 "changes": [{"field": "status", "old": "normal",
@@ -149,7 +150,7 @@ def test_a_re_specified_scenario_lists_fields_and_its_message_sequence():
                   Message(scenario="SC-002", delay="J+3", channel="email", content="Rappel"),
                   replace(sc2[1], delay="J+7")))
     result = diff(old, new)
-    (change,) = result.to_dict()["scenarios"]["changed"]
+    (change,) = diff_json(result)["scenarios"]["changed"]
     assert change["id"] == "SC-002"
     assert [c["field"] for c in change["changes"]] == ["trigger"]
     messages = change["messages"]
@@ -160,7 +161,7 @@ def test_a_re_specified_scenario_lists_fields_and_its_message_sequence():
     # A message moved to another channel, at the same delay, is changed too.
     moved = old.with_changes(messages=tuple(replace(m, channel="phone") if m.delay == "J+5" else m
                                             for m in old.messages))
-    (change,) = diff(old, moved).to_dict()["scenarios"]["changed"]
+    (change,) = diff_json(diff(old, moved))["scenarios"]["changed"]
     assert change["messages"]["changed"][0]["changes"] == [
         {"field": "channel", "old": "sms", "new": "phone"}]
 
@@ -168,7 +169,7 @@ def test_a_re_specified_scenario_lists_fields_and_its_message_sequence():
 def test_a_scenario_added_and_one_removed():
     old = clean_plan()
     new = old.with_changes(scenarios=(old.scenarios[0], replace(old.scenarios[1], id="SC-003")))
-    data = diff(old, new).to_dict()["scenarios"]
+    data = diff_json(diff(old, new))["scenarios"]
     assert [(s["id"], s["messages"]) for s in data["added"]] == [("SC-003", 0)]
     assert [(s["id"], s["messages"]) for s in data["removed"]] == [("SC-002", 2)]
 
@@ -179,7 +180,7 @@ def test_data_need_now_available_fixes_its_finding():
                                             if d.variable == "Contenu du panier" else d
                                             for d in new.data_needs))
     result = diff(old, new)
-    data = result.to_dict()
+    data = diff_json(result)
     (change,) = data["data_needs"]["changed"]
     assert change["now_available"] is True
     assert change["availability"] == {"old": "to_integrate", "new": "available"}
@@ -208,7 +209,7 @@ def test_a_measure_whose_value_changed():
         pytest.skip("this version of the model has no measures")
     new = old.with_changes(measures=(replace(old.measures[0], value=4.4),))
     result = diff(old, new)
-    (change,) = result.to_dict()["measures"]["changed"]
+    (change,) = diff_json(result)["measures"]["changed"]
     assert change["changes"] == [{"field": "value", "old": 3.6, "new": 4.4}]
     assert "Value: 3.6 → 4.4" in render_diff_text(result)
 
@@ -228,7 +229,7 @@ def test_caps_per_channel_changed_in_settings_are_changes():
     assert not diff(old, _caps(old)).changed  # the template's caps, written out: the same
     new = _caps(old, email=(4, 7), sms=(1, 14), **{"Service client (tél./chat)": (2, 30)})
     result = diff(old, new)
-    assert result.to_dict()["settings"] == [
+    assert diff_json(result)["settings"] == [
         {"field": "contact_caps/email/cap", "old": 3, "new": 4},
         {"field": "contact_caps/sms/window_days", "old": 7, "new": 14},
         {"field": "contact_caps/Service client (tél./chat)/cap", "old": None, "new": 2},
@@ -254,7 +255,7 @@ def test_a_cap_still_exceeded_after_a_message_moved_is_neither_fixed_nor_new():
     messages[-1] = replace(messages[-1], delay="J+4")  # was J+6: still four emails in 7 days
     new = old.with_changes(messages=tuple(messages))
     assert {f.code for f in check(new).findings} >= {"pressure-over-cap"}
-    data = diff(old, new).to_dict()["findings"]
+    data = diff_json(diff(old, new))["findings"]
     assert [f for f in data["fixed"] + data["new"] if f["code"] == "pressure-over-cap"] == []
 
 
@@ -364,3 +365,30 @@ def test_unreadable_file_gives_one_line_and_exit_2(cli, tmp_path):
         assert result.exit_code == 2
         lines = result.output.strip().splitlines()
         assert len(lines) == 1 and "Traceback" not in result.output
+
+
+def test_reports_in_two_languages_compare_their_facts():
+    """The old plan checked in French, the new in English: a finding about the same target
+    and channel is the same finding (findings hold keys, not labels), and what the diff says
+    is in its own language."""
+    from test_checks import CASES
+
+    old = CASES["pressure-over-cap"][0](clean_plan())
+    messages = list(old.messages)
+    messages[-1] = replace(messages[-1], delay="J+4")  # still over the same cap
+    new = old.with_changes(messages=tuple(messages), use_cases=old.use_cases[1:])
+    result = diff_plans(old, new, check(old, lang="fr"), check(new, lang="en"), lang="en")
+    data = diff_json(result)
+    jsonschema.validate(data, SCHEMA)
+    assert [f for f in data["findings"]["fixed"] + data["findings"]["new"]
+            if f["code"] == "pressure-over-cap"] == []
+    english = diff_json(diff_plans(old, new, check(old, lang="fr"), check(new, lang="fr"),
+                                   lang="en"))
+    assert english["findings"] == data["findings"]
+    said = {f["code"]: f["message"] for f in data["findings"]["new"]}
+    assert said["friction-without-use-case"] == (
+        'Friction at "I find out more" × "Website": no use case addresses it.')
+    french = diff_json(diff_plans(old, new, check(old), check(new), lang="fr"))
+    assert [f["code"] for f in french["findings"]["new"]] == list(said)
+    assert "« Site web »" in next(f["message"] for f in french["findings"]["new"]
+                                  if f["code"] == "friction-without-use-case")

@@ -12,6 +12,7 @@ import pytest
 from plans import clean_plan
 
 from omnisheet import check
+from omnisheet.outputs.messages import message
 from omnisheet.outputs.workbook import write
 from omnisheet.plan.model import Measure, StrayCell, Trend
 from omnisheet.read.reader import load
@@ -41,9 +42,9 @@ def test_the_sample_s_planted_problems_are_found(measured):
     assert ("measure-worsened", "Mesures") in found
     assert ("measure-too-few-answers", "Mesures") in found
     assert ("touchpoint-unmeasured", "Parcours client") in found
-    worsened = [report.message(f) for f in report.findings if f.code == "measure-worsened"]
+    worsened = [message(report, f) for f in report.findings if f.code == "measure-worsened"]
     assert len(worsened) == 1 and "« SMS »" in worsened[0] and "CES (1 à 7)" in worsened[0]
-    too_few = [report.message(f) for f in report.findings
+    too_few = [message(report, f) for f in report.findings
                if f.code == "measure-too-few-answers" and f.sheet == "Mesures"]
     assert too_few and all("Service client" in m for m in too_few)
     assert "▼ nettement en baisse" in said and "? trop peu de réponses" in said

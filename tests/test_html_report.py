@@ -27,6 +27,7 @@ from support.browser import (  # noqa: F401  (fixtures register by import)
 
 from omnisheet import check
 from omnisheet.outputs.html.report import INK, MUTED, SECTIONS, render_html, write_html
+from omnisheet.outputs.messages import message
 from omnisheet.outputs.workbook import blank_plan
 from omnisheet.plan.model import Measure
 from omnisheet.read.reader import load
@@ -168,7 +169,7 @@ def test_the_french_report_prints_the_plan_its_priorities_frictions_and_findings
     assert "▲ Friction" in text and "★ Opportunité" in text and "● Normal" in text
     for finding in (fr_report.findings[0],
                     next(f for f in fr_report.findings if f.severity == "error")):
-        assert flat(fr_report.message(finding, "fr")) in text
+        assert flat(message(fr_report, finding, "fr")) in text
         assert finding.where in text
     counts = fr_report.counts()
     assert f"Erreurs ({counts['error']})" in text
@@ -197,7 +198,7 @@ def test_the_english_report_prints_in_english(en_printed, en_report):
     assert flat(friction.description) in text
     assert "▲ Friction" in text and "★ Opportunity" in text
     finding = next(f for f in en_report.findings if f.severity == "error")
-    assert flat(en_report.message(finding, "en")) in text
+    assert flat(message(en_report, finding, "en")) in text
     assert "Quick win" in text
 
 

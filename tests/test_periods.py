@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 
 from omnisheet.template.definition import load_definition
-from omnisheet.template.periods import label, parse
+from omnisheet.template.periods import parse, period_name
 
 D = load_definition()
 SEPTEMBER = ("month", dt.date(2026, 9, 1))
@@ -41,4 +41,4 @@ def test_what_names_no_single_period_is_none(typed):
 def test_what_omnisheet_writes_reads_back(lang):
     for kind, first in (("month", dt.date(2026, 7, 1)), ("quarter", dt.date(2026, 7, 1)),
                         ("year", dt.date(2026, 1, 1))):
-        assert parse(label(first, kind, D, lang), D) == (kind, first)
+        assert parse(period_name(first, kind, D, lang), D) == (kind, first)

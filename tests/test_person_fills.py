@@ -9,6 +9,7 @@ from support.libreoffice import fill
 from xlsxwriter.utility import xl_cell_to_rowcol as cell_position
 
 from omnisheet import check
+from omnisheet.outputs.messages import message
 from omnisheet.outputs.workbook import blank_plan, write
 from omnisheet.plan.model import column_letter
 from omnisheet.read.reader import load
@@ -142,7 +143,7 @@ def test_a_french_team_moves_renames_and_grows_the_template_and_nothing_is_lost(
         assert sorted((f.code, f.sheet, f.cell) for f in report.findings) == [
             ("status-spelled-differently", JOURNEY_2026, "S5"),
             ("value-not-in-list", JOURNEY_2026, "I5")], path.suffix
-        messages = {f.code: report.message(f) for f in report.findings}
+        messages = {f.code: message(report, f) for f in report.findings}
         assert messages["value-not-in-list"] == ("« Frcition » n'est pas dans la liste "
                                                  "« Statut du point de contact ». Vouliez-vous "
                                                  "dire « Friction » ?")

@@ -21,6 +21,8 @@ from plans import clean_plan
 
 from omnisheet import check
 from omnisheet.analysis.pressure import pressure
+from omnisheet.outputs.json.report import report_json
+from omnisheet.outputs.messages import message as said_of
 from omnisheet.outputs.workbook import blank_plan, write
 from omnisheet.plan.model import DataNeed, Message, Placement, Scenario
 from omnisheet.read.reader import load
@@ -104,12 +106,12 @@ def test_findings_point_at_the_first_message_over_the_cap():
     report = check(_plan())
     over = [f for f in report.findings if f.code == "pressure-over-cap"]
     assert [(f.sheet, f.cell) for f in over] == [("Messages", "C6"), ("Messages", "C7")]
-    message = report.message(over[0])
+    message = said_of(report, over[0])
     assert "« Cible 1 »" in message and "4 messages sur « Email » en 7 jours" in message
     assert "plafond de 3" in message and "SC-A (J+0, J+2) · SC-B (J+1, J+3)" in message
     assert "Le premier en trop : SC-B J+3" in message
     english = check(_plan(), lang="en")
-    said = english.message(next(f for f in english.findings if f.code == "pressure-over-cap"))
+    said = said_of(english, next(f for f in english.findings if f.code == "pressure-over-cap"))
     assert '"Target 1" may receive 4 messages on "Email" within 7 days' in said
 
 
@@ -181,9 +183,9 @@ def test_night_is_checked_only_for_a_known_trigger_hour():
     found = check(timed)
     (night,) = [f for f in found.findings if f.code == "message-outside-hours"]
     assert night.cell == "B10"
-    assert "déclenché à 19 h 30, ce message (H+3) part à 22 h 30" in found.message(night)
+    assert "déclenché à 19 h 30, ce message (H+3) part à 22 h 30" in said_of(found, night)
     english = check(timed, lang="en")
-    said = english.message(next(f for f in english.findings if f.code == "message-outside-hours"))
+    said = said_of(english, next(f for f in english.findings if f.code == "message-outside-hours"))
     assert "goes out at 22:30, at night (21:00 to 8:00)" in said
     morning = timed.with_changes(settings={**timed.settings, "night_start": 23})
     assert _found(morning, {"message-outside-hours"}) == []
@@ -219,7 +221,7 @@ def test_caps_typed_in_the_workbook_are_read(tmp_path):
     assert caps["email"].most == 5 and caps["sms"].most == 1  # the default stands in
     assert caps["whatsapp"].most == 2 and caps["whatsapp"].days == 7
     report = check(plan)
-    invalid = [(f.cell, report.message(f)) for f in report.findings
+    invalid = [(f.cell, said_of(report, f)) for f in report.findings
                if f.code == "settings-invalid"]
     assert invalid == [(f"B{rows['SMS']}", "Paramètre « SMS · Messages au plus » inutilisable "
                         "(un) : un plafond est un nombre entier de messages, 0 ou plus ; "
@@ -294,7 +296,7 @@ def test_consent_not_available_and_the_roadmap_puts_it_first():
         ("consent-not-available", "E4")]
     (entry, *_) = report.roadmap
     assert entry.consent == ("Consentements email et SMS",)
-    variables = report.to_dict()["data_roadmap"]
+    variables = report_json(report)["data_roadmap"]
     crm = next(e for e in variables if e["source"] == "CRM")
     assert crm["variables"][0] == {"variable": "Consentements email et SMS",
                                    "availability": "À intégrer", "consent": True}

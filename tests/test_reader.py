@@ -9,6 +9,7 @@ import pytest
 from openpyxl.styles import PatternFill
 from plans import clean_plan
 
+from omnisheet.outputs.messages import Messages
 from omnisheet.outputs.workbook import write
 from omnisheet.read.reader import load
 from omnisheet.template.errors import UnreadableWorkbook
@@ -83,7 +84,9 @@ def test_messy_values_are_understood_and_kept_as_typed(tmp_path):
 
     # "friction" differs in case only, which spreadsheets ignore; "opportunite" lacks its
     # accent, so the map's colour rule would not paint it: said, as information
-    assert [(f.code, f.cell, f.expected) for f in check(plan).findings] == [
+    report = check(plan)
+    said = Messages(report.definition, "fr")
+    assert [(f.code, f.cell, said.expected(f)) for f in report.findings] == [
         ("status-spelled-differently", "I3", "Opportunité")]
     checked = tmp_path / "checked.xlsx"
     write(plan, checked)
@@ -131,6 +134,14 @@ def test_a_renamed_tab_is_found_by_its_headers_and_a_missing_one_reported(tmp_pa
     assert plan.sheet_names["use_cases"] == "Idées 2026"
     missing = [f for f in plan.read_findings if f.code == "tab-missing"]
     assert [f.sheet for f in missing] == ["Données"]
+    # the reader states what it met; the registry, which declares its codes like any
+    # check's, gives the severity
+    from omnisheet import check
+    from omnisheet.analysis.checks import REGISTRY
+
+    assert missing[0].severity is None and REGISTRY["tab-missing"].function is None
+    assert [f.severity for f in check(plan).findings if f.code == "tab-missing"] == [
+        REGISTRY["tab-missing"].severity] == ["error"]
 
 
 def test_english_tab_names_read_into_the_same_model(roundtrip):

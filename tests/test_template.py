@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -244,3 +246,59 @@ def test_the_definition_cache_keeps_only_the_newest_folded_definitions(tmp_path,
     assert len(kept) == CACHE_KEEP
     assert stale[0] not in kept and stale[-1] in kept  # the oldest went first
     assert any(path not in stale for path in kept)  # the new one is among them
+
+
+def test_a_plan_keeps_the_definition_it_was_read_with(tmp_path: Path):
+    """A team's template renames a tab: a plan made or read with it names that tab its
+    way in findings (Plan.sheet), with no definition given to the checks, and a
+    finding's words come from the plan's definition too."""
+    structure = copy_templates(tmp_path)
+    edit(language_file(structure, "en"),
+         lambda data: data["tabs"]["use_cases"].update({"label": "Our ideas"}))
+    custom = load_definition(structure)
+    from omnisheet import check
+    from omnisheet.outputs.messages import Messages
+    from omnisheet.plan.model import record_types
+
+    UseCase = record_types(custom)["use_cases"]  # noqa: N806 - a class
+    plan = blank_plan("en", custom).with_changes(use_cases=(UseCase(id="UC-1", title="A"),))
+    assert plan.definition is custom and plan.sheet("use_cases") == "Our ideas"
+    back = load(write(plan, tmp_path / "ideas.xlsx", definition=custom), definition=custom)
+    assert back.definition is custom
+    report = check(back)  # no definition given: the plan's own
+    assert report.definition is custom
+    unscored = next(f for f in report.findings if f.code == "use-case-unscored")
+    assert unscored.sheet == "Our ideas"
+    assert "Business impact" in Messages(custom, "en").message(unscored)
+
+
+def test_importing_the_model_loads_no_definition():
+    """The record types (UseCase, Message...) are made on first use: importing the model,
+    as every command does, reads no template."""
+    code = ("import omnisheet.plan.model, omnisheet.template.definition as d; "
+            "assert d._load.cache_info().currsize == 0; "
+            "from omnisheet.plan.model import UseCase; "
+            "assert d._load.cache_info().currsize == 1; print(UseCase.__name__)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "UseCase"
+
+
+def test_the_list_of_checks_is_kept_and_made_anew_when_the_template_changes(
+        tmp_path, monkeypatch, cli):
+    """`omnisheet checks` keeps its listing in the cache folder, so listing again imports
+    no check; an edited language file lists its own words at once."""
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("OMNISHEET_CACHE", str(cache))
+    first = cli("checks", "--lang", "en").output
+    assert "tab-missing  (error)" in first
+    (kept,) = cache.glob("checks-*.txt")
+    assert cli("checks", "--lang", "en").output == first
+    assert list(cache.glob("checks-*.txt")) == [kept]
+    structure = copy_templates(tmp_path)
+    edit(language_file(structure, "en"),
+         lambda data: data["checks"]["tab-missing"].update(doc="A tab is gone."))
+    monkeypatch.setenv("OMNISHEET_TEMPLATE", str(structure))
+    changed = cli("checks", "--lang", "en").output
+    assert "tab-missing  (error)\n    A tab is gone." in changed
+    assert len(list(cache.glob("checks-*.txt"))) == 2

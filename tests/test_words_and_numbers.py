@@ -13,6 +13,7 @@ import pytest
 from plans import clean_plan
 
 from omnisheet import check
+from omnisheet.outputs.json.report import report_json
 from omnisheet.outputs.workbook import write
 from omnisheet.plan.model import DataNeed
 from omnisheet.read.reader import load
@@ -140,7 +141,7 @@ def test_a_data_need_without_a_source_is_said_with_one_word_everywhere(tmp_path)
     out = write(plan, tmp_path / "checked.xlsx", report=report)
     dashboard = openpyxl.load_workbook(out)["Tableau de bord"]
     assert "(sans source)" in {c.value for row in dashboard.iter_rows() for c in row}
-    assert check(plan, lang="en").to_dict()["data_roadmap"][-1]["source"] is None  # data
+    assert report_json(check(plan, lang="en"))["data_roadmap"][-1]["source"] is None  # data
 
 
 def test_help_texts_are_whole_in_header_comments_and_input_prompts(tmp_path):

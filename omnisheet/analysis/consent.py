@@ -12,10 +12,13 @@ may say "opt-in" and an English one "consentement".
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from ..plan.lookups import id_key
 from ..template.text import normalise
 
 if TYPE_CHECKING:
@@ -36,20 +39,14 @@ class Rule:
     audience: str | None
 
 
-# By definition (kept, so that its id is never another's) and key.
-_TERMS: dict[tuple[int, str], tuple[Definition, tuple[str, ...]]] = {}
-
-
+@lru_cache(maxsize=64)
 def _terms(definition: Definition, key: str) -> tuple[str, ...]:
     """A words.consent entry in every language, as normalised phrases (made once)."""
-    cached = _TERMS.get((id(definition), key))
-    if cached is None:
-        found = []
-        for lang in definition.languages:
-            text = definition.words_for("consent", lang)[key]
-            found += [normalise(t) for t in text.split(",") if normalise(t)]
-        cached = _TERMS[(id(definition), key)] = (definition, tuple(dict.fromkeys(found)))
-    return cached[1]
+    found = []
+    for lang in definition.languages:
+        text = definition.words_for("consent", lang)[key]
+        found += [normalise(t) for t in text.split(",") if normalise(t)]
+    return tuple(dict.fromkeys(found))
 
 
 def _says(text: Scalar, phrases: Iterable[str]) -> bool:
@@ -167,3 +164,42 @@ class Consent:
             if channels is not None and (not channels or channel in channels):
                 found.append(need)
         return found
+
+
+def scenario_consents(plan: Plan, d: Definition) -> list[tuple]:
+    """Per marketing scenario and channel needing consent for its targets: the scenario,
+    the channel key, the rule, its first message there, and the data needs recording a
+    consent for it (the consent checks read it)."""
+    from .pressure import channel_key
+
+    consent = Consent(plan, d)
+    lines = consent.rules
+    found: list[tuple] = []
+    if lines:
+        targets: dict[str, set] = defaultdict(set)
+        for placement in plan.placements:
+            for ident in placement.scenarios:
+                targets[id_key(ident)].add(placement.target)
+        needs = defaultdict(list)
+        for need in plan.data_needs:
+            if need.scenario is not None:
+                needs[id_key(need.scenario)].append(need)
+        first: dict[str, dict[str, int]] = defaultdict(dict)  # scenario → channel → message
+        for index, message in enumerate(plan.messages):
+            if message.scenario is not None and message.channel is not None:
+                first[id_key(message.scenario)].setdefault(channel_key(d, message.channel),
+                                                           index)
+        seen: set[str] = set()
+        for scenario in plan.scenarios:
+            key = id_key(scenario.id) if scenario.id is not None else None
+            if key is None or key in seen or scenario.purpose == "service":
+                continue
+            seen.add(key)
+            aimed = targets[key] | ({scenario.target} if scenario.target is not None else set())
+            audiences = {consent.audience(t) for t in aimed} or {None}
+            for channel, index in first.get(key, {}).items():
+                rule = rule_for(lines, channel, audiences)
+                if rule is not None:
+                    found.append((scenario, channel, rule, index,
+                                  consent.for_channel(needs[key], channel)))
+    return found

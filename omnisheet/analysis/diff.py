@@ -11,8 +11,9 @@ changed something:
 - findings by code and the object they are about (a use case's ID and field, a
   touchpoint's stage and channel), so moving rows does not make every finding new.
 
-The result is plain data (`PlanDiff`); `PlanDiff.to_dict` is the JSON shape documented in
-`omnisheet/outputs/json/diff.schema.json`, and the text report renders from it.
+The result is plain data (`PlanDiff`), findings included as facts: outputs/json/diff.py
+makes it the JSON shape documented in `omnisheet/outputs/json/diff.schema.json` (the
+findings' messages said there), and the text report renders from that.
 """
 
 from __future__ import annotations
@@ -177,16 +178,10 @@ class RecordChange:
 
 @dataclass(frozen=True)
 class FindingChange:
-    """A finding that appeared or went away, with its message already in the chosen language."""
+    """A finding that appeared or went away, and what it is about (as the diff matched it)."""
 
     finding: Finding
-    message: str
     object: tuple[str, ...]
-
-    def to_dict(self) -> dict[str, Any]:
-        f = self.finding
-        return {"code": f.code, "severity": f.severity, "sheet": f.sheet, "cell": f.cell,
-                "value": _json(f.value), "message": self.message, "object": list(self.object)}
 
 
 @dataclass(frozen=True)
@@ -218,6 +213,8 @@ class PlanDiff:
     measures: Section = field(default_factory=Section)
     fixed: tuple[FindingChange, ...] = ()
     new: tuple[FindingChange, ...] = ()
+    # The plans' definition, which says everything in words (outputs/json/diff.py, the text).
+    definition: Definition | None = field(default=None, compare=False)
 
     @property
     def changed(self) -> bool:
@@ -233,7 +230,8 @@ class PlanDiff:
         return [f for f in self.new if RANK[f.finding.severity] <= RANK[level]]
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON shape, schema_version 1 (omnisheet/outputs/json/diff.schema.json)."""
+        """The JSON shape (omnisheet/outputs/json/diff.schema.json) but the findings fixed
+        and new, which outputs/json/diff.py adds with their messages."""
         uc, tp, sc, dn, me = (self.use_cases, self.touchpoints, self.scenarios,
                               self.data_needs, self.measures)
         rescored = sum(c.rescored for c in uc.changed)
@@ -280,8 +278,6 @@ class PlanDiff:
                          "changed": [{**_measure(c.record),
                                       "changes": [x.to_dict() for x in c.changes]}
                                      for c in me.changed]},
-            "findings": {"fixed": [f.to_dict() for f in self.fixed],
-                         "new": [f.to_dict() for f in self.new]},
         }
 
 
@@ -395,14 +391,13 @@ def _record_changes(old: Record, new: Record, compare: Callable[[str, Scalar], H
 
 def diff_plans(old: Plan, new: Plan, old_report: Report, new_report: Report, *,
                lang: str | None = None, definition: Definition | None = None) -> PlanDiff:
-    """Everything that changed from `old` to `new`, given their reports: the command builds
-    both in one language (`lang`, default the new report's), so that messages of fixed and
-    new findings read alike; comparing does not run the checks.
-    """
-    d = definition or load_definition()
+    """Everything that changed from `old` to `new`, given their reports (comparing does
+    not run the checks); `lang` is the language outputs say it in (default the new
+    report's)."""
+    d = definition or new.definition
     lang = lang or new_report.lang
     old_shares, new_shares = old_report.readiness.shares, new_report.readiness.shares
-    fixed, appeared = diff_findings(old_report, new_report, d)
+    fixed, appeared = diff_findings(old_report, new_report)
     return PlanDiff(
         old_file=old_report.file or old.source,
         new_file=new_report.file or new.source,
@@ -421,6 +416,7 @@ def diff_plans(old: Plan, new: Plan, old_report: Report, new_report: Report, *,
                         "measures", d),
         fixed=tuple(fixed),
         new=tuple(appeared),
+        definition=d,
     )
 
 
@@ -582,7 +578,7 @@ def _table(old: Sequence[Record], new: Sequence[Record], tab_key: str, d: Defini
 MATCHED_ON: dict[str, tuple[str, ...]] = {"pressure-over-cap": ("target", "channel")}
 
 
-def diff_findings(old_report: Report, new_report: Report, definition: Definition | None = None
+def diff_findings(old_report: Report, new_report: Report
                   ) -> tuple[list[FindingChange], list[FindingChange]]:
     """(fixed, new): findings compared by code and subject (what they are about), counted
     as multisets."""
@@ -603,14 +599,14 @@ def diff_findings(old_report: Report, new_report: Report, definition: Definition
         if remaining[k]:
             remaining[k] -= 1
         else:
-            fixed.append(FindingChange(f, old_report.message(f), about))
+            fixed.append(FindingChange(f, about))
     remaining = Counter(k for k, _, _ in old)
     appeared = []
     for k, f, about in new:
         if remaining[k]:
             remaining[k] -= 1
         else:
-            appeared.append(FindingChange(f, new_report.message(f), about))
+            appeared.append(FindingChange(f, about))
     return fixed, appeared
 
 

@@ -19,7 +19,7 @@ from functools import cached_property
 
 from ..plan.model import Measure, Plan, Scalar, Touchpoint, UseCase
 from ..template.definition import Definition, load_definition
-from ..template.formatting import Share
+from ..template.facts import Share
 from ..template.numbers import number, round_half_away
 from ..template.text import normalise
 
@@ -119,7 +119,7 @@ class Evidence:
     """Every measure of a plan assessed, and looked up by touchpoint."""
 
     def __init__(self, plan: Plan, definition: Definition | None = None) -> None:
-        d = definition or load_definition()
+        d = definition or plan.definition
         self.plan = plan
         self.assessed = tuple(assess(m, i, d) for i, m in enumerate(plan.measures))
 

@@ -24,11 +24,11 @@ The model, simple enough to redo by hand on a small plan:
 from __future__ import annotations
 
 import math
-import weakref
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ..template.delays import delay_hours
@@ -100,19 +100,10 @@ class Cap:
         return self.days * HOURS_PER_DAY
 
 
+@lru_cache(maxsize=4096)  # every message of a big plan asks
 def channel_key(definition: Definition, channel: Scalar) -> str:
     """A channel as compared: its list key when the template knows it, in any spelling."""
-    key = (id(definition), channel)
-    found = _CHANNEL_KEYS.get(key)
-    if found is None:
-        found = _CHANNEL_KEYS[key] = normalise(definition.list("channel").match(channel)
-                                               or channel)
-    return found
-
-
-# Made once per channel value (every message of a big plan asks); by definition's id, the
-# definitions being loaded once per file and kept.
-_CHANNEL_KEYS: dict[tuple[int, Scalar], str] = {}
+    return normalise(definition.list("channel").match(channel) or channel)
 
 
 def caps(plan: Plan, definition: Definition) -> dict[str, Cap]:
@@ -300,23 +291,9 @@ def worst_timeline(found: Pressure) -> tuple[Peak, list[tuple[Sent, bool]]] | No
     return peak, [(s, s.index in inside) for s in found.sent(peak.timeline)]
 
 
-_CACHE: dict[int, tuple[weakref.ref, int, Pressure]] = {}
-
-
 def pressure(plan: Plan, definition: Definition) -> Pressure:
-    """The plan's pressure, computed once per plan and definition (the checks, the tab and
-    the HTML report ask for it in turn)."""
-    held = _CACHE.get(id(plan))
-    if held is not None and held[0]() is plan and held[1] == id(definition):
-        return held[2]
-    for key in [k for k, (ref, _, _) in _CACHE.items() if ref() is None]:
-        del _CACHE[key]
-    result = _compute(plan, definition)
-    _CACHE[id(plan)] = (weakref.ref(plan), id(definition), result)
-    return result
-
-
-def _compute(plan: Plan, definition: Definition) -> Pressure:
+    """The plan's pressure: made once by the report (Report.pressure), which the checks,
+    the tab and the HTML report read."""
     from ..template.values import axis
 
     found = Pressure(plan, definition, rules(plan, definition), caps(plan, definition))

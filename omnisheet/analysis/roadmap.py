@@ -41,10 +41,9 @@ class RoadmapEntry:
 
 def data_roadmap(plan: Plan, priorities: list[Priority],
                  definition: Definition | None = None) -> list[RoadmapEntry]:
-    from ..template.definition import load_definition
     from .consent import is_consent
 
-    d = definition or load_definition()
+    d = definition or plan.definition
     by_use_case: dict[str, Priority] = {}
     for p in priorities:
         if p.id is not None:

@@ -3,12 +3,37 @@ check's documentation from the language files, in the language asked for."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
-
-from ..analysis.checks import REGISTRY
 
 if TYPE_CHECKING:
     from ..template.definition import Definition
+
+_PACKAGE = Path(__file__).resolve().parent.parent
+
+
+def listing(fmt: str, lang: str | None) -> str:
+    """`omnisheet checks` (text or markdown, in `lang` or the template's language), kept in
+    the cache folder named by the template's files and by the code of the checks, the
+    template and this module: listed again, it is read, no check imported."""
+    from ..template import disk_cache
+    from ..template.template_files import language_files, template_path
+
+    structure = template_path().resolve()
+    code = sorted([*(_PACKAGE / "analysis" / "checks").glob("*.py"),
+                   *(_PACKAGE / "template").glob("*.py"), Path(__file__).resolve()])
+    kept = disk_cache.named("checks", ".txt", [structure, *language_files(structure.parent)
+                                               .values()], code, fmt, lang or "")
+    text = disk_cache.read(kept)
+    if text is None:
+        from ..template.definition import load_definition
+
+        definition = load_definition()
+        chosen = lang or definition.default_language
+        text = (checks_markdown(definition, chosen) if fmt == "markdown"
+                else checks_text(definition, chosen))
+        disk_cache.keep(kept, text)
+    return text
 
 
 def _doc(definition: Definition, code: str, lang: str) -> str:
@@ -16,6 +41,8 @@ def _doc(definition: Definition, code: str, lang: str) -> str:
 
 
 def checks_text(definition: Definition, lang: str) -> str:
+    from ..analysis.checks import REGISTRY
+
     severity = definition.words_for("severity", lang)
     blocks = []
     for registered in REGISTRY.values():
@@ -26,6 +53,7 @@ def checks_text(definition: Definition, lang: str) -> str:
 
 
 def checks_markdown(definition: Definition | None = None, lang: str = "en") -> str:
+    from ..analysis.checks import REGISTRY
     from ..template.definition import load_definition
 
     d = definition or load_definition()

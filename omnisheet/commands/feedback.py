@@ -49,12 +49,12 @@ def run(responses: Sequence[Path], plan_file: Path, *, output: Path | None, peri
     lang = definition.check_language(lang or plan.language)
     written, updated = None, ()
     if output is not None and feedback.used:
-        from ..analysis.report import check
+        from ..analysis.report import build_report
         from ..feedback.apply import applied
         from ..outputs.workbook import write
 
         measured, updated = applied(plan, feedback, definition)
-        report = check(measured, definition, lang)
+        report = build_report(measured, definition, lang)
         write(measured, output, report=report, definition=definition)
         written = str(output)
     if fmt == "json":

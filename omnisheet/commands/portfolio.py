@@ -20,7 +20,7 @@ from ..portfolio.summary import PlanSummary, Unread, Unwritten
 from ..portfolio.workers import Task, check_all, default_jobs, preload
 from ..template.definition import Definition, load_definition
 from ..template.errors import OmnisheetError, WordedError, error_language
-from ..template.formatting import Phrase
+from ..template.facts import Phrase
 from ..template.text import SafeStyle, shown
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
@@ -56,7 +56,7 @@ def _words(lang: str | None) -> dict[str, str]:
     return load_definition().words_for("portfolio", error_language(lang))
 
 
-def find(paths: Sequence[Path], lang: str | None) -> Found:
+def find(paths: Sequence[Path]) -> Found:
     found = find_plans(paths)
     if not found.plans and not found.missing and not found.unfit:
         raise PortfolioError("no_plans", paths=", ".join(str(p) for p in paths))
@@ -123,7 +123,7 @@ def check_many(paths: Sequence[Path], *, output: Path | None, fmt: str, fail_on:
     from ..portfolio.text import TOP, render_lines, render_summary
     from ..portfolio.words import Words
 
-    found = find(paths, lang)
+    found = find(paths)
     outputs: dict[str, Path] = {}
     if output is not None:
         if (output.exists() and not output.is_dir()) or (
@@ -204,7 +204,7 @@ def report_many(paths: Sequence[Path], *, output: Path, lang: str | None,
 
     if not folder.is_dir():
         raise PortfolioError("no_folder", path=output, folder=folder)
-    found = find(paths, lang)
+    found = find(paths)
     inputs = _inputs(found, paths)
     guard_output(output, inputs, force=force)
     run = gather(found, jobs, lang, task)
@@ -233,7 +233,7 @@ def workbook_many(paths: Sequence[Path], *, output: Path, lang: str | None,
         raise PortfolioError("workbook_suffix", path=output)
     if not output.parent.is_dir():
         raise PortfolioError("no_folder", path=output, folder=output.parent)
-    found = find(paths, lang)
+    found = find(paths)
     guard_output(output, _inputs(found, paths), force=force)
     run = gather(found, jobs, lang,
                  lambda index, path, name: Task(index, str(path), name, lang))

@@ -35,10 +35,6 @@ class Updated:
     replaced: bool = True
 
 
-def apply(plan: Plan, feedback: Feedback, definition: Definition) -> Plan:
-    return applied(plan, feedback, definition)[0]
-
-
 def applied(plan: Plan, feedback: Feedback, definition: Definition
             ) -> tuple[Plan, tuple[Updated, ...]]:
     """The plan with the responses' measures, and the team's rows whose value changed."""
@@ -68,7 +64,7 @@ def _measures(plan: Plan, feedback: Feedback, definition: Definition, lang: str
         fields = {
             "value": shown_value(series.indicator, latest.point.value),
             "answers": latest.point.answers,
-            "period": periods_of.label(latest.start, feedback.period, definition, lang),
+            "period": periods_of.period_name(latest.start, feedback.period, definition, lang),
             "evidence": EVIDENCE,
             "verbatim": latest.verbatim.text if latest.verbatim is not None else None,
         }
@@ -105,7 +101,7 @@ def _trends(plan: Plan, feedback: Feedback, definition: Definition, lang: str
     fresh: dict[tuple, Trend] = {}
     for series in feedback.series:
         for period in series.periods:
-            label = periods_of.label(period.start, feedback.period, definition, lang)
+            label = periods_of.period_name(period.start, feedback.period, definition, lang)
             point = period.point
             fresh[_trend_key(series.stage, series.channel, series.indicator, label,
                              definition)] = Trend(

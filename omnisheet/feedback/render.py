@@ -48,7 +48,7 @@ def to_dict(feedback: Feedback, definition: Definition, lang: str, plan_file: st
 
     def period(start: Any) -> dict[str, Any]:
         return {"start": start.isoformat(),
-                "label": periods_of.label(start, kind, definition, lang)}
+                "label": periods_of.period_name(start, kind, definition, lang)}
 
     def point(p: Period) -> dict[str, Any]:
         verbatim = None
@@ -113,7 +113,7 @@ def render_text(feedback: Feedback, definition: Definition, lang: str) -> str:
     kind = feedback.period
 
     def name(start: Any) -> str:
-        return periods_of.label(start, kind, definition, lang)
+        return periods_of.period_name(start, kind, definition, lang)
 
     def quote(text: object) -> str:
         return common["quote"].format(text=shorten(clean(text), 40))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ..template.text import normalise
@@ -54,14 +55,10 @@ class Vocabulary:
         return ", ".join(quote.format(text=w.strip()) for w in words.split("|")[:count])
 
 
-_CACHE: dict[int, Vocabulary] = {}
-
-
+@lru_cache(maxsize=16)
 def vocabulary(definition: Definition) -> Vocabulary:
-    """The vocabulary of every language of the definition, the default language first."""
-    key = id(definition)
-    if key in _CACHE:
-        return _CACHE[key]
+    """The vocabulary of every language of the definition, the default language first
+    (made once per definition)."""
     languages = sorted(definition.languages, key=lambda lang: lang != definition.default_language)
 
     def merged(section: str, key: str) -> tuple[str, ...]:
@@ -88,5 +85,4 @@ def vocabulary(definition: Definition) -> Vocabulary:
         for score in range(low, high + 1):
             for wording in merged(section, f"s{score}"):
                 scales[kind].setdefault(wording, score)
-    _CACHE[key] = Vocabulary(headers, questions, indicators, scales)
-    return _CACHE[key]
+    return Vocabulary(headers, questions, indicators, scales)

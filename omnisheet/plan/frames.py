@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..template.definition import load_definition
 from .serialise import plan_to_dict
 
 if TYPE_CHECKING:
@@ -22,7 +21,7 @@ def plan_rows(plan: Plan, definition: Definition | None = None
     """Each tab's columns and rows as flat dicts, in the definition's order: the journey,
     every table tab (every column of the template, filled or not, then the team's own),
     the scenario map."""
-    d = definition or load_definition()
+    d = definition or plan.definition
     data = plan_to_dict(plan, d)
     tables: dict[str, tuple[list[str], list[dict[str, Any]]]] = {}
     for tab in d.tabs:

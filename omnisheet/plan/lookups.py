@@ -8,7 +8,7 @@ import datetime as dt
 import unicodedata
 from collections.abc import Callable, Hashable
 from functools import cached_property, lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ..template.delays import delay_hours
 from ..template.text import normalise as _normalise
@@ -129,7 +129,7 @@ class PlanLookups:
     def __init__(self, plan: Plan, definition: Definition) -> None:
         self.plan = plan
         self.definition = definition
-        self._cache: dict[str, Any] = {}
+        self._identities: dict[str, Callable[[Record], Hashable]] = {}
 
     @cached_property
     def use_case_ids(self) -> set[str]:
@@ -168,7 +168,6 @@ class PlanLookups:
         return key in pairs or key[0] in whole
 
     def identity(self, tab_key: str) -> Callable[[Record], Hashable]:
-        name = f"identity:{tab_key}"
-        if name not in self._cache:
-            self._cache[name] = identity(self.definition, tab_key)
-        return self._cache[name]
+        if tab_key not in self._identities:
+            self._identities[tab_key] = identity(self.definition, tab_key)
+        return self._identities[tab_key]

@@ -12,7 +12,7 @@ import dataclasses
 from collections.abc import Iterator, Mapping
 from dataclasses import MISSING, dataclass, field, fields, make_dataclass
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..template.definition import Definition, Tab, load_definition
 from ..template.severity import ERROR as ERROR  # noqa: E402  (re-exported: model is where they were)
@@ -38,22 +38,6 @@ def column_number(letters: str) -> int:
     for letter in letters.upper():
         number = number * 26 + ord(letter) - 64
     return number
-
-
-@dataclass(frozen=True)
-class CellRef:
-    """A cell of the workbook, 1-based, with the sheet name as the workbook spells it."""
-
-    sheet: str
-    row: int
-    column: int
-
-    @property
-    def a1(self) -> str:
-        return f"{column_letter(self.column)}{self.row}"
-
-    def __str__(self) -> str:
-        return f"{self.sheet}!{self.a1}"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -89,18 +73,13 @@ def _field_names(record_type: type) -> tuple[str, ...]:
     return tuple(f.name for f in fields(record_type) if f.name not in ("row", "extra", "typed"))
 
 
-_RECORD_TYPES: dict[int, tuple[Definition, dict[str, type[Record]]]] = {}
-
-
+@cache
 def record_types(definition: Definition) -> dict[str, type[Record]]:
-    """Each table tab's record type, made from the definition: a field per column the team
-    fills (formulas excepted), named by its key, so a column added to plan.yaml is a field
-    of its rows everywhere (reader, export, CSV, frames, diff) with no Python to change."""
-    entry = _RECORD_TYPES.get(id(definition))
-    if entry is None or entry[0] is not definition:
-        types = {tab.key: _record_type(tab) for tab in definition.table_tabs}
-        entry = _RECORD_TYPES[id(definition)] = (definition, types)
-    return entry[1]
+    """Each table tab's record type, made from the definition (once per definition): a
+    field per column the team fills (formulas excepted), named by its key, so a column
+    added to plan.yaml is a field of its rows everywhere (reader, export, CSV, frames,
+    diff) with no Python to change."""
+    return {tab.key: _record_type(tab) for tab in definition.table_tabs}
 
 
 def _record_type(tab: Tab) -> type[Record]:
@@ -112,15 +91,24 @@ def _record_type(tab: Tab) -> type[Record]:
     return made
 
 
-# The template's own tabs, as Python code names their rows.
-TABLE_RECORDS: Mapping[str, type[Record]] = record_types(load_definition())
-Measure = TABLE_RECORDS["measures"]
-UseCase = TABLE_RECORDS["use_cases"]
-Scenario = TABLE_RECORDS["scenarios"]
-Message = TABLE_RECORDS["messages"]
-DataNeed = TABLE_RECORDS["data_needs"]
-Survey = TABLE_RECORDS["surveys"]
-Trend = TABLE_RECORDS["trends"]
+# The template's own tabs, as Python code names their rows (Measure, UseCase...): made
+# from the bundled definition on first use, not when this module is imported.
+_NAMED_RECORDS = {"Measure": "measures", "UseCase": "use_cases", "Scenario": "scenarios",
+                  "Message": "messages", "DataNeed": "data_needs", "Survey": "surveys",
+                  "Trend": "trends"}
+
+
+if TYPE_CHECKING:  # for type checkers: each is a Record type made from the definition
+    Measure = UseCase = Scenario = Message = DataNeed = Survey = Trend = Record
+    TABLE_RECORDS: Mapping[str, type[Record]]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "TABLE_RECORDS":
+        return record_types(load_definition())
+    if name in _NAMED_RECORDS:
+        return record_types(load_definition())[_NAMED_RECORDS[name]]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -202,7 +190,8 @@ class Finding:
     """One thing a check found: data only; the text comes from the check's template."""
 
     code: str
-    severity: str
+    # None on what the reader met: the registry, which declares every code, gives it.
+    severity: str | None = None
     sheet: str | None = None
     row: int | None = None
     column: int | None = None
@@ -253,6 +242,9 @@ class Plan:
     # key: rows of (the list's value, then one value per column). A table absent here is
     # the template's defaults (a plan made before it existed).
     setting_tables: Mapping[str, tuple[tuple[Scalar, ...], ...]] = field(default_factory=dict)
+    # The definition the plan was read or made with (the bundled one unless given), so
+    # that a custom template's tab names and record types are this plan's everywhere.
+    definition: Definition = field(default=None, compare=False, repr=False)  # type: ignore[assignment]
 
     def __init__(self, **given: Any) -> None:
         own = {f.name: f for f in fields(self)}
@@ -268,6 +260,8 @@ class Plan:
             else:
                 value = spec.default
             object.__setattr__(self, name, value)
+        if self.definition is None:
+            object.__setattr__(self, "definition", load_definition())
         # Empty tables are left out, so a plan equals itself however it was built.
         object.__setattr__(self, "tables", {k: tuple(v) for k, v in tables.items() if v})
         self._map_order()
@@ -292,7 +286,7 @@ class Plan:
         tables = self.__dict__.get("tables", {})
         if name in tables:
             return tables[name]
-        if name in TABLE_RECORDS:
+        if "definition" in self.__dict__ and name in record_types(self.__dict__["definition"]):
             return ()
         raise AttributeError(f"a plan has no {name!r}")
 
@@ -311,7 +305,7 @@ class Plan:
         """The tab's name in this workbook (or, unread, in the plan's language)."""
         if tab_key in self.sheet_names:
             return self.sheet_names[tab_key]
-        return load_definition().tab(tab_key).labels[lang or self.language]
+        return self.definition.tab(tab_key).labels[lang or self.language]
 
     def with_changes(self, **changes: Any) -> Plan:
         own = {f.name for f in fields(self)}

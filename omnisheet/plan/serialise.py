@@ -50,7 +50,7 @@ def _out(value: Scalar) -> Any:
 def plan_to_dict(plan: Plan, definition: Definition | None = None) -> dict[str, Any]:
     """The export shape: the definition's tabs in its order, each table's rows with a key
     per column (a column added to plan.yaml is one too)."""
-    d = definition or load_definition()
+    d = definition or plan.definition
     data: dict[str, Any] = {
         "format": FORMAT,
         "version": VERSION,
@@ -164,6 +164,7 @@ def plan_from_dict(data: Mapping[str, Any], definition: Definition | None = None
             **{tab.key: records(tab.key) for tab in d.table_tabs},
             extra_columns={k: tuple(v) for k, v in (data.get("extra_columns") or {}).items()},
             setting_tables=tables,
+            definition=d,
         )
     except (KeyError, TypeError) as exc:
         raise PlanDataError("data_malformed", why=str(exc)) from exc

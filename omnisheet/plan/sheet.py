@@ -38,9 +38,6 @@ class Sheet:
     def width(self) -> int:
         return max((len(r) for r in self.rows), default=0)
 
-    def is_blank(self) -> bool:
-        return not any(value is not None for row in self.rows for value in row)
-
     def strays(self) -> list[StrayCell]:
         return [
             StrayCell(sheet=self.name, row=r + 1, column=c + 1, value=value)

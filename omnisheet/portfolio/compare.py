@@ -22,6 +22,7 @@ import statistics
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..plan.model import Scalar
 from ..template.definition import Definition
@@ -60,18 +61,12 @@ def value_of(definition: Definition, list_key: str, raw: Scalar) -> Value:
     return Value("=" + normalise(text), " ".join(text.split()))
 
 
-_KEYS: dict[tuple[int, str], tuple[Definition, frozenset[str]]] = {}
-
-
+@lru_cache(maxsize=256)
 def _keys(definition: Definition, list_key: str) -> frozenset[str]:
     """A list's keys, as a set computed once per definition (a hundred plans ask 50,000
-    times); the definition is kept with them so that its id is not reused."""
-    cached = _KEYS.get((id(definition), list_key))
-    if cached is None:
-        listed = definition.lists.get(list_key)
-        cached = (definition, frozenset(listed.keys if listed is not None else ()))
-        _KEYS[(id(definition), list_key)] = cached
-    return cached[1]
+    times)."""
+    listed = definition.lists.get(list_key)
+    return frozenset(listed.keys if listed is not None else ())
 
 
 @dataclass(frozen=True)

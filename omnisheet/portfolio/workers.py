@@ -54,13 +54,13 @@ def default_jobs() -> int:
 
 def check_one(task: Task) -> Result:
     """Read, check and write one plan (in a worker); never raises for a bad plan."""
-    from ..analysis.report import check
+    from ..analysis.report import build_report
     from ..read.reader import load
     from ..template.errors import OmnisheetError, OutputError
 
     try:
         plan = load(Path(task.path))
-        report = check(plan, lang=task.lang)
+        report = build_report(plan, lang=task.lang)
         outputs: dict[str, str] = {}
         if task.checked:
             from ..outputs.workbook import write
@@ -118,9 +118,10 @@ def _write_json(report, path: str, lang: str | None) -> None:
     import json
 
     from ..outputs.atomic import atomic_output
+    from ..outputs.json.report import report_json
 
     with atomic_output(Path(path)) as tmp, open(tmp, "w", encoding="utf-8") as out:
-        json.dump(report.to_dict(lang), out, ensure_ascii=False, indent=2)
+        json.dump(report_json(report, lang), out, ensure_ascii=False, indent=2)
 
 
 def _quiet_worker(parent: int | None = None) -> None:

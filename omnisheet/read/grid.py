@@ -14,7 +14,7 @@ from typing import IO, Any
 
 from ..plan.model import Scalar, column_letter, column_number
 from ..template.errors import UnreadableWorkbook, refusal
-from ..template.formatting import Phrase
+from ..template.facts import Phrase
 
 Grid = list[list[Scalar]]
 
@@ -185,7 +185,7 @@ def read_fills(path: Path | bytes, sheet: str, cells: Iterable[tuple[int, int]]
                 fill = ReadOnlyCell(worksheet, row, column, None, style_id=style).fill
             except (IndexError, KeyError, TypeError):  # a style number the workbook lacks
                 continue
-            colour = _rgb(fill, workbook)
+            colour = _rgb(fill)
             if colour:
                 fills[(row, column)] = colour
         return fills
@@ -275,7 +275,7 @@ rather than costing a minute."""
 _REFERENCE = re.compile(r"([A-Za-z]{1,3})([0-9]{1,7})")
 
 
-def _rgb(fill: object, workbook: object) -> str | None:
+def _rgb(fill: object) -> str | None:
     if getattr(fill, "fill_type", None) not in ("solid", "gray125") and getattr(
         fill, "patternType", None
     ) != "solid":
@@ -287,7 +287,7 @@ def _rgb(fill: object, workbook: object) -> str | None:
         rgb = colour.rgb[-6:]
         return None if rgb in ("000000",) and colour.rgb.startswith("00") else rgb
     if colour.type == "theme":
-        return _theme_rgb(workbook, colour.theme, colour.tint or 0.0)
+        return _theme_rgb(colour.theme, colour.tint or 0.0)
     if colour.type == "indexed":
         from openpyxl.styles.colors import COLOR_INDEX
 
@@ -301,7 +301,7 @@ _DEFAULT_THEME = ["FFFFFF", "000000", "E7E6E6", "44546A", "4472C4", "ED7D31",
                   "A5A5A5", "FFC000", "5B9BD5", "70AD47", "0563C1", "954F72"]
 
 
-def _theme_rgb(workbook: object, theme: int, tint: float) -> str | None:
+def _theme_rgb(theme: int, tint: float) -> str | None:
     if not 0 <= theme < len(_DEFAULT_THEME):
         return None
     base = _DEFAULT_THEME[theme]

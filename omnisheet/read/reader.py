@@ -17,9 +17,6 @@ from pathlib import Path
 from ..plan.layout import MapGrid, instruction_lines
 from ..plan.lookups import identity, identity_shown, touchpoint_key
 from ..plan.model import (
-    ERROR,
-    INFO,
-    WARNING,
     Finding,
     ListCells,
     Placement,
@@ -33,6 +30,7 @@ from ..plan.model import (
 )
 from ..plan.sheet import Sheet
 from ..template.definition import Column, Definition, ListDef, Tab, load_definition
+from ..template.facts import ColumnName, Label
 from ..template.numbers import as_number
 from ..template.text import normalise
 from . import grid as grids
@@ -92,13 +90,12 @@ class _Reader:
         tabs = dict(found.sheets)
         sheets = {name: Sheet(name, values[name]) for name in values}
         if self.kind == "xlsm":
-            self.findings.append(Finding(code="macros-not-kept", severity=INFO,
-                                         params={"file": self.path.name}))
+            self.findings.append(Finding(code="macros-not-kept", params={"file": self.path.name}))
         missing = [tab for tab in self.d.tabs if tab.key not in tabs]
         for tab in missing:
             if tab.kind != "instructions" and not tab.texts.get("optional"):
                 self.findings.append(Finding(
-                    code="tab-missing", severity=ERROR, sheet=tab.labels[self.lang],
+                    code="tab-missing", sheet=tab.labels[self.lang],
                     params={"tab": tab.labels[self.lang],
                             "names": " / ".join(dict.fromkeys(tab.labels.values())),
                             "closest": found.closest.get(tab.key)},
@@ -151,6 +148,7 @@ class _Reader:
             missing_tabs=tuple(tab.key for tab in missing),
             source=str(self.path),
             setting_tables=setting_tables,
+            definition=self.d,
         )
 
     # --- lists and settings ---------------------------------------------------------------
@@ -234,8 +232,8 @@ class _Reader:
         for column in tab.input_columns:
             if column.required and column.key not in matched.values():
                 self.findings.append(Finding(
-                    code="column-missing", severity=ERROR, sheet=sheet.name, row=best_row + 1,
-                    params={"column": column.labels[self.lang], "tab": sheet.name},
+                    code="column-missing", sheet=sheet.name, row=best_row + 1,
+                    params={"column": ColumnName(tab.key, column.key), "tab": sheet.name},
                     subject=Subject(tab.key, None, column.key)))
         width = max([*matched, *unknown], default=-1) + 1
         layout = tuple(
@@ -303,9 +301,9 @@ class _Reader:
                 about = same(record) if record is not None else ("cell", row + 1)
                 shown = identity_shown(self.d, tab.key, record) if record is not None else ()
                 self.findings.append(Finding(
-                    code="formula-overwritten", severity=WARNING, sheet=sheet.name,
+                    code="formula-overwritten", sheet=sheet.name,
                     row=row + 1, column=col + 1, value=sheet.get(row, col),
-                    params={"column": computed[col].labels[self.lang]},
+                    params={"column": ColumnName(tab.key, computed[col].key)},
                     subject=Subject(tab.key, about, computed[col].key, shown)))
 
     def _convert(self, column: Column, raw: Scalar, lists: Mapping[str, tuple[Scalar, ...]]
@@ -427,7 +425,7 @@ class _Reader:
     def _outside(self, code: str, tab_key: str, sheet: Sheet, row: int, col: int,
                  value: Scalar, what: str) -> None:
         """A cell typed under no header: said, and left to come back where it was typed."""
-        self.findings.append(Finding(code=code, severity=ERROR, sheet=sheet.name, row=row + 1,
+        self.findings.append(Finding(code=code, sheet=sheet.name, row=row + 1,
                                      column=col + 1, value=value, params={"what": what},
                                      subject=Subject(tab_key, ("cell", normalise(value)))))
 
@@ -495,9 +493,9 @@ class _Reader:
                 stage=tp.stage, channel=tp.channel, description=tp.description, status=status,
                 status_inferred=True, typed=tp.typed, row=tp.row, column=tp.column)
             self.findings.append(Finding(
-                code="status-inferred-from-colour", severity=INFO, sheet=sheet_name, row=row,
-                column=col, value=tp.description, expected=listed.label(status, self.lang),
-                params={"status": listed.label(status, self.lang), "colour": "#" + colour},
+                code="status-inferred-from-colour", sheet=sheet_name, row=row,
+                column=col, value=tp.description, expected=Label("touchpoint_status", status),
+                params={"status": Label("touchpoint_status", status), "colour": "#" + colour},
                 subject=Subject("journey", touchpoint_key(tp), "status", (tp.stage, tp.channel))))
         return touchpoints
 

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..template.errors import refusal
-from ..template.formatting import Phrase
+from ..template.facts import Phrase
 from .safety import sniff_codec
 
 __all__ = ["damage", "mended_copy"]

@@ -36,7 +36,7 @@ from xml.parsers import expat
 
 from omnisheet.plan.model import column_letter, column_number
 from omnisheet.template.errors import UnreadableWorkbook, refusal
-from omnisheet.template.formatting import Phrase
+from omnisheet.template.facts import Phrase
 
 __all__ = ["DEFAULT_LIMITS", "Limits", "check_xml_safe", "vet"]
 

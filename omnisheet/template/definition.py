@@ -6,19 +6,22 @@ module, so that a column or a language is a change to the YAML file and nowhere 
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from . import disk_cache
 from .failure import OmnisheetError
 from .template_files import DEFAULT_PATH as DEFAULT_PATH  # noqa: E402 (re-exported)
 from .template_files import TEMPLATE_VARIABLE as TEMPLATE_VARIABLE  # noqa: E402
 from .template_files import available_languages as available_languages  # noqa: E402
 from .template_files import language_files, template_path  # noqa: E402
 from .text import normalise
+
+if TYPE_CHECKING:  # formatting is imported when words are asked for, not by every command
+    from .formatting import Formatter
 
 COLUMN_TYPES = {"id", "text", "list", "number", "ref", "delay", "formula", "date", "period"}
 # Columns whose cells the template formats as text (@), so a spreadsheet keeps what is typed
@@ -205,8 +208,11 @@ class Tab:
         return {normalise(n) for n in (*self.labels.values(), self.key, *self.aliases)}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Definition:
+    """The template as loaded: one object per file, equal only to itself, so that what is
+    made from it once (record types, formatters, vocabularies) is cached on it by identity."""
+
     version: int
     languages: tuple[str, ...]
     default_language: str
@@ -224,6 +230,9 @@ class Definition:
     # Per language: how numbers and dates are written (lang/<code>.yaml: numbers, dates).
     formats: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     setting_tables: tuple[SettingTable, ...] = ()
+    # Each language's formatter, made once (formatter()): not part of what a definition is.
+    _formatters: dict[str, Formatter] = field(default_factory=dict, init=False, compare=False,
+                                              repr=False)
 
     def tab(self, key: str) -> Tab:
         for tab in self.tabs:
@@ -251,10 +260,6 @@ class Definition:
     def table_tabs(self) -> tuple[Tab, ...]:
         return tuple(t for t in self.tabs if t.kind == "table")
 
-    @property
-    def map_tabs(self) -> tuple[Tab, ...]:
-        return tuple(t for t in self.tabs if t.is_map)
-
     def text(self, key: str, lang: str) -> str:
         """A word of the HTML report (`report_text` in the YAML) in `lang`, a Template whose
         `format` makes its "(s)" agree with the counts it is given."""
@@ -271,6 +276,14 @@ class Definition:
 
         return _Words(section, {key: labels[lang] for key, labels in self.words[section].items()},
                       plural_rule(self, lang))
+
+    def formatter(self, lang: str) -> Formatter:
+        """How `lang` writes numbers, shares and dates, made once per language."""
+        if lang not in self._formatters:
+            from .formatting import Formatter
+
+            self._formatters[lang] = Formatter.of(self, lang)
+        return self._formatters[lang]
 
     def check_text(self, code: str, lang: str, part: str = "message") -> str | None:
         """A check's message template or documentation in `lang` (None if it has none)."""
@@ -542,79 +555,35 @@ def _fold(path: str, files: Mapping[str, Path]) -> dict[str, Any]:
         raise DefinitionError(f"{path}: malformed definition ({exc!r})") from exc
 
 
-# The folded definition is kept as JSON, named by a digest of its files and of the code
-# that folds it: reading YAML and folding took ~60 ms of every command (a third of
-# `omnisheet checks`), reading this JSON ~3. A cache that cannot be read or written is
-# simply not used.
-_FOLDERS = (Path(__file__).resolve().parent / "languages.py", Path(__file__).resolve())
+# The code that folds the YAML files: the cache file is named by it too.
+_FOLDING_CODE = (Path(__file__).resolve().parent / "languages.py", Path(__file__).resolve())
+CACHE_KEEP = disk_cache.KEEP
 
 
 def _cache_file(sources: list[Path]) -> Path | None:
-    import hashlib
-
-    digest = hashlib.sha256()
-    try:
-        for source in sources:
-            digest.update(str(source).encode() + b"\0" + source.read_bytes() + b"\0")
-        for code in _FOLDERS:
-            stat = code.stat()
-            digest.update(f"{code}:{stat.st_mtime_ns}:{stat.st_size}".encode())
-    except OSError:
-        return None
-    folder = os.environ.get("OMNISHEET_CACHE") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"),
-        "omnisheet")
-    return Path(folder) / f"definition-{digest.hexdigest()[:32]}.json"
+    return disk_cache.named("definition", ".json", sources, _FOLDING_CODE)
 
 
 def _cached(cache: Path | None) -> dict[str, Any] | None:
-    if cache is None:
+    text = disk_cache.read(cache)
+    if text is None:
         return None
     import json
 
     try:
-        return json.loads(cache.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        return json.loads(text)
+    except ValueError:
         return None
 
 
 def _keep(cache: Path | None, data: dict[str, Any]) -> None:
-    if cache is None:
-        return
     import json
-    import tempfile
 
     try:
         text = json.dumps(data, ensure_ascii=False)
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=cache.parent,
-                                         delete=False, suffix=".tmp") as handle:
-            handle.write(text)
-        os.replace(handle.name, cache)
-    except (OSError, TypeError, ValueError):
+    except (TypeError, ValueError):
         return
-    _prune(cache.parent)
-
-
-#: How many folded definitions the cache folder keeps (each edit of the template, or each
-#: new version of omnisheet, writes one): the most recently written.
-CACHE_KEEP = 8
-
-
-def _prune(folder: Path) -> None:
-    """Remove all but the CACHE_KEEP newest definitions, so the folder does not grow with
-    every edit of the template; another process removing one meanwhile is no error."""
-    found = []
-    for path in folder.glob("definition-*.json"):
-        try:
-            found.append((path.stat().st_mtime_ns, path))
-        except OSError:
-            continue
-    for _, path in sorted(found, reverse=True)[CACHE_KEEP:]:
-        try:
-            path.unlink()
-        except OSError:
-            continue
+    disk_cache.keep(cache, text)
 
 
 def _read_yaml(path: Path) -> Any:

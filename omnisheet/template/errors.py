@@ -12,8 +12,8 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
+from .facts import Phrase
 from .failure import OmnisheetError as OmnisheetError
-from .formatting import Phrase
 
 API_LANGUAGE = "en"
 """The language of `str(error)`: the Python API's, when the template has it."""

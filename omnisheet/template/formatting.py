@@ -12,7 +12,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from .facts import ColumnName, Fixed, Label, ListName, Phrase, SettingName, Share
 from .numbers import LARGEST, round_half_away
+
+__all__ = ["ColumnName", "Fixed", "Formatter", "Label", "ListName", "Phrase", "SettingName",
+           "Share", "Template", "agree", "plural_rule"]
 
 
 class WithFormats(Protocol):
@@ -21,39 +25,6 @@ class WithFormats(Protocol):
 
     @property
     def formats(self) -> Mapping[str, Any]: ...
-
-
-@dataclass(frozen=True)
-class Share:
-    """A fraction (0.58) to be shown as a percentage (58 %): a finding's parameter that a
-    message must not print as 0.58 beside a target of 75 %."""
-
-    value: float
-
-
-@dataclass(frozen=True)
-class Fixed:
-    """A number shown with the decimals of a sheet's number format ("0.0": 12,1), as the
-    workbook shows it."""
-
-    value: float
-    number_format: str
-
-
-@dataclass(frozen=True, init=False)
-class Phrase:
-    """Words a message quotes that depend on the language ("ligne 4" / "row 4", "cible
-    4,2"): `words.<section>.<key>` of the language the message is written in, its
-    {fields} shown as the language writes them. Findings stay data until rendered."""
-
-    section: str
-    key: str
-    fields: tuple[tuple[str, Any], ...]
-
-    def __init__(self, section: str, key: str, **fields: Any) -> None:
-        object.__setattr__(self, "section", section)
-        object.__setattr__(self, "key", key)
-        object.__setattr__(self, "fields", tuple(fields.items()))
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from .text import normalise
@@ -43,7 +44,7 @@ def span(first: dt.date, last: dt.date, kind: str) -> list[dt.date]:
     return periods
 
 
-def label(first: dt.date, kind: str, definition: Definition, lang: str) -> str:
+def period_name(first: dt.date, kind: str, definition: Definition, lang: str) -> str:
     """A period's name in `lang`: the month as the language writes it, the quarter by its
     pattern in the language file (words.feedback.quarter), the year as a number."""
     if kind == "year":
@@ -108,23 +109,19 @@ def _months(definition: Definition, lang: str) -> list[str]:
     return [normalise(name) for name in Formatter.of(definition, lang).months]
 
 
+@lru_cache(maxsize=16)
 def _names(definition: Definition) -> dict[str, tuple[str, dt.date]]:
-    """Every month and quarter name of the years around today, in every language."""
-    key = id(definition)
-    if key not in _CACHE:
-        names: dict[str, tuple[str, dt.date]] = {}
-        this_year = dt.date.today().year
-        for lang in definition.languages:
-            for year in range(this_year - 15, this_year + 6):
-                for month in range(1, 13):
-                    first = dt.date(year, month, 1)
-                    names.setdefault(normalise(label(first, "month", definition, lang)),
-                                     ("month", first))
-                    if month % 3 == 1:
-                        names.setdefault(normalise(label(first, "quarter", definition, lang)),
-                                         ("quarter", first))
-        _CACHE[key] = names
-    return _CACHE[key]
-
-
-_CACHE: dict[int, dict[str, tuple[str, dt.date]]] = {}
+    """Every month and quarter name of the years around today, in every language (made
+    once per definition)."""
+    names: dict[str, tuple[str, dt.date]] = {}
+    this_year = dt.date.today().year
+    for lang in definition.languages:
+        for year in range(this_year - 15, this_year + 6):
+            for month in range(1, 13):
+                first = dt.date(year, month, 1)
+                names.setdefault(normalise(period_name(first, "month", definition, lang)),
+                                 ("month", first))
+                if month % 3 == 1:
+                    names.setdefault(normalise(period_name(first, "quarter", definition, lang)),
+                                     ("quarter", first))
+    return names

@@ -9,16 +9,16 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ...template.delays import delay_hours, in_hours
-from ...template.formatting import Phrase
+from ...template.facts import Label, Phrase
 from ...template.numbers import number
 from ...template.severity import INFO, WARNING
-from .registry import REGISTRY, Context, check, id_key
+from .registry import REGISTRY, CheckContext, id_key, register
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from ...plan.model import Finding, Scalar
-    from ..pressure import Pressure, Sent
+    from ..pressure import Sent
 
 
 @dataclass(frozen=True)
@@ -32,12 +32,6 @@ class Listing:
         return self.text
 
 
-def _pressure(ctx: Context) -> Pressure:
-    from ..pressure import pressure
-
-    return pressure(ctx.plan, ctx.definition)
-
-
 def _listing(sent: tuple[Sent, ...] | list[Sent]) -> Listing:
     by_scenario: dict[Scalar, list[str]] = {}
     for message in sent:
@@ -46,25 +40,22 @@ def _listing(sent: tuple[Sent, ...] | list[Sent]) -> Listing:
                               for scenario, delays in by_scenario.items()))
 
 
-@check("pressure-over-cap", WARNING, "messages", needs=("scenario_map", "scenarios"))
-def pressure_over_cap(ctx: Context) -> Iterator[Finding]:
-    """A target may receive more messages on a channel, within the period of its cap, than
-    the Settings tab allows."""
-    for peak in _pressure(ctx).over:
+@register("pressure-over-cap", WARNING, "messages", needs=("scenario_map", "scenarios"))
+def pressure_over_cap(ctx: CheckContext) -> Iterator[Finding]:
+    for peak in ctx.pressure.over:
         first = peak.first_over
         assert first is not None
         yield ctx.finding(
             "pressure-over-cap", "messages", first.index, "channel",
             value=ctx.plan.messages[first.index].channel,
-            target=ctx.label("target", peak.target),
-            channel=ctx.label("channel", peak.cap.channel), count=peak.count,
+            target=Label("target", peak.target),
+            channel=Label("channel", peak.cap.channel), count=peak.count,
             cap=peak.cap.most, days=peak.cap.days, responsible=_listing(peak.sent),
             first=Listing(f"{first.scenario} {first.delay}"))
 
 
-@check("pressure-channel-without-cap", INFO, "settings", needs=("scenario_map", "scenarios"))
-def pressure_channel_without_cap(ctx: Context) -> Iterator[Finding]:
-    """A channel that carries messages of the scenario map has no cap on the Settings tab."""
+@register("pressure-channel-without-cap", INFO, "settings", needs=("scenario_map", "scenarios"))
+def pressure_channel_without_cap(ctx: CheckContext) -> Iterator[Finding]:
     from ...plan.model import Finding
     from ...plan.setting_tables import rows
     from ..pressure import channel_key
@@ -73,20 +64,18 @@ def pressure_channel_without_cap(ctx: Context) -> Iterator[Finding]:
     listed = ctx.definition.list("channel")
     where = {channel_key(ctx.definition, row.value): row.sheet_row
              for row in reversed(rows(ctx.plan, ctx.definition, table.key))}
-    for key, channel in _pressure(ctx).uncapped.items():
+    for key, channel in ctx.pressure.uncapped.items():
         template = listed.value(listed.match(channel))
         if template is not None and template.key not in table.defaults:
             continue  # left uncapped by the template (the website, the store): no message
         yield Finding(code="pressure-channel-without-cap", severity=INFO,
                       sheet=ctx.sheet("settings"), row=where[key] + 1, column=2,
-                      value=ctx.label("channel", channel),
-                      params={"channel": ctx.label("channel", channel)})
+                      value=Label("channel", channel),
+                      params={"channel": Label("channel", channel)})
 
 
-@check("sequence-too-dense", WARNING, "messages")
-def sequence_too_dense(ctx: Context) -> Iterator[Finding]:
-    """Two messages of one scenario on the same channel are closer than the minimum gap
-    set on the Settings tab."""
+@register("sequence-too-dense", WARNING, "messages")
+def sequence_too_dense(ctx: CheckContext) -> Iterator[Finding]:
     from ..pressure import channel_key, rules
 
     gap = rules(ctx.plan, ctx.definition).min_gap_hours
@@ -106,15 +95,13 @@ def sequence_too_dense(ctx: Context) -> Iterator[Finding]:
                 message = ctx.plan.messages[index]
                 yield ctx.finding("sequence-too-dense", "messages", index, "delay",
                                   value=message.delay, scenario=message.scenario,
-                                  channel=ctx.label("channel", message.channel),
+                                  channel=Label("channel", message.channel),
                                   previous=ctx.plan.messages[first].delay,
                                   hours=round(hours - before, 2), minimum=gap)
 
 
-@check("message-outside-hours", WARNING, "messages", needs=("scenarios",))
-def message_outside_hours(ctx: Context) -> Iterator[Finding]:
-    """A message whose delay is given in hours lands at night, after a trigger whose hour
-    the scenario specs give."""
+@register("message-outside-hours", WARNING, "messages", needs=("scenarios",))
+def message_outside_hours(ctx: CheckContext) -> Iterator[Finding]:
     from ..pressure import rules
 
     night = rules(ctx.plan, ctx.definition)
@@ -146,27 +133,23 @@ def _time(hour: float) -> Phrase:
     return Phrase("pressure", "time", hour=minutes // 60, minute=f"{minutes % 60:02d}")
 
 
-@check("consent-not-planned", WARNING, "messages", needs=("scenarios", "data_needs"))
-def consent_not_planned(ctx: Context) -> Iterator[Finding]:
-    """A marketing scenario sends on a channel that needs consent for its target, and its
-    data needs record no consent for that channel."""
-    for scenario, _channel, rule, index, found in _consent(ctx):
+@register("consent-not-planned", WARNING, "messages", needs=("scenarios", "data_needs"))
+def consent_not_planned(ctx: CheckContext) -> Iterator[Finding]:
+    for scenario, _channel, rule, index, found in ctx.consents:
         if not found:
             yield ctx.finding("consent-not-planned", "messages", index, "channel",
                               value=ctx.plan.messages[index].channel, scenario=scenario.id,
-                              channel=ctx.label("channel", ctx.plan.messages[index].channel),
-                              rule=ctx.label("consent", rule.line))
+                              channel=Label("channel", ctx.plan.messages[index].channel),
+                              rule=Label("consent", rule.line))
 
 
-@check("consent-not-available", WARNING, "data_needs", needs=("scenarios", "messages"))
-def consent_not_available(ctx: Context) -> Iterator[Finding]:
-    """The consent a scenario needs for a channel is in the data integration, but not
-    available yet."""
+@register("consent-not-available", WARNING, "data_needs", needs=("scenarios", "messages"))
+def consent_not_available(ctx: CheckContext) -> Iterator[Finding]:
     from ..consent import PENDING
 
     said: set[int] = set()
     indexes = {id(need): i for i, need in enumerate(ctx.plan.data_needs)}
-    for scenario, _channel, _rule, index, found in _consent(ctx):
+    for scenario, _channel, _rule, index, found in ctx.consents:
         if found and all(need.availability in PENDING for need in found):
             for need in found:
                 position = indexes[id(need)]
@@ -176,52 +159,8 @@ def consent_not_available(ctx: Context) -> Iterator[Finding]:
                 yield ctx.finding(
                     "consent-not-available", "data_needs", position, "availability",
                     value=need.variable, scenario=scenario.id,
-                    channel=ctx.label("channel", ctx.plan.messages[index].channel),
-                    availability=ctx.label("availability", need.availability))
-
-
-def _consent(ctx: Context) -> list[tuple]:
-    """Per marketing scenario and channel needing consent for its targets: the scenario,
-    the channel key, the rule, its first message there, and the data needs recording a
-    consent for it. Made once for both checks."""
-    if "consent" in ctx._cache:
-        return ctx._cache["consent"]
-    from ..consent import Consent, rule_for
-    from ..pressure import channel_key
-
-    d, plan = ctx.definition, ctx.plan
-    consent = Consent(plan, d)
-    lines = consent.rules
-    found: list[tuple] = []
-    if lines:
-        targets: dict[str, set] = defaultdict(set)
-        for placement in plan.placements:
-            for ident in placement.scenarios:
-                targets[id_key(ident)].add(placement.target)
-        needs = defaultdict(list)
-        for need in plan.data_needs:
-            if need.scenario is not None:
-                needs[id_key(need.scenario)].append(need)
-        first: dict[str, dict[str, int]] = defaultdict(dict)  # scenario → channel → message
-        for index, message in enumerate(plan.messages):
-            if message.scenario is not None and message.channel is not None:
-                first[id_key(message.scenario)].setdefault(channel_key(d, message.channel),
-                                                           index)
-        seen: set[str] = set()
-        for scenario in plan.scenarios:
-            key = id_key(scenario.id) if scenario.id is not None else None
-            if key is None or key in seen or scenario.purpose == "service":
-                continue
-            seen.add(key)
-            aimed = targets[key] | ({scenario.target} if scenario.target is not None else set())
-            audiences = {consent.audience(t) for t in aimed} or {None}
-            for channel, index in first.get(key, {}).items():
-                rule = rule_for(lines, channel, audiences)
-                if rule is not None:
-                    found.append((scenario, channel, rule, index,
-                                  consent.for_channel(needs[key], channel)))
-    ctx._cache["consent"] = found
-    return found
+                    channel=Label("channel", ctx.plan.messages[index].channel),
+                    availability=Label("availability", need.availability))
 
 
 __all__ = ["REGISTRY"]

@@ -1,24 +1,29 @@
-"""The check registry: a decorator records each check's code, severity, tab, messages and docs.
+"""The check registry: a decorator records each check's code, severity and tab.
 
-A check is a pure function of a `Context` (the plan and its indexes) that yields findings.
-Its docstring is its documentation: `omnisheet checks` and the README print exactly that.
+A check is a pure function of a `CheckContext` (the plan and its indexes) that yields findings:
+facts (a code, a severity, a subject, parameters), in no language. What a check means and
+its message are `checks.<code>` in each language file; outputs/messages.py says them.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from ...plan.lookups import PlanLookups, id_key, identity_shown, touchpoint_key
-from ...template.formatting import Fixed, Formatter, Share, agree, plural_rule
-from ...template.text import normalise, shorten
+from ...template.facts import Fixed, Label, Share
+from ...template.text import normalise
 
 if TYPE_CHECKING:  # listing the checks imports neither the model nor the definition
+    from ...feedback.series import TrendSeries
     from ...plan.layout import MapGrid
     from ...plan.model import Finding, Placement, Plan, Record, Scalar, Touchpoint
     from ...template.definition import Definition, Tab
+    from ..measures import Evidence
+    from ..pressure import Pressure
+    from ..scoring import Priority
 
 
 @dataclass(frozen=True)
@@ -29,7 +34,8 @@ class Check:
     code: str
     severity: str
     tab: str
-    function: Callable[[Context], Iterable[Finding]]
+    # None for a code only the reader finds (a missing tab): declared for its severity.
+    function: Callable[[CheckContext], Iterable[Finding]] | None
     # Tabs the check reads besides its own: when the workbook lacks one, the check is
     # silent (the missing tab is said once) rather than flag every record as dangling.
     needs: tuple[str, ...] = ()
@@ -44,11 +50,12 @@ REGISTRY: dict[str, Check] = {}
 def _new_finding(**fields: Any) -> Finding:
     """A Finding whose `value` is the cell's value as data: a value given in the form a
     message shows it (a Share, a Fixed) stays the message's {value}, and the finding keeps
-    the number (the JSON's and the Findings tab's "value": 0.58, not a Python object)."""
+    the number (the JSON's and the Findings tab's "value": 0.58, not a Python object), a
+    list's value its key."""
     from ...plan.model import Finding
 
     value = fields.get("value")
-    if isinstance(value, Share | Fixed):
+    if isinstance(value, Share | Fixed | Label):
         fields["params"] = {"value": value, **(fields.get("params") or {})}
         fields["value"] = value.value
     return Finding(**fields)
@@ -61,13 +68,22 @@ def _subject(tab: str, key: tuple[Any, ...] | Any = None, field: str | None = No
     return Subject(tab, key if key is None or isinstance(key, tuple) else (key,), field, shown)
 
 
-def check(code: str, severity: str, tab: str, *, needs: tuple[str, ...] = ()) -> Callable:
+def declare(code: str, severity: str, tab: str) -> None:
+    """Declare a code the reader finds (a missing tab, a formula typed over): its severity
+    and tab, as for a check; its message and documentation are `checks.<code>` in each
+    language file."""
+    if code in REGISTRY:
+        raise ValueError(f"check {code!r} registered twice")
+    REGISTRY[code] = Check(code, severity, tab, None)
+
+
+def register(code: str, severity: str, tab: str, *, needs: tuple[str, ...] = ()) -> Callable:
     """Register a check: its code, severity and tab, and the other tabs it reads. Its
     message template (str.format fields: the finding's params, plus `value` and
     `expected`; a part in [brackets] said only when every field in it has a value) and
     its documentation are `checks.<code>` in each language file."""
 
-    def register(function: Callable[[Context], Iterable[Finding]]) -> Callable:
+    def register(function: Callable[[CheckContext], Iterable[Finding]]) -> Callable:
         if code in REGISTRY:
             raise ValueError(f"check {code!r} registered twice")
         REGISTRY[code] = Check(code, severity, tab, function, needs)
@@ -76,26 +92,49 @@ def check(code: str, severity: str, tab: str, *, needs: tuple[str, ...] = ()) ->
     return register
 
 
-class Context(PlanLookups):
-    """The plan with what every check needs to look things up quickly."""
+class CheckContext(PlanLookups):
+    """The plan with what every check needs to look things up quickly, each made once."""
 
-    def __init__(self, plan: Plan, definition: Definition, language: str | None = None) -> None:
+    def __init__(self, plan: Plan, definition: Definition) -> None:
         super().__init__(plan, definition)
-        self.language = language
+        self._allowed: dict[str, set[str]] = {}
+        self._grids: dict[str, MapGrid] = {}
 
-    @property
-    def lang(self) -> str:
-        """The language messages are written in: asked for, else the workbook's."""
-        return self.language or self.plan.language
-
-    @property
-    def priorities(self) -> list[Any]:
+    @cached_property
+    def priorities(self) -> list[Priority]:
         """The plan's priorities, scored once for all checks (the report hands in its own)."""
-        if "priorities" not in self._cache:
-            from ..scoring import priorities
+        from ..scoring import priorities
 
-            self._cache["priorities"] = priorities(self.plan)
-        return self._cache["priorities"]
+        return priorities(self.plan)
+
+    @cached_property
+    def evidence(self) -> Evidence:
+        """The plan's measures assessed (the report hands in its own)."""
+        from ..measures import Evidence
+
+        return Evidence(self.plan, self.definition)
+
+    @cached_property
+    def pressure(self) -> Pressure:
+        """What one customer would receive (the report hands in its own)."""
+        from ..pressure import pressure
+
+        return pressure(self.plan, self.definition)
+
+    @cached_property
+    def trend_series(self) -> list[TrendSeries]:
+        """The survey trends' series, made once for the trend checks."""
+        from ...feedback.series import trend_series
+
+        return trend_series(self.plan, self.definition)
+
+    @cached_property
+    def consents(self) -> list[tuple]:
+        """The consents marketing scenarios need (consent.scenario_consents), made once for
+        both consent checks."""
+        from ..consent import scenario_consents
+
+        return scenario_consents(self.plan, self.definition)
 
     def sheet(self, tab_key: str) -> str:
         return self.plan.sheet(tab_key)
@@ -133,38 +172,33 @@ class Context(PlanLookups):
                             row=row, column=column, value=value, expected=expected,
                             params=params, subject=_subject(tab_key, key, column_key, shown))
 
-    def label(self, list_key: str, value: Scalar) -> str:
-        if value is None:
-            return ""
-        if isinstance(value, str):
-            return self.definition.list(list_key).label(value, self.lang)
-        return str(value)
-
     def allowed(self, list_key: str) -> set[str]:
         """Normalised values a list field may hold: the team's list if editable, else the template's."""
-        key = f"allowed:{list_key}"
-        if key not in self._cache:
+        if list_key not in self._allowed:
             listed = self.definition.list(list_key)
             values: Iterable[Scalar] = (self.plan.lists.get(list_key, listed.keys)
                                         if listed.editable else listed.keys)
-            self._cache[key] = {normalise(v) for v in values}
-        return self._cache[key]
+            self._allowed[list_key] = {normalise(v) for v in values}
+        return self._allowed[list_key]
 
     def in_list(self, list_key: str, value: Scalar) -> bool:
         if "lists" in self.plan.missing_tabs and self.definition.list(list_key).editable:
             return True  # the team's lists are unknown: the missing Lists tab is said once
         return normalise(value) in self.allowed(list_key)
 
-    def closest_label(self, list_key: str, typed: Scalar) -> str | None:
-        """The list's value (as the workbook shows it) closest to a value not in it, when
-        one is close enough to be what was meant ("Frcition" for "Friction")."""
+    def closest(self, list_key: str, typed: Scalar) -> Label | None:
+        """The list's value closest to a value not in it, when one is close enough to be
+        what was meant ("Frcition" for "Friction"): compared with its labels as the
+        workbook's language writes them."""
         import difflib
 
         listed = self.definition.list(list_key)
         values = self.plan.lists.get(list_key, listed.keys) if listed.editable else listed.keys
-        labels = {normalise(self.label(list_key, v)): self.label(list_key, v) for v in values}
+        lang = self.plan.language
+        labels = {normalise(listed.label(v, lang) if isinstance(v, str) else str(v)): v
+                  for v in values}
         near = difflib.get_close_matches(normalise(typed), list(labels), n=1, cutoff=0.75)
-        return labels[near[0]] if near else None
+        return Label(list_key, labels[near[0]]) if near else None
 
     def spelled_as_listed(self, list_key: str, value: Scalar, typed: str) -> bool:
         """Whether text read as a list's value is one of its labels (any language) but for
@@ -175,13 +209,12 @@ class Context(PlanLookups):
 
     def map_grid(self, tab_key: str) -> MapGrid:
         """The map's geometry as the writer draws it (layout.drawn_grid), made once."""
-        key = f"grid:{tab_key}"
-        if key not in self._cache:
+        if tab_key not in self._grids:
             from ...plan.layout import drawn_grid
 
-            self._cache[key] = drawn_grid(self.plan, self.definition.tab(tab_key),
-                                          self.definition)
-        return self._cache[key]
+            self._grids[tab_key] = drawn_grid(self.plan, self.definition.tab(tab_key),
+                                              self.definition)
+        return self._grids[tab_key]
 
     def touchpoint_cell(self, touchpoint: Touchpoint, status: bool = False) -> tuple[int, int]:
         """1-based cell of a touchpoint's description (or status) on the journey map."""
@@ -237,55 +270,3 @@ class Context(PlanLookups):
 
     def records(self, tab_key: str) -> Iterator[tuple[int, Record]]:
         return enumerate(self.plan.table(tab_key))
-
-
-def render(finding: Finding, lang: str, definition: Definition) -> str:
-    """A finding's one-line message in `lang`."""
-    template = definition.check_text(finding.code, lang)
-    if template is None:
-        return finding.code
-    def show(value: Any) -> str:
-        return _quoted(value) if isinstance(value, str) else shown(value, lang, definition)
-
-    fields = {"value": show(finding.value), "expected": shown(finding.expected, lang, definition),
-              **{k: show(v) for k, v in finding.params.items()}}
-    counts = {"value": finding.value, **finding.params}  # "{answers} réponse(s)": 5 réponses
-    template = agree(template, counts, plural_rule(definition, lang))
-    try:
-        return _OPTIONAL.sub(lambda part: _optional(part.group(1), fields), template
-                             ).format(**fields)
-    except (KeyError, IndexError, ValueError):
-        return f"{finding.code}: {fields}"
-
-
-_OPTIONAL = re.compile(r"\[([^\[\]]*)\]")
-_FIELD = re.compile(r"\{(\w+)\}")
-
-
-def _optional(part: str, fields: Mapping[str, str]) -> str:
-    """A bracketed part of a message: kept when every field it names has a value."""
-    return part if all(fields.get(name) for name in _FIELD.findall(part)) else ""
-
-
-def shown(value: Any, lang: str, definition: Definition) -> str:
-    """A value a finding holds, as text in `lang`: numbers, shares, dates and phrases in
-    the language's form."""
-    formatter = _formatter(definition, lang)
-    return formatter.show(value, lambda section: definition.words_for(section, lang))
-
-
-_FORMATTERS: dict[tuple[int, str], Formatter] = {}
-
-
-def _formatter(definition: Definition, lang: str) -> Formatter:
-    """One formatter per definition and language (tens of thousands of findings on a big
-    plan are rendered)."""
-    key = (id(definition), lang)
-    if key not in _FORMATTERS:
-        _FORMATTERS[key] = Formatter.of(definition, lang)
-    return _FORMATTERS[key]
-
-
-def _quoted(text: str) -> str:
-    """Text a message quotes, on one line and at most 80 characters, cut at a word."""
-    return shorten(text.replace("\r", " ").replace("\n", " "), 80)

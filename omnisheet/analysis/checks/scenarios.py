@@ -6,9 +6,10 @@ from typing import TYPE_CHECKING
 
 from ...plan.lookups import id_key
 from ...template.delays import delay_hours
+from ...template.facts import ColumnName, Label
 from ...template.severity import ERROR, WARNING
 from ...template.text import normalise
-from .registry import Context, check
+from .registry import CheckContext, register
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -16,66 +17,58 @@ if TYPE_CHECKING:
     from ...plan.model import Finding
 
 
-@check("scenario-unknown-use-case", ERROR, "scenarios", needs=("use_cases",))
-def scenario_unknown_use_case(ctx: Context) -> Iterator[Finding]:
-    """A scenario points at a use case ID that the Use cases tab does not have."""
+@register("scenario-unknown-use-case", ERROR, "scenarios", needs=("use_cases",))
+def scenario_unknown_use_case(ctx: CheckContext) -> Iterator[Finding]:
     yield from ctx.unknown_references("scenario-unknown-use-case", "scenarios", "use_case",
                                       ctx.use_case_ids)
 
 
-@check("scenario-not-in-specs", WARNING, "scenario_map", needs=("scenarios",))
-def scenario_not_in_specs(ctx: Context) -> Iterator[Finding]:
-    """The scenario map names a scenario ID that no row of the scenario specs describes."""
+@register("scenario-not-in-specs", WARNING, "scenario_map", needs=("scenarios",))
+def scenario_not_in_specs(ctx: CheckContext) -> Iterator[Finding]:
     for placement in ctx.plan.placements:
         for scenario_id in placement.scenarios:
             if id_key(scenario_id) not in ctx.scenario_ids:
                 yield ctx.on_placement("scenario-not-in-specs", placement, scenario_id)
 
 
-@check("scenario-not-in-map", WARNING, "scenarios", needs=("scenario_map",))
-def scenario_not_in_map(ctx: Context) -> Iterator[Finding]:
-    """A specified scenario appears in no cell of the scenario map."""
+@register("scenario-not-in-map", WARNING, "scenarios", needs=("scenario_map",))
+def scenario_not_in_map(ctx: CheckContext) -> Iterator[Finding]:
     yield from ctx.scenarios_missing_from("scenario-not-in-map", ctx.placed_ids)
 
 
-@check("scenario-without-trigger", ERROR, "scenarios")
-def scenario_without_trigger(ctx: Context) -> Iterator[Finding]:
-    """A scenario has no trigger type or no trigger description."""
+@register("scenario-without-trigger", ERROR, "scenarios")
+def scenario_without_trigger(ctx: CheckContext) -> Iterator[Finding]:
     tab = ctx.table_tab("scenarios")
     for index, scenario in ctx.records("scenarios"):
         for key in ("trigger_type", "trigger"):
             if scenario.get(key) is None:
                 yield ctx.finding("scenario-without-trigger", "scenarios", index, key,
                                   id=scenario.get("id") or "?",
-                                  column=tab.column(key).labels[ctx.lang])
+                                  column=ColumnName(tab.key, key))
                 break
 
 
-@check("scenario-without-messages", ERROR, "scenarios", needs=("messages",))
-def scenario_without_messages(ctx: Context) -> Iterator[Finding]:
-    """A scenario has no message: nothing would be sent."""
+@register("scenario-without-messages", ERROR, "scenarios", needs=("messages",))
+def scenario_without_messages(ctx: CheckContext) -> Iterator[Finding]:
     with_messages = {id_key(m.scenario) for m in ctx.plan.messages if m.scenario is not None}
     yield from ctx.scenarios_missing_from("scenario-without-messages", with_messages)
 
 
-@check("message-unknown-scenario", ERROR, "messages", needs=("scenarios",))
-def message_unknown_scenario(ctx: Context) -> Iterator[Finding]:
-    """A message names a scenario ID that the scenario specs do not have."""
+@register("message-unknown-scenario", ERROR, "messages", needs=("scenarios",))
+def message_unknown_scenario(ctx: CheckContext) -> Iterator[Finding]:
     yield from ctx.unknown_references("message-unknown-scenario", "messages", "scenario",
                                       ctx.scenario_ids)
 
 
-@check("bad-delay", ERROR, "messages")
-def bad_delay(ctx: Context) -> Iterator[Finding]:
-    """A message's delay is not a delay omnisheet can read."""
+@register("bad-delay", ERROR, "messages")
+def bad_delay(ctx: CheckContext) -> Iterator[Finding]:
     for index, message in ctx.records("messages"):
         if message.get("delay") is not None and delay_hours(message.get("delay")) is None:
             yield ctx.finding("bad-delay", "messages", index, "delay", value=message.get("delay"))
 
 
-@check("delays-not-increasing", WARNING, "messages")
-def delays_not_increasing(ctx: Context) -> Iterator[Finding]:
-    """Within a scenario, a message is listed after another that it would precede."""
+@register("delays-not-increasing", WARNING, "messages")
+def delays_not_increasing(ctx: CheckContext) -> Iterator[Finding]:
     last: dict[str, tuple[float, object]] = {}
     for index, message in ctx.records("messages"):
         hours = delay_hours(message.get("delay"))
@@ -90,9 +83,8 @@ def delays_not_increasing(ctx: Context) -> Iterator[Finding]:
             last[key] = (hours, message.get("delay"))
 
 
-@check("message-channel-not-in-journey", WARNING, "messages", needs=("journey",))
-def message_channel_not_in_journey(ctx: Context) -> Iterator[Finding]:
-    """A message goes out on a channel where the journey map has no touchpoint."""
+@register("message-channel-not-in-journey", WARNING, "messages", needs=("journey",))
+def message_channel_not_in_journey(ctx: CheckContext) -> Iterator[Finding]:
     used = {c for _, c in ctx.touchpoint_keys}
     if not ctx.plan.touchpoints:
         return
@@ -102,14 +94,11 @@ def message_channel_not_in_journey(ctx: Context) -> Iterator[Finding]:
             continue
         if normalise(channel) not in used:
             yield ctx.finding("message-channel-not-in-journey", "messages", index, "channel",
-                              value=channel, channel=ctx.label("channel", channel))
+                              value=channel, channel=Label("channel", channel))
 
 
-@check("unknown-stage-or-target", ERROR, "scenario_map", needs=("lists",))
-def unknown_stage_or_target(ctx: Context) -> Iterator[Finding]:
-    """A cell of the scenario map (or journey map) is filled under a column or row whose
-    relationship stage, target, journey stage or channel is not in the Lists tab."""
-    yield from (f for f in ctx.plan.read_findings if f.code == "unknown-stage-or-target")
+@register("unknown-stage-or-target", ERROR, "scenario_map", needs=("lists",))
+def unknown_stage_or_target(ctx: CheckContext) -> Iterator[Finding]:
     for placement in ctx.plan.placements:
         if not (ctx.in_list("relationship_stage", placement.relationship_stage)
                 and ctx.in_list("target", placement.target)):

@@ -7,27 +7,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ...template.formatting import Fixed, Phrase, Share
+from ...template.facts import Fixed, Label, Phrase, Share
 from ...template.severity import INFO, WARNING
 from ...template.text import normalise
-from .registry import Context, check
+from .registry import CheckContext, register
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from ...feedback.series import TrendSeries
     from ...plan.model import Finding, Scalar, Trend
 
 
-def _series(ctx: Context) -> list[TrendSeries]:
-    if "trend-series" not in ctx._cache:
-        from ...feedback.series import trend_series
-
-        ctx._cache["trend-series"] = trend_series(ctx.plan, ctx.definition)
-    return ctx._cache["trend-series"]
-
-
-def _where(ctx: Context, trend: Trend, index: int, column: str) -> tuple[str, int, str]:
+def _where(ctx: CheckContext, trend: Trend, index: int, column: str) -> tuple[str, int, str]:
     """The Touchpoint measures row that shows this period of this measure, else the trend
     row itself: the team reads the measures tab first."""
     from ...template.periods import parse
@@ -55,20 +46,18 @@ def shown(indicator: Scalar, value: float | None) -> Scalar | Share | Fixed:
     return Fixed(value, "0." + "0" * places(indicator))
 
 
-def _names(ctx: Context, trend: Trend) -> dict[str, str]:
-    return {"stage": ctx.label("stage", trend.stage),
-            "channel": ctx.label("channel", trend.channel),
-            "indicator": ctx.label("indicator", trend.indicator)}
+def _names(ctx: CheckContext, trend: Trend) -> dict[str, str]:
+    return {"stage": Label("stage", trend.stage),
+            "channel": Label("channel", trend.channel),
+            "indicator": Label("indicator", trend.indicator)}
 
 
-@check("measure-too-few-answers", WARNING, "trends")
-def measure_too_few_answers(ctx: Context) -> Iterator[Finding]:
-    """A measure computed from survey responses rests on too few answers: its 95 % interval is
-    wider than the Settings allow."""
+@register("measure-too-few-answers", WARNING, "trends")
+def measure_too_few_answers(ctx: CheckContext) -> Iterator[Finding]:
     from ...feedback.judge import max_width, width
 
     limit = max_width(ctx.plan.settings)
-    for series in _series(ctx):
+    for series in ctx.trend_series:
         if not series.too_few:
             continue
         latest = series.answered[-1]
@@ -84,11 +73,9 @@ def measure_too_few_answers(ctx: Context) -> Iterator[Finding]:
                           **_names(ctx, latest.trend))
 
 
-@check("measure-worsened", WARNING, "trends")
-def measure_worsened(ctx: Context) -> Iterator[Finding]:
-    """The latest period of a measure computed from survey responses is significantly below the
-    previous one."""
-    for series in _series(ctx):
+@register("measure-worsened", WARNING, "trends")
+def measure_worsened(ctx: CheckContext) -> Iterator[Finding]:
+    for series in ctx.trend_series:
         fall = series.fall
         if fall is None:
             continue
@@ -107,10 +94,8 @@ def measure_worsened(ctx: Context) -> Iterator[Finding]:
                           why=why, **_names(ctx, latest.trend))
 
 
-@check("touchpoint-unmeasured", INFO, "journey", needs=("trends",))
-def touchpoint_unmeasured(ctx: Context) -> Iterator[Finding]:
-    """A touchpoint marked Friction gets no survey response at all, while the plan's measures come
-    from responses."""
+@register("touchpoint-unmeasured", INFO, "journey", needs=("trends",))
+def touchpoint_unmeasured(ctx: CheckContext) -> Iterator[Finding]:
     from ...feedback.judge import Point
 
     trends = ctx.plan.table("trends")
@@ -123,5 +108,5 @@ def touchpoint_unmeasured(ctx: Context) -> Iterator[Finding]:
         if touchpoint.status == "friction" and key not in answered:
             yield ctx.on_touchpoint("touchpoint-unmeasured", touchpoint,
                                     value=touchpoint.description,
-                                    stage=ctx.label("stage", touchpoint.stage),
-                                    channel=ctx.label("channel", touchpoint.channel))
+                                    stage=Label("stage", touchpoint.stage),
+                                    channel=Label("channel", touchpoint.channel))

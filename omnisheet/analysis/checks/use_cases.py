@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ...plan.lookups import id_key
+from ...template.facts import ColumnName, Label
 from ...template.severity import ERROR, WARNING
 from ...template.text import normalise
-from .registry import Context, check
+from .registry import CheckContext, register
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -17,24 +18,20 @@ if TYPE_CHECKING:
 MARKS = ("business_impact", "cx_impact", "difficulty")
 
 
-@check("use-case-unscored", WARNING, "use_cases")
-def use_case_unscored(ctx: Context) -> Iterator[Finding]:
-    """A use case lacks one of its three marks (business impact, customer experience impact,
-    implementation difficulty), so it has no score, quadrant or rank."""
+@register("use-case-unscored", WARNING, "use_cases")
+def use_case_unscored(ctx: CheckContext) -> Iterator[Finding]:
     tab = ctx.table_tab("use_cases")
     for index, use_case in ctx.records("use_cases"):
         for key in MARKS:
             if use_case.get(key) is None:
                 yield ctx.finding("use-case-unscored", "use_cases", index, key,
                                   id=use_case.get("id") or use_case.get("title") or "?",
-                                  column=tab.column(key).labels[ctx.lang])
+                                  column=ColumnName(tab.key, key))
                 break
 
 
-@check("use-case-unknown-touchpoint", ERROR, "use_cases", needs=("journey",))
-def use_case_unknown_touchpoint(ctx: Context) -> Iterator[Finding]:
-    """A use case names a stage and channel where the journey map has no touchpoint (or, with no
-    channel, a stage with no touchpoint at all)."""
+@register("use-case-unknown-touchpoint", ERROR, "use_cases", needs=("journey",))
+def use_case_unknown_touchpoint(ctx: CheckContext) -> Iterator[Finding]:
     stages = {s for s, _ in ctx.touchpoint_keys}
     for index, use_case in ctx.records("use_cases"):
         if use_case.get("stage") is None:
@@ -51,13 +48,12 @@ def use_case_unknown_touchpoint(ctx: Context) -> Iterator[Finding]:
                               "channel" if channel else "stage",
                               value=use_case.get("stage"),
                               id=use_case.get("id") or "?",
-                              stage=ctx.label("stage", use_case.get("stage")),
-                              channel=ctx.label("channel", channel) or "*")
+                              stage=Label("stage", use_case.get("stage")),
+                              channel=Label("channel", channel) if channel else "*")
 
 
-@check("top-use-case-without-scenario", WARNING, "use_cases", needs=("scenarios",))
-def top_use_case_without_scenario(ctx: Context) -> Iterator[Finding]:
-    """A Quick win or Major project is implemented by no scenario."""
+@register("top-use-case-without-scenario", WARNING, "use_cases", needs=("scenarios",))
+def top_use_case_without_scenario(ctx: CheckContext) -> Iterator[Finding]:
     implemented = {id_key(s.use_case) for s in ctx.plan.scenarios if s.use_case is not None}
     for priority in ctx.priorities:
         if priority.quadrant not in ("quick_win", "major_project"):
@@ -66,4 +62,4 @@ def top_use_case_without_scenario(ctx: Context) -> Iterator[Finding]:
             continue
         yield ctx.finding("top-use-case-without-scenario", "use_cases", priority.index, "id",
                           value=priority.id, id=priority.id or "?", rank=priority.rank,
-                          quadrant=ctx.label("quadrant", priority.quadrant))
+                          quadrant=Label("quadrant", priority.quadrant))

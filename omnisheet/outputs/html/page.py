@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from ...analysis.measures import Evidence
 from ...plan.model import ERROR, INFO, WARNING, Scalar
 from ...template.formatting import Formatter
+from ..messages import Messages
 
 if TYPE_CHECKING:
     from ...analysis.report import Report
@@ -41,6 +42,7 @@ class Page:
         self.report, self.plan, self.lang = report, report.plan, lang
         self.d = report.definition
         self.number = Formatter.of(self.d, lang)
+        self.said = Messages(self.d, lang)  # the findings in words
         # each measure as the report assessed it (once, for the scores and the checks too)
         evidence = report.evidence or Evidence(report.plan, self.d)
         self.assessed = {id(a.measure): a for a in evidence.assessed}

@@ -29,7 +29,7 @@ def pressure_css(p: _Page) -> str:
 def pressure_section(p: _Page) -> str:
 
     w = p.d.words_for("pressure", p.lang)
-    found = pressure(p.plan, p.d)
+    found = p.report.pressure or pressure(p.plan, p.d)
     shown = grids(found)
     if not shown:
         return section("pressure", p, [f"<p>{escaped(w['none'])}</p>"], "pressure_help")

@@ -20,7 +20,6 @@ from typing import Any
 from ...analysis.measures import assess, heat
 from ...analysis.report import Report
 from ...analysis.scoring import weights
-from ...analysis.subjects import describe
 from ...plan.model import ERROR, INFO, SEVERITIES, WARNING, Touchpoint
 from ...template.text import normalise
 from ...template.values import axis
@@ -455,7 +454,7 @@ def _roadmap(p: Page) -> str:
 
 def _about(f: Any, p: Page) -> str:
     """What the finding is about, under its place: "UC-003 — Difficulté de mise en œuvre"."""
-    text = describe(f, p.d, p.lang)
+    text = p.said.about(f)
     return f'<br><span class="muted">{escaped(text)}</span>' if text else ""
 
 
@@ -472,7 +471,7 @@ def _findings(p: Page) -> str:
             continue
         rows = "".join(
             f'<tr><td class="where">{escaped(f.where) or "—"}{_about(f, p)}</td>'
-            f"<td>{escaped(report.message(f, p.lang))}</td>"
+            f"<td>{escaped(p.said.message(f))}</td>"
             f'<td class="code"><code>{escaped(f.code)}</code></td></tr>'
             for f in found)
         body.append(

@@ -1,6 +1,6 @@
 """`omnisheet diff` as text: one screen, a section per kind of change, silent when none.
 
-Renders from `PlanDiff.to_dict`, like the check report, so text and JSON never disagree;
+Renders from the diff's JSON (outputs/json/diff.py), like the check report, so text and JSON never disagree;
 stored keys ("friction", "website") are shown as the chosen language's labels.
 """
 
@@ -13,6 +13,7 @@ from ...analysis.diff import PlanDiff
 from ...template.definition import Definition, load_definition
 from ...template.formatting import Formatter
 from ...template.text import shorten
+from ..json.diff import diff_json
 
 COLOURS = {"error": "red", "warning": "yellow", "info": "cyan"}
 TEXT_WIDTH = 40
@@ -86,9 +87,9 @@ def _cut(text: str) -> str:
 def render_diff_text(diff: PlanDiff, top: int = 8, definition: Definition | None = None,
                      style: Callable[..., str] | None = None) -> str:
     """The diff as text in the diff's language; `style` (click.style) colours a terminal."""
-    data = diff.to_dict()
+    data = diff_json(diff)
     lang = data["language"]
-    labels = _Labels(definition or load_definition(), lang)
+    labels = _Labels(definition or diff.definition or load_definition(), lang)
     w, colon, number = labels.w, labels.common["colon"], labels.number
     paint = style or (lambda text, **_: text)
     lines = [paint(f"{w['title']}{colon}{data['old']['file'] or '-'} → "

@@ -8,6 +8,7 @@ from ...analysis.report import Report
 from ...template.formatting import Formatter
 from ...template.severity import RANK
 from ...template.text import shorten
+from ..json.report import report_json
 
 COLOURS = {"error": "red", "warning": "yellow", "info": "cyan"}
 SEVERITY_WORDS = {"error": "errors", "warning": "warnings", "info": "infos"}
@@ -34,7 +35,7 @@ def render_text(report: Report, lang: str | None = None, top: int = 10,
         return "—" if value is None else number.percent(value, 0)
 
     paint = style or (lambda text, **_: text)
-    data = report.to_dict(lang)
+    data = report_json(report, lang)
     summary = data["summary"]
     counts, objects, ready = summary["findings"], summary["objects"], summary["readiness"]
     shares, tally = ready["shares"], ready["counts"]

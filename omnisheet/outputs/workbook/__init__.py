@@ -29,7 +29,7 @@ def blank_plan(lang: str | None = None, definition: Definition | None = None) ->
     from ...plan.setting_tables import defaults
 
     return Plan(language=lang, lists=lists, settings=settings,
-                setting_tables=defaults(lists, d))
+                setting_tables=defaults(lists, d), definition=d)
 
 
 def write(
@@ -55,7 +55,7 @@ def write(
         from ...template.errors import OutputError
 
         raise OutputError(path, "output_not_xlsx")
-    d = definition or load_definition()
+    d = definition or plan.definition
     lang = d.check_language(lang or plan.language or d.default_language)
     # xlsxwriter keeps each sheet's rows in temporary files until close(), and leaves them
     # behind when a write fails: a directory of our own goes, whatever happens.

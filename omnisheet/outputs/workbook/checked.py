@@ -7,10 +7,10 @@ from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
 from ...analysis.checks.registry import REGISTRY
-from ...analysis.subjects import describe, value_shown
 from ...plan.model import ERROR, INFO, WARNING, column_letter
 from ...template.formatting import Formatter
 from ...template.severity import RANK
+from ..messages import Messages
 from .context import Context, OrderedWorksheet, quote_sheet, row_height
 
 if TYPE_CHECKING:
@@ -83,9 +83,11 @@ def write_findings(ctx: Context, sheet: Any, report: Report, at_fault: AtFault) 
     severity_fmts = {severity: ctx.fmt(bg_color=colours[colour], bold=True, border=1,
                                        border_color="#D9D9D9")
                      for severity, colour in SEVERITY_COLOURS.items()}
+    # Messages in the report's language; the tab's own words in the workbook's.
+    said, tab_said = Messages(ctx.definition, report.lang), Messages(ctx.definition, ctx.lang)
     for row, finding in enumerate(report.findings, start=1):
-        message = report.message(finding)
-        about = describe(finding, ctx.definition, ctx.lang)
+        message = said.message(finding)
+        about = tab_said.about(finding)
         sheet.set_row(row, row_height((about, widths[4]), (finding.value, widths[5]),
                                       (message, widths[6])))
         ctx.put(sheet, row, 0, words[finding.severity], severity_fmts[finding.severity])
@@ -99,7 +101,7 @@ def write_findings(ctx: Context, sheet: Any, report: Report, at_fault: AtFault) 
             else:  # past Excel's limit a link would be dropped; the reference stays
                 ctx.put(sheet, row, 3, cell, ctx.text)
         ctx.put(sheet, row, 4, about, ctx.text)
-        value = value_shown(finding, ctx.definition, ctx.lang)
+        value = tab_said.cell_value(finding)
         ctx.put(sheet, row, 5, value if not isinstance(value, bool) else str(value), ctx.text)
         ctx.put(sheet, row, 6, message, ctx.text)
     if not report.findings:
@@ -143,11 +145,12 @@ def queue_comments(ctx: Context, sheets: dict[str, Any], report: Report,
     by_name = {ctx.sheet_name(key): sheet for key, sheet in sheets.items()}
     words = ctx.definition.words_for("findings_tab", ctx.lang)
     chosen = _commented(ctx, at_fault)
+    said = Messages(ctx.definition, report.lang)
     notes: dict[tuple[str, int, int], list[str]] = defaultdict(list)
     for finding in report.findings:
         key = (finding.sheet, finding.row, finding.column)
         if key in chosen:
-            notes[key].append(f"{words[finding.severity]} — {report.message(finding)}\n"
+            notes[key].append(f"{words[finding.severity]} — {said.message(finding)}\n"
                               f"({words['see']} {finding.code})")
     for (sheet_name, row, column), said in notes.items():
         by_name[sheet_name].later(row - 1, by_name[sheet_name].write_comment, row - 1,

@@ -22,7 +22,7 @@ def write_pressure(ctx: Context, sheet: Any, report: Report) -> None:
     d, lang = ctx.definition, ctx.lang
     w = d.words_for("pressure", lang)
     number = Formatter.of(d, lang)
-    found = pressure(report.plan, d)
+    found = report.pressure or pressure(report.plan, d)
     title = ctx.fmt(bold=True, font_size=16, font_color=d.colours["header"])
     heading = ctx.fmt(bold=True, font_size=12, font_color=d.colours["header"])
     fills = {level: ctx.fmt(bg_color=d.colours[f"pressure_{level}"], border=1,

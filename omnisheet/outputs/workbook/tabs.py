@@ -45,7 +45,7 @@ def write_tabs(ctx: Context, *, report: Report | None = None, sort: bool = False
 
         queue_comments(ctx, sheets, report, at_fault)
     # Lists and settings first: every other tab points at their names.
-    write_lists(ctx, sheets["lists"], d.tab("lists"))
+    write_lists(ctx, sheets["lists"])
     write_settings(ctx, sheets["settings"], d.tab("settings"))
     for tab in d.table_tabs:
         write_table(ctx, sheets[tab.key], tab, sort=sort)
@@ -136,7 +136,7 @@ def write_table(ctx: Context, sheet: Any, tab: Tab, *, sort: bool = False) -> No
             sheet.set_column(col, col, column.width, fmt)
         else:
             sheet.set_column(col, col, column.width, ctx.column_format(column))
-        ctx.validate(sheet, 1, col, last_row, _validation(ctx, tab, column))
+        ctx.validate(sheet, 1, col, last_row, _validation(ctx, column))
     sheet.set_row(HEADER_ROW, 42)
 
     # Rows go out in order (constant_memory): each row's values, then its formulas.
@@ -157,7 +157,7 @@ def write_table(ctx: Context, sheet: Any, tab: Tab, *, sort: bool = False) -> No
                 cached = d.list("quadrant").label(str(cached), ctx.lang)
             sheet.write_formula(row, col, formula(row), computed_fmt, _value_cache(cached))
     if formula_columns:
-        _score_formats(ctx, sheet, tab, layout, last_row)
+        _score_formats(ctx, sheet, layout, last_row)
 
     sheet.freeze_panes(1, 1)
     sheet.autofilter(0, 0, last_row, len(layout) - 1)
@@ -202,7 +202,7 @@ def _computed(ctx: Context, tab_key: str, priorities: dict) -> dict[int, Any]:
     return {}
 
 
-def _validation(ctx: Context, tab: Tab, column: Any) -> dict[str, Any]:
+def _validation(ctx: Context, column: Any) -> dict[str, Any]:
     """The dropdown or help a column carries, with messages in the workbook's language."""
     lang = ctx.lang
     options = ctx.help_options(column.labels[lang], column.help[lang])
@@ -228,7 +228,7 @@ def _validation(ctx: Context, tab: Tab, column: Any) -> dict[str, Any]:
     return {"validate": "any", **options}
 
 
-def _score_formats(ctx: Context, sheet: Any, tab: Tab, layout: list[str], last_row: int) -> None:
+def _score_formats(ctx: Context, sheet: Any, layout: list[str], last_row: int) -> None:
     if "score" in layout:
         col = layout.index("score")
         sheet.conditional_format(1, col, last_row, col, {
@@ -413,7 +413,7 @@ def write_scenario_map(ctx: Context, sheet: Any, tab: Tab) -> None:
     _map_print_area(ctx, sheet, tab, grid, positions)
 
 
-def write_lists(ctx: Context, sheet: Any, tab: Tab) -> None:
+def write_lists(ctx: Context, sheet: Any) -> None:
     """Every dropdown list as a column, each behind a defined name the validations use;
     read from a file, each list where the team had it, cell for cell as typed."""
     d = ctx.definition

@@ -1,0 +1,1 @@
+"""JSON outputs, each with its JSON Schema beside it."""
