@@ -15,16 +15,16 @@ from typing import Any
 __version__ = "0.1.0"
 
 _PUBLIC = {
-    "load": "omnisheet.reader",
-    "write": "omnisheet.writer",
-    "blank_plan": "omnisheet.writer",
-    "check": "omnisheet.report.model",
-    "Plan": "omnisheet.model",
-    "Finding": "omnisheet.model",
-    "UnreadableWorkbook": "omnisheet.errors",
-    "OmnisheetError": "omnisheet.errors",
-    "load_definition": "omnisheet.definition",
-    "to_frames": "omnisheet.frames",
+    "load": "omnisheet.read.reader",
+    "write": "omnisheet.outputs.workbook",
+    "blank_plan": "omnisheet.outputs.workbook",
+    "check": "omnisheet.analysis.report",
+    "Plan": "omnisheet.plan.model",
+    "Finding": "omnisheet.plan.model",
+    "UnreadableWorkbook": "omnisheet.template.errors",
+    "OmnisheetError": "omnisheet.template.errors",
+    "load_definition": "omnisheet.template.definition",
+    "to_frames": "omnisheet.plan.frames",
     "read_feedback": "omnisheet.feedback",
 }
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .output_rule import is_stdout
+from .outputs.rule import is_stdout
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -22,7 +22,7 @@ EXIT_UNUSABLE = 2  # the file cannot be read or written, or the call is wrong
 
 def _languages() -> click.Choice:
     """The languages there is a words file for (workbook_templates/lang/*.yaml)."""
-    from .template_files import available_languages
+    from .template.template_files import available_languages
 
     return click.Choice(available_languages())
 
@@ -31,7 +31,7 @@ LANGS = _languages()
 
 
 def _fail(message: str) -> None:
-    from .text import shown
+    from .template.text import shown
 
     click.echo(f"omnisheet: {shown(message)}", err=True)
     sys.exit(EXIT_UNUSABLE)
@@ -43,7 +43,7 @@ def friendly(command):
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
-        from .errors import OmnisheetError, WordedError
+        from .template.errors import OmnisheetError, WordedError
 
         lang = kwargs.get("lang")
         try:
@@ -65,7 +65,7 @@ def friendly(command):
         except Exception as exc:  # a bug: say so in one line unless debugging
             if os.environ.get("OMNISHEET_DEBUG"):
                 raise
-            from .errors import one_line
+            from .template.errors import one_line
 
             _fail(_error_line("unexpected", lang, error=one_line(exc)))
 
@@ -78,7 +78,7 @@ _PLAN_LANGUAGE = "omnisheet.plan_language"  # where a command keeps the language
 def _error_language(asked: str | None) -> str:
     """--lang, else the language of the plan read (when one was read far enough), else the
     user's locale, else English: see `errors.error_language`."""
-    from .errors import error_language
+    from .template.errors import error_language
 
     context = click.get_current_context(silent=True)
     known = context.meta.get(_PLAN_LANGUAGE) if context is not None else None
@@ -87,8 +87,8 @@ def _error_language(asked: str | None) -> str:
 
 def _error_line(key: str, lang: str | None, **fields: object) -> str:
     """One of the command line's own error lines (`words.cli`), in `_error_language`."""
-    from .errors import say
-    from .formatting import Phrase
+    from .template.errors import say
+    from .template.formatting import Phrase
 
     return say(Phrase("cli", key, **fields), _error_language(lang))
 
@@ -147,7 +147,7 @@ def main() -> None:
 @friendly
 def new(out: Path, lang: str | None, force: bool) -> None:
     """Write a blank plan template to OUT (.xlsx)."""
-    from .writer import blank_plan, write
+    from .outputs.workbook import blank_plan, write
 
     _may_write(out, (), force)
     plan = blank_plan(lang)
@@ -157,8 +157,8 @@ def new(out: Path, lang: str | None, force: bool) -> None:
 
 def _said(key: str, lang: str | None, **fields: object) -> str:
     """What the command line says once it wrote something, in the plan's language."""
-    from .definition import load_definition
-    from .text import shown
+    from .template.definition import load_definition
+    from .template.text import shown
 
     definition = load_definition()
     words = definition.words_for("cli", lang or definition.default_language)
@@ -178,7 +178,7 @@ def _portfolio(paths: tuple[Path, ...]) -> bool:
 
 
 def _load(path: Path):
-    from .reader import load
+    from .read.reader import load
 
     plan = load(path)
     _knows_language(plan.language)
@@ -221,7 +221,7 @@ def check(plan_files: tuple[Path, ...], output: Path | None, fmt: str, fail_on: 
     2 when a file cannot be read or written.
     """
     if _portfolio(plan_files):
-        from .portfolio.commands import PortfolioError, check_many, isatty_style
+        from .commands.portfolio import PortfolioError, check_many, isatty_style
 
         if in_place:
             raise PortfolioError("in_place")
@@ -232,7 +232,7 @@ def check(plan_files: tuple[Path, ...], output: Path | None, fmt: str, fail_on: 
     if output is not None and output.is_dir():  # as before several plans were taken
         raise click.BadParameter(f"File {str(output)!r} is a directory.",
                                  param_hint="'-o' / '--output'")
-    from .report.model import check as run
+    from .analysis.report import check as run
 
     if output is not None and _same_file(output, plan_file) and not in_place:
         _fail(_error_line("same_file_in_place", lang, path=output))
@@ -242,7 +242,7 @@ def check(plan_files: tuple[Path, ...], output: Path | None, fmt: str, fail_on: 
     plan = _load(plan_file)
     report = run(plan, lang=lang)
     if output is not None:
-        from .writer import write
+        from .outputs.workbook import write
 
         if in_place and _same_file(output, plan_file):
             import shutil
@@ -264,8 +264,8 @@ def check(plan_files: tuple[Path, ...], output: Path | None, fmt: str, fail_on: 
                 batch.clear()
         out.write("".join(batch) + "\n")
     else:
-        from .report.text import render_text
-        from .text import SafeStyle
+        from .outputs.text.report import render_text
+        from .template.text import SafeStyle
 
         safe = SafeStyle(click.style if sys.stdout.isatty() and not os.environ.get("NO_COLOR")
                          else None)
@@ -295,13 +295,13 @@ def report_command(plan_files: tuple[Path, ...], output: Path, lang: str | None,
     written beside it. No network is needed to view it; print it to PDF from the browser.
     """
     if _portfolio(plan_files):
-        from .portfolio.commands import report_many
+        from .commands.portfolio import report_many
 
         _no_stdout(output)
         sys.exit(report_many(plan_files, output=output, lang=lang, jobs=jobs, force=force))
     plan_file = plan_files[0]
-    from .report.html import render_html, write_html
-    from .report.model import check as run
+    from .analysis.report import check as run
+    from .outputs.html.report import render_html, write_html
 
     if _same_file(output, plan_file):
         _fail(_error_line("same_file", lang, path=output))
@@ -335,8 +335,8 @@ def diff_command(old_file: Path, new_file: Path, fmt: str, lang: str | None, fai
     messages; data needs now available; findings fixed and new; readiness before → after.
     Exit status: 0, or 1 when --fail-on-new is met; 2 when a file cannot be read.
     """
-    from .diff import diff_plans
-    from .report.model import check as run
+    from .analysis.diff import diff_plans
+    from .analysis.report import check as run
 
     old, new = _load(old_file), _load(new_file)
     lang = lang or new.language
@@ -346,8 +346,8 @@ def diff_command(old_file: Path, new_file: Path, fmt: str, lang: str | None, fai
 
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:
-        from .report.diff_text import render_diff_text
-        from .text import SafeStyle
+        from .outputs.text.diff import render_diff_text
+        from .template.text import SafeStyle
 
         safe = SafeStyle(click.style if sys.stdout.isatty() and not os.environ.get("NO_COLOR")
                          else None)
@@ -357,10 +357,10 @@ def diff_command(old_file: Path, new_file: Path, fmt: str, lang: str | None, fai
 
 def _say_unfit(responses: tuple[Path, ...], lang: str | None) -> None:
     """One line on standard error for each entry of a responses folder that is no file."""
-    from .errors import UnreadableWorkbook
     from .feedback.sources import unfit
-    from .safety import vet
-    from .text import shown
+    from .read.safety import vet
+    from .template.errors import UnreadableWorkbook
+    from .template.text import shown
 
     for entry in unfit(responses):
         try:
@@ -370,14 +370,14 @@ def _say_unfit(responses: tuple[Path, ...], lang: str | None) -> None:
 
 
 def _may_write(output: Path, inputs: tuple[Path, ...], force: bool) -> None:
-    """The one output rule (output_rule.py), before any work is done."""
-    from .output_rule import guard_output
+    """The one output rule (outputs/rule.py), before any work is done."""
+    from .outputs.rule import guard_output
 
     guard_output(output, inputs, force=force)
 
 
 def _no_stdout(output: Path | None) -> None:
-    from .output_rule import refuse_stdout
+    from .outputs.rule import refuse_stdout
 
     refuse_stdout(output)
 
@@ -396,8 +396,8 @@ def _same_file(a: Path, b: Path) -> bool:
 @friendly
 def list_checks(fmt: str, lang: str | None) -> None:
     """List every check: code, severity, and what it means."""
-    from .checks.docs import checks_markdown, checks_text
-    from .definition import load_definition
+    from .commands.checks import checks_markdown, checks_text
+    from .template.definition import load_definition
 
     definition = load_definition()
     lang = lang or definition.default_language
@@ -417,12 +417,12 @@ def export(plan_file: Path, output: Path | None, fmt: str, force: bool) -> None:
     """Export PLAN as JSON (a versioned shape; -o - or no -o: standard output), or as one
     CSV per tab into a folder."""
     if fmt == "csv":
-        from .exports import csv_targets, write_csv_folder
+        from .outputs.csv.exports import csv_targets, write_csv_folder
 
         _no_stdout(output)
         folder = output or plan_file.with_suffix("")
         if folder.exists() and not folder.is_dir():
-            from .errors import OutputError
+            from .template.errors import OutputError
 
             raise OutputError(folder, "output_not_folder")
         plan = _load(plan_file)
@@ -438,13 +438,13 @@ def export(plan_file: Path, output: Path | None, fmt: str, force: bool) -> None:
     plan = _load(plan_file)
     import json
 
-    from .serialise import plan_to_dict
+    from .plan.serialise import plan_to_dict
 
     text = json.dumps(plan_to_dict(plan), ensure_ascii=False, indent=2)
     if output is None:
         click.echo(text)
     else:
-        from .atomic import atomic_output
+        from .outputs.atomic import atomic_output
 
         with atomic_output(output) as tmp:
             tmp.write_text(text + "\n", encoding="utf-8")
@@ -460,8 +460,8 @@ def export(plan_file: Path, output: Path | None, fmt: str, force: bool) -> None:
 @friendly
 def import_(source: Path, output: Path, lang: str | None, force: bool) -> None:
     """Write a plan from JSON (or YAML in the same shape) into the template."""
-    from .serialise import read_plan_file
-    from .writer import write
+    from .outputs.workbook import write
+    from .plan.serialise import read_plan_file
 
     _no_stdout(output)
     _may_write(output, (source,), force)
@@ -489,7 +489,7 @@ def portfolio_command(plan_files: tuple[Path, ...], output: Path, lang: str | No
 
     Exit status: 0, or 2 when a file cannot be read (the others are compared).
     """
-    from .portfolio.commands import workbook_many
+    from .commands.portfolio import workbook_many
 
     _no_stdout(output)
     sys.exit(workbook_many(plan_files, output=output, lang=lang, jobs=jobs, force=force))
@@ -520,7 +520,7 @@ def feedback_command(responses: tuple[Path, ...], plan_file: Path, output: Path 
 
     Exit status: 0, or 2 when a file cannot be read or the call is wrong.
     """
-    from .feedback.command import run
+    from .commands.feedback import run
 
     if output is not None and _same_file(output, plan_file):
         _fail(_error_line("same_file", lang, path=output))

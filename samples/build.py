@@ -12,8 +12,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from omnisheet.serialise import read_plan_file
-from omnisheet.writer import write
+from omnisheet.outputs.workbook import write
+from omnisheet.plan.serialise import read_plan_file
 
 HERE = Path(__file__).resolve().parent
 

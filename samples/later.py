@@ -18,9 +18,9 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from omnisheet.model import Message, Plan, UseCase
-from omnisheet.serialise import read_plan_file
-from omnisheet.writer import write
+from omnisheet.outputs.workbook import write
+from omnisheet.plan.model import Message, Plan, UseCase
+from omnisheet.plan.serialise import read_plan_file
 
 HERE = Path(__file__).resolve().parent
 

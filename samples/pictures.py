@@ -32,8 +32,8 @@ def report_picture(size: tuple[int, int] = (1280, 1600)) -> Path:
     from support.browser import chromium_path, screenshot
 
     from omnisheet import check
-    from omnisheet.reader import load
-    from omnisheet.report.html import render_html
+    from omnisheet.outputs.html.report import render_html
+    from omnisheet.read.reader import load
 
     if chromium_path() is None:
         raise SystemExit("chromium is needed (Debian package chromium, or set $CHROMIUM)")

@@ -230,7 +230,7 @@ def bench_portfolio(count: int, reps: int, workdir: Path) -> list[str]:
               f"parent {parent:.0f} MiB, its largest worker {worker:.0f} MiB.", ""]
     print("\n".join(lines[-2:]), flush=True)
     return lines
-# The checks that read the pressure model (omnisheet/pressure.py), and the other checks of
+# The checks that read the pressure model (omnisheet/analysis/pressure.py), and the other checks of
 # contact pressure and consent: `check` without them all is the floor they are measured on.
 MODEL_CHECKS = ("pressure-over-cap", "pressure-channel-without-cap")
 OTHER_CHECKS = ("sequence-too-dense", "message-outside-hours", "consent-not-planned",
@@ -239,7 +239,7 @@ OTHER_CHECKS = ("sequence-too-dense", "message-outside-hours", "consent-not-plan
 
 def check_without(codes: tuple[str, ...]) -> str:
     """`omnisheet check` as a child runs it, these checks taken out of the registry."""
-    return ("import sys; from omnisheet.checks import REGISTRY; "
+    return ("import sys; from omnisheet.analysis.checks import REGISTRY; "
             f"[REGISTRY.pop(code) for code in {codes!r}]; "
             "from omnisheet.cli import main; sys.exit(main())")
 
@@ -315,10 +315,10 @@ import sys
 
 import pandas as pd
 
-from omnisheet import statistics as stats
-from omnisheet.definition import load_definition
-from omnisheet.reader import load
-from omnisheet.text import normalise
+from omnisheet.template import statistics as stats
+from omnisheet.template.definition import load_definition
+from omnisheet.read.reader import load
+from omnisheet.template.text import normalise
 
 path, plan_path = sys.argv[1], sys.argv[2]
 definition = load_definition()

@@ -18,8 +18,8 @@ os.environ.setdefault("OMNISHEET_CACHE", tempfile.mkdtemp(prefix="omnisheet-test
 from support.libreoffice import soffice_fixture, uno_python_fixture  # noqa: E402,F401
 
 from omnisheet.cli import main  # noqa: E402
-from omnisheet.reader import load  # noqa: E402
-from omnisheet.writer import write  # noqa: E402
+from omnisheet.outputs.workbook import write  # noqa: E402
+from omnisheet.read.reader import load  # noqa: E402
 
 
 @pytest.fixture

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import xlsxwriter
 
-from omnisheet.model import column_letter
+from omnisheet.plan.model import column_letter
 
 Factory = Callable[[Path], Path]
 
@@ -739,7 +739,7 @@ def painted_plan(directory: Path, name: str = "painted.xlsx") -> Path:
     import openpyxl
     from openpyxl.styles import PatternFill
 
-    from omnisheet.writer import blank_plan, write
+    from omnisheet.outputs.workbook import blank_plan, write
 
     source = write(blank_plan("fr"), directory / f"blank-{name}")
     workbook = openpyxl.load_workbook(source)

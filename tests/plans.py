@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from omnisheet.model import (
+from omnisheet.outputs.workbook import blank_plan
+from omnisheet.plan.model import (
     DataNeed,
     Measure,
     Message,
@@ -12,7 +13,6 @@ from omnisheet.model import (
     Touchpoint,
     UseCase,
 )
-from omnisheet.writer import blank_plan
 
 
 def clean_plan(lang: str = "fr") -> Plan:

@@ -31,7 +31,7 @@ from dataclasses import replace
 
 from plans import clean_plan
 
-from omnisheet.model import DataNeed, Plan, Touchpoint
+from omnisheet.plan.model import DataNeed, Plan, Touchpoint
 
 
 def _use_cases(plan: Plan, **changes: dict) -> tuple:

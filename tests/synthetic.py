@@ -18,7 +18,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from omnisheet.model import (  # noqa: E402
+from omnisheet.outputs.workbook import blank_plan, write  # noqa: E402
+from omnisheet.plan.model import (  # noqa: E402
     DataNeed,
     Message,
     Placement,
@@ -27,7 +28,6 @@ from omnisheet.model import (  # noqa: E402
     Touchpoint,
     UseCase,
 )
-from omnisheet.writer import blank_plan, write  # noqa: E402
 
 STAGES = (
     "Awareness", "Inspiration", "Research", "Configuration", "Comparison", "Quotation",

@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from omnisheet.definition import DEFAULT_PATH
+from omnisheet.template.definition import DEFAULT_PATH
 
 
 def copy_templates(folder: Path) -> Path:

@@ -1,6 +1,6 @@
-"""The package's imports, lazy ones included, have no cycle, and go one way: the command
-line uses the outputs, which use the checks and scoring, which use the plan model, which
-uses the definition; nothing imports a layer above its own."""
+"""The package's imports, lazy and type-only ones included, have no cycle, and go one way
+down the layers that are its folders: the command line uses the commands, which join
+reading, analysis and outputs; nothing imports a layer above its own."""
 
 from __future__ import annotations
 
@@ -9,46 +9,32 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "omnisheet"
 
-# Lowest first. A module may import its own layer and those below. A package is placed
-# whole by its name, or module by module ("feedback.judge") where it spans layers.
-LAYERS: list[tuple[str, tuple[str, ...]]] = [
-    ("definition", ("failure", "errors", "text", "severity", "numbers", "formatting", "languages",
-                    "template_files", "statistics", "periods",
-                    "definition", "delays", "atomic", "output_rule")),
-    ("plan model", ("model", "layout", "lookups", "sheet", "recognise", "safety", "repair",
-                    "grid", "formulas", "reader", "serialise", "setting_tables",
-                    "feedback.vocabulary", "feedback.errors")),
-    ("checks and scoring", ("checks", "scoring", "measures", "readiness", "roadmap",
-                            "pressure", "consent", "feedback.judge", "feedback.model",
-                            "feedback.series")),
-    # the edges: what reads responses and writes outputs
-    ("outputs", ("report", "writer", "diff", "frames", "exports", "marks", "portfolio",
-                 "feedback")),
-    ("command line", ("cli", "__init__", "feedback.command")),
-]
+# The layers are the package's folders, lowest first; a module may import its own layer
+# and those below. The feedback engine reads survey files (read/) and feeds measures to the
+# checks (analysis/); a portfolio checks plans and renders them (outputs/); the top-level
+# modules (cli.py, __init__.py) are the command line.
+LAYERS: list[str] = ["template", "plan", "read", "feedback", "analysis", "outputs", "portfolio",
+                     "commands", ""]
 
 
-def _modules() -> dict[str, Path]:
+def _modules(package: Path = PACKAGE) -> dict[str, Path]:
     found = {}
-    for path in PACKAGE.rglob("*.py"):
-        parts = path.relative_to(PACKAGE).with_suffix("").parts
+    for path in package.rglob("*.py"):
+        parts = path.relative_to(package).with_suffix("").parts
         found[".".join(parts)] = path
     return found
 
 
 def _imports(modules: dict[str, Path]) -> dict[str, set[str]]:
-    """Each module's imports of the package's modules, wherever they are written (inside
-    functions too), except those under `if TYPE_CHECKING:`, which never run."""
+    """Each module's imports of the package's modules, wherever they are written: inside
+    functions and under `if TYPE_CHECKING:` too (a type taken from above is a tie upward)."""
     graph: dict[str, set[str]] = {}
     for name, path in modules.items():
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        typing_only = {id(n) for node in ast.walk(tree) if isinstance(node, ast.If)
-                       and "TYPE_CHECKING" in ast.unparse(node.test)
-                       for n in ast.walk(node)}
         package = name.split(".")[:-1] if path.name != "__init__.py" else name.split(".")[:-1]
         deps = set()
         for node in ast.walk(tree):
-            if id(node) in typing_only or not isinstance(node, ast.Import | ast.ImportFrom):
+            if not isinstance(node, ast.Import | ast.ImportFrom):
                 continue
             targets = []
             if isinstance(node, ast.ImportFrom) and node.level:
@@ -89,13 +75,9 @@ def _resolve(target: str, modules: dict[str, Path]) -> str | None:
 
 
 def _layer(module: str) -> int:
-    """The layer of the longest name in LAYERS that is the module or a package above it."""
-    parts = module.split(".")
-    for n in range(len(parts), 0, -1):
-        for i, (_, names) in enumerate(LAYERS):
-            if ".".join(parts[:n]) in names:
-                return i
-    raise LookupError(module)
+    """The layer of a module: the folder it sits in, right under the package."""
+    folder = module.split(".")[0] if "." in module else ""
+    return LAYERS.index(folder)
 
 
 def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
@@ -133,28 +115,45 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     return found
 
 
-def test_every_module_has_a_layer():
-    placed = {name for _, names in LAYERS for name in names}
-    assert [m for m in _modules()
-            if not any(".".join(m.split(".")[:n]) in placed
-                       for n in range(1, m.count(".") + 2))] == []
+def test_every_module_is_in_a_layer_folder():
+    """A new folder is a new layer, placed on purpose in LAYERS; top-level modules are the
+    command line's alone."""
+    assert sorted({m.split(".")[0] for m in _modules() if "." in m} - set(LAYERS)) == []
+    assert sorted(m for m in _modules() if "." not in m) == ["__init__", "cli"]
 
 
-def test_no_import_cycle_lazy_imports_included():
+def test_no_import_cycle_lazy_and_type_imports_included():
     assert _cycles(_imports(_modules())) == []
 
 
 def test_nothing_imports_a_layer_above_its_own():
     graph = _imports(_modules())
-    upward = sorted(f"{module} ({LAYERS[_layer(module)][0]}) imports {dep} "
-                    f"({LAYERS[_layer(dep)][0]})"
+    upward = sorted(f"{module} ({LAYERS[_layer(module)] or 'top'}) imports {dep} "
+                    f"({LAYERS[_layer(dep)] or 'top'})"
                     for module, deps in graph.items() for dep in deps
                     if _layer(dep) > _layer(module))
     assert upward == []
 
 
-def test_the_walk_sees_lazy_imports():
-    """A guard on the test itself: report.model imports the checks inside no function,
-    the reader imports safety inside `load`; both must be edges."""
+def test_the_walk_sees_lazy_and_type_imports():
+    """A guard on the test itself: the report imports the checks at its top, the reader
+    imports safety inside `load`, numbers takes `Scalar` under TYPE_CHECKING alone; all
+    three must be edges."""
     graph = _imports(_modules())
-    assert "safety" in graph["reader"] and "checks.__init__" in graph["report.model"]
+    assert "read.safety" in graph["read.reader"]
+    assert "analysis.checks.__init__" in graph["analysis.report"]
+    assert "template.values" in graph["template.numbers"]
+
+
+def test_the_walk_catches_a_type_imported_from_above(tmp_path):
+    """The test can fail: a definition taking the plan's type, under TYPE_CHECKING alone,
+    is an import upward."""
+    for name, text in {"template/__init__.py": "", "plan/__init__.py": "",
+                       "plan/model.py": "Plan = object\n",
+                       "template/definition.py": "from typing import TYPE_CHECKING\n"
+                       "if TYPE_CHECKING:\n    from ..plan.model import Plan\n"}.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    graph = _imports(_modules(tmp_path))
+    assert graph["template.definition"] == {"plan.model"}
+    assert _layer("plan.model") > _layer("template.definition")

@@ -13,8 +13,8 @@ from python_calamine import CalamineWorkbook
 from test_checks import CASES
 
 from omnisheet import check
-from omnisheet.reader import load
-from omnisheet.writer import write
+from omnisheet.outputs.workbook import write
+from omnisheet.read.reader import load
 
 
 def _messy_plan_file(tmp_path: Path) -> Path:
@@ -117,8 +117,8 @@ def test_past_a_thousand_cells_at_fault_errors_get_the_comments_and_all_stay_lis
     and listed, and the Findings tab says so."""
     import dataclasses
 
-    from omnisheet.model import ERROR, WARNING
-    from omnisheet.writer.checked import MAX_COMMENTS
+    from omnisheet.outputs.workbook.checked import MAX_COMMENTS
+    from omnisheet.plan.model import ERROR, WARNING
 
     plan = CASES["bad-number"][0](clean_plan())
     one = check(plan).findings[0]

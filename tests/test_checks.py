@@ -8,8 +8,8 @@ import pytest
 from plans import clean_plan
 
 from omnisheet import check
-from omnisheet.checks import REGISTRY
-from omnisheet.model import (
+from omnisheet.analysis.checks import REGISTRY
+from omnisheet.plan.model import (
     DataNeed,
     Measure,
     Message,
@@ -217,7 +217,7 @@ def test_check_triggers_at_its_cell(code, roundtrip):
 
 
 def test_every_check_documents_what_and_how_in_every_language():
-    from omnisheet.definition import load_definition
+    from omnisheet.template.definition import load_definition
 
     definition = load_definition()
     for registered in REGISTRY.values():

@@ -12,9 +12,9 @@ import pytest
 from plans import clean_plan
 from test_checks import CASES
 
-from omnisheet.writer import write
+from omnisheet.outputs.workbook import write
 
-SCHEMA = json.loads((Path(__file__).parent.parent / "omnisheet" / "report" /
+SCHEMA = json.loads((Path(__file__).parent.parent / "omnisheet" / "outputs" / "json" /
                      "report.schema.json").read_text(encoding="utf-8"))
 
 
@@ -72,7 +72,7 @@ def test_missing_file_gives_one_line_and_exit_2(cli, tmp_path):
 
 
 def test_checks_lists_every_check(cli):
-    from omnisheet.checks import REGISTRY
+    from omnisheet.analysis.checks import REGISTRY
 
     output = cli("checks").output
     for code in REGISTRY:
@@ -83,7 +83,7 @@ def test_checks_lists_every_check(cli):
     (["--help"], ("pandas", "openpyxl", "xlsxwriter", "python_calamine", "yaml")),
     (["--version"], ("pandas", "openpyxl", "xlsxwriter", "python_calamine", "yaml")),
     # Listing the checks needs their docs, in the language files: not the data model.
-    (["checks"], ("pandas", "openpyxl", "xlsxwriter", "python_calamine", "omnisheet.model")),
+    (["checks"], ("pandas", "openpyxl", "xlsxwriter", "python_calamine", "omnisheet.plan.model")),
 ])
 def test_quick_commands_do_not_import_what_they_do_not_use(args, light):
     code = ("import sys; from omnisheet.cli import main\n"
@@ -101,7 +101,7 @@ def test_export_and_import_round_trip(cli, plans, tmp_path):
     assert data["format"] == "omnisheet-plan" and data["use_cases"][0]["id"] == "UC-001"
     back = tmp_path / "back.xlsx"
     assert cli("import", out_json, "-o", back, "--lang", "en").exit_code == 0
-    from omnisheet.reader import load
+    from omnisheet.read.reader import load
 
     assert load(back) == load(plans["clean"]).with_changes(language="en")
 
@@ -109,9 +109,9 @@ def test_export_and_import_round_trip(cli, plans, tmp_path):
 def test_caps_the_team_set_survive_export_and_import(cli, tmp_path):
     """A cap changed on the Settings tab, and a channel of the team's own with its cap,
     go through export and import as typed (the JSON carried no setting_tables)."""
-    from omnisheet.definition import load_definition
-    from omnisheet.reader import load
-    from omnisheet.setting_tables import defaults
+    from omnisheet.plan.setting_tables import defaults
+    from omnisheet.read.reader import load
+    from omnisheet.template.definition import load_definition
 
     plan = clean_plan()
     plan = plan.with_changes(lists={**plan.lists, "channel": (*plan.channels, "WhatsApp")})
@@ -161,16 +161,16 @@ def test_the_text_report_lists_a_screenful_per_tab_errors_first(cli, tmp_path, m
     from plans import clean_plan
     from test_checks import CASES
 
-    from omnisheet.model import ERROR, INFO
-    from omnisheet.report.model import check as run
-    from omnisheet.writer import write
+    from omnisheet.analysis.report import check as run
+    from omnisheet.outputs.workbook import write
+    from omnisheet.plan.model import ERROR, INFO
 
     plan = CASES["bad-number"][0](clean_plan())
     report = run(plan)
     one = report.findings[0]
     many = (*(dataclasses.replace(one, severity=INFO, row=2 + i) for i in range(60)),
             dataclasses.replace(one, severity=ERROR, row=99))
-    monkeypatch.setattr("omnisheet.report.model.check",
+    monkeypatch.setattr("omnisheet.analysis.report.check",
                         lambda *a, **k: dataclasses.replace(report, findings=many))
     path = write(plan, tmp_path / "plan.xlsx")
 
@@ -188,8 +188,8 @@ def test_csv_export_has_a_file_per_tab_of_the_definition_measures_included(cli, 
     (the Touchpoint measures too: the bank sample's twelve), the scenario map."""
     import csv
 
-    from omnisheet.definition import load_definition
-    from omnisheet.reader import load
+    from omnisheet.read.reader import load
+    from omnisheet.template.definition import load_definition
 
     sample = Path(__file__).parent.parent / "samples" / "bank-en.xlsx"
     folder = tmp_path / "csv"

@@ -76,8 +76,8 @@ def _sample_as_resaved(sample: str, folder: Path) -> Path:
     today's sample."""
     import subprocess
 
-    from omnisheet.serialise import read_plan_file
-    from omnisheet.writer import write
+    from omnisheet.outputs.workbook import write
+    from omnisheet.plan.serialise import read_plan_file
 
     stem = Path(sample).stem
     shown = subprocess.run(["git", "show", f"{CORPUS_COMMIT}:samples/{stem}.yaml"], cwd=ROOT,

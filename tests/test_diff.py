@@ -12,13 +12,13 @@ import pytest
 from plans import clean_plan
 
 from omnisheet import check
-from omnisheet.diff import canonical, diff_plans
-from omnisheet.model import DataNeed, Message, Placement, Plan, Touchpoint, UseCase
-from omnisheet.report.diff_text import render_diff_text
-from omnisheet.writer import write
+from omnisheet.analysis.diff import canonical, diff_plans
+from omnisheet.outputs.text.diff import render_diff_text
+from omnisheet.outputs.workbook import write
+from omnisheet.plan.model import DataNeed, Message, Placement, Plan, Touchpoint, UseCase
 
 ROOT = Path(__file__).parent.parent
-SCHEMA = json.loads((ROOT / "omnisheet" / "report" / "diff.schema.json").read_text(encoding="utf-8"))
+SCHEMA = json.loads((ROOT / "omnisheet" / "outputs" / "json" / "diff.schema.json").read_text(encoding="utf-8"))
 
 
 def diff(old: Plan, new: Plan, lang: str = "en"):
@@ -215,8 +215,8 @@ def test_a_measure_whose_value_changed():
 
 def _caps(plan: Plan, **rows: tuple) -> Plan:
     """The plan with these rows of the caps per channel, the others as the template has them."""
-    from omnisheet.definition import load_definition
-    from omnisheet.setting_tables import defaults
+    from omnisheet.plan.setting_tables import defaults
+    from omnisheet.template.definition import load_definition
 
     table = dict((row[0], row) for row in defaults(plan.lists, load_definition())["contact_caps"])
     table.update({value: (value, *numbers) for value, numbers in rows.items()})

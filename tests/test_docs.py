@@ -2,13 +2,13 @@
 
 from pathlib import Path
 
-from omnisheet.checks.docs import BEGIN, END, checks_markdown
+from omnisheet.commands.checks import BEGIN, END, checks_markdown
 
 
 def test_readme_lists_the_registered_checks():
     readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
     generated = readme.split(BEGIN, 1)[1].split(END, 1)[0].strip()
-    assert generated == checks_markdown(), "run: python -m omnisheet.checks.docs"
+    assert generated == checks_markdown(), "run: python -m omnisheet.commands.checks"
 
 
 def test_the_readme_diff_example_is_what_the_command_prints(tmp_path, cli):

@@ -14,9 +14,9 @@ import openpyxl
 import pytest
 from plans import clean_plan
 
-from omnisheet.errors import UnreadableWorkbook, error_language
-from omnisheet.safety import vet
-from omnisheet.writer import write
+from omnisheet.outputs.workbook import write
+from omnisheet.read.safety import vet
+from omnisheet.template.errors import UnreadableWorkbook, error_language
 
 FRENCH = {"LC_ALL": "", "LC_MESSAGES": "", "LANG": "fr_FR.UTF-8"}
 ENGLISH = {"LC_ALL": "", "LC_MESSAGES": "", "LANG": "C.UTF-8"}
@@ -95,8 +95,8 @@ def test_once_a_plan_is_read_its_language_speaks(tmp_path):
 def test_sizes_and_counts_are_written_as_the_language_writes_them(tmp_path):
     """A refusal's figures: '1,5 Go' and '10 000' in French, '1.5 GB' and '10,000' in
     English (a narrow no-break space groups French thousands)."""
-    from omnisheet.errors import refusal, say
-    from omnisheet.safety import GiB, _size
+    from omnisheet.read.safety import GiB, _size
+    from omnisheet.template.errors import refusal, say
 
     message = refusal("too_large_inside", detail=refusal(
         "parts_too_big", size=_size(3 * GiB // 2), limit=_size(GiB)))

@@ -2,7 +2,7 @@
 plan itself is never written to. Each run is a real `omnisheet` process.
 
 The output is written to a hidden ``.NAME.xxxx.tmp`` beside the target and renamed over it
-(omnisheet/atomic.py), so whatever happens the target is the previous file, byte for
+(omnisheet/outputs/atomic.py), so whatever happens the target is the previous file, byte for
 byte, or the complete new one; never half a workbook, never a second *.xlsx.
 """
 
@@ -21,8 +21,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from omnisheet.model import Scenario, UseCase
-from omnisheet.writer import blank_plan, write
+from omnisheet.outputs.workbook import blank_plan, write
+from omnisheet.plan.model import Scenario, UseCase
 
 ROOT = Path(__file__).resolve().parents[1]
 

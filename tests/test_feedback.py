@@ -19,8 +19,8 @@ import pytest
 from plans import clean_plan
 from test_statistics import T_TABLE, Z, wilson_by_bisection
 
-from omnisheet.model import Survey
-from omnisheet.writer import write
+from omnisheet.outputs.workbook import write
+from omnisheet.plan.model import Survey
 
 ROOT = Path(__file__).parent.parent
 SCHEMA = json.loads((ROOT / "omnisheet" / "feedback" / "feedback.schema.json").read_text("utf-8"))
@@ -387,7 +387,7 @@ def test_comments_that_look_like_formulas_stay_text_everywhere(cli, tmp_path, pl
     assert cells and all(c.data_type == "s" for c in cells)
     data = json.loads(cli("feedback", responses, "--plan", plan, "--format", "json").output)
     assert data["measures"][0]["periods"][0]["verbatim"]["text"] == formula
-    from omnisheet.reader import load
+    from omnisheet.read.reader import load
 
     assert any(m.verbatim == formula for m in load(measured).measures)
 

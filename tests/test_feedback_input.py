@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from plans import clean_plan
 
-from omnisheet.writer import write
+from omnisheet.outputs.workbook import write
 
 GOOD = "Horodatage;Étape;Canal;Indicateur;Note\n05/01/2026 10:00;J'achète;Site web;CSAT;4\n"
 
@@ -162,7 +162,7 @@ def test_comments_holding_line_breaks_are_read_whole(tmp_path, plan, separator, 
 def test_an_unexpected_error_is_one_line():
     """A bug's text can run to pages (DuckDB prints its options): one line, the details
     under OMNISHEET_DEBUG=1."""
-    from omnisheet.errors import one_line
+    from omnisheet.template.errors import one_line
 
     error = RuntimeError("CSV Error on Line: 2\n The parallel scanner …\n  file = x.csv\n")
     assert one_line(error) == "RuntimeError: CSV Error on Line: 2"

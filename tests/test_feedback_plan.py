@@ -12,9 +12,9 @@ import pytest
 from plans import clean_plan
 
 from omnisheet import check
-from omnisheet.model import Measure, StrayCell, Trend
-from omnisheet.reader import load
-from omnisheet.writer import write
+from omnisheet.outputs.workbook import write
+from omnisheet.plan.model import Measure, StrayCell, Trend
+from omnisheet.read.reader import load
 
 ROOT = Path(__file__).parent.parent
 SAMPLES = ROOT / "samples"
@@ -173,7 +173,7 @@ def test_the_dashboard_charts_each_measure_with_its_interval(measured):
 def test_the_html_report_shows_the_trends_and_their_uncertainty(measured, tmp_path):
     import re
 
-    from omnisheet.report.html import render_html
+    from omnisheet.outputs.html.report import render_html
 
     out, _ = measured
     page = render_html(check(load(out)))
@@ -201,7 +201,7 @@ def test_the_trend_charts_period_names_never_overlap():
     """Under a chart's axis, period names on one line when they fit, else on two; none
     touches another on its line, the first and last are always named, and four French
     months (which overlapped on one line) are all named."""
-    from omnisheet.report.trends_html import W, _labelled
+    from omnisheet.outputs.html.trends import W, _labelled
 
     def span(names, xs, i):
         width = 6.2 * len(names[i])
@@ -227,7 +227,7 @@ def test_the_trend_charts_period_names_never_overlap():
 def test_the_trend_charts_axis_has_round_values_around_the_data():
     import math
 
-    from omnisheet.report.trends_html import _ticks
+    from omnisheet.outputs.html.trends import _ticks
 
     for low, high in ((3.41, 4.04), (47.4, 77.1), (-12.1, 68.0), (1.75, 5.0), (0.1, 0.9),
                       (3.81, 4.35), (-100.0, 100.0)):

@@ -26,11 +26,11 @@ from support.browser import (  # noqa: F401  (fixtures register by import)
 )
 
 from omnisheet import check
-from omnisheet.definition import load_definition
-from omnisheet.model import Measure
-from omnisheet.reader import load
-from omnisheet.report.html import INK, MUTED, SECTIONS, render_html, write_html
-from omnisheet.writer import blank_plan
+from omnisheet.outputs.html.report import INK, MUTED, SECTIONS, render_html, write_html
+from omnisheet.outputs.workbook import blank_plan
+from omnisheet.plan.model import Measure
+from omnisheet.read.reader import load
+from omnisheet.template.definition import load_definition
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 D = load_definition()

@@ -19,8 +19,8 @@ from plans import clean_plan
 from python_calamine import CalamineWorkbook
 from templates import copy_templates, language_file
 
-from omnisheet.definition import load_definition
-from omnisheet.writer import write
+from omnisheet.outputs.workbook import write
+from omnisheet.template.definition import load_definition
 
 MARK = re.compile(r"⟦[^⟦⟧]*⟧")
 CODE = re.compile(r"\b[a-z]+(?:-[a-z]+)+\b")  # a check's code: the same in every language

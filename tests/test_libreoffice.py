@@ -12,13 +12,13 @@ from python_calamine import CalamineWorkbook
 from support.browser import pdf_text, poppler_fixture  # noqa: F401  (a fixture)
 from support.libreoffice import convert, roundtrip
 
-from omnisheet.definition import load_definition
-from omnisheet.layout import instruction_lines
-from omnisheet.measures import Evidence
-from omnisheet.model import Measure, UseCase
-from omnisheet.reader import load
-from omnisheet.scoring import priorities
-from omnisheet.writer import blank_plan, write
+from omnisheet.analysis.measures import Evidence
+from omnisheet.analysis.scoring import priorities
+from omnisheet.outputs.workbook import blank_plan, write
+from omnisheet.plan.layout import instruction_lines
+from omnisheet.plan.model import Measure, UseCase
+from omnisheet.read.reader import load
+from omnisheet.template.definition import load_definition
 
 pytestmark = pytest.mark.libreoffice
 D = load_definition()

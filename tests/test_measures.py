@@ -9,9 +9,9 @@ from dataclasses import replace
 import pytest
 from plans import clean_plan
 
-from omnisheet.measures import Evidence, assess
-from omnisheet.model import Measure, Touchpoint, UseCase
-from omnisheet.scoring import priorities
+from omnisheet.analysis.measures import Evidence, assess
+from omnisheet.analysis.scoring import priorities
+from omnisheet.plan.model import Measure, Touchpoint, UseCase
 
 
 def _two_frictions(share_a: float, share_b: float):
@@ -91,8 +91,8 @@ def test_the_dashboard_heat_map_colours_each_touchpoint_against_its_target(tmp_p
     import openpyxl
 
     from omnisheet import check
-    from omnisheet.definition import load_definition
-    from omnisheet.writer import write
+    from omnisheet.outputs.workbook import write
+    from omnisheet.template.definition import load_definition
 
     plan = _two_frictions(share_a=8, share_b=60)
     plan = plan.with_changes(measures=(*plan.measures, Measure(

@@ -46,7 +46,7 @@ def test_a_built_wheel_carries_the_template_and_runs_outside_the_source_tree(tmp
         cwd=elsewhere, env=env, capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     where = subprocess.run(
-        [sys.executable, "-c", "import omnisheet.definition as d; print(d.DEFAULT_PATH)"],
+        [sys.executable, "-c", "import omnisheet.template.definition as d; print(d.DEFAULT_PATH)"],
         cwd=elsewhere, env=env, capture_output=True, text=True, check=True)
     assert Path(where.stdout.strip()).is_relative_to(site)  # not the checkout's copy
     assert "Journey map" in openpyxl.load_workbook(elsewhere / "plan.xlsx").sheetnames
@@ -59,7 +59,7 @@ def test_the_wheel_carries_the_portfolio(tmp_path):
     wheel, site = _installed(tmp_path)
     names = zipfile.ZipFile(wheel).namelist()
     assert "omnisheet/portfolio/compare.py" in names
-    assert "omnisheet/report/portfolio.schema.json" in names
+    assert "omnisheet/outputs/json/portfolio.schema.json" in names
     assert "omnisheet/feedback/feedback.schema.json" in names  # omnisheet feedback's JSON
     plans = tmp_path / "plans"
     plans.mkdir()

@@ -8,8 +8,8 @@ import datetime as dt
 
 import pytest
 
-from omnisheet.definition import load_definition
-from omnisheet.periods import label, parse
+from omnisheet.template.definition import load_definition
+from omnisheet.template.periods import label, parse
 
 D = load_definition()
 SEPTEMBER = ("month", dt.date(2026, 9, 1))

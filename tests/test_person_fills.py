@@ -9,10 +9,10 @@ from support.libreoffice import fill
 from xlsxwriter.utility import xl_cell_to_rowcol as cell_position
 
 from omnisheet import check
-from omnisheet.definition import load_definition
-from omnisheet.model import column_letter
-from omnisheet.reader import load
-from omnisheet.writer import blank_plan, write
+from omnisheet.outputs.workbook import blank_plan, write
+from omnisheet.plan.model import column_letter
+from omnisheet.read.reader import load
+from omnisheet.template.definition import load_definition
 
 pytestmark = pytest.mark.libreoffice
 

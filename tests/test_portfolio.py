@@ -11,11 +11,11 @@ import pytest
 from portfolio_plans import group
 
 from omnisheet import check
-from omnisheet.definition import load_definition
 from omnisheet.portfolio.compare import Value, compare, merged
 from omnisheet.portfolio.files import find_plans, lock_target, short_names
 from omnisheet.portfolio.summary import Unread, summarise
 from omnisheet.portfolio.workers import Task, check_all
+from omnisheet.template.definition import load_definition
 
 D = load_definition()
 TEMPLATE_BUY = Value("buy")
@@ -134,7 +134,7 @@ def test_lock_files_name_the_plan_they_lock():
 
 
 def test_a_folder_gives_its_workbooks_sorted_and_leaves_out_lock_and_hidden_files(tmp_path):
-    from omnisheet.writer import write
+    from omnisheet.outputs.workbook import write
 
     for name in ("b.xlsx", "a.ods", "sub/c.xlsm", "notes.txt", ".a.xlsx.k3j9.tmp",
                  ".git/x.xlsx", "~$b.xlsx", ".~lock.a.ods#"):
@@ -156,7 +156,7 @@ def test_a_folder_gives_its_workbooks_sorted_and_leaves_out_lock_and_hidden_file
 
 
 def test_omnisheet_outputs_are_left_out_when_their_plan_is_there(tmp_path):
-    from omnisheet.writer import write
+    from omnisheet.outputs.workbook import write
 
     plan = group()["plan-a"]
     source = write(plan, tmp_path / "france.xlsx")

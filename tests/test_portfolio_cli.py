@@ -19,12 +19,12 @@ from portfolio_plans import group
 from referencing import Registry, Resource
 from test_checks import CASES
 
-from omnisheet.definition import load_definition
-from omnisheet.marks import read_mark
-from omnisheet.writer import write
+from omnisheet.outputs.workbook import write
+from omnisheet.outputs.workbook.marks import read_mark
+from omnisheet.template.definition import load_definition
 
 D = load_definition()
-SCHEMAS = Path(__file__).parent.parent / "omnisheet" / "report"
+SCHEMAS = Path(__file__).parent.parent / "omnisheet" / "outputs" / "json"
 REPORT_SCHEMA = json.loads((SCHEMAS / "report.schema.json").read_text(encoding="utf-8"))
 PORTFOLIO_SCHEMA = json.loads((SCHEMAS / "portfolio.schema.json").read_text(encoding="utf-8"))
 VALIDATOR = jsonschema.Draft202012Validator(
@@ -286,7 +286,7 @@ def test_libreoffice_opens_the_portfolio_workbook(cli, soffice, tmp_path):
     """Calc reads what Excel people get: each tab, the figures, the charts kept."""
     from support.libreoffice import convert
 
-    from omnisheet.grid import read_values
+    from omnisheet.read.grid import read_values
 
     plans = tmp_path / "plans"
     plans.mkdir()

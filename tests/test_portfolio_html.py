@@ -26,11 +26,11 @@ from support.browser import (  # noqa: F401  (fixtures register by import)
 from test_html_report import DomReader, flat
 
 from omnisheet import check
-from omnisheet.definition import load_definition
+from omnisheet.outputs.workbook import write
 from omnisheet.portfolio.compare import compare
 from omnisheet.portfolio.html import SECTIONS, render_portfolio_html
 from omnisheet.portfolio.summary import summarise
-from omnisheet.writer import write
+from omnisheet.template.definition import load_definition
 
 D = load_definition()
 HOSTILE = '<script>document.title="pwned"</script><img src=x onerror=alert(1)>'

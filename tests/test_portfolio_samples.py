@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from omnisheet import check
-from omnisheet.definition import load_definition
 from omnisheet.portfolio.compare import compare
 from omnisheet.portfolio.summary import summarise
-from omnisheet.reader import load
+from omnisheet.read.reader import load
+from omnisheet.template.definition import load_definition
 
 FOLDER = Path(__file__).parent.parent / "samples" / "portfolio"
 D = load_definition()

@@ -20,11 +20,11 @@ import pytest
 from plans import clean_plan
 
 from omnisheet import check
-from omnisheet.definition import load_definition
-from omnisheet.model import DataNeed, Message, Placement, Scenario
-from omnisheet.pressure import pressure
-from omnisheet.reader import load
-from omnisheet.writer import blank_plan, write
+from omnisheet.analysis.pressure import pressure
+from omnisheet.outputs.workbook import blank_plan, write
+from omnisheet.plan.model import DataNeed, Message, Placement, Scenario
+from omnisheet.read.reader import load
+from omnisheet.template.definition import load_definition
 
 D = load_definition()
 PRESSURE = {"pressure-over-cap", "sequence-too-dense", "message-outside-hours",
@@ -307,7 +307,7 @@ def test_consent_not_available_and_the_roadmap_puts_it_first():
     ("Tous les contacts", None), ("all_contacts", None), ("Premier customers", "customer"),
     ("Homeowners", None), ("target_1", None)])
 def test_a_target_type_is_read_from_its_name(name, audience):
-    from omnisheet.consent import target_audience
+    from omnisheet.analysis.consent import target_audience
 
     assert target_audience(name, D) == audience
 
@@ -319,7 +319,7 @@ ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
 
 @pytest.mark.parametrize("name", ["retail-fr", "bank-en"])
 def test_the_samples_show_one_target_over_a_cap_and_the_rest_under(name):
-    from omnisheet.pressure import grids
+    from omnisheet.analysis.pressure import grids
 
     plan = load(ROOT / "samples" / f"{name}.xlsx")
     report = check(plan)
@@ -347,7 +347,7 @@ def test_the_readme_example_is_what_check_prints(cli):
 def test_the_checked_sample_has_its_pressure_tab_and_the_html_its_section(tmp_path):
     from python_calamine import CalamineWorkbook
 
-    from omnisheet.report.html import render_html
+    from omnisheet.outputs.html.report import render_html
 
     plan = load(ROOT / "samples" / "retail-fr.xlsx")
     report = check(plan)

@@ -8,10 +8,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from omnisheet.definition import load_definition
-from omnisheet.model import DataNeed, Message, Placement, Scenario, Touchpoint, UseCase
-from omnisheet.reader import load
-from omnisheet.writer import blank_plan, write
+from omnisheet.outputs.workbook import blank_plan, write
+from omnisheet.plan.model import DataNeed, Message, Placement, Scenario, Touchpoint, UseCase
+from omnisheet.read.reader import load
+from omnisheet.template.definition import load_definition
 
 D = load_definition()
 
@@ -89,7 +89,7 @@ def test_write_then_load_is_the_identity(plan):
 def test_records_keep_the_row_they_were_read_from_and_never_share_one(read_rows):
     """Rows typed twice (a pasted block) or not at all (an imported plan) go after the rest;
     no record overwrites another in the written workbook."""
-    from omnisheet.writer.tabs import _placed_rows
+    from omnisheet.outputs.workbook.tabs import _placed_rows
 
     records = tuple(Message(scenario="SC-1", row=r) for r in read_rows)
     rows = _placed_rows(records, sort=False, order=None)

@@ -9,9 +9,9 @@ import pytest
 from openpyxl.styles import PatternFill
 from plans import clean_plan
 
-from omnisheet.errors import UnreadableWorkbook
-from omnisheet.reader import load
-from omnisheet.writer import write
+from omnisheet.outputs.workbook import write
+from omnisheet.read.reader import load
+from omnisheet.template.errors import UnreadableWorkbook
 
 
 def test_write_then_load_gives_the_same_plan(roundtrip):

@@ -22,10 +22,10 @@ from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
 from omnisheet import check, load
-from omnisheet.errors import UnreadableWorkbook
-from omnisheet.grid import read_values
-from omnisheet.repair import mended_copy
-from omnisheet.safety import vet
+from omnisheet.read.grid import read_values
+from omnisheet.read.repair import mended_copy
+from omnisheet.read.safety import vet
+from omnisheet.template.errors import UnreadableWorkbook
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"

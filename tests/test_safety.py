@@ -22,10 +22,10 @@ from hostile_files import ALL, GENUINE, READABLE, SHEET, SPREADSHEETML
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from omnisheet import grid, safety
-from omnisheet.errors import UnreadableWorkbook, say
-from omnisheet.model import column_letter
-from omnisheet.safety import Limits, check_xml_safe, vet
+from omnisheet.plan.model import column_letter
+from omnisheet.read import grid, safety
+from omnisheet.read.safety import Limits, check_xml_safe, vet
+from omnisheet.template.errors import UnreadableWorkbook, say
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -228,8 +228,8 @@ _UNDER_512_MB = """
 import resource, sys, zipfile
 limit = 512 * 1024 * 1024
 resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-from omnisheet.errors import UnreadableWorkbook
-from omnisheet.safety import vet
+from omnisheet.template.errors import UnreadableWorkbook
+from omnisheet.read.safety import vet
 try:
     vet(sys.argv[1])
     print("accepted")

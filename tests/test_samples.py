@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from omnisheet import check
-from omnisheet.reader import load
-from omnisheet.serialise import read_plan_file
+from omnisheet.plan.serialise import read_plan_file
+from omnisheet.read.reader import load
 
 SAMPLES = Path(__file__).parent.parent / "samples"
 SOURCES = sorted(SAMPLES.glob("*.yaml"))

@@ -1,4 +1,4 @@
-"""omnisheet.statistics against computations written here another way: Wilson's interval
+"""omnisheet.template.statistics against computations written here another way: Wilson's interval
 as the roots of the score test (found by bisection), Student's t from published tables
 and from integrating its density, means and variances from the standard library."""
 
@@ -9,7 +9,7 @@ import statistics as stdlib
 
 import pytest
 
-from omnisheet import statistics as stats
+from omnisheet.template import statistics as stats
 
 Z = 1.959963984540054  # the normal 97.5 % quantile, as tables give it
 # Student's t, two-sided 95 % (97.5 % quantile), from a printed table

@@ -11,9 +11,9 @@ import pytest
 import yaml
 from templates import copy_templates, edit, language_file
 
-from omnisheet.definition import DefinitionError, _labels, load_definition
-from omnisheet.reader import load
-from omnisheet.writer import blank_plan, write
+from omnisheet.outputs.workbook import blank_plan, write
+from omnisheet.read.reader import load
+from omnisheet.template.definition import DefinitionError, _labels, load_definition
 
 D = load_definition()
 
@@ -128,7 +128,7 @@ def test_adding_a_column_is_a_change_to_the_definition_only(tmp_path: Path):
              data["tabs"]["use_cases"]["columns"].update(
                  {"budget": {"label": label, "help": help_text}}))
     definition = load_definition(structure)
-    from omnisheet.model import record_types
+    from omnisheet.plan.model import record_types
 
     UseCase = record_types(definition)["use_cases"]  # noqa: N806 - a class
     plan = blank_plan("fr", definition).with_changes(
@@ -140,11 +140,11 @@ def test_adding_a_column_is_a_change_to_the_definition_only(tmp_path: Path):
     back = load(path, definition=definition)
     assert back.use_cases[0].budget == "3" and back.use_cases[0].extra == ()
     # a first-class field everywhere: export, CSV, frames, diff
-    from omnisheet.diff import diff_plans
-    from omnisheet.exports import write_csv_folder
-    from omnisheet.frames import to_frames
-    from omnisheet.report.diff_text import render_diff_text
-    from omnisheet.serialise import plan_to_dict
+    from omnisheet.analysis.diff import diff_plans
+    from omnisheet.outputs.csv.exports import write_csv_folder
+    from omnisheet.outputs.text.diff import render_diff_text
+    from omnisheet.plan.frames import to_frames
+    from omnisheet.plan.serialise import plan_to_dict
 
     assert plan_to_dict(back, definition)["use_cases"][0]["budget"] == "3"
     (csv_file,) = [p for p in write_csv_folder(back, tmp_path / "csv", definition)
@@ -152,7 +152,10 @@ def test_adding_a_column_is_a_change_to_the_definition_only(tmp_path: Path):
     assert csv_file.read_text(encoding="utf-8-sig").splitlines()[0].split(",")[4] == "budget"
     assert list(to_frames(back, definition)["use_cases"]["budget"]) == ["3"]
     later = back.with_changes(use_cases=(replace(back.use_cases[0], budget="4"),))
-    result = diff_plans(back, later, definition=definition, lang="en")
+    from omnisheet.analysis.report import build_report
+
+    result = diff_plans(back, later, build_report(back, definition, "en"),
+                        build_report(later, definition, "en"), definition=definition)
     assert "Budget: 3 → 4" in render_diff_text(result, definition=definition)
 
 
@@ -193,7 +196,7 @@ def test_a_text_cut_at_a_comma_by_yaml_is_refused():
 
 
 def test_a_custom_definition_missing_a_word_everywhere_is_named_when_written(tmp_path):
-    from omnisheet.writer import blank_plan, write
+    from omnisheet.outputs.workbook import blank_plan, write
 
     structure = copy_templates(tmp_path)
     for lang in ("fr", "en"):
@@ -209,7 +212,7 @@ def test_newer_functions_are_stored_with_their_prefix_and_others_as_written(tmp_
     """MAXIFS must be `_xlfn.MAXIFS` in the file, or Excel shows #NAME?; COUNTIFS must not."""
     import zipfile
 
-    from omnisheet.writer import blank_plan, write
+    from omnisheet.outputs.workbook import blank_plan, write
 
     path = write(blank_plan("fr"), tmp_path / "plan.xlsx")
     with zipfile.ZipFile(path) as z:
@@ -225,7 +228,7 @@ def test_the_definition_cache_keeps_only_the_newest_folded_definitions(tmp_path,
     rather than piling up, and a template edited again is folded and used at once."""
     import os
 
-    from omnisheet.definition import CACHE_KEEP
+    from omnisheet.template.definition import CACHE_KEEP
 
     cache = tmp_path / "cache"
     cache.mkdir()

@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
 from omnisheet import check
-from omnisheet.reader import load
-from omnisheet.writer import blank_plan, write
+from omnisheet.outputs.workbook import blank_plan, write
+from omnisheet.read.reader import load
 
 TEMPLATE_DIR = Path(tempfile.mkdtemp(prefix="omnisheet-typed-"))
 TEMPLATE = write(blank_plan("fr"), TEMPLATE_DIR / "template.xlsx")

@@ -13,9 +13,9 @@ import pytest
 from plans import clean_plan
 
 from omnisheet import check
-from omnisheet.model import DataNeed
-from omnisheet.reader import load
-from omnisheet.writer import write
+from omnisheet.outputs.workbook import write
+from omnisheet.plan.model import DataNeed
+from omnisheet.read.reader import load
 
 ROOT = Path(__file__).parent.parent
 FRENCH = ROOT / "samples" / "retail-fr.xlsx"
@@ -132,8 +132,8 @@ def test_a_data_need_without_a_source_is_said_with_one_word_everywhere(tmp_path)
         *clean_plan().data_needs,
         DataNeed(scenario="SC-001", variable="Date de naissance", availability="to_collect")))
     report = check(plan)
-    from omnisheet.report.html import render_html
-    from omnisheet.report.text import render_text
+    from omnisheet.outputs.html.report import render_html
+    from omnisheet.outputs.text.report import render_text
 
     assert "(sans source) — débloque" in render_text(report)
     assert "(sans source)" in render_html(report, "fr")
@@ -168,7 +168,7 @@ def test_input_prompts_end_at_a_sentence_or_an_ellipsis_within_excels_limit(cli,
 
 
 def test_a_long_help_is_cut_at_its_last_whole_sentence():
-    from omnisheet.text import first_sentences
+    from omnisheet.template.text import first_sentences
 
     text = "Une phrase courte. " * 10 + "Une dernière phrase bien trop longue pour tenir ici."
     cut = first_sentences(text, 200)
@@ -181,9 +181,9 @@ def test_a_long_help_is_cut_at_its_last_whole_sentence():
 def test_a_negative_number_is_written_with_the_minus_sign_in_french():
     """French writes −12 (U+2212, no line break after it), English -12; either typed back
     in a cell reads as a number."""
-    from omnisheet.definition import load_definition
-    from omnisheet.formatting import Formatter
-    from omnisheet.numbers import as_number
+    from omnisheet.template.definition import load_definition
+    from omnisheet.template.formatting import Formatter
+    from omnisheet.template.numbers import as_number
 
     d = load_definition()
     assert Formatter.of(d, "fr").number(-12.1) == "\u221212,1"
@@ -200,7 +200,7 @@ def test_a_negative_number_is_written_with_the_minus_sign_in_french():
 def test_words_agree_with_their_count(lang, counts, said):
     """« 1 erreur, 2 informations », not « 1 erreur(s) »: French takes the singular for 0
     and 1, English for 1 alone; a title the team typed is never changed."""
-    from omnisheet.definition import load_definition
+    from omnisheet.template.definition import load_definition
 
     words = load_definition().words_for("text_report", lang)
     assert ", ".join(words[k].counted(n) for k, n in zip(("errors", "warnings", "infos"), counts,
@@ -215,7 +215,7 @@ def test_a_word_sent_to_a_worker_process_keeps_its_agreement():
     """The portfolio's workers hand words back to the parent by pickling them."""
     import pickle
 
-    from omnisheet.definition import load_definition
+    from omnisheet.template.definition import load_definition
 
     word = load_definition().words_for("text_report", "fr")["errors"]
     assert pickle.loads(pickle.dumps(word)).counted(2) == "2 erreurs"

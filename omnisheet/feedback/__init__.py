@@ -10,7 +10,7 @@ Responses are CSV (any delimiter; UTF-8, with or without BOM, UTF-16 or Windows-
 decimal commas), Parquet, or .xlsx / .ods exports; a folder is every such file in it.
 DuckDB reads and groups them in one pass (omnisheet/feedback/engine.py) while the plan
 is read; the texts are then matched to the plan (resolve.py), and each measure gets its
-95 % interval (omnisheet/statistics.py). Nothing is downloaded at run time.
+95 % interval (omnisheet/template/statistics.py). Nothing is downloaded at run time.
 """
 
 from __future__ import annotations
@@ -27,8 +27,8 @@ from .model import Feedback
 from .vocabulary import ROLES
 
 if TYPE_CHECKING:
-    from ..definition import Definition
-    from ..model import Plan
+    from ..plan.model import Plan
+    from ..template.definition import Definition
 
 __all__ = ["Feedback", "FeedbackInputError", "ROLES", "column_overrides", "read_feedback"]
 
@@ -51,7 +51,7 @@ def read_feedback(responses: Sequence[str | Path], plan: Plan | str | Path, *,
                   ) -> Feedback:
     """The measures the responses give for the plan's touchpoints; `feedback.plan` is the
     plan (read from its file while DuckDB scans, when a path is given)."""
-    from ..definition import load_definition
+    from ..template.definition import load_definition
     from . import engine, resolve
     from . import sources as files
     from .vocabulary import vocabulary
@@ -101,13 +101,13 @@ def read_feedback(responses: Sequence[str | Path], plan: Plan | str | Path, *,
 
 
 def _is_plan(value: object) -> bool:
-    from ..model import Plan
+    from ..plan.model import Plan
 
     return isinstance(value, Plan)
 
 
 def _load_plan(path: str | Path, definition: Definition, out: dict[str, Any]) -> None:
-    from ..reader import load
+    from ..read.reader import load
 
     try:
         out["plan"] = load(path, definition=definition)

@@ -9,16 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from .. import periods as periods_of
-from ..model import Measure, Trend
-from ..numbers import round_half_away
-from ..text import normalise
+from ..plan.model import Measure, Trend
+from ..template import periods as periods_of
+from ..template.numbers import round_half_away
+from ..template.text import normalise
 from .judge import places
 from .model import Feedback
 
 if TYPE_CHECKING:
-    from ..definition import Definition
-    from ..model import Plan, Scalar
+    from ..plan.model import Plan, Scalar
+    from ..template.definition import Definition
 
 #: What a measure row says where its evidence comes from: customers asked.
 EVIDENCE = "direct"

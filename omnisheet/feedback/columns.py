@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from ..text import normalise
+from ..template.text import normalise
 from .errors import FeedbackInputError
 from .vocabulary import ROLES, SCALES, Vocabulary
 

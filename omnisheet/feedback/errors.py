@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import OmnisheetError
+from ..template.errors import OmnisheetError
 
 
 class FeedbackInputError(OmnisheetError):
@@ -17,7 +17,7 @@ class FeedbackInputError(OmnisheetError):
         super().__init__(self.render())
 
     def render(self, lang: str | None = None) -> str:
-        from ..definition import load_definition
+        from ..template.definition import load_definition
 
         definition = load_definition()
         lang = lang or definition.default_language

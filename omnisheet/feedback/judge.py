@@ -8,13 +8,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .. import statistics as stats
-from ..numbers import number
+from ..template import statistics as stats
+from ..template.numbers import number
 from .vocabulary import KIND_OF
 
 if TYPE_CHECKING:
-    from ..definition import Definition
-    from ..model import Scalar
+    from ..plan.model import Scalar
+    from ..template.definition import Definition
 
 DEFAULT_WIDTH = 20.0
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from .judge import Fall, Point
 
 if TYPE_CHECKING:
-    from ..model import Scalar
+    from ..plan.model import Scalar
 
 #: Why a row is set aside, in the order a row is judged (one reason per row).
 REASONS = ("malformed_line", "empty_date", "unparseable_date", "unknown_survey",

@@ -6,16 +6,16 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from .. import periods as periods_of
-from ..formatting import Formatter
-from ..text import shorten
+from ..template import periods as periods_of
+from ..template.formatting import Formatter
+from ..template.text import shorten
 from .judge import places
 from .model import Feedback, Period, Series
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from ..definition import Definition
+    from ..template.definition import Definition
     from .apply import Updated
 
 SCHEMA_VERSION = 1

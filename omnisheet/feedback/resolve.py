@@ -12,9 +12,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .. import periods as periods_of
-from .. import statistics as stats
-from ..text import normalise
+from ..template import periods as periods_of
+from ..template import statistics as stats
+from ..template.text import normalise
 from . import judge
 from .engine import Group
 from .errors import FeedbackInputError
@@ -24,8 +24,8 @@ from .sources import Source
 from .vocabulary import INDICATORS, KIND_OF, SCALES, Vocabulary
 
 if TYPE_CHECKING:
-    from ..definition import Definition
-    from ..model import Plan, Scalar, Survey
+    from ..plan.model import Plan, Scalar, Survey
+    from ..template.definition import Definition
 
 EXAMPLES = 5
 VERBATIM_CHARS = 1000

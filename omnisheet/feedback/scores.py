@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from ..text import normalise
+from ..template.text import normalise
 from .vocabulary import SCALES, Vocabulary
 
 EMPTY, OUT_OF_SCALE, UNKNOWN_WORDING = "empty_score", "out_of_scale", "unknown_wording"

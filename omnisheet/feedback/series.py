@@ -9,12 +9,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..text import normalise
+from ..template.text import normalise
 from .judge import Fall, Point, fell, max_width, too_few
 
 if TYPE_CHECKING:
-    from ..definition import Definition
-    from ..model import Plan, Scalar, Trend
+    from ..plan.model import Plan, Scalar, Trend
+    from ..template.definition import Definition
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ class TrendSeries:
 def trend_series(plan: Plan, definition: Definition) -> list[TrendSeries]:
     """Every measure of the tab, in the tab's order; a row whose period cannot be read, or
     without its stage and channel, is left to the other checks."""
-    from ..periods import parse
+    from ..template.periods import parse
 
     found: dict[tuple, list[Row]] = defaultdict(list)
     for index, trend in enumerate(getattr(plan, "trends", ()) or ()):

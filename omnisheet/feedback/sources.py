@@ -255,9 +255,9 @@ def _parquet(path: Path, con: Any) -> Source:
 def _workbook(path: Path, con: Any, vocabulary: Vocabulary, overrides: Mapping[str, str],
               index: int) -> Source:
     """The first sheet whose first filled row names a score column, as a frame of text."""
-    from .. import grid
-    from ..errors import UnreadableWorkbook
-    from ..safety import Limits, vet
+    from ..read import grid
+    from ..read.safety import Limits, vet
+    from ..template.errors import UnreadableWorkbook
 
     try:
         kind = vet(path, Limits())

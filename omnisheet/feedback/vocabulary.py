@@ -9,10 +9,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..text import normalise
+from ..template.text import normalise
 
 if TYPE_CHECKING:
-    from ..definition import Definition
+    from ..template.definition import Definition
 
 #: What a column of a responses file can be (the ROLE of --column ROLE=HEADER).
 ROLES = ("date", "stage", "channel", "indicator", "score", "verbatim", "survey")

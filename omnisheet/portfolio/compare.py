@@ -23,9 +23,9 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from ..definition import Definition
-from ..model import Scalar
-from ..text import normalise
+from ..plan.model import Scalar
+from ..template.definition import Definition
+from ..template.text import normalise
 from .files import Skipped
 from .summary import PlanSummary, Unread
 

@@ -26,7 +26,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..marks import CHECKED, PORTFOLIO, read_mark
+from ..outputs.workbook.marks import CHECKED, PORTFOLIO, read_mark
 
 SUFFIXES = (".xlsx", ".xlsm", ".ods")
 

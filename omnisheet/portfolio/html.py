@@ -15,9 +15,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from ..definition import Definition
-from ..measures import TOLERANCE
-from ..report.page import (
+from ..analysis.measures import TOLERANCE
+from ..outputs.html.page import (
     STATUS_SYMBOLS,
     base_css,
     css_class,
@@ -26,6 +25,7 @@ from ..report.page import (
     print_css,
     section,
 )
+from ..template.definition import Definition
 from .compare import GridCell, Portfolio
 from .summary import PlanSummary
 from .words import Words
@@ -76,7 +76,7 @@ def render_portfolio_html(portfolio: Portfolio, definition: Definition, *,
 
 def write_portfolio_html(portfolio: Portfolio, definition: Definition, path: str | Path) -> Path:
     """Write the page to `path`, whole or not at all."""
-    from ..atomic import atomic_output
+    from ..outputs.atomic import atomic_output
 
     path = Path(path)
     page = render_portfolio_html(portfolio, definition, folder=path.parent)

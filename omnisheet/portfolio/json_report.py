@@ -1,5 +1,5 @@
 """The portfolio as JSON: each plan's report exactly as `check --format json` gives it,
-then a `portfolio` section (schema: omnisheet/report/portfolio.schema.json).
+then a `portfolio` section (schema: omnisheet/outputs/json/portfolio.schema.json).
 
 The plans' reports are written by the workers into files and copied through here, so the
 parent never holds them; only the portfolio section is built in memory.
@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterable
 from typing import IO, Any
 
-from ..definition import Definition
+from ..template.definition import Definition
 from .compare import Portfolio, Value
 from .summary import PlanSummary
 from .words import Words

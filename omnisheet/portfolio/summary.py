@@ -12,11 +12,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..model import Scalar
-from ..severity import RANK
+from ..plan.model import Scalar
+from ..template.severity import RANK
 
 if TYPE_CHECKING:
-    from ..report.model import Report
+    from ..analysis.report import Report
 
 #: The lists the comparison matches plans by.
 COMPARED_LISTS = ("stage", "channel", "category", "source", "indicator")
@@ -104,7 +104,7 @@ class Unwritten(Unread):
 
 def summarise(report: Report, name: str, outputs: Mapping[str, str] | None = None) -> PlanSummary:
     """The summary of a checked plan (pure)."""
-    from ..measures import Evidence
+    from ..analysis.measures import Evidence
 
     plan, r = report.plan, report.readiness
     by_index = {p.index: p for p in report.priorities}

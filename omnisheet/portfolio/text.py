@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from ..definition import Definition
+from ..template.definition import Definition
 from .compare import Portfolio
 from .summary import PlanSummary, Unread
 from .words import Words

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..definition import Definition
-from ..formatting import Formatter
+from ..template.definition import Definition
+from ..template.formatting import Formatter
 from .compare import Value
 
 #: A use case with no channel addresses every channel of its stage.

@@ -17,8 +17,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from ..definition import Definition
-from ..marks import PORTFOLIO, mark
+from ..outputs.workbook.marks import PORTFOLIO, mark
+from ..template.definition import Definition
 from .compare import Portfolio
 from .words import Words
 
@@ -76,7 +76,7 @@ def write_portfolio_workbook(portfolio: Portfolio, definition: Definition,
     """Write the workbook to `path`, whole or not at all."""
     import xlsxwriter
 
-    from ..atomic import atomic_output
+    from ..outputs.atomic import atomic_output
 
     w = Words(definition, portfolio.language)
     with (atomic_output(Path(path)) as tmp,

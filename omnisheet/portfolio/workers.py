@@ -54,23 +54,23 @@ def default_jobs() -> int:
 
 def check_one(task: Task) -> Result:
     """Read, check and write one plan (in a worker); never raises for a bad plan."""
-    from ..errors import OmnisheetError, OutputError
-    from ..reader import load
-    from ..report.model import check
+    from ..analysis.report import check
+    from ..read.reader import load
+    from ..template.errors import OmnisheetError, OutputError
 
     try:
         plan = load(Path(task.path))
         report = check(plan, lang=task.lang)
         outputs: dict[str, str] = {}
         if task.checked:
-            from ..writer import write
+            from ..outputs.workbook import write
 
             write(plan, task.checked, report=report, sort=task.sort)
             outputs["checked_workbook"] = task.checked
         if task.json_to:
             _write_json(report, task.json_to, task.lang)
         if task.html_to:
-            from ..report.html import write_html
+            from ..outputs.html.report import write_html
 
             write_html(report, task.html_to, task.lang)
             outputs["report"] = task.html_to
@@ -78,7 +78,7 @@ def check_one(task: Task) -> Result:
 
         return summarise(report, task.name, outputs)
     except OutputError as exc:
-        from ..errors import error_language
+        from ..template.errors import error_language
 
         return Unwritten(task.path, task.name, _why(exc, task),
                          exc.render(error_language(task.lang)))
@@ -90,7 +90,7 @@ def check_one(task: Task) -> Result:
         if isinstance(exc, KeyboardInterrupt | SystemExit | GeneratorExit) or \
                 os.environ.get("OMNISHEET_DEBUG"):
             raise
-        from ..errors import one_line
+        from ..template.errors import one_line
 
         return Unread(task.path, task.name, _said(
             "unexpected", task.lang, error=one_line(exc)))
@@ -99,7 +99,7 @@ def check_one(task: Task) -> Result:
 def _why(error: BaseException, task: Task) -> str:
     """Why a plan was not read, without its file's name when the error starts with it,
     in the language errors speak (--lang, else the user's locale, else English)."""
-    from ..errors import UnreadableWorkbook, WordedError, error_language, say
+    from ..template.errors import UnreadableWorkbook, WordedError, error_language, say
 
     lang = error_language(task.lang)
     if isinstance(error, UnreadableWorkbook) and error.path == str(task.path):
@@ -108,7 +108,7 @@ def _why(error: BaseException, task: Task) -> str:
 
 
 def _said(key: str, lang: str | None = None, **fields: object) -> str:
-    from ..definition import load_definition
+    from ..template.definition import load_definition
 
     d = load_definition()
     return d.words_for("portfolio", lang or d.default_language)[key].format(**fields)
@@ -117,7 +117,7 @@ def _said(key: str, lang: str | None = None, **fields: object) -> str:
 def _write_json(report, path: str, lang: str | None) -> None:
     import json
 
-    from ..atomic import atomic_output
+    from ..outputs.atomic import atomic_output
 
     with atomic_output(Path(path)) as tmp, open(tmp, "w", encoding="utf-8") as out:
         json.dump(report.to_dict(lang), out, ensure_ascii=False, indent=2)
@@ -172,9 +172,9 @@ def _context() -> multiprocessing.context.BaseContext:
 
 def preload() -> None:
     """What every worker needs, loaded once in the parent before the workers fork."""
-    from .. import checks, reader  # noqa: F401
-    from ..definition import load_definition
-    from ..report import model  # noqa: F401
+    from ..analysis import checks, report  # noqa: F401
+    from ..read import reader  # noqa: F401
+    from ..template.definition import load_definition
 
     load_definition()
 

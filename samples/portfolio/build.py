@@ -28,11 +28,11 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from omnisheet.definition import load_definition
-from omnisheet.model import DataNeed, Plan, Scenario, Touchpoint, UseCase
-from omnisheet.serialise import read_plan_file
-from omnisheet.setting_tables import complete
-from omnisheet.writer import write
+from omnisheet.outputs.workbook import write
+from omnisheet.plan.model import DataNeed, Plan, Scenario, Touchpoint, UseCase
+from omnisheet.plan.serialise import read_plan_file
+from omnisheet.plan.setting_tables import complete
+from omnisheet.template.definition import load_definition
 
 HERE = Path(__file__).resolve().parent
 SAMPLES = HERE.parent

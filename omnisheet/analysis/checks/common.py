@@ -1,0 +1,196 @@
+"""Checks that apply to every table tab: lists, IDs, required cells, numbers, settings;
+and the findings the reader met (a missing tab, a status read from a colour)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ...plan.lookups import id_key
+from ...template.formatting import Phrase
+from ...template.numbers import number
+from ...template.severity import ERROR, INFO, WARNING
+from .registry import Context, check
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from ...plan.model import Finding
+
+
+@check("tab-missing", ERROR, "workbook")
+def tab_missing(ctx: Context) -> Iterator[Finding]:
+    """A tab of the template is not in the workbook, under any of its names or contents."""
+    yield from (f for f in ctx.plan.read_findings if f.code == "tab-missing")
+
+
+@check("column-missing", ERROR, "workbook")
+def column_missing(ctx: Context) -> Iterator[Finding]:
+    """A required column of a table tab has no header that omnisheet recognises."""
+    yield from (f for f in ctx.plan.read_findings if f.code == "column-missing")
+
+
+@check("status-inferred-from-colour", INFO, "journey")
+def status_inferred(ctx: Context) -> Iterator[Finding]:
+    """A touchpoint has no status chosen, but its cell is painted yellow, orange or green."""
+    yield from (f for f in ctx.plan.read_findings if f.code == "status-inferred-from-colour")
+
+
+@check("formula-overwritten", WARNING, "workbook")
+def formula_overwritten(ctx: Context) -> Iterator[Finding]:
+    """A cell the template computes (value, ease, score, quadrant, rank, a measure's score) holds a
+    value typed over its formula."""
+    yield from (f for f in ctx.plan.read_findings if f.code == "formula-overwritten")
+
+
+@check("macros-not-kept", INFO, "workbook")
+def macros_not_kept(ctx: Context) -> Iterator[Finding]:
+    """The plan is a macro-enabled workbook (.xlsm)."""
+    yield from (f for f in ctx.plan.read_findings if f.code == "macros-not-kept")
+
+
+@check("value-not-in-list", ERROR, "workbook")
+def value_not_in_list(ctx: Context) -> Iterator[Finding]:
+    """A cell that takes its value from a dropdown holds something that is not in the list."""
+    d = ctx.definition
+    for tab in d.table_tabs:
+        for column in tab.input_columns:
+            if column.type != "list" or not column.list:
+                continue
+            listed = d.list(column.list)
+            for index, record in ctx.records(tab.key):
+                value = record.get(column.key)
+                if value is not None and not ctx.in_list(column.list, value):
+                    typed = record.typed.get(column.key, value)
+                    yield ctx.finding("value-not-in-list", tab.key, index, column.key,
+                                      value=typed, expected=listed.labels[ctx.lang],
+                                      list=listed.labels[ctx.lang],
+                                      closest=ctx.closest_label(column.list, typed))
+    listed = d.list("touchpoint_status")
+    for touchpoint in ctx.plan.touchpoints:
+        if touchpoint.status is not None and not ctx.in_list("touchpoint_status",
+                                                             touchpoint.status):
+            yield ctx.on_touchpoint("value-not-in-list", touchpoint, status=True,
+                                    value=touchpoint.status, expected=listed.labels[ctx.lang],
+                                    list=listed.labels[ctx.lang],
+                                    closest=ctx.closest_label("touchpoint_status",
+                                                              touchpoint.status))
+
+
+@check("value-spelled-differently", INFO, "workbook")
+def value_spelled_differently(ctx: Context) -> Iterator[Finding]:
+    """A dropdown cell holds a value of its list spelled another way than the list's (without its
+    accents, with other spaces or punctuation: "Telephone / service client")."""
+    for tab in ctx.definition.table_tabs:
+        for column in tab.input_columns:
+            if column.type != "list" or not column.list:
+                continue
+            for index, record in ctx.records(tab.key):
+                typed = record.typed.get(column.key)
+                value = record.get(column.key)
+                if typed is not None and not ctx.spelled_as_listed(column.list, value, typed):
+                    yield ctx.finding("value-spelled-differently", tab.key, index, column.key,
+                                      value=typed, expected=ctx.label(column.list, value))
+
+
+@check("duplicate-id", ERROR, "workbook")
+def duplicate_id(ctx: Context) -> Iterator[Finding]:
+    """Two use cases, or two scenarios, share an ID (case and spaces ignored)."""
+    for tab in ctx.definition.table_tabs:
+        if not any(c.type == "id" for c in tab.columns):
+            continue
+        first: dict[str, int] = {}
+        for index, record in ctx.records(tab.key):
+            if record.get("id") is None:
+                continue
+            key = id_key(record.get("id"))
+            if key in first:
+                yield ctx.finding("duplicate-id", tab.key, index, "id", value=record.get("id"),
+                                  first=ctx.row_of(tab.key, first[key]))
+            else:
+                first[key] = index
+
+
+@check("missing-required", ERROR, "workbook")
+def missing_required(ctx: Context) -> Iterator[Finding]:
+    """A row has been started but a required cell is empty (a use case with no title, a message
+    with no channel or delay, a data need with no variable...)."""
+    for tab in ctx.definition.table_tabs:
+        for index, record in ctx.records(tab.key):
+            for column in tab.input_columns:
+                if column.required and record.get(column.key) is None:
+                    yield ctx.finding("missing-required", tab.key, index, column.key,
+                                      thing=_thing(ctx, tab.key, index, record),
+                                      column=column.labels[ctx.lang])
+
+
+def _thing(ctx: Context, tab_key: str, index: int, record: object) -> Phrase:
+    """How a message names a row: its ID if it has one, else its tab and row."""
+    ident = getattr(record, "id", None) or getattr(record, "scenario", None)
+    row = ctx.row_of(tab_key, index)
+    if ident:
+        return Phrase("check_phrases", "row_of_id", id=str(ident), row=row)
+    return Phrase("check_phrases", "row_of_tab", tab=ctx.sheet(tab_key), row=row)
+
+
+@check("bad-number", ERROR, "workbook")
+def bad_number(ctx: Context) -> Iterator[Finding]:
+    """A mark that must be a number on its scale is not (impact 7, difficulty "high")."""
+    for tab in ctx.definition.table_tabs:
+        for column in tab.input_columns:
+            if column.type != "number":
+                continue
+            for index, record in ctx.records(tab.key):
+                value = record.get(column.key)
+                if value is None:
+                    continue
+                n = number(value)
+                low, high = column.min, column.max
+                if n is None or (low is not None and n < low) or (high is not None and n > high):
+                    yield ctx.finding("bad-number", tab.key, index, column.key, value=value,
+                                      expected=_wanted(low, high),
+                                      thing=_thing(ctx, tab.key, index, record),
+                                      column=column.labels[ctx.lang],
+                                      wanted=_wanted(low, high))
+
+
+def _wanted(low: float | None, high: float | None) -> Phrase:
+    """"a number from 1 to 5", "a number, 0 or more", or just "a number"."""
+    if low is not None and high is not None:
+        return Phrase("check_phrases", "number_between", low=low, high=high)
+    if low is not None:
+        return Phrase("check_phrases", "number_from", low=low)
+    return Phrase("check_phrases", "number")
+
+
+@check("settings-invalid", ERROR, "settings")
+def settings_invalid(ctx: Context) -> Iterator[Finding]:
+    """A weight or threshold on the Settings tab cannot be used."""
+    from ...plan.model import Finding, Subject
+    from ...plan.setting_tables import default, unusable
+    from ..pressure import setting_problems as pressure_problems
+    from ..scoring import setting_problems
+
+    d = ctx.definition
+    settings = {s.key: s.default for s in d.settings} | dict(ctx.plan.settings)
+    problems = setting_problems(settings) | pressure_problems(settings)
+    for row, setting in enumerate(d.settings, start=2):
+        reason = problems.get(setting.key)
+        if reason:
+            yield Finding(code="settings-invalid", severity=ERROR, sheet=ctx.sheet("settings"),
+                          row=row, column=2, value=settings.get(setting.key),
+                          params={"setting": setting.labels[ctx.lang],
+                                  "why": Phrase("check_phrases", f"setting_{reason}"),
+                                  "default": setting.default},
+                          subject=Subject("settings", (setting.key,), None, (setting.key,)))
+    for table, found, col, column in unusable(ctx.plan, d):  # the caps per channel
+        label = ctx.label(table.rows, found.value)
+        yield Finding(code="settings-invalid", severity=ERROR, sheet=ctx.sheet("settings"),
+                      row=found.sheet_row + 1, column=col + 1, value=found.values[column],
+                      params={"setting": f"{label} · {table.column(column).labels[ctx.lang]}",
+                              "why": Phrase("check_phrases", f"setting_{column}"),
+                              "default": default(d, table, found.value, column)},
+                      subject=Subject("settings", (table.key, str(found.value), column), None,
+                                      (label,)))
+
+
+__all__ = ["INFO"]

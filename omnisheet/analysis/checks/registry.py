@@ -1,0 +1,291 @@
+"""The check registry: a decorator records each check's code, severity, tab, messages and docs.
+
+A check is a pure function of a `Context` (the plan and its indexes) that yields findings.
+Its docstring is its documentation: `omnisheet checks` and the README print exactly that.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ...plan.lookups import PlanLookups, id_key, identity_shown, touchpoint_key
+from ...template.formatting import Fixed, Formatter, Share, agree, plural_rule
+from ...template.text import normalise, shorten
+
+if TYPE_CHECKING:  # listing the checks imports neither the model nor the definition
+    from ...plan.layout import MapGrid
+    from ...plan.model import Finding, Placement, Plan, Record, Scalar, Touchpoint
+    from ...template.definition import Definition, Tab
+
+
+@dataclass(frozen=True)
+class Check:
+    """A registered check. What it means and its message, in each language, are in the
+    language files (`checks.<code>`), so a language is one file."""
+
+    code: str
+    severity: str
+    tab: str
+    function: Callable[[Context], Iterable[Finding]]
+    # Tabs the check reads besides its own: when the workbook lacks one, the check is
+    # silent (the missing tab is said once) rather than flag every record as dangling.
+    needs: tuple[str, ...] = ()
+
+    def can_run(self, missing: Iterable[str]) -> bool:
+        return not set(missing) & {self.tab, *self.needs}
+
+
+REGISTRY: dict[str, Check] = {}
+
+
+def _new_finding(**fields: Any) -> Finding:
+    """A Finding whose `value` is the cell's value as data: a value given in the form a
+    message shows it (a Share, a Fixed) stays the message's {value}, and the finding keeps
+    the number (the JSON's and the Findings tab's "value": 0.58, not a Python object)."""
+    from ...plan.model import Finding
+
+    value = fields.get("value")
+    if isinstance(value, Share | Fixed):
+        fields["params"] = {"value": value, **(fields.get("params") or {})}
+        fields["value"] = value.value
+    return Finding(**fields)
+
+
+def _subject(tab: str, key: tuple[Any, ...] | Any = None, field: str | None = None,
+             shown: tuple[Any, ...] = ()) -> Any:
+    from ...plan.model import Subject
+
+    return Subject(tab, key if key is None or isinstance(key, tuple) else (key,), field, shown)
+
+
+def check(code: str, severity: str, tab: str, *, needs: tuple[str, ...] = ()) -> Callable:
+    """Register a check: its code, severity and tab, and the other tabs it reads. Its
+    message template (str.format fields: the finding's params, plus `value` and
+    `expected`; a part in [brackets] said only when every field in it has a value) and
+    its documentation are `checks.<code>` in each language file."""
+
+    def register(function: Callable[[Context], Iterable[Finding]]) -> Callable:
+        if code in REGISTRY:
+            raise ValueError(f"check {code!r} registered twice")
+        REGISTRY[code] = Check(code, severity, tab, function, needs)
+        return function
+
+    return register
+
+
+class Context(PlanLookups):
+    """The plan with what every check needs to look things up quickly."""
+
+    def __init__(self, plan: Plan, definition: Definition, language: str | None = None) -> None:
+        super().__init__(plan, definition)
+        self.language = language
+
+    @property
+    def lang(self) -> str:
+        """The language messages are written in: asked for, else the workbook's."""
+        return self.language or self.plan.language
+
+    @property
+    def priorities(self) -> list[Any]:
+        """The plan's priorities, scored once for all checks (the report hands in its own)."""
+        if "priorities" not in self._cache:
+            from ..scoring import priorities
+
+            self._cache["priorities"] = priorities(self.plan)
+        return self._cache["priorities"]
+
+    def sheet(self, tab_key: str) -> str:
+        return self.plan.sheet(tab_key)
+
+    def column_of(self, tab_key: str, column_key: str) -> int | None:
+        """1-based column of a field on its tab, in this workbook's layout."""
+        layout = self.plan.layouts.get(tab_key)
+        tab = self.definition.tab(tab_key)
+        if not layout:
+            layout = tuple(c.key for c in tab.columns)
+        if column_key in layout:
+            return layout.index(column_key) + 1
+        present = set(layout)
+        missing = [c.key for c in tab.columns if c.key not in present]
+        if column_key in missing:
+            return len(layout) + missing.index(column_key) + 1
+        return None
+
+    def row_of(self, tab_key: str, index: int) -> int:
+        record = self.plan.table(tab_key)[index]
+        return record.row or index + 2
+
+    def finding(self, code: str, tab_key: str, index: int | None = None,
+                column_key: str | None = None, *, value: Scalar = None,
+                expected: str | None = None, **params: Any) -> Finding:
+        """A finding on a record's cell (or on the tab), with the registered severity."""
+        row = self.row_of(tab_key, index) if index is not None else None
+        column = self.column_of(tab_key, column_key) if column_key else None
+        key, shown = None, ()
+        if index is not None and self.definition.tab(tab_key).kind == "table":
+            record = self.plan.table(tab_key)[index]
+            key = self.identity(tab_key)(record)
+            shown = identity_shown(self.definition, tab_key, record)
+        return _new_finding(code=code, severity=REGISTRY[code].severity, sheet=self.sheet(tab_key),
+                            row=row, column=column, value=value, expected=expected,
+                            params=params, subject=_subject(tab_key, key, column_key, shown))
+
+    def label(self, list_key: str, value: Scalar) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, str):
+            return self.definition.list(list_key).label(value, self.lang)
+        return str(value)
+
+    def allowed(self, list_key: str) -> set[str]:
+        """Normalised values a list field may hold: the team's list if editable, else the template's."""
+        key = f"allowed:{list_key}"
+        if key not in self._cache:
+            listed = self.definition.list(list_key)
+            values: Iterable[Scalar] = (self.plan.lists.get(list_key, listed.keys)
+                                        if listed.editable else listed.keys)
+            self._cache[key] = {normalise(v) for v in values}
+        return self._cache[key]
+
+    def in_list(self, list_key: str, value: Scalar) -> bool:
+        if "lists" in self.plan.missing_tabs and self.definition.list(list_key).editable:
+            return True  # the team's lists are unknown: the missing Lists tab is said once
+        return normalise(value) in self.allowed(list_key)
+
+    def closest_label(self, list_key: str, typed: Scalar) -> str | None:
+        """The list's value (as the workbook shows it) closest to a value not in it, when
+        one is close enough to be what was meant ("Frcition" for "Friction")."""
+        import difflib
+
+        listed = self.definition.list(list_key)
+        values = self.plan.lists.get(list_key, listed.keys) if listed.editable else listed.keys
+        labels = {normalise(self.label(list_key, v)): self.label(list_key, v) for v in values}
+        near = difflib.get_close_matches(normalise(typed), list(labels), n=1, cutoff=0.75)
+        return labels[near[0]] if near else None
+
+    def spelled_as_listed(self, list_key: str, value: Scalar, typed: str) -> bool:
+        """Whether text read as a list's value is one of its labels (any language) but for
+        case, which spreadsheets ignore when they compare text (dropdowns, colour rules)."""
+        listed = self.definition.list(list_key).value(value)
+        labels = listed.labels.values() if listed is not None else (str(value),)
+        return typed.strip().casefold() in {label.casefold() for label in labels}
+
+    def map_grid(self, tab_key: str) -> MapGrid:
+        """The map's geometry as the writer draws it (layout.drawn_grid), made once."""
+        key = f"grid:{tab_key}"
+        if key not in self._cache:
+            from ...plan.layout import drawn_grid
+
+            self._cache[key] = drawn_grid(self.plan, self.definition.tab(tab_key),
+                                          self.definition)
+        return self._cache[key]
+
+    def touchpoint_cell(self, touchpoint: Touchpoint, status: bool = False) -> tuple[int, int]:
+        """1-based cell of a touchpoint's description (or status) on the journey map."""
+        if touchpoint.row is not None and touchpoint.column is not None:
+            return touchpoint.row, touchpoint.column + (1 if status else 0)
+        row, column = self.map_grid("journey").position(touchpoint.stage, touchpoint.channel)
+        return row + 1, column + 1 + (1 if status else 0)
+
+    def placement_cell(self, placement: Placement) -> tuple[int, int]:
+        """1-based cell of a scenario map placement."""
+        if placement.row is not None and placement.column is not None:
+            return placement.row, placement.column
+        row, column = self.map_grid("scenario_map").position(placement.relationship_stage,
+                                                             placement.target)
+        return row + 1, column + 1
+
+    def on_placement(self, code: str, placement: Placement, value: Scalar) -> Finding:
+        row, column = self.placement_cell(placement)
+        key = (normalise(placement.relationship_stage), normalise(placement.target),
+               normalise(value))
+        return _new_finding(code=code, severity=REGISTRY[code].severity,
+                            sheet=self.sheet("scenario_map"), row=row, column=column, value=value,
+                            subject=_subject("scenario_map", key, None,
+                                             (placement.relationship_stage, placement.target)))
+
+    def on_touchpoint(self, code: str, touchpoint: Touchpoint, *, status: bool = False,
+                      value: Scalar = None, expected: str | None = None, **params: Any) -> Finding:
+        row, column = self.touchpoint_cell(touchpoint, status)
+        return _new_finding(code=code, severity=REGISTRY[code].severity, sheet=self.sheet("journey"),
+                            row=row, column=column, value=value, expected=expected, params=params,
+                            subject=_subject("journey", touchpoint_key(touchpoint),
+                                             "status" if status else "description",
+                                             (touchpoint.stage, touchpoint.channel)))
+
+    def scenarios_missing_from(self, code: str, known: set[str]) -> Iterator[Finding]:
+        """A finding on each scenario whose ID is not in `known` (placed, messaged, fed)."""
+        for index, scenario in self.records("scenarios"):
+            ident = scenario.get("id")
+            if ident is not None and id_key(ident) not in known:
+                yield self.finding(code, "scenarios", index, "id", value=ident)
+
+    def unknown_references(self, code: str, tab_key: str, column_key: str,
+                           known: set[str]) -> Iterator[Finding]:
+        """A finding on each record whose reference (a use case or scenario ID) is unknown."""
+        for index, record in self.records(tab_key):
+            ref = record.get(column_key)
+            if ref is not None and id_key(ref) not in known:
+                yield self.finding(code, tab_key, index, column_key, value=ref,
+                                   id=record.get("id") or "?")
+
+    def table_tab(self, tab_key: str) -> Tab:
+        return self.definition.tab(tab_key)
+
+    def records(self, tab_key: str) -> Iterator[tuple[int, Record]]:
+        return enumerate(self.plan.table(tab_key))
+
+
+def render(finding: Finding, lang: str, definition: Definition) -> str:
+    """A finding's one-line message in `lang`."""
+    template = definition.check_text(finding.code, lang)
+    if template is None:
+        return finding.code
+    def show(value: Any) -> str:
+        return _quoted(value) if isinstance(value, str) else shown(value, lang, definition)
+
+    fields = {"value": show(finding.value), "expected": shown(finding.expected, lang, definition),
+              **{k: show(v) for k, v in finding.params.items()}}
+    counts = {"value": finding.value, **finding.params}  # "{answers} réponse(s)": 5 réponses
+    template = agree(template, counts, plural_rule(definition, lang))
+    try:
+        return _OPTIONAL.sub(lambda part: _optional(part.group(1), fields), template
+                             ).format(**fields)
+    except (KeyError, IndexError, ValueError):
+        return f"{finding.code}: {fields}"
+
+
+_OPTIONAL = re.compile(r"\[([^\[\]]*)\]")
+_FIELD = re.compile(r"\{(\w+)\}")
+
+
+def _optional(part: str, fields: Mapping[str, str]) -> str:
+    """A bracketed part of a message: kept when every field it names has a value."""
+    return part if all(fields.get(name) for name in _FIELD.findall(part)) else ""
+
+
+def shown(value: Any, lang: str, definition: Definition) -> str:
+    """A value a finding holds, as text in `lang`: numbers, shares, dates and phrases in
+    the language's form."""
+    formatter = _formatter(definition, lang)
+    return formatter.show(value, lambda section: definition.words_for(section, lang))
+
+
+_FORMATTERS: dict[tuple[int, str], Formatter] = {}
+
+
+def _formatter(definition: Definition, lang: str) -> Formatter:
+    """One formatter per definition and language (tens of thousands of findings on a big
+    plan are rendered)."""
+    key = (id(definition), lang)
+    if key not in _FORMATTERS:
+        _FORMATTERS[key] = Formatter.of(definition, lang)
+    return _FORMATTERS[key]
+
+
+def _quoted(text: str) -> str:
+    """Text a message quotes, on one line and at most 80 characters, cut at a word."""
+    return shorten(text.replace("\r", " ").replace("\n", " "), 80)

@@ -1,0 +1,69 @@
+"""Checks on use cases: scored, tied to the journey, carried by scenarios."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ...plan.lookups import id_key
+from ...template.severity import ERROR, WARNING
+from ...template.text import normalise
+from .registry import Context, check
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from ...plan.model import Finding
+
+MARKS = ("business_impact", "cx_impact", "difficulty")
+
+
+@check("use-case-unscored", WARNING, "use_cases")
+def use_case_unscored(ctx: Context) -> Iterator[Finding]:
+    """A use case lacks one of its three marks (business impact, customer experience impact,
+    implementation difficulty), so it has no score, quadrant or rank."""
+    tab = ctx.table_tab("use_cases")
+    for index, use_case in ctx.records("use_cases"):
+        for key in MARKS:
+            if use_case.get(key) is None:
+                yield ctx.finding("use-case-unscored", "use_cases", index, key,
+                                  id=use_case.get("id") or use_case.get("title") or "?",
+                                  column=tab.column(key).labels[ctx.lang])
+                break
+
+
+@check("use-case-unknown-touchpoint", ERROR, "use_cases", needs=("journey",))
+def use_case_unknown_touchpoint(ctx: Context) -> Iterator[Finding]:
+    """A use case names a stage and channel where the journey map has no touchpoint (or, with no
+    channel, a stage with no touchpoint at all)."""
+    stages = {s for s, _ in ctx.touchpoint_keys}
+    for index, use_case in ctx.records("use_cases"):
+        if use_case.get("stage") is None:
+            continue
+        if not ctx.in_list("stage", use_case.get("stage")):
+            continue  # value-not-in-list says it
+        channel = use_case.get("channel")
+        if channel is not None and not ctx.in_list("channel", channel):
+            continue
+        stage = normalise(use_case.get("stage"))
+        known = (stage, normalise(channel)) in ctx.touchpoint_keys if channel else stage in stages
+        if not known:
+            yield ctx.finding("use-case-unknown-touchpoint", "use_cases", index,
+                              "channel" if channel else "stage",
+                              value=use_case.get("stage"),
+                              id=use_case.get("id") or "?",
+                              stage=ctx.label("stage", use_case.get("stage")),
+                              channel=ctx.label("channel", channel) or "*")
+
+
+@check("top-use-case-without-scenario", WARNING, "use_cases", needs=("scenarios",))
+def top_use_case_without_scenario(ctx: Context) -> Iterator[Finding]:
+    """A Quick win or Major project is implemented by no scenario."""
+    implemented = {id_key(s.use_case) for s in ctx.plan.scenarios if s.use_case is not None}
+    for priority in ctx.priorities:
+        if priority.quadrant not in ("quick_win", "major_project"):
+            continue
+        if priority.id is not None and id_key(priority.id) in implemented:
+            continue
+        yield ctx.finding("top-use-case-without-scenario", "use_cases", priority.index, "id",
+                          value=priority.id, id=priority.id or "?", rank=priority.rank,
+                          quadrant=ctx.label("quadrant", priority.quadrant))

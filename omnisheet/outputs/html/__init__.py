@@ -1,0 +1,1 @@
+"""The HTML report: its page, and its pressure and trend sections."""

@@ -1,0 +1,1 @@
+"""Plain-text reports for the terminal: one plan's findings, a diff."""
