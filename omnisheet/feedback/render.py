@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from .. import periods as periods_of
+from ..template import periods as periods_of
 from ..template.formatting import Formatter
 from ..template.text import shorten
 from .errors import FeedbackInputError
