@@ -54,7 +54,7 @@ lock: $(STAMP)
 		--no-header -o requirements.lock
 
 lint: $(STAMP)
-	$(BIN)/ruff check omnisheet tests
+	$(BIN)/ruff check omnisheet tests bench
 
 samples: $(STAMP)
 	$(BIN)/python samples/build.py
@@ -64,11 +64,11 @@ pictures: run
 	$(BIN)/python samples/pictures.py
 
 bench: $(STAMP)
-	$(BIN)/python tests/bench.py
+	$(BIN)/python bench/bench.py
 
 # check on every file of ../shared/corpus: outcomes by kind, slowest file, peak memory
 corpus: $(STAMP)
-	$(BIN)/python tests/corpus.py
+	$(BIN)/python bench/corpus.py
 
 clean:
 	rm -rf $(OUT) .pytest_cache

@@ -11,6 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).parent))
+# The benchmark's helpers (the corpus runner, the synthetic-plan generator) live in bench/.
+sys.path.insert(0, str(Path(__file__).parent.parent / "bench"))
 # The definitions tests fold (their own copies of the template too) are cached in a folder
 # of the session's, not in the user's cache.
 os.environ.setdefault("OMNISHEET_CACHE", tempfile.mkdtemp(prefix="omnisheet-tests-cache-"))

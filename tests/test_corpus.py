@@ -3,8 +3,8 @@
 The corpus (``../shared/corpus``: 826 files written by Excel, LibreOffice, Google Sheets,
 Numbers, POI and others) is used in place, never copied; without it these tests skip.
 One run per module checks every file as a user would, two child processes at a time, each
-under an address-space and CPU limit (``tests/corpus.py``, which ``make corpus`` runs to
-print the figures the README quotes).
+under an address-space and CPU limit (``bench/corpus.py``, which ``make corpus`` runs to
+print the figures docs/safety.md quotes).
 """
 
 from __future__ import annotations
