@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 from omnisheet.outputs.workbook import write
-from omnisheet.plan.serialise import read_plan_file
+from omnisheet.read.plan_file import read_plan_file
 
 HERE = Path(__file__).resolve().parent
 

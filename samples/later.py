@@ -20,7 +20,7 @@ from pathlib import Path
 
 from omnisheet.outputs.workbook import write
 from omnisheet.plan.model import Message, Plan, UseCase
-from omnisheet.plan.serialise import read_plan_file
+from omnisheet.read.plan_file import read_plan_file
 
 HERE = Path(__file__).resolve().parent
 

@@ -30,8 +30,8 @@ from pathlib import Path
 
 from omnisheet.outputs.workbook import write
 from omnisheet.plan.model import DataNeed, Plan, Scenario, Touchpoint, UseCase
-from omnisheet.plan.serialise import read_plan_file
 from omnisheet.plan.setting_tables import complete
+from omnisheet.read.plan_file import read_plan_file
 from omnisheet.template.definition import load_definition
 
 HERE = Path(__file__).resolve().parent
