@@ -190,7 +190,7 @@ def kind(outcome: Outcome) -> str:
 
 
 def figures(outcomes: list[Outcome], seconds: float, jobs: int) -> str:
-    """The README's corpus figures, as Markdown."""
+    """The corpus figures docs/safety.md quotes, as Markdown."""
     kinds = Counter(kind(o) for o in outcomes)
     slowest = max(outcomes, key=lambda o: o.check.cpu_seconds)
     slowest_wall = max(outcomes, key=lambda o: o.check.wall_seconds)
