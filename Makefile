@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 OUT := out
 
-.PHONY: run test test-latest lock lint samples pictures bench corpus clean
+.PHONY: run test test-fast test-latest lock lint samples pictures bench corpus clean
 
 # The exact versions tested (requirements.lock, with hashes), then omnisheet itself.
 $(STAMP): pyproject.toml requirements.lock
@@ -36,6 +36,11 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# The inner loop: every test but those marked slow (real LibreOffice and Chromium round
+# trips, very large plans, the full fuzz test), in under two minutes here.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not slow"
 
 # The suite against the newest versions pyproject.toml allows, in a venv of its own: the
 # next major release of a dependency is met here on purpose, not by a user.

@@ -88,6 +88,7 @@ def test_findings_tab_links_to_cells_and_cells_carry_comments(checked):
     assert comment is not None and "attendu un nombre de 1 à 5" in comment.text
 
 
+@pytest.mark.slow  # 70,000 findings written: about 35 s
 def test_findings_past_excels_link_limit_still_name_their_cell(tmp_path):
     """Excel keeps 65,530 links per sheet; a plan with more findings keeps every reference,
     as text past the limit, and nothing is printed (xlsxwriter warned once per link)."""

@@ -19,8 +19,9 @@ from support.bounded import run_bounded
 
 ROOT = Path(__file__).resolve().parents[1]
 
-pytestmark = pytest.mark.skipif(not corpus.CORPUS.is_dir(),
-                                reason=f"no corpus at {corpus.CORPUS}")
+pytestmark = [pytest.mark.skipif(not corpus.CORPUS.is_dir(),
+                                 reason=f"no corpus at {corpus.CORPUS}"),
+              pytest.mark.slow]  # 826 files, each in its own process: one to two minutes
 
 # The project's samples, resaved by LibreOffice: the only plans in the corpus.
 RESAVED = {
