@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 OUT := out
 
-.PHONY: run test test-latest lock lint samples pictures bench corpus clean
+.PHONY: run test test-fast test-latest lock lint samples pictures bench corpus clean
 
 # The exact versions tested (requirements.lock, with hashes), then omnisheet itself.
 $(STAMP): pyproject.toml requirements.lock
@@ -37,6 +37,11 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
+# The inner loop: every test but those marked slow (real LibreOffice and Chromium round
+# trips, very large plans, the full fuzz test), in under two minutes here.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not slow"
+
 # The suite against the newest versions pyproject.toml allows, in a venv of its own: the
 # next major release of a dependency is met here on purpose, not by a user.
 test-latest:
@@ -54,7 +59,7 @@ lock: $(STAMP)
 		--no-header -o requirements.lock
 
 lint: $(STAMP)
-	$(BIN)/ruff check omnisheet tests
+	$(BIN)/ruff check omnisheet tests bench
 
 samples: $(STAMP)
 	$(BIN)/python samples/build.py
@@ -64,11 +69,11 @@ pictures: run
 	$(BIN)/python samples/pictures.py
 
 bench: $(STAMP)
-	$(BIN)/python tests/bench.py
+	$(BIN)/python bench/bench.py
 
 # check on every file of ../shared/corpus: outcomes by kind, slowest file, peak memory
 corpus: $(STAMP)
-	$(BIN)/python tests/corpus.py
+	$(BIN)/python bench/corpus.py
 
 clean:
 	rm -rf $(OUT) .pytest_cache

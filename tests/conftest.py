@@ -11,6 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).parent))
+# The benchmark's helpers (the corpus runner, the synthetic-plan generator) live in bench/.
+sys.path.insert(0, str(Path(__file__).parent.parent / "bench"))
 # The definitions tests fold (their own copies of the template too) are cached in a folder
 # of the session's, not in the user's cache.
 os.environ.setdefault("OMNISHEET_CACHE", tempfile.mkdtemp(prefix="omnisheet-tests-cache-"))
@@ -41,3 +43,17 @@ def cli():
         return runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
 
     return invoke
+
+
+# What makes a test slow here is a real program started for it: a test that opens files in
+# LibreOffice or Chromium (through their fixtures, however indirectly) is marked `slow`, so
+# `make test-fast` (-m "not slow") leaves it out and `make test` runs it. Tests slow for
+# other reasons (very large plans, the real-file corpus) carry the mark themselves.
+_REAL_PROGRAMS = {"soffice", "uno_python", "chromium", "poppler"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.get_closest_marker("libreoffice") or _REAL_PROGRAMS & set(
+                getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)

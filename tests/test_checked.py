@@ -88,6 +88,7 @@ def test_findings_tab_links_to_cells_and_cells_carry_comments(checked):
     assert comment is not None and "attendu un nombre de 1 à 5" in comment.text
 
 
+@pytest.mark.slow  # 70,000 findings written: about 35 s
 def test_findings_past_excels_link_limit_still_name_their_cell(tmp_path):
     """Excel keeps 65,530 links per sheet; a plan with more findings keeps every reference,
     as text past the limit, and nothing is printed (xlsxwriter warned once per link)."""
@@ -111,6 +112,7 @@ def test_findings_past_excels_link_limit_still_name_their_cell(tmp_path):
     assert links == 65_530
 
 
+@pytest.mark.slow  # a plan with thousands of cells at fault
 def test_past_a_thousand_cells_at_fault_errors_get_the_comments_and_all_stay_listed(tmp_path):
     """LibreOffice is slow to open tens of thousands of comments: past MAX_COMMENTS cells,
     errors are commented first, then warnings in row order; every cell stays highlighted
@@ -204,6 +206,7 @@ from hypothesis import HealthCheck, given, settings  # noqa: E402
 from test_properties import plans  # noqa: E402
 
 
+@pytest.mark.slow  # 15 random plans written and checked: about 40 s
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                   HealthCheck.function_scoped_fixture])
 @given(plans())

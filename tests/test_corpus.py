@@ -3,8 +3,8 @@
 The corpus (``../shared/corpus``: 826 files written by Excel, LibreOffice, Google Sheets,
 Numbers, POI and others) is used in place, never copied; without it these tests skip.
 One run per module checks every file as a user would, two child processes at a time, each
-under an address-space and CPU limit (``tests/corpus.py``, which ``make corpus`` runs to
-print the figures the README quotes).
+under an address-space and CPU limit (``bench/corpus.py``, which ``make corpus`` runs to
+print the figures docs/safety.md quotes).
 """
 
 from __future__ import annotations
@@ -19,8 +19,9 @@ from support.bounded import run_bounded
 
 ROOT = Path(__file__).resolve().parents[1]
 
-pytestmark = pytest.mark.skipif(not corpus.CORPUS.is_dir(),
-                                reason=f"no corpus at {corpus.CORPUS}")
+pytestmark = [pytest.mark.skipif(not corpus.CORPUS.is_dir(),
+                                 reason=f"no corpus at {corpus.CORPUS}"),
+              pytest.mark.slow]  # 826 files, each in its own process: one to two minutes
 
 # The project's samples, resaved by LibreOffice: the only plans in the corpus.
 RESAVED = {

@@ -176,6 +176,7 @@ def test_killed_while_writing_a_new_output_leaves_none(
     assert _workbooks(tmp_path) <= {"plan.xlsx"}
 
 
+@pytest.mark.slow  # a process killed at many moments
 def test_killed_at_any_moment_the_output_is_old_or_whole(
     tmp_path: Path, plan_bytes: bytes, previous_bytes: bytes
 ) -> None:

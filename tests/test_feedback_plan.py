@@ -189,15 +189,6 @@ def test_the_html_report_shows_the_trends_and_their_uncertainty(measured, tmp_pa
     assert 'id="trends"' not in plain  # a plan without responses: no empty section
 
 
-def test_the_readme_feedback_example_is_what_the_command_prints(cli, monkeypatch):
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    block = readme.split("$ omnisheet feedback samples/feedback --plan samples/retail-fr.xlsx "
-                         "--lang en\n", 1)[1].split("```", 1)[0]
-    monkeypatch.chdir(ROOT)
-    result = cli("feedback", "samples/feedback", "--plan", "samples/retail-fr.xlsx", "--lang", "en")
-    assert result.output.strip().splitlines() == block.strip().splitlines()
-
-
 def test_the_trend_charts_period_names_never_overlap():
     """Under a chart's axis, period names on one line when they fit, else on two; none
     touches another on its line, the first and last are always named, and four French

@@ -130,6 +130,7 @@ def _fuzz(examples: int):
     return run
 
 
-test_mutated_plans_and_responses_answer_in_one_line = _fuzz(300)
+# 300 cases take about 90 s on a loaded machine: slow too (make test runs them, make test-fast not).
+test_mutated_plans_and_responses_answer_in_one_line = pytest.mark.slow(_fuzz(300))
 test_ten_thousand_mutated_plans_and_responses_answer_in_one_line = pytest.mark.slow(
     _fuzz(10_000))

@@ -37,6 +37,7 @@ def test_each_broken_file_gives_one_line_and_exit_2(name, tmp_path):
     assert result.peak_mib < 100, result.peak_mib
 
 
+@pytest.mark.slow  # sheets of a million formatted cells, in bounded processes
 @pytest.mark.parametrize("name", sorted(READABLE))
 def test_a_huge_looking_plan_is_read_and_checked_within_bounds(name, tmp_path):
     """A declared A1:XFD1048576, a million empty formatted rows or cells: no data, so the

@@ -103,6 +103,7 @@ def _workbook_text(path: Path) -> str:
     return "\n".join(t + "⟧" * (t.count("⟦") - t.count("⟧")) for t in texts)
 
 
+@pytest.mark.slow  # every output written in a third language
 def test_a_third_language_is_one_file_and_every_output_speaks_it(third, tmp_path):
     structure, pieces = third
     xx = load_definition(structure)

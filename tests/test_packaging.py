@@ -10,6 +10,7 @@ import zipfile
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -34,6 +35,7 @@ def _installed(tmp_path: Path) -> tuple[Path, Path]:
     return wheel, site
 
 
+@pytest.mark.slow  # builds and installs a wheel
 def test_a_built_wheel_carries_the_template_and_runs_outside_the_source_tree(tmp_path):
     wheel, site = _installed(tmp_path)
     assert "omnisheet/workbook_templates/plan.yaml" in zipfile.ZipFile(wheel).namelist()
@@ -53,6 +55,7 @@ def test_a_built_wheel_carries_the_template_and_runs_outside_the_source_tree(tmp
 
 
 
+@pytest.mark.slow  # builds and installs a wheel
 def test_the_wheel_carries_the_portfolio(tmp_path):
     """Checking several plans needs the portfolio package and its JSON schema; feedback, its
     own package and schema."""

@@ -220,6 +220,7 @@ def _run_on_a_terminal(args: list, cwd: Path) -> tuple[int, str, str]:
     return proc.returncode, out.decode(), said.decode("utf-8", "replace")
 
 
+@pytest.mark.slow  # seven plans checked in workers, on a terminal
 def test_a_progress_bar_on_a_terminal_past_a_handful_of_plans(tmp_path):
     for i in range(7):
         write(clean_plan(), tmp_path / f"plan-{i}.xlsx")

@@ -66,19 +66,3 @@ def test_a_renamed_stage_and_an_added_channel_are_said(portfolio):
              d.in_place_of.key if d.in_place_of else None) for d in portfolio.differences}
     assert ("stage", "Je commande", ("lumen-belgique",), "buy") in said
     assert ("channel", "WhatsApp", ("lumen-belgique",), None) in said
-
-
-def test_the_readme_example_is_what_the_command_prints(cli, monkeypatch):
-    """The README shows `omnisheet check samples/portfolio --lang en` with some lines left
-    out ("..."); every line it shows is printed, in that order."""
-    root = FOLDER.parent.parent
-    readme = (root / "README.md").read_text(encoding="utf-8")
-    block = readme.split("$ omnisheet check samples/portfolio --lang en\n", 1)[1]
-    shown = [line for line in block.split("```", 1)[0].strip().splitlines()
-             if line.strip() not in ("...", "")]
-    monkeypatch.chdir(root)
-    printed = cli("check", "samples/portfolio", "--lang", "en").output.splitlines()
-    at = 0
-    for line in shown:
-        assert line in printed[at:], line
-        at = printed.index(line, at) + 1

@@ -314,7 +314,7 @@ def test_a_target_type_is_read_from_its_name(name, audience):
     assert target_audience(name, D) == audience
 
 
-# --- the samples, the view and the README agree ----------------------------------------
+# --- the samples and the view agree (docs/ examples: tests/test_docs.py) --------------
 
 ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
 
@@ -336,14 +336,6 @@ def test_the_samples_show_one_target_over_a_cap_and_the_rest_under(name):
     red = {(target, grid.channel) for grid in grids(found) for target, weeks, later in grid.rows
            for week in (*weeks, later) if week is not None and week.level == "over"}
     assert red == over
-
-
-def test_the_readme_example_is_what_check_prints(cli):
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    block = readme.split("$ omnisheet check samples/retail-fr.xlsx --lang en\n", 1)[1]
-    lines = [line for line in block.split("```", 1)[0].splitlines() if line.strip()]
-    result = cli("check", ROOT / "samples" / "retail-fr.xlsx", "--lang", "en")
-    assert lines and all(line in result.output.splitlines() for line in lines)
 
 
 def test_the_checked_sample_has_its_pressure_tab_and_the_html_its_section(tmp_path):

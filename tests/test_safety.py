@@ -296,6 +296,7 @@ def test_damaged_workbooks_never_crash_vet(
 # --- huge sheets: what calamine would allocate, counted before it runs ---------------------
 
 
+@pytest.mark.slow  # sheets of a million formatted cells
 @pytest.mark.parametrize("case", list(READABLE))
 def test_huge_looking_but_small_plan_passes(case: str, tmp_path: Path) -> None:
     """A declared A1:XFD1048576, a million formatted rows or cells: nothing calamine keeps."""
@@ -304,6 +305,7 @@ def test_huge_looking_but_small_plan_passes(case: str, tmp_path: Path) -> None:
     assert vet(path, Limits(max_cells=100_000)) in ("ods", "xlsx")  # not a million
 
 
+@pytest.mark.slow  # sheets of a million formatted cells
 def test_formatted_sheets_are_counted_without_parsing_them_tag_by_tag(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -450,6 +452,7 @@ def _sheet_data(draw: st.DrawFn) -> str:
     return "".join(rows)
 
 
+@pytest.mark.slow  # 150 random sheets
 @settings(max_examples=150, deadline=None)
 @given(sheet_data=_sheet_data())
 def test_cells_counted_are_never_fewer_than_calamine_allocates(
@@ -521,6 +524,7 @@ def test_a_malformed_sheet_is_refused_but_malformed_vml_is_not(tmp_path: Path) -
     assert vet(path) == "xlsx"
 
 
+@pytest.mark.slow  # a tag of tens of megabytes
 def test_a_giant_tag_is_refused_before_a_parser_buffers_it(tmp_path: Path) -> None:
     """expat (and calamine, and openpyxl) hold a whole start tag in memory before using it."""
     attribute = random.Random(6).randbytes(12 * 1024 * 1024).hex().encode()  # 24 MB

@@ -78,6 +78,7 @@ def _lost(cells: dict, source: Path, out: Path) -> dict:
     return lost
 
 
+@pytest.mark.slow  # 40 random workbooks checked: about 45 s on a loaded machine
 @settings(max_examples=40, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(cells)

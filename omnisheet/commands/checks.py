@@ -1,4 +1,4 @@
-"""The list of checks, as `omnisheet checks` prints it and the README embeds it: each
+"""The list of checks, as `omnisheet checks` prints it and docs/checks.md holds it: each
 check's documentation from the language files, in the language asked for."""
 
 from __future__ import annotations
@@ -67,25 +67,38 @@ def checks_markdown(definition: Definition | None = None, lang: str = "en") -> s
     return "\n".join(lines)
 
 
-BEGIN, END = "<!-- checks:begin -->", "<!-- checks:end -->"
+PAGE = "docs/checks.md"
 
 
-def update_readme(path: str = "README.md") -> bool:
-    """Rewrite the README's generated list of checks; True when it changed."""
+def checks_page(definition: Definition | None = None) -> str:
+    """docs/checks.md: every check in English, then in French, from the language files."""
+    from ..template.definition import load_definition
+
+    d = definition or load_definition()
+    return (
+        "# Checks\n\n"
+        "<!-- Generated from workbook_templates/lang/*.yaml by "
+        "`python -m omnisheet.commands.checks`; do not edit by hand. -->\n\n"
+        "Each check has a stable code and a severity; its message names the thing and its "
+        "cell. `omnisheet checks` prints the same list (`--lang fr` in French).\n\n"
+        f"## In English\n\n{checks_markdown(d, 'en')}\n\n"
+        f"## En français\n\n{checks_markdown(d, 'fr')}\n")
+
+
+def update_page(path: str = PAGE) -> bool:
+    """Write the list of checks anew; True when it changed."""
     from pathlib import Path
 
-    readme = Path(path)
-    text = readme.read_text(encoding="utf-8")
-    head, rest = text.split(BEGIN, 1)
-    _, tail = rest.split(END, 1)
-    new = f"{head}{BEGIN}\n{checks_markdown()}\n{END}{tail}"
-    if new != text:
-        readme.write_text(new, encoding="utf-8")
-    return new != text
+    page = Path(path)
+    new = checks_page()
+    old = page.read_text(encoding="utf-8") if page.exists() else None
+    if new != old:
+        page.write_text(new, encoding="utf-8")
+    return new != old
 
 
 if __name__ == "__main__":
     import sys
 
-    changed = update_readme(sys.argv[1] if len(sys.argv) > 1 else "README.md")
-    print("README.md updated" if changed else "README.md already up to date")
+    target = sys.argv[1] if len(sys.argv) > 1 else PAGE
+    print(f"{target} updated" if update_page(target) else f"{target} already up to date")

@@ -1,6 +1,6 @@
 """The plan as JSON-ready data (`omnisheet export`) and back (`omnisheet import`).
 
-Shape, version 1 (documented in the README):
+Shape, version 1 (docs/commands.md points here):
 {"format": "omnisheet-plan", "version": 1, "language": "fr",
  "lists": {list key: [values]}, "settings": {key: value},
  "journey": [{"stage", "channel", "description", "status"}],

@@ -1,12 +1,12 @@
 """Benchmark omnisheet as a user runs it: whole processes, each against a floor measured in
 the same run, side by side. Prints tables only (no assertions); the last one is markdown.
 
-    python tests/bench.py                 # start-up, a real plan, synthetic plans at 1×, 2×, 4×
-    python tests/bench.py --quick         # the same at 0.1×, 0.2×, 0.4×
-    python tests/bench.py --scales 1,2
-    python tests/bench.py --only portfolio   # 100 plans: a folder checked in parallel
-    python tests/bench.py --only pressure    # what contact pressure adds to check, at 1×
-    python tests/bench.py --only feedback    # survey responses: 2 and 8 million rows in DuckDB
+    python bench/bench.py                 # start-up, a real plan, synthetic plans at 1×, 2×, 4×
+    python bench/bench.py --quick         # the same at 0.1×, 0.2×, 0.4×
+    python bench/bench.py --scales 1,2
+    python bench/bench.py --only portfolio   # 100 plans: a folder checked in parallel
+    python bench/bench.py --only pressure    # what contact pressure adds to check, at 1×
+    python bench/bench.py --only feedback    # survey responses: 2 and 8 million rows in DuckDB
 
 Wall time by time.perf_counter around the process; peak memory is the child's own
 ru_maxrss, read with os.wait4 (no shell, no launcher in between).
@@ -136,7 +136,7 @@ def bench_large(scales: list[float], reps: int, workdir: Path) -> list[str]:
     for scale in scales:
         big = workdir / f"big-{scale:g}.xlsx"
         gen_start = time.perf_counter()
-        subprocess.run([PY, str(ROOT / "tests" / "synthetic.py"), str(big),
+        subprocess.run([PY, str(ROOT / "bench" / "synthetic.py"), str(big),
                         "--scale", str(scale)], check=True, stdout=subprocess.DEVNULL)
         gen = time.perf_counter() - gen_start
         size = big.stat().st_size / 2**20
@@ -249,7 +249,7 @@ def bench_pressure(scale: float, reps: int, workdir: Path) -> list[str]:
     report, as a user runs it): without their checks, with the pressure model's, with all
     of them; interleaved."""
     big = workdir / f"pressure-{scale:g}.xlsx"
-    subprocess.run([PY, str(ROOT / "tests" / "synthetic.py"), str(big), "--scale", str(scale)],
+    subprocess.run([PY, str(ROOT / "bench" / "synthetic.py"), str(big), "--scale", str(scale)],
                    check=True, stdout=subprocess.DEVNULL)
     variants = [("without the pressure and consent checks (floor)", MODEL_CHECKS + OTHER_CHECKS),
                 ("with the pressure model (`pressure-over-cap`, `-channel-without-cap`)",

@@ -4,7 +4,7 @@ At 1×: 20 stages × 20 channels with 200 touchpoints, 20,000 use cases, 5,000 s
 20,000 messages and 20,000 data needs; everything scales linearly with `scale` (the journey
 map grows past 20 × 20 when it must, so touchpoints stay within stages × channels).
 
-    python tests/synthetic.py OUT.xlsx --scale 2
+    python bench/synthetic.py OUT.xlsx --scale 2
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ line on stderr that names the file and says, in a user's words, what is wrong an
 do — no exception name, no parser message, no "unexpected error".
 
 ``tests/test_corpus.py`` asserts the rule; run this file (``make corpus``) for the figures
-the README quotes: outcomes by kind, the slowest file, the peak memory.
+docs/safety.md quotes: outcomes by kind, the slowest file, the peak memory.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # support.bounded
 
 from support.bounded import Run, run_bounded  # noqa: E402
 
@@ -190,7 +190,7 @@ def kind(outcome: Outcome) -> str:
 
 
 def figures(outcomes: list[Outcome], seconds: float, jobs: int) -> str:
-    """The README's corpus figures, as Markdown."""
+    """The corpus figures docs/safety.md quotes, as Markdown."""
     kinds = Counter(kind(o) for o in outcomes)
     slowest = max(outcomes, key=lambda o: o.check.cpu_seconds)
     slowest_wall = max(outcomes, key=lambda o: o.check.wall_seconds)
