@@ -36,6 +36,7 @@ from ..plan.model import SEVERITIES, Finding, Message, Plan, Record, Scalar, Tou
 from ..plan.setting_tables import row_key, rows
 from ..template.definition import Definition, load_definition
 from ..template.severity import RANK
+from ..template.values import portable
 
 if TYPE_CHECKING:
     from .report import Report
@@ -48,8 +49,8 @@ T = TypeVar("T")
 def _json(value: Scalar) -> Any:
     if value is None or isinstance(value, bool | int | float | str):
         return value
-    if isinstance(value, dt.date | dt.datetime):
-        return value.isoformat()
+    if isinstance(value, dt.date | dt.time | dt.timedelta):
+        return portable(value)
     return str(value)
 
 

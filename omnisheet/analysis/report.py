@@ -6,6 +6,7 @@ of records, so they never disagree.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,6 +14,7 @@ from ..plan.lookups import PlanLookups
 from ..plan.model import ERROR, INFO, SEVERITIES, Finding, Plan, Scalar
 from ..template.definition import Definition, load_definition
 from ..template.severity import RANK
+from ..template.values import portable
 from .checks import run_checks
 from .checks.registry import render, shown
 from .measures import Evidence
@@ -152,6 +154,8 @@ def _flat(key: Any) -> list[Any]:
 def _json(value: Scalar) -> Any:
     if value is None or isinstance(value, bool | int | float | str):
         return value
+    if isinstance(value, dt.date | dt.time | dt.timedelta):
+        return portable(value)
     return str(value)
 
 

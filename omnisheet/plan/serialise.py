@@ -14,11 +14,11 @@ team's own text otherwise; on the way in, labels in any language are accepted to
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
 from ..template.definition import Definition, load_definition
+from ..template.values import portable
 from .model import Placement, Plan, Scalar, StrayCell, Touchpoint, record_types
 
 FORMAT = "omnisheet-plan"
@@ -42,9 +42,7 @@ class PlanDataError(ValueError):
 
 
 def _out(value: Scalar) -> Any:
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    return value
+    return portable(value)
 
 
 def plan_to_dict(plan: Plan, definition: Definition | None = None) -> dict[str, Any]:

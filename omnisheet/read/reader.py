@@ -32,12 +32,14 @@ from ..plan.model import (
 )
 from ..plan.sheet import Sheet
 from ..template.definition import Column, Definition, ListDef, Tab, load_definition
-from ..template.numbers import as_number
+from ..template.numbers import as_hour, as_number
 from ..template.text import normalise
+from ..template.values import portable
 from . import grid as grids
 from .recognise import find_tabs, list_names, locate_map, strip_fixed, table_header
 
 _ID_SPLIT = re.compile(r"[\s,;]+")
+_PLAIN = re.compile(r"^\s*[+\-\u2212]?\d+(?:[.,]\d+)?\s*$")
 
 
 def load(path: str | Path, *, definition: Definition | None = None) -> Plan:
@@ -62,8 +64,18 @@ def as_text(value: Scalar) -> str | None:
         return None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
+    if isinstance(value, dt.date | dt.time | dt.timedelta):
+        value = portable(value)  # 18:00 as typed, not 18:00:00
     text = str(value).strip()
     return text or None
+
+
+def _clock(value: dt.time | dt.datetime | dt.timedelta) -> str:
+    """A time as people write it, 18:30 (never the seconds nobody typed)."""
+    if isinstance(value, dt.timedelta):
+        minutes = round(value.total_seconds() / 60)
+        return f"{minutes // 60}:{minutes % 60:02d}"
+    return f"{value.hour}:{value.minute:02d}"
 
 
 class _Reader:
@@ -307,7 +319,12 @@ class _Reader:
         if column.type in ("id", "ref"):
             return as_text(raw), None
         if column.type == "number":
-            return as_number(raw.strip() if isinstance(raw, str) else raw), None
+            value = as_hour(raw) if column.unit == "hour" else as_number(raw)
+            if isinstance(raw, dt.time | dt.datetime | dt.timedelta) and value != raw:
+                return value, _clock(raw)  # kept as the time it was, without seconds
+            if isinstance(raw, str) and value != raw and not _PLAIN.match(raw):
+                return value, raw.strip()  # "18 h 30", "45 %": written back as typed
+            return value, None
         if column.type == "list" and column.list:
             return self.list_value(column.list, raw, lists)
         if column.type == "period" and isinstance(raw, dt.date):

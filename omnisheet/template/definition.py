@@ -111,6 +111,8 @@ class Column:
     formula: str | None = None
     number_format: str | None = None
     pattern: str | None = None
+    # "hour": an hour of the day, read as people type it (18, 18:00, "18 h 30")
+    unit: str | None = None
 
     @property
     def computed(self) -> bool:

@@ -136,6 +136,10 @@ class Formatter:
             return self.number(value)
         if isinstance(value, dt.datetime | dt.date):
             return self.date(value)
+        if isinstance(value, dt.time | dt.timedelta):
+            from .values import portable
+
+            return str(portable(value))  # 18:00, without the seconds nobody typed
         return "" if value is None else str(value)
 
 
