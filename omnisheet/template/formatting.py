@@ -57,6 +57,39 @@ class Phrase:
 
 
 @dataclass(frozen=True)
+class Label:
+    """A value of a list (a stage, a channel: "email") that a message names: said as the
+    list's label in the message's language ("E-mail"), the team's own text as it is.
+    Findings hold the key, so two runs in two languages compare alike."""
+
+    list: str
+    value: Any
+
+
+@dataclass(frozen=True)
+class ListName:
+    """The name of a list of the template ("Canal", "Channel") in the message's language."""
+
+    list: str
+
+
+@dataclass(frozen=True)
+class ColumnName:
+    """The header of a column in the message's language: of a tab, or of a table of the
+    Settings tab (`tab` is then the table's key)."""
+
+    tab: str
+    column: str
+
+
+@dataclass(frozen=True)
+class SettingName:
+    """The name of a setting of the Settings tab in the message's language."""
+
+    setting: str
+
+
+@dataclass(frozen=True)
 class Formatter:
     decimal: str = "."
     thousands: str = ","

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ...template.formatting import Label
 from ...template.severity import ERROR, INFO, WARNING
 from .registry import Context, check
 
@@ -56,3 +57,14 @@ def touchpoint_without_stage(ctx: Context) -> Iterator[Finding]:
 def touchpoint_without_channel(ctx: Context) -> Iterator[Finding]:
     """A cell of the journey map is filled on a row whose header shows no channel."""
     yield from (f for f in ctx.plan.read_findings if f.code == "touchpoint-without-channel")
+
+
+@check("touchpoint-without-status", WARNING, "journey")
+def touchpoint_without_status(ctx: Context) -> Iterator[Finding]:
+    """A touchpoint is described on the journey map but given no status."""
+    for touchpoint in ctx.plan.touchpoints:
+        if touchpoint.description is not None and touchpoint.status is None:
+            yield ctx.on_touchpoint("touchpoint-without-status", touchpoint, status=True,
+                                    value=touchpoint.description,
+                                    stage=Label("stage", touchpoint.stage),
+                                    channel=Label("channel", touchpoint.channel))

@@ -93,9 +93,12 @@ def sequence_too_dense(ctx: Context) -> Iterator[Finding]:
     if gap <= 0:
         return
     sequences: dict[tuple[str, str], list[tuple[float, int]]] = defaultdict(list)
+    shared = ctx.shared_ids("scenarios")  # two scenarios under one ID: duplicate-id says it
     for index, message in enumerate(ctx.plan.messages):
         hours = delay_hours(message.delay)
         if message.scenario is None or message.channel is None or hours is None:
+            continue
+        if id_key(message.scenario) in shared:
             continue
         sequences[(id_key(message.scenario),
                    channel_key(ctx.definition, message.channel))].append((hours, index))

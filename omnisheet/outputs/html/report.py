@@ -251,7 +251,7 @@ def _measure(p: Page, measure: Any) -> str:
     return line
 
 
-HEAT_SYMBOLS = {"met": "✓", "near": "≈", "far": "✗", "untargeted": "–"}
+HEAT_SYMBOLS = {"met": "✓", "near": "≈", "far": "✗", "untargeted": "–", "off_scale": "!"}
 
 
 # --- impact / ease matrix --------------------------------------------------------------
