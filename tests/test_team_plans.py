@@ -293,3 +293,32 @@ def test_export_then_import_puts_what_stands_beside_a_table_or_a_map_back_beside
     assert again["Journey map"]["A3"].value == corner
     result = cli("diff", path, back)
     assert result.exit_code == 0 and "No changes" in result.output, result.output
+
+
+@pytest.mark.parametrize("target", ["Hotel guests", "Loyalty members", "Clients fidèles",
+                                    "Adhérents", "Abonnés", "Jeunes actifs (clients)"])
+def test_a_target_named_for_customers_takes_the_customers_consent_rule(target):
+    """Guests, members, clients, adhérents, abonnés are customers (soft opt-in), not
+    prospects (prior opt-in); a type in brackets on the Lists tab decides."""
+    from dataclasses import replace
+
+    from plans import clean_plan
+
+    from omnisheet.plan.model import Message, Placement
+
+    base = clean_plan("en")
+    scenario = replace(base.scenarios[1], id="SC-009", target=target, purpose="marketing")
+    plan = base.with_changes(
+        lists={**base.lists, "target": ("all_contacts", target)},
+        scenarios=(*base.scenarios, scenario),
+        placements=(*base.placements,
+                    Placement(relationship_stage="loyalty", target=target,
+                              scenarios=("SC-009",))),
+        messages=(*base.messages, Message(scenario="SC-009", delay="J+1", channel="sms",
+                                          content="Members' offer")))
+    report = check(plan)
+    rules = [f.params["rule"] for f in report.findings if f.code == "consent-not-planned"
+             and f.params.get("scenario") == "SC-009"]
+    customers = D.list("consent").label("sms_customer", "en")
+    assert rules and all(str(getattr(r, "value", r)) in (customers, "sms_customer")
+                         for r in rules), rules

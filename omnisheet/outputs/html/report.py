@@ -509,9 +509,10 @@ flex-direction:column;gap:4px;break-inside:avoid}}
 .id,.where,.code,thead th,td[class^="q-"]{{white-space:nowrap}}
 table.findings td:nth-child(2){{width:65%}}
 .id{{font-weight:600}}
-table.map{{table-layout:fixed;font-size:.82rem;min-width:calc(7rem + var(--cols,6) * 8rem)}}
+table.map{{table-layout:fixed;font-size:.82rem;min-width:calc(7rem + var(--cols,6) * 7rem)}}
 table.map col.rowhead{{width:7rem}}
-table.map thead th{{white-space:normal}}
+table.map thead th,table.map .heat{{white-space:normal}}
+table.map tbody th,table.map th.corner{{position:sticky;left:0;z-index:1}}
 td.tp p{{margin:0 0 .3rem}}
 td.tp .status{{font-size:.78rem;margin:0}}
 .note{{font-weight:400;font-style:italic}}
