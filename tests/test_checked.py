@@ -278,3 +278,13 @@ def test_the_dashboard_names_its_points_and_quadrants_and_prints_its_top_ten(che
         if "Matrice impact" not in chart:  # counts: whole steps
             assert re.search(r'<c:majorUnit val="\d+"/>', chart), chart[:200]
     assert any("<rowBreaks" in sheet for sheet in sheets)  # the measures start a page
+
+
+def test_dashboard_matrix_labels_of_points_close_together_take_different_sides():
+    """Three use cases a tenth of a point apart: their labels go right, left, above, where
+    none covers another (Excel and LibreOffice draw a series' label on the side asked)."""
+    from omnisheet.outputs.workbook.dashboard import _label_sides
+
+    assert _label_sides([["UC-01", 3.9, 4], ["UC-015", 4.0, 4], ["UC-0", 4.1, 4]]) == [
+        "right", "left", "above"]
+    assert _label_sides([["UC-01, UC-02", 2, 2], ["UC-03", 4, 4]]) == ["right", "right"]

@@ -425,3 +425,32 @@ def test_the_journey_map_fits_a_1280_px_window_or_scrolls_in_its_frame(
     assert wide["page"] <= wide["window"], wide  # the page itself never scrolls sideways
     assert wide["table"] > wide["frame"], wide  # the map scrolls in its frame...
     assert abs(wide["rowHeadLeft"] - wide["frameLeft"]) <= 2, wide  # ...channels kept
+
+
+def test_labels_of_points_close_together_on_the_matrix_do_not_overlap():
+    """Use cases a tenth of a point apart (weights 1 and 9) each get their label where no
+    other is: never "UC-0‹UC-01‹UC-015" printed over each other."""
+    import re
+
+    from omnisheet.outputs.html.report import CHAR_W, LINE
+    from omnisheet.plan.model import UseCase
+
+    cases = tuple(UseCase(id=ident, title=ident, business_impact=b, cx_impact=4, difficulty=2)
+                  for ident, b in (("UC-01", 3), ("UC-015", 4), ("UC-0", 5), ("UC-2", 3)))
+    plan = blank_plan("en").with_changes(
+        use_cases=cases, settings={**blank_plan("en").settings, "weight_business": 1,
+                                   "weight_cx": 9})
+    svg = render_html(check(plan), "en", today=DAY)
+    svg = svg[svg.index('<svg class="matrix"'):svg.index("</svg>")]
+    boxes = []
+    for x, y, anchor, text in re.findall(
+            r'<text class="label" x="([\d.]+)" y="([\d.]+)" text-anchor="(\w+)">([^<]*)</text>',
+            svg):
+        width = len(text) * CHAR_W
+        left = {"start": float(x), "end": float(x) - width}.get(anchor, float(x) - width / 2)
+        boxes.append((text, left, float(y) - LINE + 3, left + width, float(y) + 3))
+    assert len(boxes) == 4
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            overlap = a[1] < b[3] and b[1] < a[3] and a[2] < b[4] and b[2] < a[4]
+            assert not overlap, (a, b)

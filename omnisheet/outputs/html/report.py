@@ -321,6 +321,7 @@ def _matrix(p: Page) -> str:
     for priority in report.priorities:
         groups.setdefault((priority.value, priority.ease), []).append(priority)
     room = max(int((_y(1) - _y(2) - 6) // LINE), 2)
+    taken: list[tuple[float, float, float, float]] = []  # label boxes already drawn
     for (value, ease), group in sorted(groups.items()):
         x, y = _x(value), _y(ease)
         tips = "\n".join(p.raw("matrix_point", id=g.id if g.id is not None else "",
@@ -332,19 +333,48 @@ def _matrix(p: Page) -> str:
         names = [_short(g.id if g.id is not None else f"#{g.rank}") for g in group]
         if len(names) > room:
             names = names[: room - 1] + [f"+{len(group) - room + 1}"]
-        to_left = value > HIGH - 0.6
-        anchor, lx = ("end", x - 9) if to_left else ("start", x + 9)
-        upward = ease < 1.6
+        anchor, lx, first_y = _label_place(x, y, names, value > HIGH - 0.6, ease < 1.6, taken)
         out.append(f'<g class="point"><title>{escaped(tips)}</title>'
                    f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5.5"/>')
         for i, label in enumerate(names):
-            ly = y + 4 + (-(len(names) - 1 - i) if upward else i) * LINE
+            ly = first_y + i * LINE
             out.append(f'<text class="label" x="{lx:.1f}" y="{ly:.1f}" '
                        f'text-anchor="{anchor}">{escaped(label)}</text>')
         out.append("</g>")
     out.append("</svg>")
     return section("matrix", p, [f'<figure class="chart">{"".join(out)}'
                                   f'<figcaption class="help">{help_text}</figcaption></figure>'])
+
+
+CHAR_W = 7.0  # px of a label's character, at the label's size (a generous average)
+
+
+def _label_place(x: float, y: float, names: list[str], near_right: bool, near_bottom: bool,
+                 taken: list[tuple[float, float, float, float]]) -> tuple[str, float, float]:
+    """Where a point's labels go (anchor, x, first line's baseline): right of the point,
+    else left, else above or below it, whichever overlaps no label drawn before; points a
+    little apart never print "UC-0‹UC-01‹UC-015" over each other."""
+    width = max(len(n) for n in names) * CHAR_W
+    height = len(names) * LINE
+    down = y + 4 if not near_bottom else y + 4 - (len(names) - 1) * LINE
+    sides = [("start", x + 9, down), ("end", x - 9, down)]
+    if near_right:
+        sides.reverse()
+    sides += [("middle", x, y - 10 - (len(names) - 1) * LINE), ("middle", x, y + 20)]
+    sides += [("start", x + 9, down + k * LINE) for k in range(1, 8)]
+
+    def box(anchor: str, lx: float, ly: float) -> tuple[float, float, float, float]:
+        left = lx if anchor == "start" else lx - width if anchor == "end" else lx - width / 2
+        return left, ly - LINE + 3, left + width, ly - LINE + 3 + height
+
+    for anchor, lx, ly in sides:
+        b = box(anchor, lx, ly)
+        if not any(b[0] < o[2] and o[0] < b[2] and b[1] < o[3] and o[1] < b[3] for o in taken):
+            taken.append(b)
+            return anchor, lx, ly
+    anchor, lx, ly = sides[0]
+    taken.append(box(anchor, lx, ly))
+    return anchor, lx, ly
 
 
 # --- priorities ------------------------------------------------------------------------
