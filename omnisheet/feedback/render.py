@@ -143,8 +143,10 @@ def render_text(feedback: Feedback, definition: Definition, lang: str) -> str:
         lines.append(w["set_aside"].format(n=number.count(feedback.rejected_count))
                      + common["colon"].rstrip())
         for r in feedback.rejected:
-            examples = ", ".join(f"{quote(e.value)} {number.count(e.count)}"
-                                 for e in r.examples if e.value is not None)
+            # « 31/06/2026 » × 2: the count reads as one, never « … » 2 » (an empty value
+            # is no example)
+            examples = ", ".join(f"{quote(e.value)} × {number.count(e.count)}"
+                                 for e in r.examples if e.value is not None and clean(e.value))
             lines.append(f"  {reasons[r.reason]}{common['colon']}{number.count(r.count)}"
                          + (f" ({examples})" if examples else ""))
     if not feedback.used:

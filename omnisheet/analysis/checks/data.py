@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ...plan.lookups import id_key
-from ...template.formatting import Label
+from ...template.formatting import Label, Phrase
 from ...template.severity import ERROR, INFO, WARNING
 from .registry import Context, check
 
@@ -46,7 +46,8 @@ def data_not_available(ctx: Context) -> Iterator[Finding]:
         if availability in ("to_integrate", "to_collect"):
             yield ctx.finding("data-not-available", "data_needs", index, "availability",
                               value=need.get("variable"),
-                              source=ctx.label("source", need.get("source")) or "?",
+                              source=ctx.label("source", need.get("source"))
+                              or Phrase("check_phrases", "no_source"),
                               availability=ctx.label("availability", availability))
 
 

@@ -382,14 +382,22 @@ def _label_place(x: float, y: float, names: list[str], near_right: bool, near_bo
 
 def _priorities(p: Page) -> str:
     report = p.report
+    columns = p.d.tab("use_cases")
+
+    def shown(key: str, figure: float) -> str:
+        """As the workbook's column and the text report show it (score 18.2, never 18.24
+        beside 18): the column's number format."""
+        return p.number.fixed(figure, columns.column(key).number_format or "0.00")
+
     if not report.priorities:
         body = [f"<p>{p.t('no_scored')}</p>"]
     else:
         rows = "".join(
             "<tr>"
             f'<td class="num">{x.rank}</td><td class="id">{escaped(x.id)}</td><td>{escaped(x.title)}</td>'
-            f'<td class="num">{p.num(x.value)}</td><td class="num">{p.num(x.ease)}</td>'
-            f'<td class="num"><strong>{p.num(x.score)}</strong></td>'
+            f'<td class="num">{shown("value", x.value)}</td>'
+            f'<td class="num">{shown("ease", x.ease)}</td>'
+            f'<td class="num"><strong>{shown("score", x.score)}</strong></td>'
             f'<td class="q-{css_class(x.quadrant)}">{p.label("quadrant", x.quadrant)}</td>'
             "</tr>"
             for x in report.priorities)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
+from ...template.formatting import Formatter
 from ...template.text import shorten
 from .context import Context, quote_sheet
 from .heatmap import write_evidence
@@ -26,8 +27,11 @@ def write_dashboard(ctx: Context, sheet: Any, report: Report) -> None:
     d = ctx.definition
     name = sheet.get_name()
     title = ctx.fmt(bold=True, font_size=16, font_color=d.colours["header"])
-    big = ctx.fmt(bold=True, font_size=22, font_color=d.colours["header"], num_format="0.0\" %\"")
-    pct = ctx.fmt(num_format="0%", border=1, border_color="#D9D9D9")
+    said = Formatter.of(d, ctx.lang)  # "38 %" in French, "38%" in English, as in the text
+    big = ctx.fmt(bold=True, font_size=22, font_color=d.colours["header"],
+                  num_format=said.sheet_percent(fraction=False))
+    pct = ctx.fmt(num_format=said.sheet_percent(fraction=True), border=1,
+                  border_color="#D9D9D9")
     sheet.hide_gridlines(2)
     sheet.set_column(0, 0, 30)
     sheet.set_column(1, 1, 12)
