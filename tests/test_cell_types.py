@@ -81,3 +81,14 @@ def test_a_time_typed_in_a_text_cell_exports_as_the_time_people_read(tmp_path, c
     row = json.loads(result.output)["scenarios"][0]
     assert row["trigger"] == "18:00"
     assert row["trigger_hour"] == 18.5
+
+
+def test_the_samples_exported_and_imported_back_show_no_change(tmp_path, cli):
+    """`export` then `import` of a real plan, then `diff`: "No changes"."""
+    root = Path(__file__).parent.parent
+    for sample in ("retail-fr.xlsx", "bank-en.xlsx"):
+        exported, back = tmp_path / f"{sample}.json", tmp_path / f"back-{sample}"
+        assert cli("export", root / "samples" / sample, "-o", exported).exit_code == 0
+        assert cli("import", exported, "-o", back).exit_code == 0
+        said = cli("diff", root / "samples" / sample, back, "--lang", "en").output
+        assert said.strip().endswith("No changes."), said

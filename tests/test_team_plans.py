@@ -210,6 +210,14 @@ def _html_and_dashboard_agree_on_the_nps(path: Path, tmp_path: Path, cli, lang: 
     painted = [c.fill.fgColor.rgb for row in dashboard.iter_rows() for c in row
                if isinstance(c.value, str) and "412" in c.value]
     assert painted and not any(str(rgb).upper().endswith(met) for rgb in painted)
+    # the status typed "friction " is painted orange in the checked workbook, as the
+    # HTML paints it: the two outputs agree on that cell
+    _, status = _touchpoint(lang, "buy", "website")
+    journey = book[_sheets(lang)["journey"]]
+    orange = D.list("touchpoint_status").colour("friction").lstrip("#").upper()
+    assert str(journey[status].fill.fgColor.rgb).upper().endswith(orange)
+    assert 's-friction' in html[html.index(FRENCH["friction_text"] if lang == "fr"
+                                           else ENGLISH["friction_text"]) - 400:][:800]
 
 
 @pytest.mark.libreoffice
