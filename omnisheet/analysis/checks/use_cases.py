@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ...plan.lookups import id_key
-from ...template.numbers import number
+from ...template.numbers import as_number, number
 from ...template.severity import ERROR, WARNING
 from ...template.text import normalise
 from .registry import Context, check
@@ -96,7 +96,7 @@ def typed_over_formula_disagrees(ctx: Context) -> Iterator[Finding]:
                 continue
             gives: object = Label("quadrant", priority.quadrant)
         else:
-            if number(found.value) == priority.rank:
+            if number(as_number(found.value)) == priority.rank:
                 continue
             gives = priority.rank
         yield ctx.finding("typed-over-formula-disagrees", "use_cases", index, field,
