@@ -37,7 +37,7 @@ def write_evidence(ctx: Context, sheet: Any, report: Report, row: int) -> int:
     title = ctx.fmt(bold=True, font_size=12, font_color=d.colours["header"])
 
     ctx.put(sheet, row, 0, w["heatmap"], title)
-    sheet.set_row(row, 40)  # "Proche de la cible (moins de 10 points sur 100)" read whole
+    sheet.set_row(row, 52)  # "Proche de la cible (moins de 10 points sur 100)" read whole
     for col, level in enumerate(HEAT_LEVELS, start=2):
         ctx.put(sheet, row, col, d.text(f"heat_{level}", ctx.lang), fills[level])
     row += 2
