@@ -330,3 +330,19 @@ def test_a_target_named_for_customers_takes_the_customers_consent_rule(target):
     customers = D.list("consent").label("sms_customer", "en")
     assert rules and all(str(getattr(r, "value", r)) in (customers, "sms_customer")
                          for r in rules), rules
+
+
+def test_the_night_typed_as_times_on_the_settings_tab_is_read_as_hours(tmp_path):
+    """Night from 21:00 to 08:00 typed as times (as Excel stores them) is 21 and 8: a
+    message at 22:00 is said to go out at night, no setting is refused."""
+    path = write(blank_plan("en"), tmp_path / "plan.xlsx")
+    book = openpyxl.load_workbook(path)
+    settings = book["Settings"]
+    for row in settings.iter_rows(min_row=2):
+        if row[0].value in ("Night starts (hour)", "Night ends (hour)"):
+            row[1].value = dt.time(21, 0) if row[0].value.startswith("Night starts") \
+                else dt.time(8, 0)
+    book.save(path)
+    plan = load(path)
+    assert (plan.settings["night_start"], plan.settings["night_end"]) == (21, 8)
+    assert not [f for f in check(plan).findings if f.code == "settings-invalid"]

@@ -198,6 +198,7 @@ class _Reader:
             return settings
         names = {normalise(n): s.key for s in self.d.settings
                  for n in (*s.labels.values(), s.key)}
+        hours = {s.key for s in self.d.settings if s.unit == "hour"}
         helps = {normalise(h) for s in self.d.settings for h in s.help.values()}
         headers = {normalise(h) for labels in self.d.tab("settings").texts["headers"].values()
                    for h in labels.values()}
@@ -213,7 +214,8 @@ class _Reader:
                 continue
             sheet.take(row, 0)
             value = sheet.take(row, 1)
-            settings[key] = as_number(value.strip() if isinstance(value, str) else value)
+            settings[key] = (as_hour(value) if key in hours  # 21:00 is 21
+                             else as_number(value.strip() if isinstance(value, str) else value))
             if normalise(sheet.get(row, 2)) in helps:
                 sheet.take(row, 2)
         return settings

@@ -125,6 +125,7 @@ class Setting:
     default: float
     labels: Labels
     help: Labels
+    unit: str | None = None  # "hour": read as people type an hour (21, 21:00, "21h")
 
 
 @dataclass(frozen=True)
@@ -424,6 +425,7 @@ def parse(data: Mapping[str, Any], source: str = "definition") -> Definition:
                 default=s["default"],
                 labels=_labels(s["labels"], f"{source}: settings.{s['key']}.labels", langs),
                 help=_labels(s["help"], f"{source}: settings.{s['key']}.help", langs),
+                unit=s.get("unit"),
             )
             for s in data["settings"]
         )
