@@ -301,3 +301,19 @@ def test_an_interval_just_over_the_limit_shows_the_decimal_that_makes_the_differ
     said = [report.message(f) for f in report.findings if f.code == "measure-too-few-answers"]
     assert len(said) == 1
     assert "large de 20,1 points" in said[0] and "admettent 20 points" in said[0], said
+
+
+def test_two_scenarios_sharing_an_id_give_the_duplicate_and_no_warnings_mixing_them():
+    """SC-002 named twice, each with its own messages (J+1, J+5, then J+2) and trigger
+    hour: duplicate-id, and no delays-not-increasing, sequence-too-dense or night message
+    made of the other one's rows."""
+    base = clean_plan()
+    other = replace(base.scenarios[1], name="Enquête", trigger_hour=20)
+    plan = base.with_changes(
+        scenarios=(*base.scenarios, other),
+        messages=(*base.messages,
+                  Message(scenario="SC-002", delay="J+2", channel="email", content="Avis"),
+                  Message(scenario="SC-002", delay="H+3", channel="email", content="Merci")))
+    codes = {code for code, _, _ in _findings(plan)}
+    assert "duplicate-id" in codes
+    assert not codes & {"delays-not-increasing", "sequence-too-dense", "message-outside-hours"}

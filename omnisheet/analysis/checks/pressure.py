@@ -122,9 +122,11 @@ def message_outside_hours(ctx: Context) -> Iterator[Finding]:
 
     night = rules(ctx.plan, ctx.definition)
     hours_of = {}
+    shared = ctx.shared_ids("scenarios")  # whose hour is it? duplicate-id says it
     for scenario in ctx.plan.scenarios:
         hour = number(scenario.trigger_hour)
-        if scenario.id is not None and hour is not None and 0 <= hour < 24:
+        if scenario.id is not None and hour is not None and 0 <= hour < 24 \
+                and id_key(scenario.id) not in shared:
             hours_of.setdefault(id_key(scenario.id), hour)
     if not hours_of:
         return
