@@ -216,6 +216,11 @@ def _html_and_dashboard_agree_on_the_nps(path: Path, tmp_path: Path, cli, lang: 
     journey = book[_sheets(lang)["journey"]]
     orange = D.list("touchpoint_status").colour("friction").lstrip("#").upper()
     assert str(journey[status].fill.fgColor.rgb).upper().endswith(orange)
+    # the trigger hours are back as typed: a time stays a time, "18 h 30" its text
+    scenarios = book[_sheets(lang)["scenarios"]]
+    hour = _column("scenarios", "trigger_hour")
+    assert scenarios[f"{hour}2"].value == dt.time(18, 0)
+    assert scenarios[f"{hour}3"].value in ("18 h 30", "18h30")
     assert 's-friction' in html[html.index(FRENCH["friction_text"] if lang == "fr"
                                            else ENGLISH["friction_text"]) - 400:][:800]
 

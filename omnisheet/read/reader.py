@@ -70,14 +70,6 @@ def as_text(value: Scalar) -> str | None:
     return text or None
 
 
-def _clock(value: dt.time | dt.datetime | dt.timedelta) -> str:
-    """A time as people write it, 18:30 (never the seconds nobody typed)."""
-    if isinstance(value, dt.timedelta):
-        minutes = round(value.total_seconds() / 60)
-        return f"{minutes // 60}:{minutes % 60:02d}"
-    return f"{value.hour}:{value.minute:02d}"
-
-
 class _Reader:
     def __init__(self, definition: Definition, path: Path, kind: str) -> None:
         self.d = definition
@@ -255,7 +247,7 @@ class _Reader:
         for row in range(best_row + 1, len(sheet.rows)):
             cells = sheet.rows[row]
             values: dict[str, Scalar] = {}
-            typed: dict[str, str] = {}
+            typed: dict[str, Scalar] = {}
             extra: list[tuple[str, Scalar]] = []
             for col, key in matched.items():
                 column = columns[key]
@@ -316,14 +308,14 @@ class _Reader:
                     subject=Subject(tab.key, about, computed[col].key, shown)))
 
     def _convert(self, column: Column, raw: Scalar, lists: Mapping[str, tuple[Scalar, ...]]
-                 ) -> tuple[Scalar, str | None]:
+                 ) -> tuple[Scalar, Scalar]:
         """A cell's value for the model, and the text as typed when it differs from the label."""
         if column.type in ("id", "ref"):
             return as_text(raw), None
         if column.type == "number":
             value = as_hour(raw) if column.unit == "hour" else as_number(raw)
-            if isinstance(raw, dt.time | dt.datetime | dt.timedelta) and value != raw:
-                return value, _clock(raw)  # kept as the time it was, without seconds
+            if isinstance(raw, dt.time | dt.timedelta) and value != raw:
+                return value, raw  # written back as the time it was
             if isinstance(raw, str) and value != raw and not _PLAIN.match(raw):
                 return value, raw.strip()  # "18 h 30", "45 %": written back as typed
             return value, None
