@@ -27,12 +27,12 @@ run: $(STAMP)
 	@echo
 	$(BIN)/omnisheet feedback samples/feedback --plan samples/retail-fr.xlsx -o $(OUT)/retail-fr-mesures.xlsx --force
 	@echo
-	@echo "Blank templates: $(OUT)/plan-template-fr.xlsx, $(OUT)/plan-template-en.xlsx"
-	@echo "Checked sample:  $(OUT)/retail-fr-checked.xlsx (open it: Constats, Tableau de bord and Pression commerciale tabs)"
-	@echo "A month later:   $(OUT)/retail-fr-avril.xlsx (the diff above)"
-	@echo "Three countries: $(OUT)/portfolio.html (Groupe Lumen's plans compared, samples/portfolio/)"
-	@echo "Survey measures: $(OUT)/retail-fr-mesures.xlsx (from samples/feedback: Mesures and Tendances des mesures tabs)"
-	@echo "To type omnisheet commands yourself: . $(VENV)/bin/activate"
+	@echo "Modèles vierges :   $(OUT)/plan-template-fr.xlsx, $(OUT)/plan-template-en.xlsx"
+	@echo "Exemple vérifié :   $(OUT)/retail-fr-checked.xlsx (ouvrez-le : onglets Constats, Tableau de bord et Pression commerciale)"
+	@echo "Un mois plus tard : $(OUT)/retail-fr-avril.xlsx (les changements ci-dessus)"
+	@echo "Trois pays :        $(OUT)/portfolio.html (les plans du Groupe Lumen comparés, samples/portfolio/)"
+	@echo "Mesures d'enquête : $(OUT)/retail-fr-mesures.xlsx (depuis samples/feedback : onglets Mesures et Tendances des mesures)"
+	@echo "Pour taper vous-même les commandes omnisheet : . $(VENV)/bin/activate"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

@@ -10,10 +10,11 @@ import openpyxl
 import pytest
 from plans import clean_plan
 from python_calamine import CalamineWorkbook
+from support.browser import poppler_fixture  # noqa: F401  (the fixture registers by import)
 from test_checks import CASES
 
 from omnisheet import check
-from omnisheet.outputs.workbook import write
+from omnisheet.outputs.workbook import blank_plan, write
 from omnisheet.read.reader import load
 
 
@@ -281,3 +282,46 @@ def test_the_dashboard_names_its_points_and_quadrants_and_prints_its_top_ten(che
         if "Matrice impact" not in chart:  # counts: whole steps
             assert re.search(r'<c:majorUnit val="\d+"/>', chart), chart[:200]
     assert any("<rowBreaks" in sheet for sheet in sheets)  # the measures start a page
+
+
+def test_dashboard_matrix_labels_of_points_close_together_take_different_sides():
+    """Three use cases a tenth of a point apart: their labels go right, left, above, where
+    none covers another (Excel and LibreOffice draw a series' label on the side asked)."""
+    from omnisheet.outputs.workbook.dashboard import _label_sides
+
+    assert _label_sides([["UC-01", 3.9, 4], ["UC-015", 4.0, 4], ["UC-0", 4.1, 4]]) == [
+        "right", "left", "above"]
+    assert _label_sides([["UC-01, UC-02", 2, 2], ["UC-03", 4, 4]]) == ["right", "right"]
+
+
+@pytest.mark.libreoffice
+def test_the_printed_findings_give_the_message_its_width(soffice, poppler, tmp_path, cli):
+    """90 findings whose value is a long touchpoint description print on three landscape
+    pages, each message on one line and the header on every page (four pages before,
+    with the value wrapped on five lines in its narrow column)."""
+    import openpyxl
+    from support.browser import pdf_pages, pdf_text
+    from support.libreoffice import convert
+
+    from omnisheet.plan.model import Touchpoint
+    from omnisheet.template.definition import load_definition
+
+    d = load_definition()
+    spots = [(s, c) for s in d.list("stage").keys for c in d.list("channel").keys[:6]][:45]
+    plan = blank_plan("fr").with_changes(touchpoints=tuple(
+        Touchpoint(stage=s, channel=c, status="friction",
+                   description="Les clients attendent une réponse rapide et personnalisée à "
+                               f"leurs questions sur la livraison, n° {n}")
+        for n, (s, c) in enumerate(spots)))
+    source = write(plan, tmp_path / "plan.xlsx")
+    checked = tmp_path / "checked.xlsx"
+    cli("check", source, "-o", checked, "--fail-on", "never")
+    book = openpyxl.load_workbook(checked)
+    for name in book.sheetnames:
+        if name != "Constats":
+            del book[name]
+    assert book["Constats"].max_row == 91
+    book.save(tmp_path / "findings.xlsx")
+    pdf = convert(tmp_path / "findings.xlsx", "pdf", tmp_path / "pdf")
+    assert pdf_pages(pdf) <= 3
+    assert all("Constat" in pdf_text(pdf, n) for n in range(1, pdf_pages(pdf) + 1))

@@ -172,7 +172,7 @@ CASES = {
         lambda p: _add(p.with_changes(lists={**p.lists, "channel": (*p.channels, "WhatsApp")}),
                        "messages", Message(scenario="SC-002", delay="J+6", channel="WhatsApp",
                                            content="Votre panier")),
-        [("pressure-channel-without-cap", SETTINGS, "B23"),
+        [("pressure-channel-without-cap", SETTINGS, "B24"),
          ("message-channel-not-in-journey", MSG, "C6")]),
     "consent-not-planned": (
         lambda p: p.with_changes(data_needs=p.data_needs[:2]),
@@ -181,6 +181,16 @@ CASES = {
         lambda p: _set(p, "data_needs", 2, availability="to_collect"),
         [("consent-not-available", DATA, "E4"), ("data-not-available", DATA, "E4")]),
     # measures computed from survey responses (omnisheet feedback): the Measure trends tab
+    "touchpoint-without-status": (
+        lambda p: _add(p, "touchpoints", Touchpoint(stage="compare", channel="website",
+                                                    description="Comparateur de prix")),
+        [("touchpoint-without-status", JOURNEY, "G3")]),
+    "live-use-case-data-missing": (
+        lambda p: _add(p.with_changes(use_cases=(replace(p.use_cases[0], status="live"),
+                                                 *p.use_cases[1:])),
+                       "data_needs", DataNeed(scenario="SC-001", variable="Historique d'achats",
+                                              source="crm", availability="to_integrate")),
+        [("data-not-available", DATA, "E5"), ("live-use-case-data-missing", DATA, "E5")]),
     "measure-too-few-answers": (
         lambda p: _add(p, "trends", Trend(stage="find_out", channel="website",
                                           indicator="csat_5", period="mars 2026", value=4.0,
@@ -201,7 +211,9 @@ CASES = {
 }
 # found while reading a file: tests/test_reader.py and tests/test_person_fills.py
 READ_CASES = {"tab-missing", "column-missing", "status-inferred-from-colour", "macros-not-kept",
-              "touchpoint-without-stage", "touchpoint-without-channel", "formula-overwritten"}
+              "touchpoint-without-stage", "touchpoint-without-channel", "formula-overwritten",
+              # over a formula's cell, so from a file: tests/test_team_plans.py
+              "typed-over-formula-disagrees"}
 
 
 def test_every_check_has_a_fixture():
@@ -278,3 +290,31 @@ def test_use_case_records_are_plain_data():
     report = check(clean_plan())
     assert report.valid and report.flatten(["code"]) == []
     assert isinstance(report.plan.use_cases[0], UseCase)
+
+
+def test_an_interval_just_over_the_limit_shows_the_decimal_that_makes_the_difference():
+    """20.1 points wide against a limit of 20: never "large de 20 points ; les Paramètres
+    admettent 20 points"."""
+    plan = _add(clean_plan(), "trends", Trend(stage="find_out", channel="website",
+                                              indicator="csat_5", period="mars 2026",
+                                              value=4.0, answers=40, low=3.6, high=4.404))
+    report = check(plan)
+    said = [message(report, f) for f in report.findings if f.code == "measure-too-few-answers"]
+    assert len(said) == 1
+    assert "large de 20,1 points" in said[0] and "admettent 20 points" in said[0], said
+
+
+def test_two_scenarios_sharing_an_id_give_the_duplicate_and_no_warnings_mixing_them():
+    """SC-002 named twice, each with its own messages (J+1, J+5, then J+2) and trigger
+    hour: duplicate-id, and no delays-not-increasing, sequence-too-dense or night message
+    made of the other one's rows."""
+    base = clean_plan()
+    other = replace(base.scenarios[1], name="Enquête", trigger_hour=20)
+    plan = base.with_changes(
+        scenarios=(*base.scenarios, other),
+        messages=(*base.messages,
+                  Message(scenario="SC-002", delay="J+2", channel="email", content="Avis"),
+                  Message(scenario="SC-002", delay="H+3", channel="email", content="Merci")))
+    codes = {code for code, _, _ in _findings(plan)}
+    assert "duplicate-id" in codes
+    assert not codes & {"delays-not-increasing", "sequence-too-dense", "message-outside-hours"}

@@ -331,7 +331,7 @@ def test_cli_diff_in_french_and_as_json(cli, versions):
     jsonschema.validate(data, SCHEMA)
     assert (data["old"]["language"], data["new"]["language"]) == ("fr", "en")
     assert data["summary"]["findings"] == {
-        "fixed": 2, "new": 1, "new_by_severity": {"error": 0, "warning": 1, "info": 0}}
+        "fixed": 2, "new": 1, "revealed": 0, "new_by_severity": {"error": 0, "warning": 1, "info": 0}}
     assert data["summary"]["use_cases"]["added"] == data["summary"]["use_cases"]["removed"] == 0
     assert data["summary"]["touchpoints"]["status_changed"] == 1
     backwards = json.loads(cli("diff", new, old, "--format", "json").output)
@@ -352,7 +352,7 @@ def test_the_sample_against_itself_has_no_changes(cli):
     assert result.output.strip().splitlines()[-1].strip() == "Aucun changement."
     data = json.loads(cli("diff", sample, sample, "--format", "json", "--lang", "en").output)
     jsonschema.validate(data, SCHEMA)
-    assert data["changed"] is False and data["findings"] == {"fixed": [], "new": []}
+    assert data["changed"] is False and data["findings"] == {"fixed": [], "new": [], "revealed": []}
     assert data["old"]["readiness"] == data["new"]["readiness"] is not None
 
 
@@ -392,3 +392,38 @@ def test_reports_in_two_languages_compare_their_facts():
     assert [f["code"] for f in french["findings"]["new"]] == list(said)
     assert "« Site web »" in next(f["message"] for f in french["findings"]["new"]
                                   if f["code"] == "friction-without-use-case")
+def test_two_scenarios_that_shared_an_id_are_never_both_removed_and_modified():
+    """SC-001 named twice; then the second one renumbered SC-003 (its name kept) and the
+    first one re-timed: SC-001 is modified, SC-003 re-numbered, nothing removed."""
+    base = clean_plan()
+    twin = replace(base.scenarios[1], id="SC-001")
+    old = base.with_changes(scenarios=(base.scenarios[0], twin))
+    new = base.with_changes(scenarios=(replace(base.scenarios[0], trigger="Création de compte"),
+                                       replace(twin, id="SC-003")))
+    result = diff(old, new)
+    removed = [s.id for s, _ in result.scenarios.removed]
+    added = [s.id for s, _ in result.scenarios.added]
+    changed = {c.id: c for c in result.scenarios.changed}
+    assert removed == [] and added == []
+    assert set(changed) == {"SC-001", "SC-003"}
+    assert [(c.field, c.old, c.new) for c in changed["SC-003"].changes] == [
+        ("id", "SC-001", "SC-003")]
+
+
+def test_a_finding_an_error_used_to_hide_is_revealed_not_new():
+    """A trigger hour the old version could not read (bad-number) kept the night check from
+    running; once it reads, the message at 22:00 is revealed, not new, and README's
+    --fail-on-new does not count it."""
+    base = clean_plan()
+    scenario = base.scenarios[0]
+    late = Message(scenario="SC-001", delay="H+4", channel="email", content="Rappel")
+    old = base.with_changes(scenarios=(replace(scenario, trigger_hour="dix-huit heures"),
+                                       *base.scenarios[1:]),
+                            messages=(*base.messages, late))
+    new = old.with_changes(scenarios=(replace(scenario, trigger_hour=18), *base.scenarios[1:]))
+    result = diff(old, new)
+    assert [f.finding.code for f in result.fixed] == ["bad-number"]
+    assert [f.finding.code for f in result.revealed] == ["message-outside-hours"]
+    assert result.new == () and result.new_at_or_above("warning") == []
+    text = render_diff_text(result)
+    assert "1 revealed · 1 fixed" in text and "revealed warning" in text

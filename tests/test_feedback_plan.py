@@ -47,9 +47,9 @@ def test_the_sample_s_planted_problems_are_found(measured):
     too_few = [message(report, f) for f in report.findings
                if f.code == "measure-too-few-answers" and f.sheet == "Mesures"]
     assert too_few and all("Service client" in m for m in too_few)
-    assert "▼ nettement en baisse" in said and "? trop peu de réponses" in said
+    assert "▼ nettement en baisse" in said and "⚠ trop peu de réponses" in said
     for reason in ("canal absent du plan", "date illisible", "sans note",
-                   "note hors de son échelle", "note en mots d'aucune échelle connue"):
+                   "note hors de son échelle", "note en toutes lettres non reconnue"):
         assert reason in said
 
 
@@ -182,8 +182,8 @@ def test_the_html_report_shows_the_trends_and_their_uncertainty(measured, tmp_pa
     assert section.count('<figure class="trend">') == 14
     assert section.count('class="band"') >= 14  # the 95 % interval, drawn
     flags = re.findall(r'<span class="flag">([^<]*)</span>', section)
-    assert sorted(flags) == ["? trop peu de réponses"] * 2 + [
-        "▼ nettement en dessous de la période précédente"]
+    assert sorted(flags) == ["▼ nettement en dessous de la période précédente"] + [
+        "⚠ trop peu de réponses"] * 2
     assert '<a href="#trends">Tendances des mesures</a>' in page
     plain = render_html(check(load(SAMPLES / "retail-fr.xlsx")))
     assert 'id="trends"' not in plain  # a plan without responses: no empty section

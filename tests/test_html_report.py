@@ -368,3 +368,90 @@ def test_write_html_writes_the_whole_page(tmp_path, fr_report):
     assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
     assert "<h1>Omnichannel plan" in page
     assert [p.name for p in tmp_path.iterdir()] == ["plan.html"]
+
+
+_LAYOUT_PROBE = """<script>
+addEventListener("load", () => {
+  const frame = document.querySelector("#journey .scroll"), table = frame.querySelector("table");
+  const seen = {window: innerWidth, page: document.documentElement.scrollWidth,
+                frameRight: frame.getBoundingClientRect().right, frame: frame.clientWidth,
+                table: table.scrollWidth};
+  frame.scrollLeft = 1e6;
+  seen.frameLeft = frame.getBoundingClientRect().left;
+  seen.rowHeadLeft = table.querySelector("tbody th").getBoundingClientRect().left;
+  const stages = table.querySelectorAll("thead th");
+  seen.lastStageRight = stages[stages.length - 1].getBoundingClientRect().right;
+  document.body.dataset.layout = JSON.stringify(seen);
+});
+</script>"""
+
+
+def _journey_layout(report, lang: str, tmp: Path) -> dict:
+    """How a 1,280-px-wide Chromium window lays the journey map out: a copy of the page
+    with a measuring script (the report itself runs none, its policy forbids it)."""
+    import json
+    import re
+
+    from support.browser import run_chromium
+
+    html = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "",
+                  render_html(report, lang, today=DAY))
+    page = tmp / f"measured-{lang}.html"
+    page.write_text(html.replace("</body>", _LAYOUT_PROBE + "</body>"), encoding="utf-8")
+    dom = run_chromium(page, "--window-size=1280,900", "--dump-dom", tmp=tmp).stdout
+    found = re.search(r'data-layout="([^"]*)"', dom)
+    assert found, dom[-500:]
+    return json.loads(found.group(1).replace("&quot;", '"'))
+
+
+def test_the_journey_map_fits_a_1280_px_window_or_scrolls_in_its_frame(
+        chromium, fr_report, tmp_path):
+    """The sample's eight stages fit a 1,280-px window, the last one whole; a map of
+    twelve stages scrolls inside its own frame (the page does not), its channels column
+    kept in view."""
+    fits = _journey_layout(fr_report, "fr", tmp_path)
+    assert fits["page"] <= fits["window"] and fits["table"] <= fits["frame"], fits
+    assert fits["lastStageRight"] <= fits["frameRight"] + 1, fits
+
+    stages = [*fr_report.plan.lists["stage"], "Je parraine", "Je résilie", "Je reviens",
+              "Je témoigne"]
+    from omnisheet.plan.model import Touchpoint
+
+    wide_plan = fr_report.plan.with_changes(
+        lists={**fr_report.plan.lists, "stage": tuple(stages)},
+        touchpoints=(*fr_report.plan.touchpoints,
+                     Touchpoint(stage="Je témoigne", channel="website",
+                                description="Avis clients", status="opportunity")))
+    wide = _journey_layout(check(wide_plan), "fr", tmp_path)
+    assert wide["page"] <= wide["window"], wide  # the page itself never scrolls sideways
+    assert wide["table"] > wide["frame"], wide  # the map scrolls in its frame...
+    assert abs(wide["rowHeadLeft"] - wide["frameLeft"]) <= 2, wide  # ...channels kept
+
+
+def test_labels_of_points_close_together_on_the_matrix_do_not_overlap():
+    """Use cases a tenth of a point apart (weights 1 and 9) each get their label where no
+    other is: never "UC-0‹UC-01‹UC-015" printed over each other."""
+    import re
+
+    from omnisheet.outputs.html.report import CHAR_W, LINE
+    from omnisheet.plan.model import UseCase
+
+    cases = tuple(UseCase(id=ident, title=ident, business_impact=b, cx_impact=4, difficulty=2)
+                  for ident, b in (("UC-01", 3), ("UC-015", 4), ("UC-0", 5), ("UC-2", 3)))
+    plan = blank_plan("en").with_changes(
+        use_cases=cases, settings={**blank_plan("en").settings, "weight_business": 1,
+                                   "weight_cx": 9})
+    svg = render_html(check(plan), "en", today=DAY)
+    svg = svg[svg.index('<svg class="matrix"'):svg.index("</svg>")]
+    boxes = []
+    for x, y, anchor, text in re.findall(
+            r'<text class="label" x="([\d.]+)" y="([\d.]+)" text-anchor="(\w+)">([^<]*)</text>',
+            svg):
+        width = len(text) * CHAR_W
+        left = {"start": float(x), "end": float(x) - width}.get(anchor, float(x) - width / 2)
+        boxes.append((text, left, float(y) - LINE + 3, left + width, float(y) + 3))
+    assert len(boxes) == 4
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            overlap = a[1] < b[3] and b[1] < a[3] and a[2] < b[4] and b[2] < a[4]
+            assert not overlap, (a, b)

@@ -82,11 +82,12 @@ def test_messy_values_are_understood_and_kept_as_typed(tmp_path):
     assert statuses[("buy", "website")] == "opportunity"
     from omnisheet import check
 
-    # "friction" differs in case only, which spreadsheets ignore; "opportunite" lacks its
-    # accent, so the map's colour rule would not paint it: said, as information
+    # "friction" differs in case, "opportunite" lacks its accent: both said, as information
+    # (the map's colour rule and other tools compare the text as typed)
     report = check(plan)
     said = Messages(report.definition, "fr")
     assert [(f.code, f.cell, said.expected(f)) for f in report.findings] == [
+        ("status-spelled-differently", "E3", "Friction"),
         ("status-spelled-differently", "I3", "Opportunité")]
     checked = tmp_path / "checked.xlsx"
     write(plan, checked)

@@ -29,7 +29,7 @@ def test_samples_show_a_realistic_plan_with_a_few_gaps(source):
     assert len(plan.use_cases) >= 20 and len(plan.scenarios) >= 12
     assert len(plan.data_needs) >= 30
     serious = [f for f in report.findings if f.severity != "info"]
-    assert 3 <= len(serious) <= 10
+    assert 3 <= len(serious) <= 12  # a few gaps: the reviewer's checks find one or two more
     programmes = {s.programme for s in plan.scenarios}
     assert {"conversion", "activation", "upsell", "satisfaction"} <= programmes
 

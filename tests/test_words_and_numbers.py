@@ -83,9 +83,13 @@ def test_the_dashboard_shows_readiness_as_the_text_report_does(outputs):
     board = workbook["Tableau de bord" if "Tableau de bord" in workbook else "Dashboard"]
     summary = data["summary"]["readiness"]["summary"]
     assert board["B3"].value == pytest.approx(summary, abs=0.05)
-    assert board["B3"].number_format.startswith("0.0")  # one decimal, as every output says it
+    # the figure as it is (one decimal, none when it is whole: 53 %, never 53,0 %), with
+    # the % sign as the language writes it: "73,6 %" in French, "73.6%" in English
+    # (the Dashboard speaks the workbook's language, French here)
+    french = board.title == "Tableau de bord"
+    assert board["B3"].number_format == ('General"\u202f%"' if french else 'General"%"')
     shown = f"{board['B3'].value:.1f}".replace(".", "," if lang == "fr" else ".")
-    assert shown in text
+    assert shown + ("\u202f%" if lang == "fr" else "%") in text
 
 
 def test_the_text_report_speaks_the_language(outputs):
@@ -114,11 +118,11 @@ def test_the_diff_speaks_the_language(cli, tmp_path):
     april = tmp_path / "avril.xlsx"
     later.main([str(april)])
     french = cli("diff", FRENCH, april).output
-    assert f"Maturité omnicanale : 73,6{NNBSP}% → 76,2{NNBSP}% (+2,6)" in french
+    assert f"Maturité omnicanale : 73,6{NNBSP}% → 76,2{NNBSP}% (+2,6 points)" in french
     assert "[nouveau] avertissement" in french and "warning" not in french
     assert "score 12,1" in french and "score 16,0 → 20,0" in french
     english = cli("diff", FRENCH, april, "--lang", "en").output
-    assert "Omnichannel readiness: 73.6% → 76.2% (+2.6)" in english
+    assert "Omnichannel readiness: 73.6% → 76.2% (+2.6 points)" in english
 
 
 def test_omnisheet_checks_speaks_french(cli):
@@ -196,7 +200,7 @@ def test_a_negative_number_is_written_with_the_minus_sign_in_french():
 @pytest.mark.parametrize(("lang", "counts", "said"), [
     ("fr", (0, 1, 2), "0 erreur, 1 avertissement, 2 informations"),
     ("fr", (2, 0, 1), "2 erreurs, 0 avertissement, 1 information"),
-    ("en", (0, 1, 2), "0 errors, 1 warning, 2 infos"),
+    ("en", (0, 1, 2), "0 errors, 1 warning, 2 information"),
 ])
 def test_words_agree_with_their_count(lang, counts, said):
     """« 1 erreur, 2 informations », not « 1 erreur(s) »: French takes the singular for 0

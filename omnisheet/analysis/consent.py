@@ -12,6 +12,7 @@ may say "opt-in" and an English one "consentement".
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -101,7 +102,14 @@ def rules(plan: Plan, definition: Definition) -> list[Rule]:
 
 
 def audience_of(name: Scalar, definition: Definition) -> str | None:
-    """"prospect" or "customer" when a target's name says it (not both), else None."""
+    """"prospect" or "customer" when a target's name says it (not both), else None. A type
+    written in brackets on the Lists tab decides: "Nouveaux inscrits (prospects)", "Jeunes
+    actifs (clients)"."""
+    bracketed = re.findall(r"\(([^()]*)\)", str(name or ""))
+    for text in reversed(bracketed):
+        said = [a for a in AUDIENCES if _says(text, _terms(definition, a))]
+        if len(said) == 1:
+            return said[0]
     said = [a for a in AUDIENCES if _says(name, _terms(definition, a))]
     return said[0] if len(said) == 1 else None
 

@@ -33,10 +33,20 @@ from ..plan.lookups import (
     ref_key,
     touchpoint_key,
 )
-from ..plan.model import SEVERITIES, Finding, Message, Plan, Record, Scalar, Touchpoint
+from ..plan.model import (
+    ERROR,
+    SEVERITIES,
+    Finding,
+    Message,
+    Plan,
+    Record,
+    Scalar,
+    Touchpoint,
+)
 from ..plan.setting_tables import row_key, rows
 from ..template.definition import Definition, load_definition
 from ..template.severity import RANK
+from ..template.values import portable
 
 if TYPE_CHECKING:
     from .report import Report
@@ -49,8 +59,8 @@ T = TypeVar("T")
 def _json(value: Scalar) -> Any:
     if value is None or isinstance(value, bool | int | float | str):
         return value
-    if isinstance(value, dt.date | dt.datetime):
-        return value.isoformat()
+    if isinstance(value, dt.date | dt.time | dt.timedelta):
+        return portable(value)
     return str(value)
 
 
@@ -215,12 +225,14 @@ class PlanDiff:
     new: tuple[FindingChange, ...] = ()
     # The plans' definition, which says everything in words (outputs/json/diff.py, the text).
     definition: Definition | None = field(default=None, compare=False)
+    # appeared, but hidden before by an error now fixed (revealed_by): not new
+    revealed: tuple[FindingChange, ...] = ()
 
     @property
     def changed(self) -> bool:
         """Whether anything differs at all (readiness cannot move on its own)."""
         return bool(self.settings or self.use_cases or self.touchpoints or self.scenarios
-                    or self.data_needs or self.measures or self.fixed or self.new
+                    or self.data_needs or self.measures or self.fixed or self.new or self.revealed
                     or canonical(self.readiness[0]) != canonical(self.readiness[1]))
 
     def new_at_or_above(self, level: str) -> list[FindingChange]:
@@ -253,6 +265,7 @@ class PlanDiff:
                     _became_available(c) for c in dn.changed)},
                 "measures": _counts(me),
                 "findings": {"fixed": len(self.fixed), "new": len(self.new),
+                             "revealed": len(self.revealed),
                              "new_by_severity": {s: sum(f.finding.severity == s for f in self.new)
                                                  for s in SEVERITIES}},
             },
@@ -398,6 +411,8 @@ def diff_plans(old: Plan, new: Plan, old_report: Report, new_report: Report, *,
     lang = lang or new_report.lang
     old_shares, new_shares = old_report.readiness.shares, new_report.readiness.shares
     fixed, appeared = diff_findings(old_report, new_report)
+    hidden = [f for f in appeared if revealed_by(f.finding, [x.finding for x in fixed])]
+    appeared = [f for f in appeared if f not in hidden]
     return PlanDiff(
         old_file=old_report.file or old.source,
         new_file=new_report.file or new.source,
@@ -417,6 +432,7 @@ def diff_plans(old: Plan, new: Plan, old_report: Report, new_report: Report, *,
         fixed=tuple(fixed),
         new=tuple(appeared),
         definition=d,
+        revealed=tuple(hidden),
     )
 
 
@@ -523,9 +539,36 @@ def _index(items: Sequence[Any], item: Any) -> int:
     return next(i for i, x in enumerate(items) if x is item)
 
 
+def _shared_pairs(old: Sequence[Record], new: Sequence[Record], key: Callable,
+                  matched: list, removed: list, added: list) -> None:
+    """Two rows shared an ID: pair each with the new row most like it, so that one
+    scenario is never both removed and modified; a row whose ID the team corrected (same
+    name, an ID that is new) is that row, re-numbered."""
+    counts = Counter(key(s) for s in old)
+    if all(n < 2 for n in counts.values()):
+        return
+    def likeness(a: Record, b: Record) -> int:
+        return sum(canonical(a.get(k)) == canonical(b.get(k)) for k in a.field_names())
+
+    for index, (a, b) in enumerate(matched):  # the row most like b among those sharing its ID
+        rivals = [r for r in removed if key(r) == key(a)]
+        best = max(rivals, key=lambda r: likeness(r, b), default=None)
+        if best is not None and likeness(best, b) > likeness(a, b):
+            matched[index] = (best, b)
+            removed[removed.index(best)] = a
+    for a in [r for r in removed if counts[key(r)] > 1]:
+        twin = next((b for b in added if normalise(b.get("name")) == normalise(a.get("name"))
+                     and a.get("name") is not None), None)
+        if twin is not None:
+            removed.remove(a)
+            added.remove(twin)
+            matched.append((a, twin))
+
+
 def _scenarios(old: Plan, new: Plan, d: Definition) -> Section:
     key = _record_key("scenarios", d)
     matched, removed, added = pair(old.scenarios, new.scenarios, key)
+    _shared_pairs(old.scenarios, new.scenarios, key, matched, removed, added)
     old_messages, new_messages = _messages_by_scenario(old), _messages_by_scenario(new)
     compare, compare_message = comparer(d, "scenarios"), comparer(d, "messages")
     changed = []
@@ -533,10 +576,11 @@ def _scenarios(old: Plan, new: Plan, d: Definition) -> Section:
     for a, b in matched:
         ident = ref_key(b.id)
         seen.add(ident)
+        renumbered = ref_key(a.id) != ident
         messages = (diff_messages(old_messages.get(ident, []), new_messages.get(ident, []),
                                   compare_message, d)
-                    if ident is not None else MessagesDiff())
-        changes = _record_changes(a, b, compare, skip=("id",))
+                    if ident is not None and not renumbered else MessagesDiff())
+        changes = _record_changes(a, b, compare, skip=() if renumbered else ("id",))
         if changes or messages:
             changed.append(ScenarioChange(b.id, b.name, changes, messages))
     # Messages of a scenario that neither version specifies still count as a change.
@@ -608,6 +652,43 @@ def diff_findings(old_report: Report, new_report: Report
         else:
             appeared.append(FindingChange(f, about))
     return fixed, appeared
+
+
+#: Where a finding of these codes was, the tab or column could not be read at all.
+_WHOLE_TAB = ("tab-missing", "column-missing")
+
+
+def revealed_by(finding: Finding, fixed: Sequence[Finding]) -> bool:
+    """Whether a finding that appeared was hidden by an error now fixed: an error on the
+    same thing (its record, or an ID they share: a trigger hour that could not be read
+    hid the night message of that scenario), or a tab or column that was missing."""
+    from .checks.registry import REGISTRY
+
+    subject = finding.subject
+    if subject is None:
+        return False
+    check = REGISTRY.get(finding.code)
+    tabs = {subject.tab, *(check.needs if check else ())}
+    mine = _ids(subject.key) | {canonical(v) for v in finding.params.values()
+                                if isinstance(v, str) and any(c.isdigit() for c in v)}
+    for error in fixed:
+        if error.severity != ERROR or error.subject is None:
+            continue
+        if error.code in _WHOLE_TAB:
+            if error.subject.tab in tabs:
+                return True
+            continue
+        if error.subject.tab == subject.tab and error.subject.key == subject.key \
+                and subject.key is not None:
+            return True
+        if _ids(error.subject.key) & {normalise(str(m)) for m in mine}:
+            return True
+    return False
+
+
+def _ids(key: tuple[Any, ...] | None) -> set[str]:
+    """The ID-like parts of a subject's key (they hold a digit: UC-003, SC-001)."""
+    return {normalise(str(part)) for part in key or () if any(c.isdigit() for c in str(part))}
 
 
 def _about(f: Finding) -> tuple[str, ...]:

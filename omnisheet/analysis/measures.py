@@ -87,6 +87,9 @@ class Assessed:
     rating: float | None
     gap: float | None
     stake: float | None
+    # a value or target outside the indicator's scale (an NPS of 412): no score, no gap
+    # and no stake are drawn from it, and it never reads as a target met
+    off_scale: bool = False
 
     @property
     def touchpoint(self) -> tuple[str, str]:
@@ -103,6 +106,9 @@ class Assessed:
 def assess(measure: Measure, index: int = 0, definition: Definition | None = None) -> Assessed:
     s = scale(measure.indicator, definition)
     rating = gap = stake = None
+    if s is not None and any(number(v) is not None and not s.contains(v)
+                             for v in (measure.value, measure.target)):
+        return Assessed(index, measure, None, None, None, off_scale=True)
     if s is not None:
         raw = s.to_100(measure.value)
         rating = None if raw is None else round_half_away(raw, 2)
@@ -168,17 +174,24 @@ def _stakes(assessed: Iterable[Assessed]) -> Iterable[float]:
 def worst(assessed: Iterable[Assessed]) -> Assessed | None:
     """The measure that speaks loudest for a touchpoint: the largest gap to target, else
     the lowest score out of 100."""
+    assessed = list(assessed)
+    wrong = [a for a in assessed if a.off_scale]
+    if wrong:  # a figure to correct speaks before any other
+        return wrong[0]
     rated = [a for a in assessed if a.rating is not None]
     if not rated:
         return None
     return max(rated, key=lambda a: (a.gap if a.gap is not None else -1.0, -a.rating))
 
 
-HEAT_LEVELS = ("met", "near", "far", "untargeted")
+HEAT_LEVELS = ("met", "near", "far", "untargeted", "off_scale")
 
 
 def heat(a: Assessed) -> str:
-    """How a measure stands against its target: met, near (within the tolerance), far."""
+    """How a measure stands against its target: met, near (within the tolerance), far;
+    off its scale, it stands nowhere (measure-out-of-range says it)."""
+    if a.off_scale:
+        return "off_scale"
     if a.gap is None:
         return "untargeted"
     if a.gap == 0:
@@ -193,7 +206,7 @@ def per_stage(evidence: Evidence) -> dict[Scalar, dict[Scalar, tuple[float, int]
     for a in evidence.assessed:
         m = a.measure
         value = number(m.value)
-        if value is None or m.stage is None or m.indicator is None:
+        if value is None or m.stage is None or m.indicator is None or a.off_scale:
             continue
         s = scale(m.indicator)
         if s is not None and s.percent and value <= 1:

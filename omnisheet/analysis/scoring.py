@@ -57,7 +57,17 @@ def setting_problems(settings: dict[str, Scalar] | object) -> dict[str, str]:
         width = number(values["max_interval_width"])
         if width is None or not 0 < width <= 100:
             problems["max_interval_width"] = "interval_width"
+    if "top_use_cases" in values:  # top-use-case-without-scenario
+        top = number(values["top_use_cases"])
+        if top is None or top < 1 or not top.is_integer():
+            problems["top_use_cases"] = "top_use_cases"
     return problems
+
+
+def top_use_cases(settings: dict[str, Scalar]) -> int:
+    """How many of the first-ranked use cases should have a scenario (the setting, or 10)."""
+    top = number(settings.get("top_use_cases"))
+    return int(top) if top is not None and top >= 1 and top.is_integer() else 10
 
 
 def weights(plan: Plan) -> Weights:

@@ -159,12 +159,14 @@ def render_text(feedback: Feedback, definition: Definition, lang: str) -> str:
         lines.append(w["set_aside"].format(n=number.count(feedback.rejected_count))
                      + common["colon"].rstrip())
         for r in feedback.rejected:
+            # « 31/06/2026 » × 2: the count reads as one, never « … » 2 » (an empty value
+            # is no example)
             examples = ", ".join(
-                f"{quote(e.value)} {number.count(e.count)}" + (
+                f"{quote(e.value)} × {number.count(e.count)}" + (
                     " " + w["did_you_mean"].format(value=quote(_label(
                         definition, r.reason.removeprefix("unknown_"), e.suggestion, lang)))
                     if e.suggestion is not None else "")
-                for e in r.examples if e.value is not None)
+                for e in r.examples if e.value is not None and clean(e.value))
             lines.append(f"  {reasons[r.reason]}{common['colon']}{number.count(r.count)}"
                          + (f" ({examples})" if examples else ""))
     if not feedback.used:

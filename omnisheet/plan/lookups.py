@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from ..template.delays import delay_hours
 from ..template.text import normalise as _normalise
+from ..template.values import portable
 
 if TYPE_CHECKING:
     from ..template.definition import Definition
@@ -46,12 +47,8 @@ def canonical(value: Scalar) -> Hashable:
     if isinstance(value, int | float):
         rounded = round(float(value), 9)
         return int(rounded) if rounded.is_integer() else rounded
-    if isinstance(value, dt.datetime):
-        if value.time() == dt.time(0) and value.tzinfo is None:
-            return value.date()
-        return value
-    if isinstance(value, dt.date):
-        return value
+    if isinstance(value, dt.date | dt.time | dt.timedelta):
+        value = portable(value)  # as exported: a date and its ISO text are one value
     text = unicodedata.normalize("NFC", str(value)).replace("\r\n", "\n").replace("\r", "\n")
     return text.strip() or None
 

@@ -45,13 +45,14 @@ class Record:
     """A row of a table tab.
 
     `extra` keeps the columns the team added, by header; `typed` keeps the text as typed
-    where the reader recognised a list value in another form ("opportunite"), so the
+    where the reader recognised a list value in another form ("opportunite"), or the cell
+    as it was where it read a number from it (an hour typed 18:00, "45 %"), so the
     checked workbook shows exactly what the team wrote.
     """
 
     row: int | None = field(default=None, compare=False)
     extra: tuple[tuple[str, Scalar], ...] = ()
-    typed: Mapping[str, str] = field(default_factory=dict, compare=False)
+    typed: Mapping[str, Scalar] = field(default_factory=dict, compare=False)
 
     def get(self, key: str) -> Scalar:
         """A column's value by its definition key (a field, or an extra column)."""

@@ -7,18 +7,27 @@ Shape, version 1 (docs/commands.md points here):
  "use_cases": [...], "scenario_map": [{"relationship_stage", "target", "scenarios"}],
  "scenarios": [...], "messages": [...], "data_needs": [...],
  "stray_cells": [{"sheet", "row", "column", "value"}],
- "setting_tables": {"contact_caps": [{"channel", "cap", "window_days"}]}}
+ "setting_tables": {"contact_caps": [{"channel", "cap", "window_days"}]},
+ "layout": {"columns": {tab: [column key, "+Header" of the team's own, or ""]},
+            "rows": {tab: [the sheet row of each record]},
+            "maps": {"journey": {"top", "left", "across", "down", "across_typed",
+                                 "down_typed"}}}}
+"layout" (optional) is where the team had things: their column order, the rows their
+records sat on, each map's corner and slots. `import` writes the plan there again, so that
+what they typed beside a table or a map (stray_cells: a note column, a title above the
+map) stands beside it again, never in a formula column or on the map's corner.
 List values are stable keys ("friction", "store") where the template knows them and the
 team's own text otherwise; on the way in, labels in any language are accepted too.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
 from ..template.definition import Definition, load_definition
+from ..template.values import portable
+from .layout import MapGrid
 from .model import Placement, Plan, Scalar, StrayCell, Touchpoint, record_types
 
 FORMAT = "omnisheet-plan"
@@ -42,9 +51,7 @@ class PlanDataError(ValueError):
 
 
 def _out(value: Scalar) -> Any:
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    return value
+    return portable(value)
 
 
 def plan_to_dict(plan: Plan, definition: Definition | None = None) -> dict[str, Any]:
@@ -88,7 +95,30 @@ def plan_to_dict(plan: Plan, definition: Definition | None = None) -> dict[str, 
             {"sheet": c.sheet, "row": c.row, "column": c.column, "value": _out(c.value)}
             for c in plan.stray_cells
         ]
+    layout = _layout_out(plan, d)
+    if layout:
+        data["layout"] = layout
     return data
+
+
+def _layout_out(plan: Plan, d: Definition) -> dict[str, Any]:
+    """Where the team had things (see the module's docstring); empty for a plan built in
+    code, which the writer lays out as the template does."""
+    layout: dict[str, Any] = {}
+    if plan.layouts:
+        layout["columns"] = {k: list(v) for k, v in plan.layouts.items()}
+    rows = {tab.key: [r.row for r in plan.table(tab.key)] for tab in d.table_tabs
+            if any(r.row for r in plan.table(tab.key))}
+    if rows:
+        layout["rows"] = rows
+    if plan.maps:
+        layout["maps"] = {key: {"top": g.top, "left": g.left,
+                                "across": [_out(v) for v in g.across],
+                                "down": [_out(v) for v in g.down],
+                                "across_typed": [_out(v) for v in g.across_typed],
+                                "down_typed": [_out(v) for v in g.down_typed]}
+                          for key, g in plan.maps.items()}
+    return layout
 
 
 def plan_from_dict(data: Mapping[str, Any], definition: Definition | None = None) -> Plan:
@@ -114,11 +144,17 @@ def plan_from_dict(data: Mapping[str, Any], definition: Definition | None = None
         lists[key] = tuple(canon(key, v) for v in values)
     settings = {s.key: s.default for s in d.settings} | dict(data.get("settings") or {})
 
+    layout = data.get("layout") or {}
+    if not isinstance(layout, Mapping):
+        raise PlanDataError("data_malformed", why="layout")
+    placed = layout.get("rows") or {}
+
     def records(tab_key: str) -> tuple:
         tab = d.tab(tab_key)
         record_type = record_types(d)[tab_key]
         fields = set(record_type.field_names())
         out = []
+        at = list(placed.get(tab_key) or [])
         for n, row in enumerate(data.get(tab_key) or []):
             if not isinstance(row, Mapping):
                 raise PlanDataError("data_row_not_an_object", tab=tab_key, n=str(n))
@@ -136,7 +172,8 @@ def plan_from_dict(data: Mapping[str, Any], definition: Definition | None = None
                 values[column.key] = value
             extra = [(k, v) for k, v in (row.get("extra") or {}).items()]
             extra += [(k, v) for k, v in values.items() if k not in fields and v is not None]
-            out.append(record_type(extra=tuple(extra),
+            sheet_row = at[n] if n < len(at) and isinstance(at[n], int) else None
+            out.append(record_type(extra=tuple(extra), row=sheet_row,
                                    **{k: v for k, v in values.items() if k in fields}))
         return tuple(out)
 
@@ -165,9 +202,26 @@ def plan_from_dict(data: Mapping[str, Any], definition: Definition | None = None
             extra_columns={k: tuple(v) for k, v in (data.get("extra_columns") or {}).items()},
             setting_tables=tables,
             definition=d,
+            layouts={k: tuple(v) for k, v in (layout.get("columns") or {}).items()},
+            maps={k: _map_in(k, m, canon, d) for k, m in (layout.get("maps") or {}).items()},
         )
     except (KeyError, TypeError) as exc:
         raise PlanDataError("data_malformed", why=str(exc)) from exc
+
+
+def _map_in(key: str, raw: Mapping[str, Any], canon: Any, d: Definition) -> MapGrid:
+    """A map's geometry as exported: its corner, and its slots by list key."""
+    from .layout import grid_shape
+
+    tab = d.tab(key)
+    assert tab.across is not None and tab.down is not None
+    step, depth = grid_shape(tab)
+    return MapGrid(top=int(raw.get("top", 0)), left=int(raw.get("left", 0)), step=step,
+                   depth=depth,
+                   across=tuple(canon(tab.across.list, v) for v in raw.get("across") or ()),
+                   down=tuple(canon(tab.down.list, v) for v in raw.get("down") or ()),
+                   across_typed=tuple(raw.get("across_typed") or ()),
+                   down_typed=tuple(raw.get("down_typed") or ()))
 
 
 def _tables_out(plan: Plan, d: Definition) -> dict[str, list[dict[str, Any]]]:

@@ -43,8 +43,11 @@ class _Book:
         self.plain = workbook.add_format({"valign": "top", **border})
         self.muted = workbook.add_format({"italic": True, "font_color": "#595959"})
         self.bold = workbook.add_format({"bold": True, "valign": "top", **border})
-        self.points = workbook.add_format({"num_format": "0.0\" %\"", "valign": "top", **border})
-        self.share = workbook.add_format({"num_format": "0%", "valign": "top", **border})
+        said = words.number  # "38 %" in French, "38%" in English, as in the text
+        self.points = workbook.add_format({"num_format": said.sheet_percent(fraction=False),
+                                           "valign": "top", **border})
+        self.share = workbook.add_format({"num_format": said.sheet_percent(fraction=True),
+                                          "valign": "top", **border})
         score = definition.tab("use_cases").column("score").number_format or "0.00"
         self.score = workbook.add_format({"num_format": score, "valign": "top", **border})
         self.count = workbook.add_format({"num_format": "0", "align": "center",

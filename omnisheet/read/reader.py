@@ -31,12 +31,14 @@ from ..plan.model import (
 from ..plan.sheet import Sheet
 from ..template.definition import Column, Definition, ListDef, Tab, load_definition
 from ..template.facts import ColumnName, Label
-from ..template.numbers import as_number
+from ..template.numbers import as_hour, as_number
 from ..template.text import normalise
+from ..template.values import portable
 from . import grid as grids
 from .recognise import find_tabs, list_names, locate_map, strip_fixed, table_header
 
 _ID_SPLIT = re.compile(r"[\s,;]+")
+_PLAIN = re.compile(r"^\s*[+\-\u2212]?\d+(?:[.,]\d+)?\s*$")
 
 
 def load(path: str | Path, *, definition: Definition | None = None) -> Plan:
@@ -64,6 +66,8 @@ def as_text(value: Scalar) -> str | None:
         return None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
+    if isinstance(value, dt.date | dt.time | dt.timedelta):
+        value = portable(value)  # 18:00 as typed, not 18:00:00
     text = str(value).strip()
     return text or None
 
@@ -190,6 +194,7 @@ class _Reader:
             return settings
         names = {normalise(n): s.key for s in self.d.settings
                  for n in (*s.labels.values(), s.key)}
+        hours = {s.key for s in self.d.settings if s.unit == "hour"}
         helps = {normalise(h) for s in self.d.settings for h in s.help.values()}
         headers = {normalise(h) for labels in self.d.tab("settings").texts["headers"].values()
                    for h in labels.values()}
@@ -205,7 +210,8 @@ class _Reader:
                 continue
             sheet.take(row, 0)
             value = sheet.take(row, 1)
-            settings[key] = as_number(value.strip() if isinstance(value, str) else value)
+            settings[key] = (as_hour(value) if key in hours  # 21:00 is 21
+                             else as_number(value.strip() if isinstance(value, str) else value))
             if normalise(sheet.get(row, 2)) in helps:
                 sheet.take(row, 2)
         return settings
@@ -245,7 +251,7 @@ class _Reader:
         for row in range(best_row + 1, len(sheet.rows)):
             cells = sheet.rows[row]
             values: dict[str, Scalar] = {}
-            typed: dict[str, str] = {}
+            typed: dict[str, Scalar] = {}
             extra: list[tuple[str, Scalar]] = []
             for col, key in matched.items():
                 column = columns[key]
@@ -307,12 +313,17 @@ class _Reader:
                     subject=Subject(tab.key, about, computed[col].key, shown)))
 
     def _convert(self, column: Column, raw: Scalar, lists: Mapping[str, tuple[Scalar, ...]]
-                 ) -> tuple[Scalar, str | None]:
+                 ) -> tuple[Scalar, Scalar]:
         """A cell's value for the model, and the text as typed when it differs from the label."""
         if column.type in ("id", "ref"):
             return as_text(raw), None
         if column.type == "number":
-            return as_number(raw.strip() if isinstance(raw, str) else raw), None
+            value = as_hour(raw) if column.unit == "hour" else as_number(raw)
+            if isinstance(raw, dt.time | dt.timedelta) and value != raw:
+                return value, raw  # written back as the time it was
+            if isinstance(raw, str) and value != raw and not _PLAIN.match(raw):
+                return value, raw.strip()  # "18 h 30", "45 %": written back as typed
+            return value, None
         if column.type == "list" and column.list:
             return self.list_value(column.list, raw, lists)
         if column.type == "period" and isinstance(raw, dt.date):

@@ -114,6 +114,8 @@ class Column:
     formula: str | None = None
     number_format: str | None = None
     pattern: str | None = None
+    # "hour": an hour of the day, read as people type it (18, 18:00, "18 h 30")
+    unit: str | None = None
 
     @property
     def computed(self) -> bool:
@@ -126,6 +128,7 @@ class Setting:
     default: float
     labels: Labels
     help: Labels
+    unit: str | None = None  # "hour": read as people type an hour (21, 21:00, "21h")
 
 
 @dataclass(frozen=True)
@@ -435,6 +438,7 @@ def parse(data: Mapping[str, Any], source: str = "definition") -> Definition:
                 default=s["default"],
                 labels=_labels(s["labels"], f"{source}: settings.{s['key']}.labels", langs),
                 help=_labels(s["help"], f"{source}: settings.{s['key']}.help", langs),
+                unit=s.get("unit"),
             )
             for s in data["settings"]
         )

@@ -81,6 +81,21 @@ class Formatter:
             self.number(value, 0)
         return self.percent_pattern.format(n=text)
 
+    def sheet_percent(self, *, fraction: bool, places: int = 0) -> str:
+        """The spreadsheet number format that shows a percentage as this language writes it
+        ("38 %" with its narrow space in French, "38%" in English): of a fraction (0.38,
+        the % scaling it), or of a figure already out of 100 (71.8, shown as typed)."""
+        before, _, after = self.percent_pattern.partition("{n}")
+
+        def quoted(text: str) -> str:
+            return f'"{text}"' if text else ""
+
+        if fraction:
+            digits = "0" + ("." + "0" * places if places else "")
+            return (quoted(before) + digits + quoted(after.replace("%", "")) + "%"
+                    if "%" in after else quoted(before) + digits + quoted(after))
+        return quoted(before) + "General" + quoted(after)
+
     def fixed(self, value: float, number_format: str) -> str:
         """As a sheet's number format shows it: "0.0" → one decimal."""
         return self.number(value, len(number_format.partition(".")[2]))
@@ -109,6 +124,10 @@ class Formatter:
             return self.number(value)
         if isinstance(value, dt.datetime | dt.date):
             return self.date(value)
+        if isinstance(value, dt.time | dt.timedelta):
+            from .values import portable
+
+            return str(portable(value))  # 18:00, without the seconds nobody typed
         return "" if value is None else str(value)
 
 

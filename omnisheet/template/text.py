@@ -18,7 +18,11 @@ def normalise(text: object) -> str:
     """Casefold, drop accents and punctuation, collapse spaces: the form names are compared in."""
     if text is None:
         return ""
-    return _normalise(text if isinstance(text, str) else str(text))
+    if not isinstance(text, str):
+        from .values import portable
+
+        text = str(portable(text))  # a time read as 18:00, as exported, not 18:00:00
+    return _normalise(text)
 
 
 @lru_cache(maxsize=1 << 16)

@@ -112,7 +112,11 @@ def bad_number(ctx: CheckContext) -> Iterator[Finding]:
                     continue
                 n = number(value)
                 low, high = column.min, column.max
-                if n is None or (low is not None and n < low) or (high is not None and n > high):
+                if high is not None and column.unit == "hour":
+                    high_out = n is not None and n >= high + 1  # 23:30 is within "0 to 23"
+                else:
+                    high_out = n is not None and high is not None and n > high
+                if n is None or (low is not None and n < low) or high_out:
                     yield ctx.finding("bad-number", tab.key, index, column.key, value=value,
                                       expected=_wanted(low, high),
                                       thing=_thing(ctx, tab.key, index, record),

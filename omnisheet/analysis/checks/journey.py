@@ -36,8 +36,8 @@ def opportunity_without_use_case(ctx: CheckContext) -> Iterator[Finding]:
 def status_spelled_differently(ctx: CheckContext) -> Iterator[Finding]:
     for touchpoint in ctx.plan.touchpoints:
         typed = touchpoint.typed.get("status")
-        if typed is not None and not ctx.spelled_as_listed("touchpoint_status",
-                                                           touchpoint.status, typed):
+        # Case and spaces count here: the map's colour rule compares the text as typed.
+        if typed is not None and touchpoint.status is not None:
             yield ctx.on_touchpoint("status-spelled-differently", touchpoint, status=True,
                                     value=typed,
                                     expected=Label("touchpoint_status", touchpoint.status))
@@ -45,3 +45,13 @@ def status_spelled_differently(ctx: CheckContext) -> Iterator[Finding]:
 
 declare("touchpoint-without-stage", ERROR, "journey")
 declare("touchpoint-without-channel", ERROR, "journey")
+
+
+@register("touchpoint-without-status", WARNING, "journey")
+def touchpoint_without_status(ctx: CheckContext) -> Iterator[Finding]:
+    for touchpoint in ctx.plan.touchpoints:
+        if touchpoint.description is not None and touchpoint.status is None:
+            yield ctx.on_touchpoint("touchpoint-without-status", touchpoint, status=True,
+                                    value=touchpoint.description,
+                                    stage=Label("stage", touchpoint.stage),
+                                    channel=Label("channel", touchpoint.channel))

@@ -82,9 +82,12 @@ def sequence_too_dense(ctx: CheckContext) -> Iterator[Finding]:
     if gap <= 0:
         return
     sequences: dict[tuple[str, str], list[tuple[float, int]]] = defaultdict(list)
+    shared = ctx.shared_ids("scenarios")  # two scenarios under one ID: duplicate-id says it
     for index, message in enumerate(ctx.plan.messages):
         hours = delay_hours(message.delay)
         if message.scenario is None or message.channel is None or hours is None:
+            continue
+        if id_key(message.scenario) in shared:
             continue
         sequences[(id_key(message.scenario),
                    channel_key(ctx.definition, message.channel))].append((hours, index))
@@ -106,9 +109,11 @@ def message_outside_hours(ctx: CheckContext) -> Iterator[Finding]:
 
     night = rules(ctx.plan, ctx.definition)
     hours_of = {}
+    shared = ctx.shared_ids("scenarios")  # whose hour is it? duplicate-id says it
     for scenario in ctx.plan.scenarios:
         hour = number(scenario.trigger_hour)
-        if scenario.id is not None and hour is not None and 0 <= hour < 24:
+        if scenario.id is not None and hour is not None and 0 <= hour < 24 \
+                and id_key(scenario.id) not in shared:
             hours_of.setdefault(id_key(scenario.id), hour)
     if not hours_of:
         return

@@ -7,6 +7,8 @@ its message are `checks.<code>` in each language file; outputs/messages.py says 
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -231,13 +233,14 @@ class CheckContext(PlanLookups):
                                                              placement.target)
         return row + 1, column + 1
 
-    def on_placement(self, code: str, placement: Placement, value: Scalar) -> Finding:
+    def on_placement(self, code: str, placement: Placement, value: Scalar, **params: Any
+                     ) -> Finding:
         row, column = self.placement_cell(placement)
         key = (normalise(placement.relationship_stage), normalise(placement.target),
                normalise(value))
         return _new_finding(code=code, severity=REGISTRY[code].severity,
                             sheet=self.sheet("scenario_map"), row=row, column=column, value=value,
-                            subject=_subject("scenario_map", key, None,
+                            params=params, subject=_subject("scenario_map", key, None,
                                              (placement.relationship_stage, placement.target)))
 
     def on_touchpoint(self, code: str, touchpoint: Touchpoint, *, status: bool = False,
@@ -262,11 +265,40 @@ class CheckContext(PlanLookups):
         for index, record in self.records(tab_key):
             ref = record.get(column_key)
             if ref is not None and id_key(ref) not in known:
+                among = self.definition.tab(tab_key).column(column_key).ref
                 yield self.finding(code, tab_key, index, column_key, value=ref,
-                                   id=record.get("id") or "?")
+                                   id=record.get("id") or "?",
+                                   closest=self.closest_id(among, ref) if among else None)
+
+    def shared_ids(self, tab_key: str) -> set[str]:
+        """IDs two rows of a tab share (duplicate-id says it): the rows that point at one
+        cannot be told apart, so checks that compare them stay silent."""
+        counts = Counter(id_key(r.get("id")) for r in self.plan.table(tab_key)
+                         if r.get("id") is not None)
+        return {key for key, n in counts.items() if n > 1}
+
+    def closest_id(self, tab_key: str, typed: Scalar) -> str | None:
+        """The ID of `tab_key` a reference nearly matches, as the tab writes it: "SC-06"
+        for "SC-6" or "SC6" (the same number), "UC-012" for "UC-O12" (a letter for a
+        digit). Never another number: SC-018 is not what "SC-019" meant."""
+        ids = {self._same_id(str(r.get("id"))): str(r.get("id"))
+               for r in self.plan.table(tab_key) if r.get("id") is not None}
+        return ids.get(self._same_id(str(typed)))
+
+    @staticmethod
+    def _same_id(text: str) -> str:
+        """An ID as compared for a suggestion: no separators, its numbers without leading
+        zeros, and after its letters an O read as 0 and an I or l as 1 (SC-6, sc06, SC-O6)."""
+        key = id_key(text)
+        prefix = re.match(r"[a-z]*", key).group()  # type: ignore[union-attr]
+        tail = re.sub(r"[^a-z0-9]", "", key[len(prefix):]).translate(_DIGIT_LIKE)
+        return prefix + re.sub(r"\d+", lambda m: str(int(m.group())), tail)
 
     def table_tab(self, tab_key: str) -> Tab:
         return self.definition.tab(tab_key)
 
     def records(self, tab_key: str) -> Iterator[tuple[int, Record]]:
         return enumerate(self.plan.table(tab_key))
+
+
+_DIGIT_LIKE = str.maketrans("oil", "011")

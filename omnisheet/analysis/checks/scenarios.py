@@ -28,7 +28,8 @@ def scenario_not_in_specs(ctx: CheckContext) -> Iterator[Finding]:
     for placement in ctx.plan.placements:
         for scenario_id in placement.scenarios:
             if id_key(scenario_id) not in ctx.scenario_ids:
-                yield ctx.on_placement("scenario-not-in-specs", placement, scenario_id)
+                yield ctx.on_placement("scenario-not-in-specs", placement, scenario_id,
+                                       closest=ctx.closest_id("scenarios", scenario_id))
 
 
 @register("scenario-not-in-map", WARNING, "scenarios", needs=("scenario_map",))
@@ -70,10 +71,13 @@ def bad_delay(ctx: CheckContext) -> Iterator[Finding]:
 @register("delays-not-increasing", WARNING, "messages")
 def delays_not_increasing(ctx: CheckContext) -> Iterator[Finding]:
     last: dict[str, tuple[float, object]] = {}
+    shared = ctx.shared_ids("scenarios")
     for index, message in ctx.records("messages"):
         hours = delay_hours(message.get("delay"))
         if message.get("scenario") is None or hours is None:
             continue
+        if id_key(message.get("scenario")) in shared:
+            continue  # two scenarios' messages under one ID: duplicate-id says it
         key = id_key(message.get("scenario"))
         if key in last and hours < last[key][0]:
             yield ctx.finding("delays-not-increasing", "messages", index, "delay",

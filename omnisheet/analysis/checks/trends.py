@@ -65,12 +65,25 @@ def measure_too_few_answers(ctx: CheckContext) -> Iterator[Finding]:
         wide = width(indicator, point, ctx.definition)
         why = (Phrase("check_phrases", "no_interval") if wide is None else
                Phrase("check_phrases", "interval", low=shown(indicator, point.low),
-                      high=shown(indicator, point.high), width=Fixed(wide, "0")))
+                      high=shown(indicator, point.high),
+                      width=Fixed(wide, _telling(wide, limit))))
         tab, row, column = _where(ctx, latest.trend, latest.index, "answers")
         yield ctx.finding("measure-too-few-answers", tab, row, column,
                           value=latest.trend.answers, period=latest.trend.period,
-                          answers=point.answers, why=why, limit=Fixed(limit, "0"),
+                          answers=point.answers, why=why,
+                          limit=Fixed(limit, _telling(limit, limit)),
                           **_names(ctx, latest.trend))
+
+
+def _telling(figure: float, limit: float) -> str:
+    """The number format that shows `figure` with the decimals that tell it from the limit
+    (20.1 points against 20, never "20 points; the Settings allow 20 points")."""
+    for places in range(4):
+        if round(figure, places) != round(limit, places) or figure == limit:
+            if figure == limit and places == 0 and not float(limit).is_integer():
+                continue  # a limit of 12.5 shows its decimal
+            return "0" + ("." + "0" * places if places else "")
+    return "0.0000"
 
 
 @register("measure-worsened", WARNING, "trends")

@@ -198,4 +198,5 @@ ul.plain{{list-style:none;margin:0;padding:0}}
 ul.plain li+li{{margin-top:.15rem}}
 .heat{{display:inline-block;background:#fff;color:{INK};border:1px solid {MUTED};
 border-radius:3px;padding:0 .25rem;font-size:.85em;white-space:nowrap}}
-.h-far{{border:2px solid #a00000}}.h-met{{border:2px solid #2e6b1f}}"""
+.h-far{{border:2px solid #a00000}}.h-met{{border:2px solid #2e6b1f}}
+.h-off_scale{{border:2px solid #a00000;background:#f4cccc}}"""

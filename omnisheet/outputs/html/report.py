@@ -250,7 +250,7 @@ def _measure(p: Page, measure: Any) -> str:
     return line
 
 
-HEAT_SYMBOLS = {"met": "✓", "near": "≈", "far": "✗", "untargeted": "–"}
+HEAT_SYMBOLS = {"met": "✓", "near": "≈", "far": "✗", "untargeted": "–", "off_scale": "!"}
 
 
 # --- impact / ease matrix --------------------------------------------------------------
@@ -320,6 +320,7 @@ def _matrix(p: Page) -> str:
     for priority in report.priorities:
         groups.setdefault((priority.value, priority.ease), []).append(priority)
     room = max(int((_y(1) - _y(2) - 6) // LINE), 2)
+    taken: list[tuple[float, float, float, float]] = []  # label boxes already drawn
     for (value, ease), group in sorted(groups.items()):
         x, y = _x(value), _y(ease)
         tips = "\n".join(p.raw("matrix_point", id=g.id if g.id is not None else "",
@@ -331,13 +332,11 @@ def _matrix(p: Page) -> str:
         names = [_short(g.id if g.id is not None else f"#{g.rank}") for g in group]
         if len(names) > room:
             names = names[: room - 1] + [f"+{len(group) - room + 1}"]
-        to_left = value > HIGH - 0.6
-        anchor, lx = ("end", x - 9) if to_left else ("start", x + 9)
-        upward = ease < 1.6
+        anchor, lx, first_y = _label_place(x, y, names, value > HIGH - 0.6, ease < 1.6, taken)
         out.append(f'<g class="point"><title>{escaped(tips)}</title>'
                    f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5.5"/>')
         for i, label in enumerate(names):
-            ly = y + 4 + (-(len(names) - 1 - i) if upward else i) * LINE
+            ly = first_y + i * LINE
             out.append(f'<text class="label" x="{lx:.1f}" y="{ly:.1f}" '
                        f'text-anchor="{anchor}">{escaped(label)}</text>')
         out.append("</g>")
@@ -346,19 +345,58 @@ def _matrix(p: Page) -> str:
                                   f'<figcaption class="help">{help_text}</figcaption></figure>'])
 
 
+CHAR_W = 7.0  # px of a label's character, at the label's size (a generous average)
+
+
+def _label_place(x: float, y: float, names: list[str], near_right: bool, near_bottom: bool,
+                 taken: list[tuple[float, float, float, float]]) -> tuple[str, float, float]:
+    """Where a point's labels go (anchor, x, first line's baseline): right of the point,
+    else left, else above or below it, whichever overlaps no label drawn before; points a
+    little apart never print "UC-0‹UC-01‹UC-015" over each other."""
+    width = max(len(n) for n in names) * CHAR_W
+    height = len(names) * LINE
+    down = y + 4 if not near_bottom else y + 4 - (len(names) - 1) * LINE
+    sides = [("start", x + 9, down), ("end", x - 9, down)]
+    if near_right:
+        sides.reverse()
+    sides += [("middle", x, y - 10 - (len(names) - 1) * LINE), ("middle", x, y + 20)]
+    sides += [("start", x + 9, down + k * LINE) for k in range(1, 8)]
+
+    def box(anchor: str, lx: float, ly: float) -> tuple[float, float, float, float]:
+        left = lx if anchor == "start" else lx - width if anchor == "end" else lx - width / 2
+        return left, ly - LINE + 3, left + width, ly - LINE + 3 + height
+
+    for anchor, lx, ly in sides:
+        b = box(anchor, lx, ly)
+        if not any(b[0] < o[2] and o[0] < b[2] and b[1] < o[3] and o[1] < b[3] for o in taken):
+            taken.append(b)
+            return anchor, lx, ly
+    anchor, lx, ly = sides[0]
+    taken.append(box(anchor, lx, ly))
+    return anchor, lx, ly
+
+
 # --- priorities ------------------------------------------------------------------------
 
 
 def _priorities(p: Page) -> str:
     report = p.report
+    columns = p.d.tab("use_cases")
+
+    def shown(key: str, figure: float) -> str:
+        """As the workbook's column and the text report show it (score 18.2, never 18.24
+        beside 18): the column's number format."""
+        return p.number.fixed(figure, columns.column(key).number_format or "0.00")
+
     if not report.priorities:
         body = [f"<p>{p.t('no_scored')}</p>"]
     else:
         rows = "".join(
             "<tr>"
             f'<td class="num">{x.rank}</td><td class="id">{escaped(x.id)}</td><td>{escaped(x.title)}</td>'
-            f'<td class="num">{p.num(x.value)}</td><td class="num">{p.num(x.ease)}</td>'
-            f'<td class="num"><strong>{p.num(x.score)}</strong></td>'
+            f'<td class="num">{shown("value", x.value)}</td>'
+            f'<td class="num">{shown("ease", x.ease)}</td>'
+            f'<td class="num"><strong>{shown("score", x.score)}</strong></td>'
             f'<td class="q-{css_class(x.quadrant)}">{p.label("quadrant", x.quadrant)}</td>'
             "</tr>"
             for x in report.priorities)
@@ -508,9 +546,10 @@ flex-direction:column;gap:4px;break-inside:avoid}}
 .id,.where,.code,thead th,td[class^="q-"]{{white-space:nowrap}}
 table.findings td:nth-child(2){{width:65%}}
 .id{{font-weight:600}}
-table.map{{table-layout:fixed;font-size:.82rem;min-width:calc(7rem + var(--cols,6) * 8rem)}}
+table.map{{table-layout:fixed;font-size:.82rem;min-width:calc(7rem + var(--cols,6) * 7rem)}}
 table.map col.rowhead{{width:7rem}}
-table.map thead th{{white-space:normal}}
+table.map thead th,table.map .heat{{white-space:normal}}
+table.map tbody th,table.map th.corner{{position:sticky;left:0;z-index:1}}
 td.tp p{{margin:0 0 .3rem}}
 td.tp .status{{font-size:.78rem;margin:0}}
 .note{{font-weight:400;font-style:italic}}

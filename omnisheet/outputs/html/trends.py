@@ -86,7 +86,9 @@ def _interval(p: Page, indicator: str, row: Row) -> str:
     point = row.point
     if point.low is None or point.high is None or not point.answers:
         return "—"
-    return f"{_figure_of(p, indicator, point.low)} – {_figure_of(p, indicator, point.high)}"
+    # one form in every output: "3,68 à 4,04", as the text and the checks' messages say it
+    return p.d.words_for("feedback", p.lang)["interval"].format(
+        low=_figure_of(p, indicator, point.low), high=_figure_of(p, indicator, point.high))
 
 
 def _svg(p: Page, series: TrendSeries, caption: str) -> str:

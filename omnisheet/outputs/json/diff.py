@@ -14,7 +14,8 @@ def diff_json(diff: PlanDiff) -> dict[str, Any]:
     said = Messages(diff.definition or load_definition(), diff.lang)
     return {**diff.to_dict(),
             "findings": {"fixed": [_finding(change, said) for change in diff.fixed],
-                         "new": [_finding(change, said) for change in diff.new]}}
+                         "new": [_finding(change, said) for change in diff.new],
+                         "revealed": [_finding(change, said) for change in diff.revealed]}}
 
 
 def _finding(change: FindingChange, said: Messages) -> dict[str, Any]:

@@ -3,10 +3,12 @@ messages and every list value in the language asked for. The text output reads i
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from ...analysis.report import Report
 from ...plan.model import Scalar
+from ...template.values import portable
 from ..messages import Messages
 
 SCHEMA_VERSION = 1
@@ -97,6 +99,8 @@ def _flat(key: Any) -> list[Any]:
 def _json(value: Scalar) -> Any:
     if value is None or isinstance(value, bool | int | float | str):
         return value
+    if isinstance(value, dt.date | dt.time | dt.timedelta):
+        return portable(value)
     return str(value)
 
 

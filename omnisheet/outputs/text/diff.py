@@ -101,8 +101,9 @@ def render_diff_text(diff: PlanDiff, top: int = 8, definition: Definition | None
         def pct(value: float | None) -> str:
             return "—" if value is None else number.points(value)
 
-        delta = "" if old is None or new is None else \
-            f" ({'+' if new >= old else '-'}{number.number(abs(new - old), 1)})"
+        delta = "" if old is None or new is None else (
+            f" ({'+' if new >= old else number.minus}"
+            f"{number.number(abs(new - old), 1)} {w['points']})")
         lines.append(f"{w['readiness']}{colon}{pct(old)} → {pct(new)}{delta}")
 
     def section(title: str, counts: list[tuple[int, str]], body: list[str]) -> None:
@@ -135,13 +136,16 @@ def render_diff_text(diff: PlanDiff, top: int = 8, definition: Definition | None
     section(w["measures"], counts("measures"), _measure_lines(data["measures"], labels))
     findings = []  # new ones first: they are what needs doing, should the list be cut
     width = max(len(word) for word in labels.severity.values())
-    for tag, items in (("new_tag", data["findings"]["new"]), ("fixed_tag", data["findings"]["fixed"])):
+    for tag, items in (("new_tag", data["findings"]["new"]),
+                       ("revealed_tag", data["findings"].get("revealed", [])),
+                       ("fixed_tag", data["findings"]["fixed"])):
         for f in items:
             where = f"{f['sheet']}!{f['cell']}" if f["cell"] else (f["sheet"] or "")
             severity = paint(f"{labels.severity[f['severity']]:<{width}}",
                              fg=COLOURS.get(f["severity"]))
             findings.append(f"{w[tag]:<8} {severity} {where:<24} {f['message']}  [{f['code']}]")
     section(w["findings"], [(summary["findings"]["new"], "new"),
+                            (summary["findings"].get("revealed", 0), "revealed"),
                             (summary["findings"]["fixed"], "fixed")], findings)
     return "\n".join(lines)
 

@@ -74,8 +74,7 @@ def render_text(report: Report, lang: str | None = None, top: int = 10,
             scenarios = ", ".join(str(s["id"]) for s in entry["scenarios"]) or "—"
             lines.append(f"  {entry['source'] or no_source} — {w['unblocks']} "
                          f"{number.fixed(entry['value_unblocked'], score_format)} · "
-                         f"{w['variables'].format(n=len(entry['variables']))} · "
-                         f"{w['waiting']} {scenarios}")
+                         f"{w['variables'].format(n=len(entry['variables']))} {scenarios}")
             for variable in entry["variables"][:5]:
                 consent = f", {w['consent']}" if variable.get("consent") else ""
                 lines.append(f"      - {variable['variable']} ({variable['availability']}{consent})")

@@ -67,7 +67,9 @@ def _free_name(ctx: Context, name: str) -> str:
 def write_findings(ctx: Context, sheet: Any, report: Report, at_fault: AtFault) -> None:
     words = ctx.definition.words_for("findings_tab", ctx.lang)
     heads = ["severity", "code", "sheet", "cell", "subject", "value", "message"]
-    widths = [14, 30, 22, 10, 34, 28, 90]
+    # The message, then the value it quotes, get the width: printed one page wide, the
+    # narrow columns around them would make every row several lines tall.
+    widths = [14, 22, 14, 7, 24, 40, 110]
     for col, (head, width) in enumerate(zip(heads, widths, strict=True)):
         ctx.put(sheet, 0, col, words[head], ctx.header)
         sheet.set_column(col, col, width, ctx.text)
@@ -110,6 +112,7 @@ def write_findings(ctx: Context, sheet: Any, report: Report, at_fault: AtFault) 
     sheet.autofilter(0, 0, max(1, len(report.findings)), len(heads) - 1)
     sheet.set_landscape()
     sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(0)  # each printed page says which column is which
 
 
 def cells_at_fault(ctx: Context, report: Report) -> AtFault:

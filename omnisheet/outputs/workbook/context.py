@@ -248,6 +248,10 @@ class Context:
         elif isinstance(value, dt.datetime | dt.date):
             date_fmt = self.fmt(num_format="yyyy-mm-dd", border=1, border_color="#D9D9D9")
             sheet.put_value("datetime", row, col, value, fmt or date_fmt)
+        elif isinstance(value, dt.time | dt.timedelta):  # a time stays a time, 18:30
+            shown = "hh:mm" if isinstance(value, dt.time) else "[h]:mm"
+            sheet.put_value("datetime", row, col, value,
+                            self.fmt(num_format=shown, border=1, border_color="#D9D9D9"))
         else:
             sheet.put_value("string", row, col, str(value), fmt)
 

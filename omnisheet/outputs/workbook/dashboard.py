@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
+from ...template.formatting import Formatter
 from ...template.text import shorten
 from .context import Context, quote_sheet
 from .heatmap import write_evidence
@@ -26,8 +27,11 @@ def write_dashboard(ctx: Context, sheet: Any, report: Report) -> None:
     d = ctx.definition
     name = sheet.get_name()
     title = ctx.fmt(bold=True, font_size=16, font_color=d.colours["header"])
-    big = ctx.fmt(bold=True, font_size=22, font_color=d.colours["header"], num_format="0.0\" %\"")
-    pct = ctx.fmt(num_format="0%", border=1, border_color="#D9D9D9")
+    said = Formatter.of(d, ctx.lang)  # "38 %" in French, "38%" in English, as in the text
+    big = ctx.fmt(bold=True, font_size=22, font_color=d.colours["header"],
+                  num_format=said.sheet_percent(fraction=False))
+    pct = ctx.fmt(num_format=said.sheet_percent(fraction=True), border=1,
+                  border_color="#D9D9D9")
     sheet.hide_gridlines(2)
     sheet.set_column(0, 0, 30)
     sheet.set_column(1, 1, 12)
@@ -138,13 +142,14 @@ def _matrix_chart(ctx: Context, tables: _Tables, report: Report, w: dict) -> Any
     chart = ctx.workbook.add_chart({"type": "scatter"})
     marker = {"type": "circle", "size": 8, "fill": {"color": ctx.definition.colours["header"]},
               "border": {"none": True}}
+    sides = _label_sides(rows)
     for i in range(len(rows)):
         labelled = i < MAX_LABELLED_SPOTS
         chart.add_series({
             "name": tables.ref(0, first + i, first + i)[:3],
             "categories": tables.ref(1, first + i, first + i),
             "values": tables.ref(2, first + i, first + i), "marker": marker,
-            "data_labels": {"series_name": True, "position": "right",
+            "data_labels": {"series_name": True, "position": sides[i],
                             "font": {"size": 8}} if labelled else None,
         })
     settings = weights(report.plan)
@@ -180,6 +185,32 @@ def _matrix_chart(ctx: Context, tables: _Tables, report: Report, w: dict) -> Any
     chart.set_y_axis({"name": w["y"], "min": 1, "max": 5, "major_unit": 1})
     chart.set_legend({"none": True})
     return chart
+
+
+#: A label's size in the matrix's units (the chart spans 4 points of value and of ease):
+#: a character of an 8-point label, and a line.
+_CHAR, _LINE = 0.045, 0.12
+
+
+def _label_sides(rows: list[list[Any]]) -> list[str]:
+    """Where each spot's label goes (right, left, above, below): the first side whose box
+    overlaps no label placed before, so spots a little apart do not print their IDs over
+    each other."""
+    taken: list[tuple[float, float, float, float]] = []
+    sides = []
+    for label, x, y in rows:
+        width = len(str(label)) * _CHAR
+        boxes = {"right": (x + 0.06, y - _LINE / 2, x + 0.06 + width, y + _LINE / 2),
+                 "left": (x - 0.06 - width, y - _LINE / 2, x - 0.06, y + _LINE / 2),
+                 "above": (x - width / 2, y + _LINE * 0.6, x + width / 2, y + _LINE * 1.6),
+                 "below": (x - width / 2, y - _LINE * 1.6, x + width / 2, y - _LINE * 0.6)}
+        order = ["left", "right", "above", "below"] if x > 4.4 else list(boxes)
+        side = next((s for s in order if not any(
+            boxes[s][0] < o[2] and o[0] < boxes[s][2] and boxes[s][1] < o[3]
+            and o[1] < boxes[s][3] for o in taken)), order[0])
+        taken.append(boxes[side])
+        sides.append(side)
+    return sides
 
 
 def _stacked(ctx: Context, tables: _Tables, title: str, category_head: str,

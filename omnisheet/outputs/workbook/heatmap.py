@@ -37,6 +37,7 @@ def write_evidence(ctx: Context, sheet: Any, report: Report, row: int) -> int:
     title = ctx.fmt(bold=True, font_size=12, font_color=d.colours["header"])
 
     ctx.put(sheet, row, 0, w["heatmap"], title)
+    sheet.set_row(row, 52)  # "Proche de la cible (moins de 10 points sur 100)" read whole
     for col, level in enumerate(HEAT_LEVELS, start=2):
         ctx.put(sheet, row, col, d.text(f"heat_{level}", ctx.lang), fills[level])
     row += 2
@@ -83,8 +84,9 @@ def write_evidence(ctx: Context, sheet: Any, report: Report, row: int) -> int:
         for col, indicator in enumerate(used, start=1):
             mean = table[stage].get(indicator)
             pct = bool(indicators.value(indicator).attr("percent", 0))
-            text = (f"{figure(mean[0], pct)} ({number.count(mean[1])} {w['answers']})"
-                    if mean else None)
+            text = (figure(mean[0], pct) if mean else None)
+            if mean and mean[1]:  # a count of answers only where the team gave one
+                text = f"{text} ({number.count(mean[1])} {w['answers']})"
             ctx.put(sheet, row, col, text, ctx.text)
     return row
 

@@ -370,11 +370,16 @@ def write_journey(ctx: Context, sheet: Any, tab: Tab) -> None:
     for touchpoint in plan.touchpoints:
         row, col = _cell_of(grid, touchpoint, touchpoint.stage, touchpoint.channel)
         positions.append((row, col))
-        ctx.put(sheet, row, col, touchpoint.typed.get("description", touchpoint.description),
-                ctx.text_only)
         status = touchpoint.typed.get("status") or ctx.list_label(
             "touchpoint_status", touchpoint.status)
-        ctx.put(sheet, row, col + 1, status, ctx.text_only)
+        fmt = ctx.text_only
+        listed = status_list.value(touchpoint.status) if "status" in touchpoint.typed else None
+        if listed is not None and listed.colour:  # spelled otherwise, the rule misses it:
+            fmt = ctx.fmt(text_wrap=True, border=1, border_color="#D9D9D9",  # as the HTML
+                          num_format="@", bg_color=listed.colour)
+        ctx.put(sheet, row, col, touchpoint.typed.get("description", touchpoint.description),
+                fmt)
+        ctx.put(sheet, row, col + 1, status, fmt)
     sheet.freeze_panes(first_row, left + 1)
     if top >= 0:
         sheet.set_row(top, 30)
