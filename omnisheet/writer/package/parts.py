@@ -1,0 +1,219 @@
+"""An OOXML package (a zip of parts) held as the team wrote it: each part read when it is
+needed, written back unchanged unless it was replaced, with the relationships and content
+types that tie the parts together."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+from pathlib import Path
+
+from .xmlspans import escape, spans, splice
+
+CONTENT_TYPES = "[Content_Types].xml"
+REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+# A part past this size is not a package omnisheet can patch in memory (the reader refuses
+# such files before this point; this guards the writer on its own).
+MAX_PART = 1 << 30
+
+
+def rels_name(part: str) -> str:
+    """`xl/worksheets/_rels/sheet1.xml.rels` for `xl/worksheets/sheet1.xml`."""
+    folder, name = posixpath.split(part)
+    return posixpath.join(folder, "_rels", name + ".rels")
+
+
+def resolve(source: str, target: str) -> str:
+    """A relationship's target as a part name, relative to its source part."""
+    if target.startswith("/"):
+        return target.lstrip("/")
+    return posixpath.normpath(posixpath.join(posixpath.dirname(source), target)).lstrip("/")
+
+
+def relative(source: str, part: str) -> str:
+    return posixpath.relpath(part, posixpath.dirname(source) or ".")
+
+
+class Package:
+    """The parts of a zip package: the original entries, in their order, and what replaced,
+    added or removed them."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._zip = zipfile.ZipFile(path)
+        self.order = [info.filename for info in self._zip.infolist() if not info.is_dir()]
+        self._infos = {info.filename: info for info in self._zip.infolist()}
+        self.changed: dict[str, bytes] = {}
+        self.removed: set[str] = set()
+
+    def close(self) -> None:
+        self._zip.close()
+
+    def __contains__(self, part: str) -> bool:
+        return part not in self.removed and (part in self.changed or part in self._infos)
+
+    def names(self) -> list[str]:
+        kept = [n for n in self.order if n not in self.removed]
+        return kept + [n for n in self.changed if n not in self._infos and n not in self.removed]
+
+    def read(self, part: str) -> bytes:
+        if part in self.changed:
+            return self.changed[part]
+        info = self._infos[part]
+        if info.file_size > MAX_PART:
+            raise ValueError(f"{part}: part too large")
+        return self._zip.read(info)
+
+    def get(self, part: str) -> bytes | None:
+        return self.read(part) if part in self else None
+
+    def write(self, part: str, data: bytes) -> None:
+        self.removed.discard(part)
+        self.changed[part] = data
+
+    def remove(self, part: str) -> None:
+        self.changed.pop(part, None)
+        self.removed.add(part)
+
+    def original(self, part: str) -> bool:
+        """Still the team's bytes (never replaced)."""
+        return part in self._infos and part not in self.changed and part not in self.removed
+
+    def save(self, target: Path) -> None:
+        """Every part to `target`: the untouched ones as they were, in the original order."""
+        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+            for name in self.names():
+                if name in self.changed:
+                    info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+                    info.compress_type = zipfile.ZIP_DEFLATED
+                    out.writestr(info, self.changed[name])
+                    continue
+                source = self._infos[name]
+                info = zipfile.ZipInfo(name, date_time=source.date_time)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = source.external_attr
+                with self._zip.open(source) as src, out.open(info, "w") as dst:
+                    while chunk := src.read(1 << 20):
+                        dst.write(chunk)
+
+    # --- relationships ------------------------------------------------------------------
+
+    def rels(self, part: str) -> list[dict[str, str]]:
+        """The relationships of `part` ('' for the package's own), targets resolved."""
+        name = "_rels/.rels" if part == "" else rels_name(part)
+        data = self.get(name)
+        if data is None:
+            return []
+        found = []
+        for span in spans(data, max_depth=1):
+            if span.local == "Relationship":
+                rel = dict(span.attrs)
+                if rel.get("TargetMode") != "External":
+                    rel["part"] = resolve(part or "/", rel.get("Target", ""))
+                found.append(rel)
+        return found
+
+    def add_rel(self, part: str, rel_id: str, rel_type: str, target_part: str) -> None:
+        name = "_rels/.rels" if part == "" else rels_name(part)
+        data = self.get(name) or (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                                  b'<Relationships xmlns="' + PKG_REL_NS.encode() + b'">'
+                                  b'</Relationships>')
+        target = target_part if part == "" else relative(part, target_part)
+        element = (f'<Relationship Id="{escape(rel_id)}" Type="{escape(rel_type)}" '
+                   f'Target="{escape(target)}"/>').encode()
+        self.write(name, _append_child(data, element))
+
+    def remove_rels(self, part: str, ids: set[str], drop_if_empty: bool = False) -> None:
+        name = "_rels/.rels" if part == "" else rels_name(part)
+        data = self.get(name)
+        if data is None:
+            return
+        all_spans = spans(data, max_depth=1)
+        doomed = [s for s in all_spans if s.local == "Relationship" and s.attrs.get("Id") in ids]
+        if not doomed:
+            return
+        left = [s for s in all_spans if s.local == "Relationship"]
+        if drop_if_empty and len(left) == len(doomed):
+            self.remove(name)
+            return
+        self.write(name, splice(data, [(s.start, s.end, b"") for s in doomed]))
+
+    # --- content types ------------------------------------------------------------------
+
+    def add_override(self, part: str, content_type: str) -> None:
+        data = self.read(CONTENT_TYPES)
+        element = (f'<Override PartName="/{escape(part)}" '
+                   f'ContentType="{escape(content_type)}"/>').encode()
+        self.write(CONTENT_TYPES, _append_child(data, element))
+
+    def add_default(self, extension: str, content_type: str) -> bool:
+        """Declare a type for an extension unless the package does; True when added."""
+        data = self.read(CONTENT_TYPES)
+        for span in spans(data, max_depth=1):
+            if span.local == "Default" and span.attrs.get("Extension", "").lower() == extension:
+                return False
+        element = (f'<Default Extension="{extension}" ContentType="{content_type}"/>').encode()
+        # Defaults come first (the schema allows any order; Excel writes them first).
+        root = spans(data, max_depth=0)[0]
+        self.write(CONTENT_TYPES, data[: root.tag_end] + element + data[root.tag_end :])
+        return True
+
+    def remove_types(self, parts: set[str], extensions: set[str] = frozenset()) -> None:
+        data = self.read(CONTENT_TYPES)
+        doomed = [s for s in spans(data, max_depth=1)
+                  if (s.local == "Override" and s.attrs.get("PartName", "").lstrip("/") in parts)
+                  or (s.local == "Default" and s.attrs.get("Extension", "") in extensions)]
+        if doomed:
+            self.write(CONTENT_TYPES, splice(data, [(s.start, s.end, b"") for s in doomed]))
+
+    def content_type(self, part: str) -> str | None:
+        data = self.read(CONTENT_TYPES)
+        found = spans(data, max_depth=1)
+        for span in found:
+            if span.local == "Override" and span.attrs.get("PartName", "").lstrip("/") == part:
+                return span.attrs.get("ContentType")
+        extension = part.rpartition(".")[2].lower()
+        for span in found:
+            if span.local == "Default" and span.attrs.get("Extension", "").lower() == extension:
+                return span.attrs.get("ContentType")
+        return None
+
+    def reachable(self) -> set[str]:
+        """Every part reachable from the package's relationships."""
+        seen: set[str] = set()
+        todo = [""]
+        while todo:
+            part = todo.pop()
+            for rel in self.rels(part):
+                target = rel.get("part")
+                if target and target not in seen and target in self:
+                    seen.add(target)
+                    todo.append(target)
+        return seen
+
+    def free_name(self, pattern: str) -> str:
+        """The first `pattern.format(n)` (n from 1) no part holds."""
+        n = 1
+        while pattern.format(n) in self:
+            n += 1
+        return pattern.format(n)
+
+
+_CLOSE = re.compile(rb"</([A-Za-z_][\w.-]*:)?[A-Za-z_][\w.-]*\s*>\s*$")
+
+
+def _append_child(data: bytes, element: bytes) -> bytes:
+    """`element` added as the root's last child (a self-closing root is opened)."""
+    match = _CLOSE.search(data)
+    if match:
+        return data[: match.start()] + element + data[match.start() :]
+    root = spans(data, max_depth=0)[0]
+    if not root.empty:
+        raise ValueError("unexpected part layout")
+    tag = data[root.start : root.end]
+    name = root.name.encode()
+    opened = tag[:-2].rstrip() + b">" + element + b"</" + name + b">"
+    return data[: root.start] + opened + data[root.end :]
+
