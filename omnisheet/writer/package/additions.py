@@ -90,7 +90,7 @@ def undo(pkg: Package, record: dict[str, Any]) -> None:
     if style_record:
         part = styles_part(pkg)
         pkg.write(part, style_lists.remove(pkg.read(part), style_record))
-    if record.get("vml_default") and not any(n.endswith(".vml") for n in pkg.names()):
+    if record.get("vml_default"):  # the team's package did without it
         pkg.remove_types(set(), {"vml"})
     remove_properties(pkg, bool(record.get("custom_created")))
 

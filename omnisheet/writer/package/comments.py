@@ -189,6 +189,18 @@ def remove_notes(pkg: Package, sheet_part: str) -> None:
         marker = next((i for i, run in enumerate(runs) if run.local == "r" and any(
             t.local == "t" and t.text.strip() == MARKER for t in children(found, run))), None)
         if marker is None:
+            # Saved by a program that flattens a comment to plain text (openpyxl does): the
+            # note is the text from its `omnisheet:` line on.
+            text = "".join(t.text for t in found if t.local == "t"
+                           and holder.start < t.start < holder.end)
+            if text.startswith(MARKER):
+                edits.append((comment.start, comment.end, b""))
+                gone.add(_cell(comment.attrs.get("ref", "")))
+            elif "\n\n" + MARKER in text:
+                kept = escape(text[: text.index("\n\n" + MARKER)])
+                t_name = prefix_of(holder.name) + "t"
+                edits.append((holder.tag_end, data.rindex(b"</", holder.start, holder.end),
+                              f'<{t_name} xml:space="preserve">{kept}</{t_name}>'.encode()))
             continue
         if marker == 0:
             edits.append((comment.start, comment.end, b""))
