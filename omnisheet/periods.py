@@ -123,8 +123,8 @@ def _names(definition: Definition) -> dict[str, tuple[str, dt.date]]:
                     if month % 3 == 1:
                         names.setdefault(normalise(label(first, "quarter", definition, lang)),
                                          ("quarter", first))
-        _CACHE[key] = names
-    return _CACHE[key]
+        _CACHE[key] = (definition, names)  # kept with it: its id is never another's
+    return _CACHE[key][1]
 
 
-_CACHE: dict[int, dict[str, tuple[str, dt.date]]] = {}
+_CACHE: dict[int, tuple[Definition, dict[str, tuple[str, dt.date]]]] = {}

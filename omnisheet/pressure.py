@@ -105,14 +105,17 @@ def channel_key(definition: Definition, channel: Scalar) -> str:
     key = (id(definition), channel)
     found = _CHANNEL_KEYS.get(key)
     if found is None:
+        _DEFINITIONS[id(definition)] = definition
         found = _CHANNEL_KEYS[key] = normalise(definition.list("channel").match(channel)
                                                or channel)
     return found
 
 
-# Made once per channel value (every message of a big plan asks); by definition's id, the
-# definitions being loaded once per file and kept.
+# Made once per channel value (every message of a big plan asks); by definition's id, each
+# definition kept alive once used here, so that no other definition made later (a plan in
+# another language checked by the same process) can take its id and read its keys.
 _CHANNEL_KEYS: dict[tuple[int, Scalar], str] = {}
+_DEFINITIONS: dict[int, Definition] = {}
 
 
 def caps(plan: Plan, definition: Definition) -> dict[str, Cap]:
@@ -300,19 +303,19 @@ def worst_timeline(found: Pressure) -> tuple[Peak, list[tuple[Sent, bool]]] | No
     return peak, [(s, s.index in inside) for s in found.sent(peak.timeline)]
 
 
-_CACHE: dict[int, tuple[weakref.ref, int, Pressure]] = {}
+_CACHE: dict[int, tuple[weakref.ref, Definition, Pressure]] = {}
 
 
 def pressure(plan: Plan, definition: Definition) -> Pressure:
     """The plan's pressure, computed once per plan and definition (the checks, the tab and
     the HTML report ask for it in turn)."""
     held = _CACHE.get(id(plan))
-    if held is not None and held[0]() is plan and held[1] == id(definition):
+    if held is not None and held[0]() is plan and held[1] is definition:
         return held[2]
     for key in [k for k, (ref, _, _) in _CACHE.items() if ref() is None]:
         del _CACHE[key]
     result = _compute(plan, definition)
-    _CACHE[id(plan)] = (weakref.ref(plan), id(definition), result)
+    _CACHE[id(plan)] = (weakref.ref(plan), definition, result)
     return result
 
 

@@ -274,16 +274,16 @@ def shown(value: Any, lang: str, definition: Definition) -> str:
     return formatter.show(value, lambda section: definition.words_for(section, lang))
 
 
-_FORMATTERS: dict[tuple[int, str], Formatter] = {}
+_FORMATTERS: dict[tuple[int, str], tuple[Definition, Formatter]] = {}
 
 
 def _formatter(definition: Definition, lang: str) -> Formatter:
     """One formatter per definition and language (tens of thousands of findings on a big
     plan are rendered)."""
     key = (id(definition), lang)
-    if key not in _FORMATTERS:
-        _FORMATTERS[key] = Formatter.of(definition, lang)
-    return _FORMATTERS[key]
+    if key not in _FORMATTERS:  # the definition kept with it: its id is never another's
+        _FORMATTERS[key] = (definition, Formatter.of(definition, lang))
+    return _FORMATTERS[key][1]
 
 
 def _quoted(text: str) -> str:

@@ -79,25 +79,29 @@ def write_checked(plan: Plan, report: Report, path: Path, *, definition: Definit
             patched, appended = styles.append(pkg.read(styles_part), scratch_styles, extra)
             pkg.write(styles_part, patched)
             tabs = graft(pkg, scratch, appended)
-        marked = _mark_cells(ctx, pkg, report, at_fault, dict(zip((ERROR, WARNING),
-                                                                 appended.extra_dxf_ids,
-                                                                 strict=True)))
-        new_record: dict[str, Any] = {"v": 1, "tabs": tabs, "sheets": marked,
-                                      "styles": appended.record}
-        new_record["vml_default"] = bool(getattr(pkg, "vml_declared", False))
-        values = {OUTPUT_PROPERTY: CHECKED}
-        source = additions.source_name(props, plan.source)
-        if source:
-            values[SOURCE_PROPERTY] = source
-        had_custom = additions.custom_part(pkg) is not None
-        new_record["custom_created"] = not had_custom
-        values[additions.ADDITIONS_PROPERTY] = additions.record_json(new_record)
-        additions.write_properties(pkg, values)
-        with atomic_output(path, overwrite=overwrite) as tmp:
-            pkg.save(tmp)
+            _finish(ctx, pkg, report, at_fault, appended, tabs, props, path, overwrite)
     finally:
         pkg.close()
     return path
+
+
+def _finish(ctx: Any, pkg: Package, report: Report, at_fault: dict, appended: Any,
+            tabs: list[str], props: dict[str, str], path: Path, overwrite: bool) -> None:
+    """Highlights and notes, the record of the additions, and the package written."""
+    dxf_ids = dict(zip((ERROR, WARNING), appended.extra_dxf_ids, strict=True))
+    marked = _mark_cells(ctx, pkg, report, at_fault, dxf_ids)
+    record: dict[str, Any] = {"v": 1, "tabs": tabs, "sheets": marked,
+                              "styles": appended.record,
+                              "vml_default": bool(getattr(pkg, "vml_declared", False)),
+                              "custom_created": additions.custom_part(pkg) is None}
+    values = {OUTPUT_PROPERTY: CHECKED}
+    source = additions.source_name(props, ctx.plan.source)
+    if source:
+        values[SOURCE_PROPERTY] = source
+    values[additions.ADDITIONS_PROPERTY] = additions.record_json(record)
+    additions.write_properties(pkg, values)
+    with atomic_output(path, overwrite=overwrite) as tmp:
+        pkg.save(tmp)
 
 
 def _write_tabs(ctx: Any, report: Report, at_fault: dict, target: Path, tmpdir: Path,
@@ -175,7 +179,7 @@ def _mark_cells(ctx: Any, pkg: Package, report: Report, at_fault: dict,
             cf += [(" ".join(refs[i:i + CHUNK]), dxf_ids[severity])
                    for i in range(0, len(refs), CHUNK)]
         if cf:
-            pkg.write(part, add_highlights(pkg.read(part), cf))
+            pkg.write_sheet(part, add_highlights(pkg.read_sheet(part), cf))
         if name in notes:
             before = "vml" in _defaults(pkg)
             add_notes(pkg, part, {cell: "\n\n".join(said) for cell, said in notes[name].items()})

@@ -83,10 +83,10 @@ def undo(pkg: Package, record: dict[str, Any]) -> None:
         if part is None or part not in pkg:
             continue
         remove_notes(pkg, part)
-        data = pkg.read(part)
+        data = pkg.read_sheet(part)
         cleared = remove_highlights(data, ours)
         if cleared is not data:
-            pkg.write(part, cleared)
+            pkg.write_sheet(part, cleared)
     if style_record:
         part = styles_part(pkg)
         pkg.write(part, style_lists.remove(pkg.read(part), style_record))

@@ -52,7 +52,7 @@ def _prefixed(xml: str, prefix: str) -> str:
 def _parts(pkg: Package, sheet_part: str) -> tuple[str | None, str | None, str | None]:
     """(comments part, VML part, VML relationship id) of a sheet."""
     comments = vml = vml_id = None
-    drawn = legacy_drawing_id(pkg.read(sheet_part))
+    drawn = legacy_drawing_id(pkg.read_sheet(sheet_part))
     for rel in pkg.rels(sheet_part):
         if rel.get("Type") == COMMENTS_TYPE and rel.get("part") in pkg:
             comments = rel["part"]
@@ -80,7 +80,7 @@ def add_notes(pkg: Package, sheet_part: str, notes: dict[tuple[int, int], str]) 
         pkg.write(vml, (_VML_HEAD.format(idmap=idmap) + _SHAPETYPE + "</xml>").encode())
         pkg.add_rel(sheet_part, VML_REL_ID, VML_TYPE, vml)
         pkg.add_default("vml", VML_CONTENT)
-        pkg.write(sheet_part, add_legacy_drawing(pkg.read(sheet_part), VML_REL_ID))
+        pkg.write_sheet(sheet_part, add_legacy_drawing(pkg.read_sheet(sheet_part), VML_REL_ID))
     created = _add_comments(pkg, comments, notes)
     _add_shapes(pkg, vml, created)
 
@@ -227,7 +227,7 @@ def remove_notes(pkg: Package, sheet_part: str) -> None:
         if left == 0 and not _SHAPE.search(vml_data):
             pkg.remove(vml)
             pkg.remove_rels(sheet_part, {vml_id}, drop_if_empty=True)
-            pkg.write(sheet_part, remove_legacy_drawing(pkg.read(sheet_part)))
+            pkg.write_sheet(sheet_part, remove_legacy_drawing(pkg.read_sheet(sheet_part)))
         else:
             pkg.write(vml, vml_data)
     if rels_name(sheet_part) in pkg and not pkg.rels(sheet_part):

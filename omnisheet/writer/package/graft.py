@@ -61,8 +61,9 @@ def _shift(pattern: re.Pattern[bytes], data: bytes, by: int) -> bytes:
 def graft(pkg: Package, scratch: Path, styles: Appended) -> list[str]:
     """Copy every sheet of `scratch` (an xlsxwriter workbook) into `pkg`, after its tabs.
     Returns the names of the tabs added."""
-    with zipfile.ZipFile(scratch) as zf:
-        src = {name: zf.read(name) for name in zf.namelist()}
+    with zipfile.ZipFile(scratch) as zf:  # all but the sheets, which are streamed
+        src = {name: zf.read(name) for name in zf.namelist()
+               if not name.startswith("xl/worksheets/sheet")}
     types = _content_types(src["[Content_Types].xml"])
     s_book = "xl/workbook.xml"
     s_targets = {r["Id"]: r for r in _rels(src, s_book)}
@@ -75,12 +76,7 @@ def graft(pkg: Package, scratch: Path, styles: Appended) -> list[str]:
     added: list[tuple[str, str]] = []
     for n, (name, part) in enumerate(s_sheets, start=1):
         new_part = pkg.free_name("xl/worksheets/omnisheet{}.xml")
-        data = src[part]
-        data = _shift(_C_OR_ROW, data, styles.xf_offset)
-        data = _shift(_COL, data, styles.xf_offset)
-        data = _shift(_CF, data, styles.dxf_offset)
-        data = _SELECTED.sub(rb"\1", data)
-        pkg.write(new_part, data)
+        pkg.stream(new_part, scratch, part, _restyled(styles))
         pkg.add_override(new_part, types[part])
         _copy_related(pkg, src, types, part, new_part)
         rel_id = TAB_REL_ID.format(n)
@@ -97,6 +93,19 @@ def graft(pkg: Package, scratch: Path, styles: Appended) -> list[str]:
         names.append(text)
     pkg.write(book, _add_to_workbook(pkg.read(book), added, names))
     return [name for name, _ in added]
+
+
+def _restyled(styles: Appended):
+    """A scratch sheet's bytes with its cell formats renumbered into the team's styles,
+    and not selected (the team's tab stays the one shown)."""
+
+    def transform(data: bytes) -> bytes:
+        data = _shift(_C_OR_ROW, data, styles.xf_offset)
+        data = _shift(_COL, data, styles.xf_offset)
+        data = _shift(_CF, data, styles.dxf_offset)
+        return _SELECTED.sub(rb"\1", data)
+
+    return transform
 
 
 def _rels(src: dict[str, bytes], part: str) -> list[dict[str, str]]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 from .xmlspans import escape, spans, splice
@@ -14,6 +15,9 @@ from .xmlspans import escape, spans, splice
 CONTENT_TYPES = "[Content_Types].xml"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_CHUNK = 1 << 20
+_TAIL_WINDOW = 4 << 20  # what follows a sheet's cells is rarely more than a few kilobytes
+_ROOT_TAG = re.compile(rb"<([A-Za-z_][\w.-]*:)?worksheet[\s>/]")
 # A part past this size is not a package omnisheet can patch in memory (the reader refuses
 # such files before this point; this guards the writer on its own).
 MAX_PART = 1 << 30
@@ -47,16 +51,23 @@ class Package:
         self._infos = {info.filename: info for info in self._zip.infolist()}
         self.changed: dict[str, bytes] = {}
         self.removed: set[str] = set()
+        # Worksheets patched after their cells: (where their cells end, the stub standing
+        # for the cells, the new bytes from there), so a big sheet is never held whole.
+        self._tails: dict[str, tuple[int, bytes, bytes]] = {}
+        # Parts copied from another zip through a function of their bytes (omnisheet's tabs).
+        self._streams: dict[str, tuple[Path, str, Callable[[bytes], bytes]]] = {}
 
     def close(self) -> None:
         self._zip.close()
 
     def __contains__(self, part: str) -> bool:
-        return part not in self.removed and (part in self.changed or part in self._infos)
+        return part not in self.removed and (part in self.changed or part in self._infos
+                                             or part in self._streams)
 
     def names(self) -> list[str]:
         kept = [n for n in self.order if n not in self.removed]
-        return kept + [n for n in self.changed if n not in self._infos and n not in self.removed]
+        added = [n for n in (*self.changed, *self._streams) if n not in self._infos]
+        return kept + [n for n in dict.fromkeys(added) if n not in self.removed]
 
     def read(self, part: str) -> bytes:
         if part in self.changed:
@@ -71,11 +82,74 @@ class Package:
 
     def write(self, part: str, data: bytes) -> None:
         self.removed.discard(part)
+        self._tails.pop(part, None)
         self.changed[part] = data
 
     def remove(self, part: str) -> None:
         self.changed.pop(part, None)
+        self._tails.pop(part, None)
+        self._streams.pop(part, None)
         self.removed.add(part)
+
+    def stream(self, part: str, source: Path, name: str,
+               transform: Callable[[bytes], bytes]) -> None:
+        """`part` is `name` of the zip `source`, passed through `transform` row by row
+        (each piece it gets ends with a row's end tag, or is the part's last bytes)."""
+        self.removed.discard(part)
+        self._streams[part] = (source, name, transform)
+
+    # --- worksheets, patched after their cells -----------------------------------------
+
+    def read_sheet(self, part: str) -> bytes:
+        """A worksheet as its root tag, `<sheetData/>` and everything after its cells: what
+        the patches read and edit. Written back with `write_sheet`."""
+        if part in self.changed:
+            return self.changed[part]
+        if part not in self._tails:
+            self._tails[part] = self._scan_tail(part)
+        _, stub, tail = self._tails[part]
+        return stub + tail
+
+    def write_sheet(self, part: str, mini: bytes) -> None:
+        if part in self.changed or part not in self._tails:
+            self.write(part, mini)
+            return
+        end, stub, _ = self._tails[part]
+        if not mini.startswith(stub):
+            raise ValueError(f"{part}: patched before its cells")
+        self._tails[part] = (end, stub, mini[len(stub):])
+
+    def _scan_tail(self, part: str) -> tuple[int, bytes, bytes]:
+        """(offset just past the cells, stub, the bytes after the cells) of an original
+        worksheet, read as a stream keeping only its head and last megabytes."""
+        info = self._infos[part]
+        head = b""
+        window: list[bytes] = []
+        kept = total = 0
+        with self._zip.open(info) as src:
+            while chunk := src.read(_CHUNK):
+                if len(head) < 65536:
+                    head += chunk[: 65536 - len(head)]
+                window.append(chunk)
+                kept += len(chunk)
+                total += len(chunk)
+                while len(window) > 1 and kept - len(window[0]) >= _TAIL_WINDOW:
+                    kept -= len(window.pop(0))
+        last = b"".join(window)
+        at = last.rfind(b"sheetData")
+        if at < 0:  # a tail longer than the window: read the part whole
+            data = self.read(part)
+            at = data.rfind(b"sheetData")
+            if at < 0:
+                raise ValueError(f"{part}: a worksheet without cells")
+            last, kept = data, len(data)
+        end_in_last = last.index(b">", at) + 1
+        root = _ROOT_TAG.search(head)
+        if root is None:
+            raise ValueError(f"{part}: not a worksheet")
+        root_tag = head[root.start() : head.index(b">", root.start()) + 1]
+        stub = root_tag + b"<sheetData/>"
+        return total - kept + end_in_last, stub, last[end_in_last:]
 
     def original(self, part: str) -> bool:
         """Still the team's bytes (never replaced)."""
@@ -85,6 +159,12 @@ class Package:
         """Every part to `target`: the untouched ones as they were, in the original order."""
         with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
             for name in self.names():
+                if name in self._streams:
+                    self._save_stream(out, name)
+                    continue
+                if name in self._tails:
+                    self._save_tail(out, name)
+                    continue
                 if name in self.changed:
                     info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
                     info.compress_type = zipfile.ZIP_DEFLATED
@@ -97,6 +177,35 @@ class Package:
                 with self._zip.open(source) as src, out.open(info, "w") as dst:
                     while chunk := src.read(1 << 20):
                         dst.write(chunk)
+
+    def _save_stream(self, out: zipfile.ZipFile, name: str) -> None:
+        source, inner, transform = self._streams[name]
+        info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+        info.compress_type = zipfile.ZIP_DEFLATED
+        with zipfile.ZipFile(source) as zf, zf.open(inner) as src, out.open(info, "w") as dst:
+            carry = b""
+            while chunk := src.read(_CHUNK):
+                carry += chunk
+                cut = carry.rfind(b"</row>")
+                if cut < 0:
+                    continue
+                cut += len(b"</row>")
+                dst.write(transform(carry[:cut]))
+                carry = carry[cut:]
+            dst.write(transform(carry))
+
+    def _save_tail(self, out: zipfile.ZipFile, name: str) -> None:
+        end, _, tail = self._tails[name]
+        source = self._infos[name]
+        info = zipfile.ZipInfo(name, date_time=source.date_time)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.external_attr = source.external_attr
+        left = end
+        with self._zip.open(source) as src, out.open(info, "w") as dst:
+            while left > 0 and (chunk := src.read(min(_CHUNK, left))):
+                dst.write(chunk)
+                left -= len(chunk)
+            dst.write(tail)
 
     # --- relationships ------------------------------------------------------------------
 
