@@ -12,7 +12,10 @@ import sys
 from pathlib import Path
 
 import openpyxl
+import openpyxl.comments
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from team_files import (
     INSURER_OPS,
     NOTES_EN,
@@ -328,3 +331,71 @@ def test_tail_parser_reads_what_follows_the_cells():
     t = tail(data)
     assert [s.local for s in t.top()] == ["mergeCells", "pageMargins"]
     assert t.insert_at("conditionalFormatting") == t.top()[1].start
+
+
+# --- any template, filled at random, with random team edits, checked twice ------------------
+
+_TEMPLATES: dict[str, Path] = {}
+
+
+def _template(lang: str) -> Path:
+    if lang not in _TEMPLATES:
+        import tempfile
+
+        from omnisheet.writer import blank_plan, write
+
+        folder = Path(tempfile.mkdtemp(prefix="omnisheet-team-"))
+        _TEMPLATES[lang] = write(blank_plan(lang), folder / f"template-{lang}.xlsx")
+    return _TEMPLATES[lang]
+
+
+def _edit(lang: str, edits: list[tuple], path: Path) -> Path:
+    """The template with `edits` made as Excel would keep them (saved by openpyxl)."""
+    workbook = openpyxl.load_workbook(_template(lang))
+    names = workbook.sheetnames
+    for kind, sheet_at, row, col, value in edits:
+        sheet = workbook[names[sheet_at % len(names)]]
+        cell = sheet.cell(row, col)
+        if kind == "value":
+            cell.value = value
+            if isinstance(value, str):
+                cell.data_type = "s"
+        elif kind == "comment":
+            cell.comment = openpyxl.comments.Comment(str(value), "team")
+        elif kind == "link":
+            cell.value = "link"
+            cell.hyperlink = "https://example.com/" + str(row)
+        elif kind == "hide":
+            sheet.column_dimensions[cell.column_letter].hidden = True
+        elif kind == "freeze":
+            sheet.freeze_panes = cell.coordinate
+        elif kind == "percent":
+            cell.value, cell.number_format = 0.35, "0%"
+        elif kind == "time":
+            cell.value, cell.number_format = dt.time(18, 0), "hh:mm"
+        elif kind == "own_tab":
+            own = workbook["Notes"] if "Notes" in workbook.sheetnames else \
+                workbook.create_sheet("Notes", 0)
+            own["A10"], own["B10"] = 4, "=A10*2"
+            own.merge_cells("C1:E1")
+    workbook.save(path)
+    return path
+
+
+team_edits = st.lists(st.tuples(
+    st.sampled_from(["value", "comment", "link", "hide", "freeze", "percent", "time",
+                     "own_tab"]),
+    st.integers(0, 20), st.integers(1, 40), st.integers(1, 20),
+    st.sampled_from(["x", "Idée", 3, 2.5, "UC-001", "=1+1", "Email"])), min_size=1, max_size=8)
+
+
+@settings(max_examples=6, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(lang=st.sampled_from(["fr", "en"]), edits=team_edits)
+def test_random_team_edits_survive_and_a_second_check_changes_nothing(tmp_path, lang, edits):
+    source = _edit(lang, edits, tmp_path / f"plan-{len(edits)}.xlsx")
+    first, second = tmp_path / "first.xlsx", tmp_path / "second.xlsx"
+    _check(None, source, first)
+    _check(None, first, second)
+    assert_team_file_kept(source, first)
+    assert_same_package(first, second)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+import struct
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -170,13 +171,40 @@ class Package:
                     info.compress_type = zipfile.ZIP_DEFLATED
                     out.writestr(info, self.changed[name])
                     continue
-                source = self._infos[name]
-                info = zipfile.ZipInfo(name, date_time=source.date_time)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                info.external_attr = source.external_attr
-                with self._zip.open(source) as src, out.open(info, "w") as dst:
-                    while chunk := src.read(1 << 20):
-                        dst.write(chunk)
+                self._copy_raw(out, self._infos[name])
+
+    def _copy_raw(self, out: zipfile.ZipFile, source: zipfile.ZipInfo) -> None:
+        """A part the check leaves alone, copied as it is stored: its compressed bytes, not
+        inflated and deflated again (the zip module has no public call for it)."""
+        if source.flag_bits & 0x01 or source.compress_type not in (zipfile.ZIP_STORED,
+                                                                   zipfile.ZIP_DEFLATED):
+            raise ValueError(f"{source.filename}: an encrypted or unusual zip entry")
+        fp = self._zip.fp
+        assert fp is not None and out.fp is not None
+        fp.seek(source.header_offset)
+        header = fp.read(30)
+        if header[:4] != b"PK\x03\x04":
+            raise ValueError(f"{source.filename}: a damaged zip entry")
+        name_length, extra_length = struct.unpack("<HH", header[26:30])
+        info = zipfile.ZipInfo(source.filename, date_time=source.date_time)
+        info.compress_type = source.compress_type
+        info.CRC, info.compress_size, info.file_size = (source.CRC, source.compress_size,
+                                                        source.file_size)
+        info.external_attr = source.external_attr
+        info.header_offset = out.fp.tell()
+        zip64 = max(info.file_size, info.compress_size) > zipfile.ZIP64_LIMIT
+        out.fp.write(info.FileHeader(zip64))
+        fp.seek(source.header_offset + 30 + name_length + extra_length)
+        left = source.compress_size
+        while left > 0:
+            chunk = fp.read(min(_CHUNK, left))
+            if not chunk:
+                raise ValueError(f"{source.filename}: a truncated zip entry")
+            out.fp.write(chunk)
+            left -= len(chunk)
+        out.filelist.append(info)
+        out.NameToInfo[info.filename] = info
+        out.start_dir = out.fp.tell()
 
     def _save_stream(self, out: zipfile.ZipFile, name: str) -> None:
         source, inner, transform = self._streams[name]
