@@ -65,7 +65,8 @@ def write_checked(plan: Plan, report: Report, path: Path, *, definition: Definit
         team_names = [name for name, _, _ in sheets(pkg)]
         with tempfile.TemporaryDirectory(prefix="omnisheet-") as scratch_dir:
             scratch = Path(scratch_dir) / "tabs.xlsx"
-            _write_tabs(ctx, report, at_fault, scratch, Path(scratch_dir), team_names)
+            formats: dict[str, Any] = {}
+            _write_tabs(ctx, report, at_fault, scratch, Path(scratch_dir), team_names, formats)
             import zipfile
 
             with zipfile.ZipFile(scratch) as zf:
@@ -78,7 +79,10 @@ def write_checked(plan: Plan, report: Report, path: Path, *, definition: Definit
             styles_part = additions.styles_part(pkg)
             patched, appended = styles.append(pkg.read(styles_part), scratch_styles, extra)
             pkg.write(styles_part, patched)
-            tabs = graft(pkg, scratch, appended)
+            from .findings import FindingRows
+
+            rows = FindingRows(ctx, report, formats, appended.xf_offset)
+            tabs = graft(pkg, scratch, appended, {formats["name"]: rows.transform})
             _finish(ctx, pkg, report, at_fault, appended, tabs, props, path, overwrite)
     finally:
         pkg.close()
@@ -105,9 +109,10 @@ def _finish(ctx: Any, pkg: Package, report: Report, at_fault: dict, appended: An
 
 
 def _write_tabs(ctx: Any, report: Report, at_fault: dict, target: Path, tmpdir: Path,
-                taken: list[str]) -> None:
+                taken: list[str], formats: dict[str, Any]) -> None:
     """Findings, Dashboard and Contact pressure, written by xlsxwriter as in a rebuilt
-    workbook, into a scratch workbook of their own."""
+    workbook, into a scratch workbook of their own; the Findings rows are left out, their
+    formats and the tab's name put in `formats` (see findings.FindingRows)."""
     import xlsxwriter
 
     from ..checked import write_findings
@@ -128,7 +133,10 @@ def _write_tabs(ctx: Any, report: Report, at_fault: dict, target: Path, tmpdir: 
         used.add(name.casefold())
         sheet = workbook.add_worksheet(name, worksheet_class=OrderedWorksheet)
         if key == "findings":
-            writer(ctx, sheet, report, at_fault)
+            writer(ctx, sheet, report, at_fault, formats)
+            formats["name"] = name
+            for fmt in (formats["text"], formats["link"], *formats["severity"].values()):
+                fmt._get_xf_index()  # the rows use them: in the scratch styles
         else:
             sheet.deferring = True
             writer(ctx, sheet, report)

@@ -9,6 +9,7 @@ import posixpath
 import re
 import zipfile
 from pathlib import Path
+from typing import Any
 
 from .parts import REL_NS, Package, rels_name, resolve
 from .styles import Appended
@@ -58,9 +59,11 @@ def _shift(pattern: re.Pattern[bytes], data: bytes, by: int) -> bytes:
     return pattern.sub(sub, data)
 
 
-def graft(pkg: Package, scratch: Path, styles: Appended) -> list[str]:
-    """Copy every sheet of `scratch` (an xlsxwriter workbook) into `pkg`, after its tabs.
-    Returns the names of the tabs added."""
+def graft(pkg: Package, scratch: Path, styles: Appended,
+          transforms: dict[str, Any] | None = None) -> list[str]:
+    """Copy every sheet of `scratch` (an xlsxwriter workbook) into `pkg`, after its tabs;
+    `transforms` by tab name wrap the restyling of that tab's bytes. Returns the names of
+    the tabs added."""
     with zipfile.ZipFile(scratch) as zf:  # all but the sheets, which are streamed
         src = {name: zf.read(name) for name in zf.namelist()
                if not name.startswith("xl/worksheets/sheet")}
@@ -76,7 +79,9 @@ def graft(pkg: Package, scratch: Path, styles: Appended) -> list[str]:
     added: list[tuple[str, str]] = []
     for n, (name, part) in enumerate(s_sheets, start=1):
         new_part = pkg.free_name("xl/worksheets/omnisheet{}.xml")
-        pkg.stream(new_part, scratch, part, _restyled(styles))
+        restyle = _restyled(styles)
+        wrap = (transforms or {}).get(name)
+        pkg.stream(new_part, scratch, part, wrap(restyle) if wrap else restyle)
         pkg.add_override(new_part, types[part])
         _copy_related(pkg, src, types, part, new_part)
         rel_id = TAB_REL_ID.format(n)

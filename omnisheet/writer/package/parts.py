@@ -10,6 +10,7 @@ import struct
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from .xmlspans import escape, spans, splice
 
@@ -56,7 +57,7 @@ class Package:
         # for the cells, the new bytes from there), so a big sheet is never held whole.
         self._tails: dict[str, tuple[int, bytes, bytes]] = {}
         # Parts copied from another zip through a function of their bytes (omnisheet's tabs).
-        self._streams: dict[str, tuple[Path, str, Callable[[bytes], bytes]]] = {}
+        self._streams: dict[str, tuple[Path, str, Callable[[bytes], Any]]] = {}
 
     def close(self) -> None:
         self._zip.close()
@@ -93,9 +94,10 @@ class Package:
         self.removed.add(part)
 
     def stream(self, part: str, source: Path, name: str,
-               transform: Callable[[bytes], bytes]) -> None:
+               transform: Callable[[bytes], Any]) -> None:
         """`part` is `name` of the zip `source`, passed through `transform` row by row
-        (each piece it gets ends with a row's end tag, or is the part's last bytes)."""
+        (each piece it gets ends with a row's end tag, or is the part's last bytes; it
+        gives bytes, or pieces of bytes)."""
         self.removed.discard(part)
         self._streams[part] = (source, name, transform)
 
@@ -218,9 +220,9 @@ class Package:
                 if cut < 0:
                     continue
                 cut += len(b"</row>")
-                dst.write(transform(carry[:cut]))
+                _put(dst, transform(carry[:cut]))
                 carry = carry[cut:]
-            dst.write(transform(carry))
+            _put(dst, transform(carry))
 
     def _save_tail(self, out: zipfile.ZipFile, name: str) -> None:
         end, _, tail = self._tails[name]
@@ -336,6 +338,14 @@ class Package:
         while pattern.format(n) in self:
             n += 1
         return pattern.format(n)
+
+
+def _put(dst: Any, out: Any) -> None:
+    if isinstance(out, bytes):
+        dst.write(out)
+    else:
+        for piece in out:
+            dst.write(piece)
 
 
 _CLOSE = re.compile(rb"</([A-Za-z_][\w.-]*:)?[A-Za-z_][\w.-]*\s*>\s*$")
