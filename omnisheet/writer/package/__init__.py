@@ -5,6 +5,7 @@ the next check takes them out first. See `write_checked`."""
 
 from __future__ import annotations
 
+import io
 import tempfile
 from collections import defaultdict
 from pathlib import Path
@@ -63,8 +64,12 @@ def write_checked(plan: Plan, report: Report, path: Path, *, definition: Definit
 
         at_fault = cells_at_fault(ctx, report)
         team_names = [name for name, _, _ in sheets(pkg)]
-        with tempfile.TemporaryDirectory(prefix="omnisheet-") as scratch_dir:
-            scratch = Path(scratch_dir) / "tabs.xlsx"
+        # The scratch workbook is part of the output: a full disk while writing it is said
+        # as for the output itself (atomic_output), and nothing is left behind.
+        with (atomic_output(path, overwrite=overwrite) as tmp,
+              tempfile.TemporaryDirectory(prefix="omnisheet-") as scratch_dir):
+            # In memory: without the Findings rows (findings.py) the scratch zip is small.
+            scratch = io.BytesIO()
             formats: dict[str, Any] = {}
             _write_tabs(ctx, report, at_fault, scratch, Path(scratch_dir), team_names, formats)
             import zipfile
@@ -83,15 +88,16 @@ def write_checked(plan: Plan, report: Report, path: Path, *, definition: Definit
 
             rows = FindingRows(ctx, report, formats, appended.xf_offset)
             tabs = graft(pkg, scratch, appended, {formats["name"]: rows.transform})
-            _finish(ctx, pkg, report, at_fault, appended, tabs, props, path, overwrite)
+            _finish(ctx, pkg, report, at_fault, appended, tabs, props)
+            pkg.save(tmp)
     finally:
         pkg.close()
     return path
 
 
 def _finish(ctx: Any, pkg: Package, report: Report, at_fault: dict, appended: Any,
-            tabs: list[str], props: dict[str, str], path: Path, overwrite: bool) -> None:
-    """Highlights and notes, the record of the additions, and the package written."""
+            tabs: list[str], props: dict[str, str]) -> None:
+    """Highlights and notes, and the record of the additions."""
     dxf_ids = dict(zip((ERROR, WARNING), appended.extra_dxf_ids, strict=True))
     marked = _mark_cells(ctx, pkg, report, at_fault, dxf_ids)
     record: dict[str, Any] = {"v": 1, "tabs": tabs, "sheets": marked,
@@ -104,11 +110,9 @@ def _finish(ctx: Any, pkg: Package, report: Report, at_fault: dict, appended: An
         values[SOURCE_PROPERTY] = source
     values[additions.ADDITIONS_PROPERTY] = additions.record_json(record)
     additions.write_properties(pkg, values)
-    with atomic_output(path, overwrite=overwrite) as tmp:
-        pkg.save(tmp)
 
 
-def _write_tabs(ctx: Any, report: Report, at_fault: dict, target: Path, tmpdir: Path,
+def _write_tabs(ctx: Any, report: Report, at_fault: dict, target: Any, tmpdir: Path,
                 taken: list[str], formats: dict[str, Any]) -> None:
     """Findings, Dashboard and Contact pressure, written by xlsxwriter as in a rebuilt
     workbook, into a scratch workbook of their own; the Findings rows are left out, their
@@ -120,7 +124,7 @@ def _write_tabs(ctx: Any, report: Report, at_fault: dict, target: Path, tmpdir: 
     from ..dashboard import write_dashboard
     from ..pressure import write_pressure
 
-    workbook = xlsxwriter.Workbook(str(target), {
+    workbook = xlsxwriter.Workbook(target, {
         "tmpdir": str(tmpdir), "strings_to_formulas": False, "strings_to_numbers": False,
         "strings_to_urls": False, "constant_memory": True})
     ctx.workbook = workbook

@@ -8,7 +8,6 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
-from pathlib import Path
 from typing import Any
 
 from .parts import REL_NS, Package, rels_name, resolve
@@ -59,7 +58,7 @@ def _shift(pattern: re.Pattern[bytes], data: bytes, by: int) -> bytes:
     return pattern.sub(sub, data)
 
 
-def graft(pkg: Package, scratch: Path, styles: Appended,
+def graft(pkg: Package, scratch: Any, styles: Appended,
           transforms: dict[str, Any] | None = None) -> list[str]:
     """Copy every sheet of `scratch` (an xlsxwriter workbook) into `pkg`, after its tabs;
     `transforms` by tab name wrap the restyling of that tab's bytes. Returns the names of

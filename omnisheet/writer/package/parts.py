@@ -57,7 +57,7 @@ class Package:
         # for the cells, the new bytes from there), so a big sheet is never held whole.
         self._tails: dict[str, tuple[int, bytes, bytes]] = {}
         # Parts copied from another zip through a function of their bytes (omnisheet's tabs).
-        self._streams: dict[str, tuple[Path, str, Callable[[bytes], Any]]] = {}
+        self._streams: dict[str, tuple[Any, str, Callable[[bytes], Any]]] = {}
 
     def close(self) -> None:
         self._zip.close()
@@ -93,7 +93,7 @@ class Package:
         self._streams.pop(part, None)
         self.removed.add(part)
 
-    def stream(self, part: str, source: Path, name: str,
+    def stream(self, part: str, source: Any, name: str,
                transform: Callable[[bytes], Any]) -> None:
         """`part` is `name` of the zip `source`, passed through `transform` row by row
         (each piece it gets ends with a row's end tag, or is the part's last bytes; it
