@@ -25,10 +25,16 @@ _BATCH = 2000  # rows per piece handed to the zip
 _ESCAPE = re.compile(r"[&<>]")
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]|_x[0-9a-fA-F]{4}_")
+
+
 def _text(value: str) -> str:
+    """Text as xlsxwriter writes it: XML escapes, control characters as _xHHHH_."""
     if _ESCAPE.search(value):
         value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return XMLwriter._escape_control_characters(value)
+    if _CONTROL.search(value):
+        value = XMLwriter._escape_control_characters(value)
+    return value
 
 
 class FindingRows:
@@ -44,6 +50,9 @@ class FindingRows:
         self.count = len(report.findings)
 
     def _cell(self, ref: str, value: Any, style: int) -> str:
+        if type(value) is str and value:
+            return (f'<c r="{ref}" s="{style}" t="inlineStr"><is><t xml:space="preserve">'
+                    f"{_text(value)}</t></is></c>")
         if value is None or value == "":
             return f'<c r="{ref}" s="{style}"/>'
         if isinstance(value, bool):
