@@ -270,10 +270,13 @@ ASK = {
 def _uno(mode: str, source: Path, spec: object, *extra: str | Path) -> dict:
     from support.libreoffice import run_uno
 
+    import tempfile
+
     script = Path(__file__).parent / "support" / "uno_team.py"
-    spec_path = Path(str(source) + f".{mode}.json")
-    spec_path.write_text(json.dumps(spec), encoding="utf-8")
-    result = run_uno(script, mode, source, spec_path, *extra)
+    with tempfile.TemporaryDirectory(prefix="omnisheet-uno-spec-") as folder:
+        spec_path = Path(folder) / f"{mode}.json"
+        spec_path.write_text(json.dumps(spec), encoding="utf-8")
+        result = run_uno(script, mode, source, spec_path, *extra)
     return json.loads(result.stdout) if mode == "inspect" else {}
 
 
