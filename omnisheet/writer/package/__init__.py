@@ -31,6 +31,7 @@ KINDS = {".xlsx": "xlsx", ".xlsm": "xlsm"}
 MACRO_MAIN = b"application/vnd.ms-excel.sheet.macroEnabled.main+xml"
 PLAIN_MAIN = b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
 VBA_TYPE = "http://schemas.microsoft.com/office/2006/relationships/vbaProject"
+VBA_CONTENT = "application/vnd.ms-office.vbaProject"
 HIGHLIGHT_BORDERS = {ERROR: "#C00000", WARNING: "#E69138"}
 CHUNK = 200  # cells per highlight range, as the writer did
 
@@ -42,7 +43,16 @@ def patchable(plan: Plan, path: Path) -> bool:
     if source is None or not source.is_file() or source.suffix.lower() not in KINDS:
         return False
     wanted = path.suffix.lower()
-    return wanted == ".xlsx" or wanted == source.suffix.lower()
+    if wanted != ".xlsx" and wanted != source.suffix.lower():
+        return False
+    import zipfile
+
+    try:  # an .ods or an old .xls under an .xlsx name is read by its content, and rebuilt
+        with zipfile.ZipFile(source) as archive:
+            names = set(archive.namelist())
+    except (OSError, zipfile.BadZipFile):
+        return False
+    return "[Content_Types].xml" in names and "_rels/.rels" in names
 
 
 def write_checked(plan: Plan, report: Report, path: Path, *, definition: Definition,
@@ -224,7 +234,10 @@ def _without_macros(pkg: Package) -> None:
     ids = {rel["Id"] for rel in pkg.rels(book) if rel.get("Type") == VBA_TYPE}
     if ids:
         pkg.remove_rels(book, ids)
-        gone = before - pkg.reachable()
-        for part in gone:
-            pkg.remove(part)
-        pkg.remove_types(gone)
+    gone = before - pkg.reachable()
+    # A VBA project however it is held: reached from the workbook, or only named.
+    gone |= {name for name in pkg.names() if name.lower().endswith("vbaproject.bin")
+             or pkg.content_type(name) == VBA_CONTENT}
+    for part in gone:
+        pkg.remove(part)
+    pkg.remove_types(gone)
