@@ -268,9 +268,9 @@ ASK = {
 
 
 def _uno(mode: str, source: Path, spec: object, *extra: str | Path) -> dict:
-    from support.libreoffice import run_uno
-
     import tempfile
+
+    from support.libreoffice import run_uno
 
     script = Path(__file__).parent / "support" / "uno_team.py"
     with tempfile.TemporaryDirectory(prefix="omnisheet-uno-spec-") as folder:
