@@ -45,7 +45,7 @@ def _check(cli, source: Path, out: Path) -> None:
     alike: found while writing these tests, left to its own fix)."""
     del cli
     result = subprocess.run([OMNISHEET, "check", str(source), "-o", str(out), "--fail-on",
-                             "never"], capture_output=True, text=True, timeout=300)
+                             "never", "--force"], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
