@@ -359,6 +359,8 @@ def _edit(lang: str, edits: list[tuple], path: Path) -> Path:
     for kind, sheet_at, row, col, value in edits:
         sheet = workbook[names[sheet_at % len(names)]]
         cell = sheet.cell(row, col)
+        if isinstance(cell, openpyxl.cell.cell.MergedCell):
+            continue  # hidden under a merge of the template: nobody types there
         if kind == "value":
             cell.value = value
             if isinstance(value, str):
