@@ -248,7 +248,7 @@ def check_command(plan_files: tuple[Path, ...], output: Path | None, fmt: str, f
             import shutil
 
             shutil.copy2(plan_file, plan_file.with_name(plan_file.name + ".bak"))
-        write(plan, output, report=report, sort=sort)
+        write(plan, output, report=report, sort=sort, team_file=True)
     if fmt == "json":
         import json
 

@@ -31,13 +31,20 @@ _SABOTAGED = r"""
 import os, resource, signal, sys, zipfile
 how = sys.argv[1]
 if how == "kill-while-zipping":  # SIGKILL as the third part goes into the output zip
-    real_write, calls = zipfile.ZipFile.write, []
-    def write(self, *args, **kwargs):
-        calls.append(1)
-        if len(calls) == 3:
-            os.kill(os.getpid(), signal.SIGKILL)
-        return real_write(self, *args, **kwargs)
-    zipfile.ZipFile.write = write
+    # (the output's temporary file, ".out.xlsx.*.tmp"; a checked workbook is written part
+    # by part with write, writestr or open, after a scratch workbook of its own tabs)
+    calls = []
+    def sabotaged(real):
+        def method(self, *args, **kwargs):
+            if str(self.filename).endswith(".tmp") and (real.__name__ != "open" or
+                                                        "w" in args[1:2]):
+                calls.append(1)
+                if len(calls) == 3:
+                    os.kill(os.getpid(), signal.SIGKILL)
+            return real(self, *args, **kwargs)
+        return method
+    for name in ("write", "writestr", "open"):
+        setattr(zipfile.ZipFile, name, sabotaged(getattr(zipfile.ZipFile, name)))
 elif how in ("kill-before-rename", "kill-after-rename"):
     real_replace = os.replace
     def replace(src, dst):
@@ -324,12 +331,16 @@ PAYLOADS = [
 
 
 def _sheet_xml(path: Path, title: str) -> str:
-    """The XML of the sheet called `title` in a workbook written by xlsxwriter."""
-    with zipfile.ZipFile(path) as zf:
-        workbook = zf.read("xl/workbook.xml").decode()
-        names = re.findall(r'<sheet name="([^"]*)"', workbook)
-        index = [n.replace("&apos;", "'") for n in names].index(title) + 1
-        return zf.read(f"xl/worksheets/sheet{index}.xml").decode()
+    """The XML of the sheet called `title`, found through the workbook's relationships."""
+    from omnisheet.outputs.workbook.package.graft import sheets
+    from omnisheet.outputs.workbook.package.parts import Package
+
+    package = Package(path)
+    try:
+        part = next(part for name, _, part in sheets(package) if name == title)
+        return package.read(part).decode()
+    finally:
+        package.close()
 
 
 def _cell_xml(sheet_xml: str, ref: str) -> str:

@@ -236,9 +236,14 @@ def test_an_xlsm_plan_is_checked_and_the_output_says_its_macros_are_not_kept(tmp
 
     with zipfile.ZipFile(tmp_path / "checked.xlsx") as z:
         assert not any("vba" in n.lower() for n in z.namelist())
-    refused = cli("check", xlsm, "-o", tmp_path / "checked.xlsm", "--lang", "en")
+    # Checked to an .xlsm, it is the team's own file: their VBA project kept byte for byte.
+    kept = cli("check", xlsm, "-o", tmp_path / "checked.xlsm", "--lang", "en")
+    assert kept.exit_code == 0, kept.output
+    with zipfile.ZipFile(tmp_path / "checked.xlsm") as z, zipfile.ZipFile(xlsm) as source:
+        assert z.read("xl/vbaProject.bin") == source.read("xl/vbaProject.bin")
+    refused = cli("check", tmp_path / "plan.xlsx", "-o", tmp_path / "plain.xlsm", "--lang", "en")
     assert refused.exit_code == 2 and "name the output with .xlsx" in refused.output
-    assert not (tmp_path / "checked.xlsm").exists()
+    assert not (tmp_path / "plain.xlsm").exists()
 
 
 # --- how teams really edit the workbook -------------------------------------------------

@@ -331,14 +331,17 @@ def pressure(plan: Plan, definition: Definition) -> Pressure:
     for target in found.targets:
         best: dict[str, tuple[int, float, Timeline]] = {}
         found.timelines[target] = []
-        done: dict[int, tuple[int, float] | None] = {}  # counts shared by a run's dates
+        # Counts shared by a run's dates, by identity; each kept here with its result, so
+        # that a date's own counts, dropped after its timeline, never lend their id to the
+        # next date's and its busiest hour (the tab differed from one run to the next).
+        done: dict[int, tuple[Counter, tuple[int, float] | None]] = {}
         for timeline, counts in _timelines(target, rows, stages, found.rules, scenarios,
                                            messages, set(found.caps)):
             found.timelines[target].append(timeline)
             for channel, (total, mine) in counts.items():
                 if id(total) not in done:
-                    done[id(total)] = _busiest(total, mine, found.caps[channel].hours)
-                busiest = done[id(total)]
+                    done[id(total)] = (total, _busiest(total, mine, found.caps[channel].hours))
+                busiest = done[id(total)][1]
                 if busiest is not None and (channel not in best
                                             or busiest[0] > best[channel][0]):
                     best[channel] = (*busiest, timeline)

@@ -65,7 +65,7 @@ def check_one(task: Task) -> Result:
         if task.checked:
             from ..outputs.workbook import write
 
-            write(plan, task.checked, report=report, sort=task.sort)
+            write(plan, task.checked, report=report, sort=task.sort, team_file=True)
             outputs["checked_workbook"] = task.checked
         if task.json_to:
             _write_json(report, task.json_to, task.lang)

@@ -41,12 +41,23 @@ def write(
     sort: bool = False,
     definition: Definition | None = None,
     overwrite: bool = True,
+    team_file: bool = False,
 ) -> Path:
     """Write `plan` to `path` atomically and return the path.
 
     With `report`, the workbook is the checked one: Findings and Dashboard tabs, offending
-    cells highlighted and commented. `sort` orders use cases by rank.
+    cells highlighted and commented. `sort` orders use cases by rank. With `team_file`, the
+    checked workbook is the team's own file with those additions (see `package`), unless
+    the plan was read from an .ods or `sort` reorders it.
     """
+    if report is not None and team_file and not sort:
+        from .package import patchable, write_checked
+
+        if patchable(plan, Path(path)):
+            d = definition or plan.definition
+            lang = d.check_language(lang or plan.language or d.default_language)
+            return write_checked(plan, report, Path(path), definition=d, lang=lang,
+                                 overwrite=overwrite)
     import xlsxwriter
 
     from .tabs import write_tabs

@@ -64,12 +64,34 @@ def _free_name(ctx: Context, name: str) -> str:
     return candidate
 
 
-def write_findings(ctx: Context, sheet: Any, report: Report, at_fault: AtFault) -> None:
+# The message, then the value it quotes, get the width: printed one page wide, the
+# narrow columns around them would make every row several lines tall.
+FINDINGS_WIDTHS = [14, 22, 14, 7, 24, 40, 110]
+
+
+class FindingTexts:
+    """A finding's row on the Findings tab: what it is about, the value, the message, said
+    by outputs/messages.py (messages in the report's language; the tab's own words in the
+    workbook's)."""
+
+    def __init__(self, ctx: Context, report: Report) -> None:
+        self.said = Messages(ctx.definition, report.lang)
+        self.tab_said = Messages(ctx.definition, ctx.lang)
+
+    def __call__(self, finding: Any) -> tuple[str, Any, str]:
+        value = self.tab_said.cell_value(finding)
+        return (self.tab_said.about(finding),
+                value if not isinstance(value, bool) else str(value),
+                self.said.message(finding))
+
+
+def write_findings(ctx: Context, sheet: Any, report: Report, at_fault: AtFault,
+                   rows: dict[str, Any] | None = None) -> None:
+    """The Findings tab. With `rows`, a row per finding is left to the caller, who gets
+    the formats in `rows` (see package.findings, which writes them faster)."""
     words = ctx.definition.words_for("findings_tab", ctx.lang)
     heads = ["severity", "code", "sheet", "cell", "subject", "value", "message"]
-    # The message, then the value it quotes, get the width: printed one page wide, the
-    # narrow columns around them would make every row several lines tall.
-    widths = [14, 22, 14, 7, 24, 40, 110]
+    widths = FINDINGS_WIDTHS
     for col, (head, width) in enumerate(zip(heads, widths, strict=True)):
         ctx.put(sheet, 0, col, words[head], ctx.header)
         sheet.set_column(col, col, width, ctx.text)
@@ -85,11 +107,11 @@ def write_findings(ctx: Context, sheet: Any, report: Report, at_fault: AtFault) 
     severity_fmts = {severity: ctx.fmt(bg_color=colours[colour], bold=True, border=1,
                                        border_color="#D9D9D9")
                      for severity, colour in SEVERITY_COLOURS.items()}
-    # Messages in the report's language; the tab's own words in the workbook's.
-    said, tab_said = Messages(ctx.definition, report.lang), Messages(ctx.definition, ctx.lang)
-    for row, finding in enumerate(report.findings, start=1):
-        message = said.message(finding)
-        about = tab_said.about(finding)
+    if rows is not None:
+        rows.update(link=link, severity=severity_fmts, text=ctx.text)
+    texts = FindingTexts(ctx, report)
+    for row, finding in enumerate(() if rows is not None else report.findings, start=1):
+        about, value, message = texts(finding)
         sheet.set_row(row, row_height((about, widths[4]), (finding.value, widths[5]),
                                       (message, widths[6])))
         ctx.put(sheet, row, 0, words[finding.severity], severity_fmts[finding.severity])
@@ -103,8 +125,7 @@ def write_findings(ctx: Context, sheet: Any, report: Report, at_fault: AtFault) 
             else:  # past Excel's limit a link would be dropped; the reference stays
                 ctx.put(sheet, row, 3, cell, ctx.text)
         ctx.put(sheet, row, 4, about, ctx.text)
-        value = tab_said.cell_value(finding)
-        ctx.put(sheet, row, 5, value if not isinstance(value, bool) else str(value), ctx.text)
+        ctx.put(sheet, row, 5, value, ctx.text)
         ctx.put(sheet, row, 6, message, ctx.text)
     if not report.findings:
         ctx.put(sheet, 1, 0, words["none"])
