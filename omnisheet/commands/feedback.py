@@ -7,13 +7,16 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
+from ..engine.errors import EngineError
 from ..feedback.errors import FeedbackInputError
 from ..template.errors import OmnisheetError
 
 
 def run(responses: Sequence[Path], plan_file: Path, *, output: Path | None, period: str,
-        fmt: str, columns: Sequence[str], lang: str | None) -> str | None:
+        fmt: str, columns: Sequence[str], lang: str | None, engine: str = "duckdb",
+        tables: Sequence[str] = ()) -> str | None:
     """Does the work and prints; returns the path written, if any, for the caller to say."""
     from ..feedback import column_overrides, read_feedback
     from ..feedback.render import render_text, render_updated, to_dict
@@ -22,10 +25,16 @@ def run(responses: Sequence[Path], plan_file: Path, *, output: Path | None, peri
     definition = load_definition()
     try:
         overrides = column_overrides(columns)
-        feedback = read_feedback(responses, plan_file, period=period, columns=overrides,
-                                 definition=definition)
+        if tables or (engine or "duckdb").strip().lower() != "duckdb":
+            feedback = _on_engine(responses, plan_file, engine, tables, period, overrides,
+                                  definition)
+        elif not responses:
+            raise EngineError("nothing_to_read")
+        else:
+            feedback = read_feedback(responses, plan_file, period=period, columns=overrides,
+                                     definition=definition)
         plan = feedback.plan
-    except FeedbackInputError as error:
+    except (FeedbackInputError, EngineError) as error:
         from ..template.errors import error_language
 
         plan = getattr(error, "plan", None)  # the plan's language, when it was read
@@ -55,3 +64,26 @@ def run(responses: Sequence[Path], plan_file: Path, *, output: Path | None, peri
             text += "\n\n" + render_updated(updated, definition, lang)
         sys.stdout.write(text + "\n")
     return written
+
+
+def _on_engine(responses: Sequence[Path], plan_file: Path, engine: str, tables: Sequence[str],
+               period: str, overrides: dict[str, str], definition: Any) -> Any:
+    """The responses as tables of an engine where they live: the plan read first (its
+    language says any error), then the engine opened and the tables grouped there."""
+    from ..engine import open_engine, parse_engine
+    from ..feedback import read_feedback
+    from ..read.reader import load
+
+    plan = load(plan_file, definition=definition)
+    try:
+        spec = parse_engine(engine)
+        if responses:
+            raise EngineError("files_with_engine", file=str(responses[0]), engine=spec.label)
+        if not tables:
+            raise EngineError("nothing_to_read")
+        with open_engine(spec) as opened:
+            return read_feedback((), plan, period=period, columns=overrides,
+                                 definition=definition, engine=opened, tables=tables)
+    except (FeedbackInputError, EngineError) as error:
+        error.plan = plan  # type: ignore[attr-defined]
+        raise

@@ -47,17 +47,22 @@ def column_overrides(given: Sequence[str]) -> dict[str, str]:
 
 def read_feedback(responses: Sequence[str | Path], plan: Plan | str | Path, *,
                   period: str = "month", columns: Mapping[str, str] | None = None,
-                  definition: Definition | None = None, threads: int | None = None
-                  ) -> Feedback:
+                  definition: Definition | None = None, threads: int | None = None,
+                  engine: Any = None, tables: Sequence[str] = ()) -> Feedback:
     """The measures the responses give for the plan's touchpoints; `feedback.plan` is the
-    plan (read from its file while DuckDB scans, when a path is given)."""
+    plan (read from its file while DuckDB scans, when a path is given). With `engine` (an
+    open omnisheet.engine.Engine), `tables` are that engine's, grouped where they live."""
     from ..template.definition import load_definition
-    from . import engine, resolve
+    from . import engine as duckdb_engine
+    from . import resolve
     from . import sources as files
     from .vocabulary import vocabulary
 
     d = definition or load_definition()
     words = vocabulary(d)
+    if engine is not None:
+        return _read_tables(engine, tables, plan, d, words, period, columns or {})
+    engine = duckdb_engine
     loaded: dict[str, Any] = {}
     loader = None
     if _is_plan(plan):
@@ -98,6 +103,28 @@ def read_feedback(responses: Sequence[str | Path], plan: Plan | str | Path, *,
         raise
     found = resolve.build(the_plan, d, words, prepared, groups, malformed, period, bad_dates)
     return replace(found, plan=the_plan)
+
+
+def _read_tables(engine: Any, tables: Sequence[str], plan: Plan | str | Path,
+                 definition: Definition, words: Any, period: str,
+                 columns: Mapping[str, str]) -> Feedback:
+    from .tables import read_tables
+
+    the_plan = plan if _is_plan(plan) else _loaded(plan, definition)
+    try:
+        found = read_tables(engine, tables, the_plan, definition, words, period, columns)
+    except FeedbackInputError as error:
+        error.plan = the_plan  # type: ignore[attr-defined]
+        raise
+    return replace(found, plan=the_plan)
+
+
+def _loaded(path: str | Path, definition: Definition) -> Plan:
+    out: dict[str, Any] = {}
+    _load_plan(path, definition, out)
+    if "error" in out:
+        raise out["error"]
+    return out["plan"]
 
 
 def _is_plan(value: object) -> bool:

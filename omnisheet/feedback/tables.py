@@ -1,0 +1,172 @@
+"""The responses as tables of an engine where the data lives (Spark, a warehouse, a DuckDB
+database), scanned by one portable Ibis expression that groups them exactly as the
+DuckDB scan of files does (omnisheet/feedback/engine.py): the same groups, the same
+counts, the same latest comment. Only those groups travel back; the plan is matched to
+them on this machine, as for files (resolve.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .columns import find_columns
+from .engine import Group
+from .errors import FeedbackInputError
+from .sources import Source
+from .vocabulary import Vocabulary
+
+#: Ibis's names of the units a period is truncated to.
+UNITS = {"month": "M", "quarter": "Q", "year": "Y"}
+ISO = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]{1,6})?)?)?$"
+KEYS = ("survey", "stage", "channel", "indicator", "period", "date_state", "score")
+
+
+@dataclass
+class TableSource(Source):
+    """A table of an engine, standing where a file would: named by the table, its stem
+    (the last part of its name) looked up on the Surveys tab as a file's name is."""
+
+    table: str = ""
+    expr: Any = None
+
+    @property
+    def name(self) -> str:
+        return self.table
+
+    @property
+    def stem(self) -> str:
+        return Path(self.table.rstrip("/")).stem.rsplit(".", 1)[-1]
+
+
+def table_source(engine: Any, name: str, vocabulary: Vocabulary,
+                 overrides: Mapping[str, str]) -> TableSource:
+    """A table's columns found as a file's are, from its schema (nothing read yet)."""
+    from ..engine.errors import explain
+
+    expr = engine.table(name)
+    try:
+        schema = expr.schema()
+    except Exception as error:
+        raise explain(error, engine.label, name) from None
+    headers = tuple(schema.names)
+    types = {n: str(schema[n]) for n in headers}
+    columns, kind = find_columns(name, headers, vocabulary, overrides)
+    for role in ("score", "date"):
+        if role not in columns:
+            raise FeedbackInputError(f"no_{role}", file=name)
+    return TableSource(path=Path(name), format="table", columns=columns, score_kind=kind,
+                       headers=headers, types=types, table=name, expr=expr)
+
+
+def _moment(table: Any, source: TableSource) -> Any:
+    """A response's moment: a date or timestamp column as it is; text in ISO form
+    (2026-06-01 09:05:39) cast, anything else an unreadable date. Only ISO text is cast,
+    as every engine reads it alike (Postgres has no try_cast: its cast fails the query)."""
+    import ibis
+
+    column = table[source.columns["date"]]
+    if column.type().is_timestamp() or column.type().is_date():
+        return column.cast("timestamp")
+    text = column.cast("string").strip()
+    return ibis.ifelse(text.re_search(ISO), text.try_cast("timestamp"),
+                       ibis.null("timestamp"))
+
+
+def rows_expr(source: TableSource, index: int, period: str) -> Any:
+    """One table grouped: rows counted per texts that matter and period, with the latest
+    comment of each group (the first in text order among those of the same moment)."""
+    import ibis
+
+    table = source.expr
+    columns = source.columns
+
+    def text(role: str) -> Any:
+        if role not in columns:
+            return ibis.null("string")
+        return table[columns[role]].cast("string")
+
+    moment = _moment(table, source)
+    said = text("date")
+    verbatim = text("verbatim").strip()
+    comment = ibis.ifelse(verbatim == "", ibis.null("string"), verbatim)
+    base = table.select(
+        survey=text("survey"), stage=text("stage"), channel=text("channel"),
+        indicator=text("indicator"), score=text("score"), moment=moment, comment=comment,
+        period=moment.truncate(UNITS[period]).date(),
+        date_state=ibis.cases((moment.notnull(), 0), (said.fill_null("").strip() == "", 1),
+                              else_=2).cast("int32"))
+    said_something = base.moment.notnull() & base.comment.notnull()
+    ranked = base.mutate(said_something=said_something, rank=ibis.row_number().over(
+        group_by=[base[k] for k in KEYS],
+        order_by=[said_something.desc(), base.moment.desc(), base.comment.asc()]))
+    first = (ranked["rank"] == 0) & ranked.said_something
+    return ranked.group_by(list(KEYS)).aggregate(
+        rows=ranked.count(),
+        text=ibis.ifelse(first, ranked.comment, ibis.null("string")).max(),
+        at=ibis.ifelse(first, ranked.moment, ibis.null("timestamp")).max(),
+    ).mutate(source=ibis.literal(index, "int32"))
+
+
+def scan(engine: Any, sources: Sequence[TableSource], period: str) -> list[Group]:
+    """Every table grouped where it lives, in one query; only the groups come back."""
+    import ibis
+
+    from ..engine.errors import explain
+
+    exprs = [rows_expr(source, index, period) for index, source in enumerate(sources)]
+    try:
+        found = ibis.union(*exprs, distinct=False).to_pyarrow().to_pylist()
+    except Exception as error:
+        raise explain(error, engine.label, ", ".join(s.table for s in sources)) from None
+    return [Group(source=int(r["source"]), survey=r["survey"], stage=r["stage"],
+                  channel=r["channel"], indicator=r["indicator"], period=_date(r["period"]),
+                  date_state=int(r["date_state"]), score=r["score"], rows=int(r["rows"]),
+                  verbatim=(_naive(r["at"]), r["text"]) if r["text"] is not None else None)
+            for r in found]
+
+
+def unreadable_dates(engine: Any, source: TableSource, limit: int = 5) -> list[tuple[str, int]]:
+    """The dates of a table that could not be read, the most frequent first, with their
+    counts (a second, small query, made when the scan found some)."""
+    from ..engine.errors import explain
+
+    table = source.expr
+    said = table[source.columns["date"]].cast("string")
+    moment = _moment(table, source)
+    found = (table.select(said=said, moment=moment)
+             .filter(lambda t: t.moment.isnull() & (t.said.fill_null("").strip() != ""))
+             .group_by("said").aggregate(n=lambda t: t.count())
+             .order_by([lambda t: t.n.desc(), "said"]).limit(limit))
+    try:
+        return [(r["said"], int(r["n"])) for r in found.to_pyarrow().to_pylist()]
+    except Exception as error:
+        raise explain(error, engine.label, source.table) from None
+
+
+def _date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value
+
+
+def _naive(value: Any) -> dt.datetime | None:
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return value.astimezone(dt.UTC).replace(tzinfo=None)
+    return value
+
+
+def read_tables(engine: Any, tables: Sequence[str], plan: Any, definition: Any,
+                vocabulary: Vocabulary, period: str, overrides: Mapping[str, str]):
+    """The Feedback the tables give for the plan: tables found, grouped on the engine,
+    matched to the plan here."""
+    from . import resolve
+
+    sources = [table_source(engine, name, vocabulary, overrides) for name in tables]
+    resolve.check_sources(sources, plan, vocabulary)
+    groups = scan(engine, sources, period)
+    bad = {i: unreadable_dates(engine, sources[i])
+           for i in sorted({g.source for g in groups if g.date_state == 2})}
+    return resolve.build(plan, definition, vocabulary, sources, groups, (), period, bad)
