@@ -25,11 +25,9 @@ def run(responses: Sequence[Path], plan_file: Path, *, output: Path | None, peri
     definition = load_definition()
     try:
         overrides = column_overrides(columns)
-        if tables or (engine or "duckdb").strip().lower() != "duckdb":
+        if tables or not responses or (engine or "duckdb").strip().lower() != "duckdb":
             feedback = _on_engine(responses, plan_file, engine, tables, period, overrides,
                                   definition)
-        elif not responses:
-            raise EngineError("nothing_to_read")
         else:
             feedback = read_feedback(responses, plan_file, period=period, columns=overrides,
                                      definition=definition)

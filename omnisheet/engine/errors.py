@@ -19,10 +19,11 @@ _MEANINGS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("permission", ("permission denied", "insufficient privilege", "not authorized",
                     "access denied", "forbidden", "does not have permission",
                     "insufficient_privilege")),
-    ("table_missing", ("table_or_view_not_found", "does not exist", "not found",
+    ("table_missing", ("table_or_view_not_found", "schema_not_found", "cannot be found",
+                       "does not exist", "not found",
                        "no such table", "unknown table", "path_not_found",
                        "table with name")),
-    ("column_type", ("cannot be cast", "datatype_mismatch", "invalid input syntax",
+    ("value_type", ("cannot be cast", "datatype_mismatch", "invalid input syntax",
                      "cast_invalid_input", "conversion error", "could not convert",
                      "type mismatch", "operator does not exist", "cannot cast")),
     ("unreachable", ("connection refused", "could not connect", "could not translate host",
@@ -73,7 +74,7 @@ def explain(error: BaseException, engine: str, table: str | None = None) -> Engi
         return EngineError("table_missing", engine=engine, table=table or "?")
     for key, signs in _MEANINGS:
         if any(sign in lowered for sign in signs):
-            if key in ("table_missing", "column_type") and table is None:
+            if key in ("table_missing", "value_type") and table is None:
                 continue
             return EngineError(key, engine=engine, table=table or "?")
     return EngineError("refused", engine=engine, table=table or "?",

@@ -57,8 +57,24 @@ def table_source(engine: Any, name: str, vocabulary: Vocabulary,
     for role in ("score", "date"):
         if role not in columns:
             raise FeedbackInputError(f"no_{role}", file=name)
+    _typed_as_expected(engine, name, schema, columns)
     return TableSource(path=Path(name), format="table", columns=columns, score_kind=kind,
                        headers=headers, types=types, table=name, expr=expr)
+
+
+def _typed_as_expected(engine: Any, name: str, schema: Any, columns: Mapping[str, str]) -> None:
+    """A date column holds dates, timestamps or text; every other column read holds text
+    or numbers: a column of another type (a number as the date, a list as the score) is
+    a column named wrong, said in one line rather than every row set aside."""
+    from ..engine.errors import EngineError
+
+    for role, column in columns.items():
+        kind = schema[column]
+        fits = kind.is_string() or (kind.is_numeric() and role != "date") or (
+            role == "date" and (kind.is_timestamp() or kind.is_date()))
+        if not fits:
+            raise EngineError("column_type", engine=engine.label, table=name, column=column,
+                              kind=str(kind), role=role)
 
 
 def _moment(table: Any, source: TableSource) -> Any:

@@ -80,3 +80,25 @@ def assert_same(ours: dict[str, Any], theirs: dict[str, Any], tolerance: float =
         assert said == other[4], key
         for a, b in ((value, other[0]), (low, other[2]), (high, other[3])):
             assert (a is None and b is None) or abs(a - b) <= tolerance, (key, a, b)
+
+
+def unavailable(why: str) -> None:
+    """Skip a test whose engine is not on this machine, or fail it where the engines are
+    said to be installed (.ci/run sets OMNISHEET_REQUIRE_ENGINES=1)."""
+    import os
+
+    import pytest
+
+    if os.environ.get("OMNISHEET_REQUIRE_ENGINES"):
+        pytest.fail(f"engine test cannot run: {why}")
+    pytest.skip(why)
+
+
+def java_ok() -> bool:
+    import shutil
+    import subprocess
+
+    if not shutil.which("java"):
+        return False
+    out = subprocess.run(["java", "-version"], capture_output=True, text=True).stderr
+    return any(f'version "{v}' in out for v in range(17, 30))
