@@ -46,6 +46,15 @@ class Engine:
         except Exception as error:
             raise explain(error, self.label, name) from None
 
+    def fetch(self, expr: Any, what: str) -> list[dict[str, Any]]:
+        """The rows of `expr` computed on the engine, as dicts: the caller's expression
+        groups them, so only aggregates travel. A failure is one EngineError naming
+        `what` (the tables it reads). `feedback` uses it; `journeys` is meant to."""
+        try:
+            return expr.to_pyarrow().to_pylist()
+        except Exception as error:
+            raise explain(error, self.label, what) from None
+
     def close(self) -> None:
         try:
             if self.session is not None:

@@ -130,13 +130,9 @@ def scan(engine: Any, sources: Sequence[TableSource], period: str) -> list[Group
     """Every table grouped where it lives, in one query; only the groups come back."""
     import ibis
 
-    from ..engine.errors import explain
-
     exprs = [rows_expr(source, index, period) for index, source in enumerate(sources)]
-    try:
-        found = ibis.union(*exprs, distinct=False).to_pyarrow().to_pylist()
-    except Exception as error:
-        raise explain(error, engine.label, ", ".join(s.table for s in sources)) from None
+    found = engine.fetch(ibis.union(*exprs, distinct=False),
+                         ", ".join(s.table for s in sources))
     return [Group(source=int(r["source"]), survey=r["survey"], stage=r["stage"],
                   channel=r["channel"], indicator=r["indicator"], period=_date(r["period"]),
                   date_state=int(r["date_state"]), score=r["score"], rows=int(r["rows"]),
@@ -147,8 +143,6 @@ def scan(engine: Any, sources: Sequence[TableSource], period: str) -> list[Group
 def unreadable_dates(engine: Any, source: TableSource, limit: int = 5) -> list[tuple[str, int]]:
     """The dates of a table that could not be read, the most frequent first, with their
     counts (a second, small query, made when the scan found some)."""
-    from ..engine.errors import explain
-
     table = source.expr
     said = table[source.columns["date"]].cast("string")
     moment = _moment(table, source)
@@ -156,10 +150,7 @@ def unreadable_dates(engine: Any, source: TableSource, limit: int = 5) -> list[t
              .filter(lambda t: t.moment.isnull() & (t.said.fill_null("").strip() != ""))
              .group_by("said").aggregate(n=lambda t: t.count())
              .order_by([lambda t: t.n.desc(), "said"]).limit(limit))
-    try:
-        return [(r["said"], int(r["n"])) for r in found.to_pyarrow().to_pylist()]
-    except Exception as error:
-        raise explain(error, engine.label, source.table) from None
+    return [(r["said"], int(r["n"])) for r in engine.fetch(found, source.table)]
 
 
 def _date(value: Any) -> dt.date | None:
