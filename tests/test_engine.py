@@ -133,7 +133,7 @@ def test_tables_of_a_duckdb_database_give_the_figures_of_the_files(duckdb_file):
 
     for period in ("month", "year"):
         with open_engine(parse_engine(f"duckdb://{duckdb_file}")) as engine:
-            tables = read_feedback((), PLAN, period=period, engine=engine, tables=TABLES)
+            tables = read_feedback((), PLAN, period=period, where=engine, tables=TABLES)
         assert_same(figures(read_feedback([SAMPLES], PLAN, period=period)), figures(tables))
 
 

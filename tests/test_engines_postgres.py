@@ -46,7 +46,7 @@ def test_postgres_gives_the_figures_duckdb_gives(server, monkeypatch):
 
     monkeypatch.setenv("PGPASSWORD", server.password)
     with open_engine(parse_engine(server.url())) as engine:
-        found = read_feedback((), PLAN, engine=engine, tables=TABLES)
+        found = read_feedback((), PLAN, where=engine, tables=TABLES)
     assert_same(figures(read_feedback([SAMPLES], PLAN)), figures(found))
 
 

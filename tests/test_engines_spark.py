@@ -52,7 +52,7 @@ def test_spark_gives_the_figures_duckdb_gives(spark, on_duckdb, period):
     from omnisheet.feedback import read_feedback
 
     with open_engine(parse_engine("local[2]"), session=spark) as engine:
-        found = read_feedback((), PLAN, period=period, engine=engine, tables=TABLES)
+        found = read_feedback((), PLAN, period=period, where=engine, tables=TABLES)
     theirs = figures(found)
     assert_same(on_duckdb[period], theirs)
     # what the samples plant is there: a date that does not exist, a relay point channel

@@ -81,7 +81,7 @@ def _on_engine(responses: Sequence[Path], plan_file: Path, engine: str, tables: 
             raise EngineError("nothing_to_read")
         with open_engine(spec) as opened:
             return read_feedback((), plan, period=period, columns=overrides,
-                                 definition=definition, engine=opened, tables=tables)
+                                 definition=definition, where=opened, tables=tables)
     except (FeedbackInputError, EngineError) as error:
         error.plan = plan  # type: ignore[attr-defined]
         raise

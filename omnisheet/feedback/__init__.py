@@ -48,21 +48,19 @@ def column_overrides(given: Sequence[str]) -> dict[str, str]:
 def read_feedback(responses: Sequence[str | Path], plan: Plan | str | Path, *,
                   period: str = "month", columns: Mapping[str, str] | None = None,
                   definition: Definition | None = None, threads: int | None = None,
-                  engine: Any = None, tables: Sequence[str] = ()) -> Feedback:
+                  where: Any = None, tables: Sequence[str] = ()) -> Feedback:
     """The measures the responses give for the plan's touchpoints; `feedback.plan` is the
-    plan (read from its file while DuckDB scans, when a path is given). With `engine` (an
+    plan (read from its file while DuckDB scans, when a path is given). With `where` (an
     open omnisheet.engine.Engine), `tables` are that engine's, grouped where they live."""
     from ..template.definition import load_definition
-    from . import engine as duckdb_engine
-    from . import resolve
+    from . import engine, resolve
     from . import sources as files
     from .vocabulary import vocabulary
 
     d = definition or load_definition()
     words = vocabulary(d)
-    if engine is not None:
-        return _read_tables(engine, tables, plan, d, words, period, columns or {})
-    engine = duckdb_engine
+    if where is not None:
+        return _read_tables(where, tables, plan, d, words, period, columns or {})
     loaded: dict[str, Any] = {}
     loader = None
     if _is_plan(plan):
