@@ -175,3 +175,31 @@ def test_the_call_is_said_wrong_in_one_line(args, key, cli):
     result = cli("feedback", *args, "--plan", PLAN)
     assert result.exit_code == 2 and key in result.output
     assert len(result.output.strip().splitlines()) == 1
+
+
+def test_only_groups_come_back_never_a_respondent(duckdb_file):
+    """What the engine sends back: the groups (far fewer than the rows), none of the
+    response ids the export carries, no column the plan does not use."""
+    from omnisheet.engine import open_engine
+    from omnisheet.feedback import read_feedback
+
+    tables = sample_tables()
+    ids = {str(v) for v in tables["post_achat"].column("ID de réponse").to_pylist() if v}
+    rows = sum(t.num_rows for t in tables.values())
+    received: list[dict] = []
+    with open_engine(parse_engine(f"duckdb://{duckdb_file}")) as engine:
+        fetch = engine.fetch
+
+        def recorded(expr, what):
+            found = fetch(expr, what)
+            received.extend(found)
+            return found
+
+        engine.fetch = recorded
+        read_feedback((), PLAN, where=engine, tables=TABLES)
+    assert ids and 0 < len(received) < rows / 5
+    assert {key for row in received for key in row} == {
+        "survey", "stage", "channel", "indicator", "period", "date_state", "score", "rows",
+        "text", "at", "source", "said", "n"}
+    sent = {str(value) for row in received for value in row.values()}
+    assert not ids & sent
