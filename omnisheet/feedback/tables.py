@@ -21,6 +21,7 @@ from .vocabulary import Vocabulary
 #: Ibis's names of the units a period is truncated to.
 UNITS = {"month": "M", "quarter": "Q", "year": "Y"}
 ISO = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]{1,6})?)?)?$"
+NO_VALUE = "\u2400omnisheet:none\u2400"  # a key's mark for none, in the join only
 KEYS = ("survey", "stage", "channel", "indicator", "period", "date_state", "score")
 
 
@@ -93,7 +94,8 @@ def _moment(table: Any, source: TableSource) -> Any:
 
 def rows_expr(source: TableSource, index: int, period: str) -> Any:
     """One table grouped: rows counted per texts that matter and period, with the latest
-    comment of each group (the first in text order among those of the same moment)."""
+    comment of each group (the first in text order among those of the same moment):
+    aggregations and one join of small sides, no window (a sort of every row)."""
     import ibis
 
     table = source.expr
@@ -115,15 +117,24 @@ def rows_expr(source: TableSource, index: int, period: str) -> Any:
         date_state=ibis.cases((moment.notnull(), 0), (said.fill_null("").strip() == "", 1),
                               else_=2).cast("int32"))
     said_something = base.moment.notnull() & base.comment.notnull()
-    ranked = base.mutate(said_something=said_something, rank=ibis.row_number().over(
-        group_by=[base[k] for k in KEYS],
-        order_by=[said_something.desc(), base.moment.desc(), base.comment.asc()]))
-    first = (ranked["rank"] == 0) & ranked.said_something
-    return ranked.group_by(list(KEYS)).aggregate(
-        rows=ranked.count(),
-        text=ibis.ifelse(first, ranked.comment, ibis.null("string")).max(),
-        at=ibis.ifelse(first, ranked.moment, ibis.null("timestamp")).max(),
-    ).mutate(source=ibis.literal(index, "int32"))
+    counts = _keyed(base.group_by(list(KEYS)).aggregate(
+        rows=base.count(), at=base.moment.max(where=said_something)))
+    joined = [f"k_{k}" for k in KEYS]
+    commented = _keyed(base.filter(said_something)).select(*joined, "moment", "comment")
+    latest = counts.filter(counts.at.notnull()).select(*joined, "at")
+    picked = (commented.join(latest, [*joined, commented.moment == latest.at])
+              .group_by(joined).aggregate(text=lambda t: t.comment.min()))
+    both = counts.left_join(picked, joined)
+    return both.select(*KEYS, "rows", "at", text=both.text,
+                       source=ibis.literal(index, "int32"))
+
+
+def _keyed(table: Any) -> Any:
+    """The group's keys once more, as text with a mark for none: the latest comment is
+    joined back to its group by plain equality, which every engine hashes (null-safe
+    equality is a nested loop on some)."""
+    return table.mutate(**{f"k_{k}": table[k].cast("string").fill_null(NO_VALUE)
+                           for k in KEYS})
 
 
 def scan(engine: Any, sources: Sequence[TableSource], period: str) -> list[Group]:
