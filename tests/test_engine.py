@@ -70,6 +70,8 @@ def test_secrets_of_the_environment_and_urls_never_reach_a_message():
     ('connection to server at "10.0.0.1", port 5432 failed: Connection refused', "unreachable"),
     ('invalid input syntax for type timestamp: "hier"', "value_type"),
     ("something else entirely", "refused"),
+    ("[JAVA_GATEWAY_EXITED] Java gateway process exited before sending its port number.",
+     "no_java"),
 ])
 def test_engine_failures_become_sentences_a_user_can_act_on(message, key):
     assert explain(RuntimeError(message), "postgres://bob@h/db", "responses").key == key
