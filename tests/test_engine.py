@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from support.engines import PLAN, SAMPLES, assert_same, figures, sample_tables, table_name
+from support.engines import PLAN, SAMPLES, assert_same, figures, named_as_tables, sample_tables
 
 from omnisheet.engine import EngineError, parse_engine
 from omnisheet.engine.errors import explain, redact
@@ -148,10 +148,7 @@ def test_the_command_on_tables_prints_what_it_prints_on_files(duckdb_file, cli):
     on_files = cli("feedback", SAMPLES, "--plan", PLAN)
     args = [a for t in TABLES for a in ("--table", t)]
     on_tables = cli("feedback", "--engine", f"duckdb://{duckdb_file}", *args, "--plan", PLAN)
-    expected = on_files.output
-    for path in sorted(SAMPLES.iterdir()):  # each file's line names its table instead
-        expected = expected.replace(f"  {path} :", f"  {table_name(path)} :")
-    assert on_tables.exit_code == 0 and on_tables.output == expected
+    assert on_tables.exit_code == 0 and on_tables.output == named_as_tables(on_files.output)
     assert "CSAT" in on_tables.output and "post_achat : note" in on_tables.output
 
 

@@ -15,6 +15,7 @@ from support.engines import (
     assert_same,
     figures,
     java_ok,
+    named_as_tables,
     sample_tables,
     unavailable,
 )
@@ -67,7 +68,8 @@ def test_the_command_on_spark_prints_what_it_prints_on_files(spark, cli, tmp_pat
     args = [a for t in TABLES for a in ("--table", t)]
     on_spark = cli("feedback", "--engine", "local[2]", *args, "--plan", PLAN)
     assert on_spark.exit_code == 0, on_spark.output
-    assert on_spark.output == on_files.output
+    assert on_spark.output == named_as_tables(on_files.output)
+    assert "post_achat : note" in on_spark.output
 
 
 def test_a_table_spark_does_not_have_is_one_line_and_nothing_written(spark, cli, tmp_path):

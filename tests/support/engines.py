@@ -21,6 +21,14 @@ def table_name(path: Path) -> str:
     return path.stem.replace("-", "_")
 
 
+def named_as_tables(output: str) -> str:
+    """The command's output on the sample files, each file's line of columns naming its
+    table instead (what the output on the tables says)."""
+    for path in sorted(SAMPLES.iterdir()):
+        output = output.replace(f"  {path} :", f"  {table_name(path)} :")
+    return output
+
+
 def sample_tables() -> dict[str, Any]:
     """{table name: pyarrow.Table} for every file of samples/feedback/."""
     from omnisheet.feedback import engine, sources
