@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 OUT := out
 
-.PHONY: run test test-fast test-latest lock lint samples pictures bench corpus clean
+.PHONY: run test test-fast test-engines test-latest lock lint samples pictures bench corpus clean
 
 # The exact versions tested (requirements.lock, with hashes), then omnisheet itself.
 $(STAMP): pyproject.toml requirements.lock
@@ -42,20 +42,27 @@ test: $(STAMP)
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -m "not slow"
 
+# The same survey figures on DuckDB, a real local Spark (Java 17) and a real Postgres server
+# started by the tests (Debian's postgresql); make test runs them too when those are here.
+test-engines: $(STAMP)
+	$(BIN)/python -m pytest -q -m engines
+
 # The suite against the newest versions pyproject.toml allows, in a venv of its own: the
 # next major release of a dependency is met here on purpose, not by a user.
 test-latest:
 	rm -rf .venv-latest
 	$(PYTHON) -m venv .venv-latest
 	.venv-latest/bin/python -m pip install --quiet --upgrade pip
-	.venv-latest/bin/python -m pip install --quiet --upgrade --upgrade-strategy eager -e '.[test]'
+	.venv-latest/bin/python -m pip install --quiet --upgrade --upgrade-strategy eager \
+		-e '.[test,spark,postgres,duckdb]'
 	.venv-latest/bin/python -m pip freeze --exclude-editable
 	.venv-latest/bin/python -m pytest -q
 
 # Write requirements.lock anew from pyproject.toml's ranges (then run make test).
 lock: $(STAMP)
 	$(BIN)/python -m pip install --quiet uv
-	$(BIN)/uv pip compile pyproject.toml --extra test --generate-hashes --python-version 3.11 \
+	$(BIN)/uv pip compile pyproject.toml --extra test --extra spark --extra postgres \
+		--extra duckdb --generate-hashes --python-version 3.11 \
 		--no-header -o requirements.lock
 
 lint: $(STAMP)

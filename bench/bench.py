@@ -7,6 +7,8 @@ the same run, side by side. Prints tables only (no assertions); the last one is 
     python bench/bench.py --only portfolio   # 100 plans: a folder checked in parallel
     python bench/bench.py --only pressure    # what contact pressure adds to check, at 1×
     python bench/bench.py --only feedback    # survey responses: 2 and 8 million rows in DuckDB
+    python bench/bench.py --only engines     # 10 million responses: DuckDB, before this
+                                             # branch and now, vs a local Spark (--engine)
 
 Wall time by time.perf_counter around the process; peak memory is the child's own
 ru_maxrss, read with os.wait4 (no shell, no launcher in between).
@@ -424,8 +426,76 @@ def bench_feedback(reps: int, workdir: Path, rows: tuple[int, ...]) -> list[str]
     return lines
 
 
+# --- the same responses on DuckDB and on a local Spark ---------------------------------------
+
+# The responses of RESPONSES as a warehouse holds them: Parquet, the moment a timestamp.
+RESPONSES_PARQUET = RESPONSES.replace(
+    "strftime(TIMESTAMP '2026-01-01' + to_seconds((i * 7919) % (182 * 86400)), "
+    "'%Y-%m-%d %H:%M:%S')", "TIMESTAMP '2026-01-01' + to_seconds((i * 7919) % (182 * 86400))"
+).replace("(HEADER, DELIMITER ';')", "(FORMAT parquet)")
+
+# omnisheet as it was before --engine, run from a copy of that commit's package.
+BEFORE_ENGINES = "b749358"
+
+
+def _before(rev: str, workdir: Path) -> list[str] | None:
+    """The command line of omnisheet at `rev` (its package copied out of git), or None."""
+    target = workdir / f"omnisheet-{rev}"
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", rev, "omnisheet",
+                              "workbook_templates"], capture_output=True)
+    if archive.returncode != 0:
+        return None
+    target.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["tar", "-x", "-C", str(target)], input=archive.stdout, check=True)
+    return [PY, "-c", f"import sys; sys.path.insert(0, {str(target)!r}); "
+            "from omnisheet.cli import main; sys.exit(main())"]
+
+
+def bench_engines(rows: int, reps: int, workdir: Path) -> list[str]:
+    """`omnisheet feedback` on `rows` responses in Parquet: DuckDB (the default) before
+    --engine existed and now, the same Ibis expression on DuckDB, and a local Spark
+    session (`--engine local[2] --table FILE`: Spark reads the file where it is)."""
+    script = workdir / "bench_responses_parquet.py"
+    script.write_text(RESPONSES_PARQUET)
+    big = workdir / f"responses-{rows}.parquet"
+    start = time.perf_counter()
+    subprocess.run([PY, str(script), str(rows), str(big)], check=True)
+    print(f"  generated {big.name} ({big.stat().st_size / 1e6:.0f} MB) in "
+          f"{time.perf_counter() - start:.1f} s", flush=True)
+    args = ["--plan", str(SAMPLE), "--format", "json"]
+    now = omnisheet("feedback", str(big), *args)
+    before = _before(BEFORE_ENGINES, workdir)
+    cmds = ([[*before, "feedback", str(big), *args]] if before else []) + [now]
+    timed = measure_side_by_side(cmds, reps)
+    (bt, bm), (nt, nm) = timed if before else ((float("nan"), 0.0), timed[0])
+    ibis_t, ibis_m = run_once(omnisheet("feedback", "--engine", "duckdb://", "--table", str(big),
+                                        *args))
+    spark_t, spark_m = run_once(omnisheet("feedback", "--engine", "local[2]", "--table",
+                                          str(big), *args))
+    session = [PY, "-c", "from omnisheet.engine.connect import spark_session; "
+               "spark_session('local[2]').range(1).count()"]
+    start_t, _ = run_once(session)
+    table = [[f"DuckDB, files (the default) before --engine ({BEFORE_ENGINES})", fmt_t(bt),
+              f"{bm:.0f} MiB", "1.00×", ""],
+             ["DuckDB, files (the default) now", fmt_t(nt), f"{nm:.0f} MiB",
+              f"{nt / bt:.2f}×", "ok" if nt / bt <= 1.1 else "over"],
+             ["`--engine duckdb:// --table FILE` (the Ibis expression on DuckDB)",
+              fmt_t(ibis_t), f"{ibis_m:.0f} MiB", f"{ibis_t / bt:.2f}×", ""],
+             ["`--engine local[2] --table FILE` (a local Spark session, JVM not in RSS)",
+              fmt_t(spark_t), f"{spark_m:.0f} MiB", f"{spark_t / bt:.2f}×", ""],
+             ["of which a local Spark session starting (and one tiny job)", fmt_t(start_t),
+              "", "", ""]]
+    lines = print_table(
+        f"Survey responses on one machine: {rows:,} rows of Parquet "
+        f"(DuckDB median of {reps}, the others once)",
+        ["command", "time", "peak RSS", "vs DuckDB before", "target: now ≤ 1.1× before"],
+        table)
+    big.unlink()
+    return lines
+
+
 #: The parts of the benchmark, in the order they run.
-PARTS = ["startup", "sample", "portfolio", "pressure", "large", "feedback"]
+PARTS = ["startup", "sample", "portfolio", "pressure", "large", "feedback", "engines"]
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -447,6 +517,11 @@ def main(argv: list[str] | None = None) -> None:
                              "(200000,800000 with --quick)")
     parser.add_argument("--feedback-reps", type=int, default=5,
                         help="repetitions of the responses runs")
+    parser.add_argument("--engine-rows", type=int, default=None,
+                        help="responses in the engines part, default 10000000 (1000000 "
+                             "with --quick)")
+    parser.add_argument("--engine-reps", type=int, default=3,
+                        help="repetitions of the DuckDB runs of the engines part")
     parser.add_argument("--only", choices=PARTS, action="append", default=None,
                         help="run this part only (repeatable; default: every part)")
     args = parser.parse_args(argv)
@@ -469,6 +544,9 @@ def main(argv: list[str] | None = None) -> None:
                                                Path(tmp)),
             "large": lambda: bench_large(scales, large_reps, Path(tmp)),
             "feedback": lambda: bench_feedback(args.feedback_reps, Path(tmp), rows),
+            "engines": lambda: bench_engines(
+                args.engine_rows or (1_000_000 if args.quick else 10_000_000),
+                args.engine_reps, Path(tmp)),
         }
         for part in PARTS:
             if part in wanted:

@@ -496,9 +496,17 @@ def portfolio_command(plan_files: tuple[Path, ...], output: Path, lang: str | No
 
 
 @main.command("feedback")
-@click.argument("responses", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("responses", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--plan", "plan_file", required=True, type=click.Path(path_type=Path),
               help="The plan whose touchpoints the responses measure (.xlsx or .ods).")
+@click.option("--engine", default="duckdb", show_default=True, metavar="ENGINE",
+              help="Where the responses are grouped: duckdb (files on this machine), spark, "
+                   "local[N], spark://HOST:PORT, or a connection URL (postgres://USER@HOST/DB, "
+                   "bigquery://PROJECT/DATASET, trino://…); the password stays where the "
+                   "engine reads it (environment, its config files). Only aggregates travel.")
+@click.option("--table", "tables", multiple=True, metavar="NAME",
+              help="A table of the --engine to read instead of files (repeatable): "
+                   "schema.table, or Parquet files where the engine reads them.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the plan with its measures and trends here (.xlsx), checked.")
 @click.option("--period", type=click.Choice(["month", "quarter", "year"]), default="month",
@@ -511,15 +519,19 @@ def portfolio_command(plan_files: tuple[Path, ...], output: Path, lang: str | No
 @click.option("--lang", type=LANGS, help="Language of the output (default: the plan's).")
 @click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
 @friendly
-def feedback_command(responses: tuple[Path, ...], plan_file: Path, output: Path | None,
-                     period: str, fmt: str, columns: tuple[str, ...], lang: str | None,
-                     force: bool) -> None:
+def feedback_command(responses: tuple[Path, ...], plan_file: Path, engine: str,
+                     tables: tuple[str, ...], output: Path | None, period: str, fmt: str,
+                     columns: tuple[str, ...], lang: str | None, force: bool) -> None:
     """Turn survey responses (CSV, Parquet, .xlsx or .ods exports; a folder is every such
     file) into the plan's measures: CSAT, CES and NPS per touchpoint and period, each with
     its number of answers and 95 % interval; rows that cannot be used are counted by reason.
 
+    With --engine and --table, the responses are grouped where they live (Spark, a
+    warehouse) and only the groups come back.
+
     Exit status: 0; 1 when a file (of several) could not be used or most of a file's rows
-    were set aside; 2 when nothing could be kept, a file cannot be read or the call is wrong.
+    were set aside; 2 when nothing could be kept, a file or table cannot be read or the
+    call is wrong.
     """
     from .commands.feedback import run
 
@@ -532,7 +544,7 @@ def feedback_command(responses: tuple[Path, ...], plan_file: Path, output: Path 
         _no_stdout(output)
         _may_write(output, (plan_file, *read_files(responses)), force)
     written, status = run(responses, plan_file, output=output, period=period, fmt=fmt,
-                          columns=columns, lang=lang)
+                          columns=columns, lang=lang, engine=engine, tables=tables)
     if written is not None and fmt == "text":
         click.echo(_said("checked_workbook", lang, path=written))
     if status:

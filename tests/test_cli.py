@@ -80,7 +80,9 @@ def test_checks_lists_every_check(cli):
 
 
 @pytest.mark.parametrize("args, light", [
-    (["--help"], ("pandas", "openpyxl", "xlsxwriter", "python_calamine", "yaml")),
+    (["--help"], ("pandas", "openpyxl", "xlsxwriter", "python_calamine", "yaml", "ibis",
+                  "pyspark", "duckdb")),
+    (["feedback", "--help"], ("pandas", "ibis", "pyspark", "duckdb", "psycopg")),
     (["--version"], ("pandas", "openpyxl", "xlsxwriter", "python_calamine", "yaml")),
     # Listing the checks needs their docs, in the language files: not the data model.
     (["checks"], ("pandas", "openpyxl", "xlsxwriter", "python_calamine", "omnisheet.plan.model")),

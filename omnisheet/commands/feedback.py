@@ -7,7 +7,9 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
+from ..engine.errors import EngineError
 from ..feedback.errors import FeedbackInputError
 from ..feedback.model import Feedback
 from ..template.errors import OmnisheetError
@@ -27,7 +29,8 @@ def exit_status(feedback: Feedback) -> int:
 
 
 def run(responses: Sequence[Path], plan_file: Path, *, output: Path | None, period: str,
-        fmt: str, columns: Sequence[str], lang: str | None) -> tuple[str | None, int]:
+        fmt: str, columns: Sequence[str], lang: str | None, engine: str = "duckdb",
+        tables: Sequence[str] = ()) -> tuple[str | None, int]:
     """Does the work and prints; returns the path written, if any, for the caller to say,
     and the exit status."""
     from ..feedback import column_overrides, read_feedback
@@ -37,10 +40,14 @@ def run(responses: Sequence[Path], plan_file: Path, *, output: Path | None, peri
     definition = load_definition()
     try:
         overrides = column_overrides(columns)
-        feedback = read_feedback(responses, plan_file, period=period, columns=overrides,
-                                 definition=definition)
+        if tables or not responses or (engine or "duckdb").strip().lower() != "duckdb":
+            feedback = _on_engine(responses, plan_file, engine, tables, period, overrides,
+                                  definition)
+        else:
+            feedback = read_feedback(responses, plan_file, period=period, columns=overrides,
+                                     definition=definition)
         plan = feedback.plan
-    except FeedbackInputError as error:
+    except (FeedbackInputError, EngineError) as error:
         from ..template.errors import error_language
 
         plan = getattr(error, "plan", None)  # the plan's language, when it was read
@@ -72,3 +79,26 @@ def run(responses: Sequence[Path], plan_file: Path, *, output: Path | None, peri
 
         sys.stdout.write(shown(text) + "\n")
     return written, exit_status(feedback)
+
+
+def _on_engine(responses: Sequence[Path], plan_file: Path, engine: str, tables: Sequence[str],
+               period: str, overrides: dict[str, str], definition: Any) -> Any:
+    """The responses as tables of an engine where they live: the plan read first (its
+    language says any error), then the engine opened and the tables grouped there."""
+    from ..engine import open_engine, parse_engine
+    from ..feedback import read_feedback
+    from ..read.reader import load
+
+    plan = load(plan_file, definition=definition)
+    try:
+        spec = parse_engine(engine)
+        if responses:
+            raise EngineError("files_with_engine", file=str(responses[0]), engine=spec.label)
+        if not tables:
+            raise EngineError("nothing_to_read")
+        with open_engine(spec) as opened:
+            return read_feedback((), plan, period=period, columns=overrides,
+                                 definition=definition, where=opened, tables=tables)
+    except (FeedbackInputError, EngineError) as error:
+        error.plan = plan  # type: ignore[attr-defined]
+        raise

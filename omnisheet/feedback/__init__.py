@@ -50,12 +50,13 @@ def column_overrides(given: Sequence[str]) -> dict[str, str]:
 
 def read_feedback(responses: Sequence[str | Path], plan: Plan | str | Path, *,
                   period: str = "month", columns: Mapping[str, str] | None = None,
-                  definition: Definition | None = None, threads: int | None = None
-                  ) -> Feedback:
+                  definition: Definition | None = None, threads: int | None = None,
+                  where: Any = None, tables: Sequence[str] = ()) -> Feedback:
     """The measures the responses give for the plan's touchpoints; `feedback.plan` is the
     plan (read from its file while DuckDB opens the responses, when a path is given).
     Of several files, one that cannot be used is listed in `feedback.unusable` with its
-    reason and the others are computed; of one file, its reason is raised."""
+    reason and the others are computed; of one file, its reason is raised. With `where`
+    (an open omnisheet.engine.Engine), `tables` are that engine's, grouped where they live."""
     from ..template.definition import load_definition
     from . import engine, resolve
     from . import sources as files
@@ -64,6 +65,8 @@ def read_feedback(responses: Sequence[str | Path], plan: Plan | str | Path, *,
 
     d = definition or load_definition()
     words = vocabulary(d)
+    if where is not None:
+        return _read_tables(where, tables, plan, d, words, period, columns or {})
     loaded: dict[str, Any] = {}
     loader = None
     if _is_plan(plan):
@@ -149,6 +152,28 @@ def _alone(error: FeedbackInputError, files: int) -> FeedbackInputError:
     if files == 1:
         raise error
     return error
+
+
+def _read_tables(engine: Any, tables: Sequence[str], plan: Plan | str | Path,
+                 definition: Definition, words: Any, period: str,
+                 columns: Mapping[str, str]) -> Feedback:
+    from .tables import read_tables
+
+    the_plan = plan if _is_plan(plan) else _loaded(plan, definition)
+    try:
+        found = read_tables(engine, tables, the_plan, definition, words, period, columns)
+    except FeedbackInputError as error:
+        error.plan = the_plan  # type: ignore[attr-defined]
+        raise
+    return replace(found, plan=the_plan)
+
+
+def _loaded(path: str | Path, definition: Definition) -> Plan:
+    out: dict[str, Any] = {}
+    _load_plan(path, definition, out)
+    if "error" in out:
+        raise out["error"]
+    return out["plan"]
 
 
 def _is_plan(value: object) -> bool:

@@ -159,10 +159,20 @@ def with_columns(source: Source, con: Any, vocabulary: Vocabulary,
     """The file's columns found, one Source per score column (a question): per row of
     the Surveys tab that names this file's columns (`mapped`: its columns and the row),
     else by the headers."""
+    parts = column_parts(source, vocabulary, overrides, mapped)
+    for made in parts:
+        made.date_sql = moment_sql(made, con)
+    return parts
+
+
+def column_parts(source: Source, vocabulary: Vocabulary, overrides: Mapping[str, str],
+                 mapped: Sequence[tuple[Mapping[str, str], Any]] = ()) -> list[Source]:
+    """`with_columns` before any reading: the Sources a file's (or a table's) headers and
+    the Surveys tab give, each with its columns, kind of score and Surveys row."""
     found: list[tuple[dict[str, str], str | None, Any]] = []
     for given, row in [m for m in mapped if m[0]] or [({}, None)]:
         wanted = {**given, **overrides}  # --column wins over the Surveys tab
-        columns, kind, more = find_columns(str(source.path), source.headers, vocabulary,
+        columns, kind, more = find_columns(source.name, source.headers, vocabulary,
                                            wanted, source.questions)
         found.append((columns, kind, row))
         found.extend((c, k, None) for c, k in more)
@@ -170,11 +180,10 @@ def with_columns(source: Source, con: Any, vocabulary: Vocabulary,
     for part, (columns, kind, row) in enumerate(found):
         for role in ("score", "date"):
             if role not in columns:
-                raise FeedbackInputError(f"no_{role}", file=str(source.path),
+                raise FeedbackInputError(f"no_{role}", file=source.name,
                                          columns=_listed(source.headers))
-        made = replace(source, columns=columns, score_kind=kind, part=part, survey_row=row)
-        made.date_sql = moment_sql(made, con)
-        parts.append(made)
+        parts.append(replace(source, columns=columns, score_kind=kind, part=part,
+                             survey_row=row))
     return parts
 
 

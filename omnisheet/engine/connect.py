@@ -1,0 +1,126 @@
+"""Opening an engine through Ibis: a Spark session (local or a cluster's master), or a
+warehouse by its connection URL, the credentials left to the engine's own places. A
+missing optional part of omnisheet, a missing Java, an engine that cannot be reached or
+that refuses the credentials is one EngineError."""
+
+from __future__ import annotations
+
+import importlib
+import os
+from typing import Any
+
+from .errors import EngineError, explain
+from .spec import Spec
+
+#: The Python modules each backend needs: without them, the optional part to install.
+_MODULES = {"pyspark": ("ibis", "pyspark"), "postgres": ("ibis", "psycopg"),
+            "duckdb": ("ibis", "duckdb"), "bigquery": ("ibis", "google.cloud.bigquery"),
+            "snowflake": ("ibis", "snowflake.connector"), "trino": ("ibis", "trino"),
+            "mysql": ("ibis", "MySQLdb"), "databricks": ("ibis", "databricks.sql"),
+            "clickhouse": ("ibis", "clickhouse_connect"), "mssql": ("ibis", "pyodbc"),
+            "oracle": ("ibis", "oracledb")}
+
+
+class Engine:
+    """An open engine: its Ibis backend (`con`), its tables by name, closed when done
+    (a Spark session only if it was opened here)."""
+
+    def __init__(self, spec: Spec, con: Any, session: Any = None, owned: bool = False) -> None:
+        self.spec, self.con, self.session, self.owned = spec, con, session, owned
+
+    @property
+    def label(self) -> str:
+        return self.spec.label
+
+    def table(self, name: str) -> Any:
+        """A table of the engine (`schema.table` or `catalog.schema.table`), or Parquet
+        files the engine reads where they are (a path: `hdfs://…/responses/`, `x.parquet`)."""
+        try:
+            if "/" in name or name.lower().endswith((".parquet", ".pq")):
+                return self.con.read_parquet(name)
+            *database, table = name.split(".")
+            if not database:
+                return self.con.table(table)
+            return self.con.table(table, database=tuple(database) if len(database) > 1
+                                  else database[0])
+        except Exception as error:
+            raise explain(error, self.label, name) from None
+
+    def fetch(self, expr: Any, what: str) -> list[dict[str, Any]]:
+        """The rows of `expr` computed on the engine, as dicts: the caller's expression
+        groups them, so only aggregates travel. A failure is one EngineError naming
+        `what` (the tables it reads). `feedback` uses it; `journeys` is meant to."""
+        try:
+            return expr.to_pyarrow().to_pylist()
+        except Exception as error:
+            raise explain(error, self.label, what) from None
+
+    def close(self) -> None:
+        try:
+            if self.session is not None:
+                if self.owned:
+                    self.session.stop()
+            elif hasattr(self.con, "disconnect"):
+                self.con.disconnect()
+        except Exception:  # closing is best effort: the results are already out
+            pass
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def require(spec: Spec) -> None:
+    """The optional part this engine needs is installed, or one line says which."""
+    for module in _MODULES.get(spec.backend, ("ibis",)):
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            raise EngineError("extra_missing", engine=spec.label, extra=spec.extra) from None
+
+
+def open_engine(spec: Spec, session: Any = None) -> Engine:
+    """The engine `spec` names, connected; `session` an existing Spark session to use."""
+    if spec.default:
+        raise EngineError("default_has_no_tables")
+    require(spec)
+    import ibis
+
+    try:
+        if spec.kind == "spark":
+            owned = session is None and _active_spark() is None
+            session = session or spark_session(spec.target)
+            return Engine(spec, ibis.pyspark.connect(session), session, owned)
+        return Engine(spec, ibis.connect(spec.target))
+    except EngineError:
+        raise
+    except Exception as error:
+        raise explain(error, spec.label) from None
+
+
+def _active_spark() -> Any:
+    from pyspark.sql import SparkSession
+
+    return SparkSession.getActiveSession()
+
+
+def spark_session(master: str = "") -> Any:
+    """A Spark session: `master` as given (`local[2]`, `spark://host:7077`), or Spark's own
+    configuration (spark-defaults.conf, SPARK_MASTER) when empty. Times are read in UTC,
+    as DuckDB reads them; the web UI is off; a local session shuffles into few parts."""
+    from pyspark.sql import SparkSession
+
+    builder = SparkSession.builder.appName("omnisheet")
+    if master:
+        builder = builder.master(master)
+    builder = (builder.config("spark.sql.session.timeZone", "UTC")
+               .config("spark.ui.enabled", "false")
+               .config("spark.ui.showConsoleProgress", "false"))
+    if not master or master.startswith("local"):
+        builder = builder.config("spark.sql.shuffle.partitions",
+                                 os.environ.get("OMNISHEET_SPARK_PARTITIONS", "4"))
+    session = builder.getOrCreate()
+    session.sparkContext.setLogLevel("ERROR")
+    return session
