@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 OUT := out
 
-.PHONY: run test test-fast test-engines test-latest lock lint samples pictures bench corpus clean
+.PHONY: run test test-fast test-fuzz test-engines test-latest lock lint samples pictures bench corpus clean
 
 # The exact versions tested (requirements.lock, with hashes), then omnisheet itself.
 $(STAMP): pyproject.toml requirements.lock
@@ -44,6 +44,10 @@ test-fast: $(STAMP)
 
 # The same survey figures on DuckDB, a real local Spark (Java 17) and a real Postgres server
 # started by the tests (Debian's postgresql); make test runs them too when those are here.
+# The 10,000 mutated plans and response files of the fuzz test (about 12 minutes).
+test-fuzz: $(STAMP)
+	OMNISHEET_FUZZ_ALL=1 $(BIN)/python -m pytest -q tests/test_fuzz.py
+
 test-engines: $(STAMP)
 	$(BIN)/python -m pytest -q -m engines
 
