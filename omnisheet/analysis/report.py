@@ -35,6 +35,8 @@ class Report:
     definition: Definition
     lang: str = "fr"
     evidence: Evidence | None = field(default=None, compare=False)
+    # What the events say (omnisheet journeys), when they were read: the outputs draw it.
+    journeys: Any = field(default=None, compare=False)
 
     @property
     def valid(self) -> bool:
@@ -99,19 +101,7 @@ class Report:
                     "touchpoints_by_channel": _tally(self, "channel", r.by_channel, lang),
                 },
             },
-            "findings": [
-                {
-                    "code": f.code, "severity": f.severity, "sheet": f.sheet, "cell": f.cell,
-                    "row": f.row, "column": f.column, "value": _json(f.value),
-                    "expected": None if f.expected is None else shown(f.expected, lang,
-                                                                      self.definition),
-                    "message": render(f, lang, self.definition),
-                    "subject": None if f.subject is None else {
-                        "tab": f.subject.tab, "key": [str(k) for k in _flat(f.subject.key)],
-                        "field": f.subject.field, "text": describe(f, self.definition, lang)},
-                }
-                for f in self.findings
-            ],
+            "findings": findings_json(self.findings, self.definition, lang),
             "priorities": [
                 {"id": p.id, "title": _json(p.title), "value": p.value, "ease": p.ease,
                  "stake": p.stake, "score": p.score, "quadrant": self.label("quadrant", p.quadrant, lang),
@@ -136,6 +126,22 @@ class Report:
                 for e in self.roadmap
             ],
         }
+
+
+def findings_json(findings: Any, definition: Definition, lang: str) -> list[dict[str, Any]]:
+    """Findings as the JSON reports give them: the facts, and the message in `lang`."""
+    return [
+        {
+            "code": f.code, "severity": f.severity, "sheet": f.sheet, "cell": f.cell,
+            "row": f.row, "column": f.column, "value": _json(f.value),
+            "expected": None if f.expected is None else shown(f.expected, lang, definition),
+            "message": render(f, lang, definition),
+            "subject": None if f.subject is None else {
+                "tab": f.subject.tab, "key": [str(k) for k in _flat(f.subject.key)],
+                "field": f.subject.field, "text": describe(f, definition, lang)},
+        }
+        for f in findings
+    ]
 
 
 def _tally(report: Report, list_key: str, table: dict, lang: str) -> list[dict[str, Any]]:
@@ -168,14 +174,15 @@ def sort_key(plan: Plan, definition: Definition):
 
 
 def build_report(plan: Plan, definition: Definition | None = None,
-                 lang: str | None = None) -> Report:
+                 lang: str | None = None, journeys: Any = None) -> Report:
     """Check and score a plan, once: every output renders from the Report it returns.
     The measures are assessed once here, for the scores, the checks and the outputs."""
     d = definition or load_definition()
     lang = d.check_language(lang or plan.language)
     evidence = Evidence(plan, d)
     ranked = priorities(plan, evidence)
-    findings = sorted(run_checks(plan, d, lang=lang, priorities=ranked, evidence=evidence),
+    findings = sorted(run_checks(plan, d, lang=lang, priorities=ranked, evidence=evidence,
+                                 journeys=journeys),
                       key=sort_key(plan, d))
     return Report(
         file=plan.source,
@@ -187,13 +194,16 @@ def build_report(plan: Plan, definition: Definition | None = None,
         definition=d,
         lang=lang,
         evidence=evidence,
+        journeys=journeys,
     )
 
 
-def check(plan: Plan, definition: Definition | None = None, lang: str | None = None) -> Report:
+def check(plan: Plan, definition: Definition | None = None, lang: str | None = None,
+          journeys: Any = None) -> Report:
     """Check and score a plan: a Report whose findings are plain records. `lang` chooses
-    the language of the messages (the workbook's by default)."""
-    return build_report(plan, definition, lang)
+    the language of the messages (the workbook's by default); `journeys`, the observed
+    journey (omnisheet journeys), adds the checks that compare the map with it."""
+    return build_report(plan, definition, lang, journeys)
 
 
 __all__ = ["Report", "build_report", "check", "INFO"]

@@ -3,7 +3,7 @@ and the findings the reader met (a missing tab, a status read from a colour)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ...plan.lookups import id_key
 from ...template.formatting import Phrase
@@ -117,10 +117,18 @@ def missing_required(ctx: Context) -> Iterator[Finding]:
     for tab in ctx.definition.table_tabs:
         for index, record in ctx.records(tab.key):
             for column in tab.input_columns:
-                if column.required and record.get(column.key) is None:
+                if column.required and record.get(column.key) is None \
+                        and not _traffic_row(tab.key, column.key, record):
                     yield ctx.finding("missing-required", tab.key, index, column.key,
                                       thing=_thing(ctx, tab.key, index, record),
                                       column=column.labels[ctx.lang])
+
+
+def _traffic_row(tab_key: str, column_key: str, record: Any) -> bool:
+    """A measure row of inferred evidence holding only a share of traffic (written by
+    omnisheet journeys) needs no indicator nor value: the share is the measure."""
+    return (tab_key == "measures" and column_key in ("indicator", "value")
+            and record.get("evidence") == "inferred" and record.get("share") is not None)
 
 
 def _thing(ctx: Context, tab_key: str, index: int, record: object) -> Phrase:
