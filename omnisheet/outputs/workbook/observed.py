@@ -47,7 +47,7 @@ def write_observed(ctx: Context, sheet: Any, report: Report) -> None:
     touchpoints = {(normalise(tp.stage), normalise(tp.channel)): tp for tp in plan.touchpoints}
     stages = axis(plan.stages, (c.stage for c in journeys.traffic_in()))
     channels = axis(plan.channels, (c.channel for c in journeys.traffic_in()))
-    status_colours = {v.key: v.attr("colour", GREY) for v in d.list("touchpoint_status").values}
+    status_colours = {v.key: v.colour or GREY for v in d.list("touchpoint_status").values}
     formats: dict[tuple[str, bool], Any] = {}
 
     def cell_format(colour: str, share: bool) -> Any:
