@@ -337,3 +337,114 @@ def test_the_html_page_draws_the_flow_without_script(tmp_path, cli):
     section = html.split('<section id="observed"', 1)[1].split("</section>", 1)[0]
     assert "<svg" in section and section.count("<path") > 5 and "<script" not in html
     assert "Je m&#x27;inspire" in section or "Je m'inspire" in section
+
+
+def test_a_steep_drop_off_at_a_normal_touchpoint(report):
+    drops = {(d["stage"], d["channel"]): d for d in report["periods"][0]["dropoff"]}
+    found = [f for f in report["findings"] if f["code"] == "drop-off-at-normal"]
+    assert found
+    for finding in found:
+        cell = next(d for (s, c), d in drops.items() if c is not None
+                    and f"« {s} » par « {c} »" in finding["message"])
+        whole = drops[(cell["stage"], None)]
+        assert finding["value"] == pytest.approx(cell["share"] / 100, abs=1e-4)
+        assert cell["share"] - whole["share"] >= 20
+
+
+def test_a_switch_taken_by_many_where_the_plan_has_no_opportunity(tmp_path, cli, report):
+    """Without the use cases that address research on the website and buying in store, the
+    switch from one to the other (27 % of those leaving the website) is a habit to serve."""
+    from omnisheet.outputs.workbook import write
+    from omnisheet.read.reader import load
+
+    plan = load(PLAN)
+    assert not [f for f in report["findings"] if f["code"] == "switch-without-opportunity"]
+    kept = tuple(u for u in plan.use_cases if u.stage not in ("find_out", "buy"))
+    bare = write(plan.with_changes(use_cases=kept), tmp_path / "bare.xlsx")
+    data = json.loads(cli("journeys", EVENTS, "--plan", bare, "--format", "json").output)
+    store = next(t for t in load(bare).touchpoints if (t.stage, t.channel) == ("buy", "store"))
+    from omnisheet.plan.model import column_letter
+
+    cell = f"{column_letter(store.column)}{store.row}"
+    switch = [f for f in data["findings"] if f["code"] == "switch-without-opportunity"
+              and f["cell"] == cell]
+    assert switch and "Je me renseigne" in switch[0]["message"]
+    assert switch[0]["value"] == pytest.approx(_switch(
+        data, ("Je me renseigne", "Site web"), ("J'achète", "Magasin"))["share_of_leaving"] / 100,
+        abs=1e-4)
+
+
+# --- layouts: the exports read without flags --------------------------------------------
+
+
+def _plan_with(tmp_path, rules):
+    from omnisheet.outputs.workbook import write
+    from omnisheet.plan.model import TABLE_RECORDS
+    from omnisheet.read.reader import load
+
+    rule = TABLE_RECORDS["events"]
+    plan = load(PLAN)
+    return write(plan.with_changes(events=tuple(rule(event=e, source=s, stage=st, channel=c)
+                                                for e, s, st, c in rules)),
+                 tmp_path / "plan.xlsx")
+
+
+def test_a_workbook_export_and_a_generic_table_with_its_own_stage(tmp_path, cli):
+    """An .xlsx export of visits (customer, date, event, channel) and a CSV whose rows name
+    their stage and channel themselves, tied together by an identities tab in a workbook."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Customer ID", "Date", "Event", "Channel"])
+    for n in range(12):
+        sheet.append([f"K{n}", dt.datetime(2026, 5, 4, 10, n), "visit", "web"])
+    book.save(tmp_path / "visits.xlsx")
+    (tmp_path / "steps.csv").write_text(
+        "carte_fidelite;etape;canal;horodatage\n" + "".join(
+            f"card-{n};J'achète;Magasin;05/05/2026 1{n % 10}:00\n" for n in range(12)),
+        encoding="utf-8")
+    ids = openpyxl.Workbook()
+    ids.active.append(["customer_id", "loyalty card"])
+    for n in range(12):
+        ids.active.append([f"K{n}", f"card-{n}"])
+    ids.save(tmp_path / "ids.xlsx")
+    plan = _plan_with(tmp_path, [("visit", None, "Je me renseigne", None)])
+    data = json.loads(cli("journeys", tmp_path / "visits.xlsx", tmp_path / "steps.csv",
+                          tmp_path / "ids.xlsx", "--plan", plan, "--format", "json").output)
+    assert [f["layout"] for f in data["files"]] == ["crm", "events", "identities"]
+    assert data["customers"] == 12 and data["known_events"] == 24
+    switch = data["periods"][0]["switches"][0]
+    assert (switch["from"], switch["to"], switch["customers"]) == (
+        {"stage": "Je me renseigne", "channel": "Site web"},
+        {"stage": "J'achète", "channel": "Magasin"}, 12)
+
+
+def test_keys_claimed_by_two_customers_go_to_the_first_every_time(tmp_path, cli):
+    (tmp_path / "a.csv").write_text("customer_id,email\nZ2,x@y.fr\n", encoding="utf-8")
+    (tmp_path / "b.csv").write_text("customer_id,email\nZ1,X@Y.FR\n", encoding="utf-8")
+    (tmp_path / "mail.csv").write_text(
+        "Email,Event Type,Event Date,Campaign Name\n" + "".join(
+            f"x@y.fr,opened,2026-03-0{d}T10:00:00Z,Newsletter de mars\n" for d in range(1, 4)),
+        encoding="utf-8")
+    outputs = {cli("journeys", tmp_path / "mail.csv", *order, "--plan", PLAN,
+                   "--format", "json").output
+               for order in ((tmp_path / "a.csv", tmp_path / "b.csv"),
+                             (tmp_path / "b.csv", tmp_path / "a.csv"))}
+    data = [json.loads(o) for o in outputs]
+    assert all(d["identities"]["conflicting_keys"] == 1 and d["known_events"] == 3
+               and d["customers"] == 1 for d in data)
+
+
+def test_a_file_that_is_no_events_export_is_one_line(tmp_path):
+    from click.testing import CliRunner
+
+    from omnisheet.cli import main
+
+    (tmp_path / "notes.csv").write_text("title,body\nhello,world\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["journeys", str(tmp_path / "notes.csv"), "--plan",
+                                       str(PLAN)])
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and "notes.csv" in lines[0] and "title, body" in lines[0]
+    assert "Traceback" not in result.output

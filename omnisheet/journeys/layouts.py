@@ -83,6 +83,8 @@ def recognise(headers: Sequence[str], vocabulary: Words) -> Layout | None:
         if "customer" in columns and len([k for k in KEY_KINDS if k in columns]) > 1:
             return Layout("identities", columns)
         return None
+    if "stage" in columns:  # rows that say their stage themselves
+        return Layout("events", columns)
     if "email" in columns and "campaign" in columns and "action" in columns:
         columns["event"] = columns.pop("campaign")
         return Layout("email", columns)

@@ -65,6 +65,7 @@ def read(con: Any, paths: list[Path], plan: Plan, definition: Definition, scratc
 def _open(path: Path, con: Any, scratch: Path, index: int, vocabulary: Words
           ) -> tuple[str, list[str], dict[str, str], str]:
     """(relation, headers, types, format) of a file, recognised by its first bytes."""
+    _settle(con)
     with open(path, "rb") as handle:
         head = handle.read(sources.SAMPLE_BYTES)
     if head.startswith(b"PAR1"):
@@ -76,6 +77,12 @@ def _open(path: Path, con: Any, scratch: Path, index: int, vocabulary: Words
     else:
         source = sources._csv(path, head, con, scratch, index)
     return source.relation, list(source.headers), dict(source.types), source.format
+
+
+def _settle(con: Any) -> None:
+    """Ends a result a file's reading left half-fetched (the CSV sniffer's one row): DuckDB 2
+    refuses to register a frame while one is open."""
+    con.execute("SELECT 1").fetchall()
 
 
 def _workbook(path: Path, con: Any, index: int, vocabulary: Words
@@ -170,7 +177,7 @@ def _register(con: Any, found: Found, plan: Plan, channel_index: dict[str, int],
               definition: Definition) -> None:
     import pandas as pd
 
-    con.execute("SELECT 1").fetchall()  # ends a result a file's reading left open
+    _settle(con)
     stages = stage_index(plan, definition, found.stages)
     rules: dict[tuple[int, str], tuple[int, int | None]] = {}
     for record in plan.table("events"):
