@@ -448,3 +448,31 @@ def test_a_file_that_is_no_events_export_is_one_line(tmp_path):
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and "notes.csv" in lines[0] and "title, body" in lines[0]
     assert "Traceback" not in result.output
+
+
+# --- the docs and the sample -----------------------------------------------------------
+
+
+def test_the_docs_show_what_the_command_prints(cli, monkeypatch):
+    doc = (ROOT / "docs" / "journeys.md").read_text("utf-8")
+    command = ("$ omnisheet journeys samples/events --plan "
+               "samples/events/plan/retail-fr-parcours.xlsx --lang en\n")
+    block = doc.split(command, 1)[1].split("```", 1)[0]
+    monkeypatch.chdir(ROOT)
+    result = cli("journeys", "samples/events", "--plan",
+                 "samples/events/plan/retail-fr-parcours.xlsx", "--lang", "en")
+    assert result.output.strip().splitlines() == block.strip().splitlines()
+    assert "docs/journeys.md" in (ROOT / "README.md").read_text("utf-8")
+
+
+def test_the_sample_events_are_what_the_script_makes(tmp_path):
+    from omnisheet.read.reader import load
+
+    made = _script().main(tmp_path)
+    for path in made:
+        committed = EVENTS / path.relative_to(tmp_path)
+        if path.suffix == ".xlsx":  # a workbook carries the moment it was written
+            assert load(path).events == load(committed).events
+            assert load(path).promises == load(committed).promises
+        else:
+            assert path.read_bytes() == committed.read_bytes(), f"run {EVENTS / 'make_events.py'}"
