@@ -119,25 +119,28 @@ ev AS (
   LEFT JOIN stage_words AS sw ON sw.word = raw.stage_said
   WHERE raw.key IS NOT NULL
 ),
-placed AS (
-  SELECT customer, known, moment, stage, channel,
+flagged AS (
+  SELECT customer, known, moment, source, stage, channel,
+         stage IS NOT NULL AND channel IS NOT NULL AS placed,
+         CASE WHEN stage IS NULL OR channel IS NULL THEN event_text END AS unplaced_event,
          CAST(date_trunc('{unit}', moment) AS DATE) AS period
-  FROM ev WHERE stage IS NOT NULL AND channel IS NOT NULL
+  FROM ev
 ),
-steps AS (
+steps AS MATERIALIZED (
   SELECT *,
     lead(stage) OVER journey AS next_stage,
     lead(channel) OVER journey AS next_channel,
     epoch(lead(moment) OVER journey) - epoch(moment) AS delay,
-    min(channel) OVER (PARTITION BY customer, period, stage)
-      <> max(channel) OVER (PARTITION BY customer, period, stage) AS several_here,
-    min(channel) OVER (PARTITION BY customer, period)
-      <> max(channel) OVER (PARTITION BY customer, period) AS several,
-    row_number() OVER (PARTITION BY customer, stage ORDER BY moment, channel) = 1 AS arrival,
-    max(stage) OVER (PARTITION BY customer ORDER BY moment
+    min(channel) OVER (PARTITION BY placed, customer, period, stage)
+      <> max(channel) OVER (PARTITION BY placed, customer, period, stage) AS several_here,
+    min(channel) OVER (PARTITION BY placed, customer, period)
+      <> max(channel) OVER (PARTITION BY placed, customer, period) AS several,
+    row_number() OVER (PARTITION BY placed, customer, stage ORDER BY moment, channel) = 1
+      AS arrival,
+    max(stage) OVER (PARTITION BY placed, customer ORDER BY moment
                      RANGE BETWEEN CURRENT ROW AND {window} FOLLOWING) AS furthest
-  FROM placed
-  WINDOW journey AS (PARTITION BY customer ORDER BY moment, stage, channel)
+  FROM flagged
+  WINDOW journey AS (PARTITION BY placed, customer ORDER BY moment, stage, channel)
 )
 {_figures(int(stages))}
 """
@@ -166,18 +169,18 @@ def _figures(stages: int) -> str:
     """Every figure, each a group-by of the same steps, as one union."""
     customers = "count(DISTINCT customer)"
     parts = [
-        _select("traffic", "FROM steps GROUP BY period, stage, channel", period="period",
+        _select("traffic", "FROM steps WHERE placed GROUP BY period, stage, channel", period="period",
                 stage="stage", channel="channel", events="count(*)", customers=customers),
-        _select("stage", "FROM steps GROUP BY period, stage", period="period", stage="stage",
+        _select("stage", "FROM steps WHERE placed GROUP BY period, stage", period="period", stage="stage",
                 events="count(*)", customers=customers,
                 several="count(DISTINCT customer) FILTER (WHERE several_here)"),
-        _select("period", "FROM steps GROUP BY period", period="period", events="count(*)",
+        _select("period", "FROM steps WHERE placed GROUP BY period", period="period", events="count(*)",
                 customers=customers, several="count(DISTINCT customer) FILTER (WHERE several)",
                 known_events="count(*) FILTER (WHERE known)",
                 known_customers="count(DISTINCT customer) FILTER (WHERE known)"),
         _select("switch",
-                "FROM (SELECT *, isodow(moment) AS weekday FROM steps WHERE next_stage IS NOT "
-                "NULL AND (next_stage <> stage OR next_channel <> channel)) GROUP BY GROUPING "
+                "FROM (SELECT *, isodow(moment) AS weekday FROM steps WHERE placed AND "
+                "next_stage IS NOT NULL AND (next_stage <> stage OR next_channel <> channel)) GROUP BY GROUPING "
                 "SETS ((period, stage, channel), (period, stage, channel, next_stage, "
                 "next_channel), (period, stage, channel, next_stage, next_channel, weekday))",
                 period="period", stage="stage", channel="channel", next_stage="next_stage",
@@ -185,16 +188,16 @@ def _figures(stages: int) -> str:
                 customers=customers, p50="quantile_cont(delay, 0.5)",
                 p90="quantile_cont(delay, 0.9)"),
         _select("arrival",
-                f"FROM steps WHERE arrival AND stage < {stages - 1} "
+                f"FROM steps WHERE placed AND arrival AND stage < {stages - 1} "
                 "GROUP BY period, stage, channel, CAST(moment AS DATE)",
                 period="period", stage="stage", channel="channel", day="CAST(moment AS DATE)",
                 events="count(*)", customers="count(*)",
                 went_on="count(*) FILTER (WHERE furthest > stage)"),
-        _select("unplaced", "FROM ev WHERE stage IS NULL OR channel IS NULL "
-                "GROUP BY source, event_text", source="source", events="count(*)",
-                customers=customers, label="min(event_text)"),
-        _select("file", "FROM ev GROUP BY source", source="source", events="count(*)"),
-        _select("all", "FROM ev", events="count(*)", customers=customers,
+        _select("unplaced", "FROM steps WHERE NOT placed GROUP BY source, unplaced_event",
+                source="source", events="count(*)", customers=customers,
+                label="min(unplaced_event)"),
+        _select("file", "FROM steps GROUP BY source", source="source", events="count(*)"),
+        _select("all", "FROM steps", events="count(*)", customers=customers,
                 known_events="count(*) FILTER (WHERE known)",
                 known_customers="count(DISTINCT customer) FILTER (WHERE known)",
                 first="min(moment)", last="max(moment)"),
