@@ -476,3 +476,23 @@ def test_the_sample_events_are_what_the_script_makes(tmp_path):
             assert load(path).promises == load(committed).promises
         else:
             assert path.read_bytes() == committed.read_bytes(), f"run {EVENTS / 'make_events.py'}"
+
+
+def test_a_plan_without_events_tab_rows_is_told_what_to_add(tmp_path):
+    from click.testing import CliRunner
+
+    from omnisheet.cli import main
+
+    result = CliRunner().invoke(main, ["journeys", str(EVENTS), "--plan",
+                                       str(ROOT / "samples" / "retail-fr.xlsx")])
+    assert result.exit_code == 2
+    assert result.output.strip() == (
+        "omnisheet: L'onglet Événements du plan est vide : ajoutez une ligne par nom "
+        "d'événement (ou par source) avec son étape, puis relancez.")
+
+
+def test_by_quarter(cli):
+    data = json.loads(cli("journeys", EVENTS, "--plan", PLAN, "--period", "quarter",
+                          "--format", "json").output)
+    assert [p["period"] for p in data["periods"]] == ["2026-01-01"]
+    assert "T1 2026" in cli("journeys", EVENTS, "--plan", PLAN, "--period", "quarter").output

@@ -40,6 +40,8 @@ def read_journeys(events: Sequence[str | Path], plan: Plan | str | Path, *,
     """What the events say about the plan's journey, aggregates only."""
     import os
 
+    import duckdb
+
     from ..feedback.errors import FeedbackInputError
     from ..feedback.sources import discover
     from ..plan.model import Plan as PlanType
@@ -60,14 +62,19 @@ def read_journeys(events: Sequence[str | Path], plan: Plan | str | Path, *,
             con = engine.connect(threads, limit, str(spill))
             try:
                 found = reading.read(con, paths, the_plan, d, Path(scratch))
-                rows = con.execute(engine.scan_sql(
-                    found.events, found.identities, period,
-                    setting(the_plan, d, "journey_window_days"),
-                    len(found.stages))).fetchall()
-                keyless = dict(con.execute(engine.keyless_sql(found.events)).fetchall())
-                identity = con.execute(
-                    "SELECT count(*), count(DISTINCT customer), count(*) FILTER (WHERE claims > 1) "
-                    f"FROM ({engine.identities_sql(found.identities)})").fetchone()
+                try:
+                    rows = con.execute(engine.scan_sql(
+                        found.events, found.identities, period,
+                        setting(the_plan, d, "journey_window_days"),
+                        len(found.stages))).fetchall()
+                    keyless = dict(con.execute(engine.keyless_sql(found.events)).fetchall())
+                    identity = con.execute(
+                        "SELECT count(*), count(DISTINCT customer), "
+                        "count(*) FILTER (WHERE claims > 1) "
+                        f"FROM ({engine.identities_sql(found.identities)})").fetchone()
+                except duckdb.Error as error:  # a column of a type the layout cannot use
+                    reason = str(error).splitlines()[0][:200]
+                    raise JourneysInputError("scan_failed", reason=reason) from None
             finally:
                 con.close()
     except JourneysInputError as error:

@@ -58,6 +58,8 @@ def read(con: Any, paths: list[Path], plan: Plan, definition: Definition, scratc
         (found.identities if layout.kind == "identities" else found.events).append(prepared)
     if not found.events:
         raise JourneysInputError("no_events")
+    if not plan.table("events") and not any("stage" in p.layout.columns for p in found.events):
+        raise JourneysInputError("no_rules")
     _register(con, found, plan, channel_index, definition)
     return found
 
