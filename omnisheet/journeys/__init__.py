@@ -72,6 +72,8 @@ def read_journeys(events: Sequence[str | Path], plan: Plan | str | Path, *,
                         "SELECT count(*), count(DISTINCT customer), "
                         "count(*) FILTER (WHERE claims > 1) "
                         f"FROM ({engine.identities_sql(found.identities)})").fetchone()
+                except duckdb.OutOfMemoryException:
+                    raise JourneysInputError("memory", limit=limit) from None
                 except duckdb.Error as error:  # a column of a type the layout cannot use
                     reason = str(error).splitlines()[0][:200]
                     raise JourneysInputError("scan_failed", reason=reason) from None

@@ -179,14 +179,12 @@ def _figures(stages: int) -> str:
                 known_events="count(*) FILTER (WHERE known)",
                 known_customers="count(DISTINCT customer) FILTER (WHERE known)"),
         _select("switch",
-                "FROM (SELECT *, isodow(moment) AS weekday FROM steps WHERE placed AND "
-                "next_stage IS NOT NULL AND (next_stage <> stage OR next_channel <> channel)) GROUP BY GROUPING "
-                "SETS ((period, stage, channel), (period, stage, channel, next_stage, "
-                "next_channel), (period, stage, channel, next_stage, next_channel, weekday))",
+                f"FROM ({_ranked_switches()}) GROUP BY GROUPING SETS ((period, stage, channel), "
+                "(period, stage, channel, next_stage, next_channel), "
+                "(period, stage, channel, next_stage, next_channel, weekday))",
                 period="period", stage="stage", channel="channel", next_stage="next_stage",
                 next_channel="next_channel", weekday="weekday", events="count(*)",
-                customers=customers, p50="quantile_cont(delay, 0.5)",
-                p90="quantile_cont(delay, 0.9)"),
+                customers=customers, p50=_quantile(0.5), p90=_quantile(0.9)),
         _select("arrival",
                 f"FROM steps WHERE placed AND arrival AND stage < {stages - 1} "
                 "GROUP BY period, stage, channel, CAST(moment AS DATE)",
@@ -203,6 +201,35 @@ def _figures(stages: int) -> str:
                 first="min(moment)", last="max(moment)"),
     ]
     return "\nUNION ALL\n".join(parts)
+
+
+def _ranked_switches() -> str:
+    """Each switch with its delay's rank among those of its pair of touchpoints, overall
+    and on its day of the week: exact quantiles from sorts, which DuckDB spills to disk,
+    where its quantile aggregates hold every value in memory."""
+    pair = "period, stage, channel, next_stage, next_channel"
+    return (f"SELECT *, row_number() OVER (PARTITION BY {pair} ORDER BY delay) - 1 AS rank_all, "
+            f"count(*) OVER (PARTITION BY {pair}) AS n_all, "
+            f"row_number() OVER (PARTITION BY {pair}, weekday ORDER BY delay) - 1 AS rank_day, "
+            f"count(*) OVER (PARTITION BY {pair}, weekday) AS n_day "
+            "FROM (SELECT *, isodow(moment) AS weekday FROM steps WHERE placed AND "
+            "next_stage IS NOT NULL AND (next_stage <> stage OR next_channel <> channel))")
+
+
+def _quantile(p: float) -> str:
+    """The p-quantile of the delays, interpolated as quantile_cont (and numpy's default)
+    do: between the values ranked floor and ceil of p × (n − 1), from the ranks overall
+    or within the day, as the grouping set has the weekday or not."""
+    def value(rank: str, n: str, edge: str) -> str:
+        return f"min(delay) FILTER (WHERE {rank} = {edge}({p} * ({n} - 1)))"
+
+    def interpolated(rank: str, n: str) -> str:
+        low, high = value(rank, n, "floor"), value(rank, n, "ceil")
+        h = f"{p} * (count(*) - 1)"
+        return f"({low} + ({h} - floor({h})) * ({high} - {low}))"
+
+    return (f"CASE WHEN GROUPING(weekday) = 0 THEN {interpolated('rank_day', 'n_day')} "
+            f"ELSE {interpolated('rank_all', 'n_all')} END")
 
 
 def keyless_sql(events: Sequence[Prepared]) -> str:
