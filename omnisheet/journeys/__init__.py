@@ -30,8 +30,9 @@ if TYPE_CHECKING:
 
 __all__ = ["Journeys", "JourneysInputError", "read_journeys", "setting"]
 
-#: DuckDB's memory limit unless OMNISHEET_MEMORY says otherwise: well under a laptop's.
-MEMORY_LIMIT = "1GB"
+#: DuckDB's memory limit unless OMNISHEET_MEMORY says otherwise: with Python's own, under
+#: 2 GiB; beyond it DuckDB spills to a temporary folder.
+MEMORY_LIMIT = "1536MB"
 
 
 def read_journeys(events: Sequence[str | Path], plan: Plan | str | Path, *,
