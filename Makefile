@@ -27,11 +27,15 @@ run: $(STAMP)
 	@echo
 	$(BIN)/omnisheet feedback samples/feedback --plan samples/retail-fr.xlsx -o $(OUT)/retail-fr-mesures.xlsx --force
 	@echo
+	$(BIN)/omnisheet journeys samples/events --plan samples/events/plan/retail-fr-parcours.xlsx -o $(OUT)/retail-fr-parcours.xlsx
+	$(BIN)/omnisheet journeys samples/events --plan samples/events/plan/retail-fr-parcours.xlsx -o $(OUT)/retail-fr-parcours.html > /dev/null
+	@echo
 	@echo "Blank templates: $(OUT)/plan-template-fr.xlsx, $(OUT)/plan-template-en.xlsx"
 	@echo "Checked sample:  $(OUT)/retail-fr-checked.xlsx (open it: Constats, Tableau de bord and Pression commerciale tabs)"
 	@echo "A month later:   $(OUT)/retail-fr-avril.xlsx (the diff above)"
 	@echo "Three countries: $(OUT)/portfolio.html (Groupe Lumen's plans compared, samples/portfolio/)"
 	@echo "Survey measures: $(OUT)/retail-fr-mesures.xlsx (from samples/feedback: Mesures and Tendances des mesures tabs)"
+	@echo "Observed journey: $(OUT)/retail-fr-parcours.xlsx and .html (from samples/events: Parcours observé tab)"
 	@echo "To type omnisheet commands yourself: . $(VENV)/bin/activate"
 
 test: $(STAMP)
@@ -59,6 +63,7 @@ lint: $(STAMP)
 samples: $(STAMP)
 	$(BIN)/python samples/build.py
 	$(BIN)/python samples/portfolio/build.py
+	$(BIN)/python samples/events/make_events.py
 
 pictures: run
 	$(BIN)/python samples/pictures.py

@@ -172,7 +172,7 @@ CASES = {
         lambda p: _add(p.with_changes(lists={**p.lists, "channel": (*p.channels, "WhatsApp")}),
                        "messages", Message(scenario="SC-002", delay="J+6", channel="WhatsApp",
                                            content="Votre panier")),
-        [("pressure-channel-without-cap", SETTINGS, "B23"),
+        [("pressure-channel-without-cap", SETTINGS, "B27"),
          ("message-channel-not-in-journey", MSG, "C6")]),
     "consent-not-planned": (
         lambda p: p.with_changes(data_needs=p.data_needs[:2]),
@@ -202,10 +202,13 @@ CASES = {
 # found while reading a file: tests/test_reader.py and tests/test_person_fills.py
 READ_CASES = {"tab-missing", "column-missing", "status-inferred-from-colour", "macros-not-kept",
               "touchpoint-without-stage", "touchpoint-without-channel", "formula-overwritten"}
+# found against behavioural events (omnisheet journeys): tests/test_journeys.py
+OBSERVED_CASES = {"touchpoint-without-traffic", "traffic-without-touchpoint",
+                  "switch-without-opportunity", "slower-than-promised", "drop-off-at-normal"}
 
 
 def test_every_check_has_a_fixture():
-    assert set(REGISTRY) == set(CASES) | READ_CASES
+    assert set(REGISTRY) == set(CASES) | READ_CASES | OBSERVED_CASES
 
 
 @pytest.mark.parametrize("code", sorted(CASES))
