@@ -65,7 +65,7 @@ def events() -> pd.DataFrame:
     for r in ga4.itertuples():
         kind, key = ("customer", r.user_id) if isinstance(r.user_id, str) else ("device",
                                                                                r.user_pseudo_id)
-        moment = dt.datetime(1970, 1, 1) + dt.timedelta(microseconds=int(r.event_timestamp))
+        moment = _paris(dt.datetime(1970, 1, 1) + dt.timedelta(microseconds=int(r.event_timestamp)))
         channel = "Site web" if r.platform == "WEB" else "Application mobile"
         rows.append(("ga4-export", kind, key, moment, r.event_name, channel))
     crm = pd.read_csv(EVENTS / "crm-interactions.csv", sep=";", encoding="cp1252", dtype=str)
@@ -81,7 +81,7 @@ def events() -> pd.DataFrame:
     for r in mail.itertuples():
         if r._2 != "sent":  # Event Type: what the customer did, not the send
             rows.append(("emailing", "email", r.Email.lower(),
-                         dt.datetime.fromisoformat(r._3.rstrip("Z")), r._4, "Email"))
+                         _paris(dt.datetime.fromisoformat(r._3.rstrip("Z"))), r._4, "Email"))
     frame = pd.DataFrame(rows, columns=["file", "kind", "key", "moment", "event", "channel"])
     frame = frame[frame.key.notna()]
     frame["customer"] = [by.get((k, v), f"{k}:{v}") for k, v in zip(frame.kind, frame.key,
@@ -98,6 +98,15 @@ def events() -> pd.DataFrame:
     frame["channel_index"] = [p[1] for p in placed]
     frame.attrs["stages"], frame.attrs["channels"] = stages, channels
     return frame
+
+
+def _paris(utc: dt.datetime) -> dt.datetime:
+    """A UTC moment (GA4's, the email log's) on the plan's clock: a French plan's moments
+    are Paris time (its Time zone setting left empty)."""
+    from zoneinfo import ZoneInfo
+
+    return utc.replace(tzinfo=dt.UTC).astimezone(ZoneInfo("Europe/Paris")).replace(
+        tzinfo=None)
 
 
 def _placed(events: pd.DataFrame) -> pd.DataFrame:

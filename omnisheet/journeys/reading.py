@@ -124,9 +124,12 @@ def _moment_sql(path: Path, layout: Layout, relation: str, types: dict[str, str]
     column = layout.columns["moment"]
     if layout.kind == "ga4" and not types.get(column, "").upper().startswith(("TIMESTAMP",
                                                                               "DATE")):
-        return f"make_timestamp(TRY_CAST({sources.sql_name(column)} AS BIGINT))"
+        # GA4's event_timestamp: microseconds since 1970 in UTC, read on the plan's clock
+        return sources.in_plan_zone(
+            f"make_timestamp(TRY_CAST({sources.sql_name(column)} AS BIGINT))", "UTC")
     source = sources.Source(path=path, format=kind, columns={"date": column}, relation=relation,
-                            sample_relation=relation, types=types)
+                            sample_relation=relation, types=types,
+                            zone="UTC" if layout.kind == "ga4" else None)
     return sources.moment_sql(source, con)
 
 

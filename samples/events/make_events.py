@@ -198,13 +198,14 @@ def write_ga4(rows: list[tuple], path: Path) -> None:
     frame = pd.DataFrame(rows, columns=["moment", "event_name", "user_pseudo_id", "user_id",
                                         "platform", "page"])
     frame = frame.sort_values(["moment", "user_pseudo_id", "event_name"], kind="stable")
+    frame["utc"] = [utc(m) for m in frame.moment]  # GA4's event_timestamp is UTC
     con = duckdb.connect()
     con.register("rows", frame)
     tmp = path.with_suffix(".tmp")
     con.execute(f"""
     COPY (
       SELECT strftime(moment, '%Y%m%d') AS event_date,
-             CAST(epoch_us(moment) AS BIGINT) AS event_timestamp,
+             CAST(epoch_us(utc) AS BIGINT) AS event_timestamp,
              event_name,
              [{{'key': 'page_location', 'value': {{'string_value': 'https://www.maison-lumen.fr' || page,
                 'int_value': NULL::BIGINT, 'float_value': NULL::DOUBLE, 'double_value': NULL::DOUBLE}}}},
@@ -221,6 +222,14 @@ def write_ga4(rows: list[tuple], path: Path) -> None:
              platform
       FROM rows) TO '{tmp}' (FORMAT parquet)""")
     tmp.replace(path)
+
+
+def utc(local: dt.datetime) -> dt.datetime:
+    """A moment of the shop's clock (Paris) as UTC, as GA4 and email platforms write it."""
+    from zoneinfo import ZoneInfo
+
+    aware = local.replace(tzinfo=ZoneInfo("Europe/Paris"))
+    return aware.astimezone(dt.UTC).replace(tzinfo=None)
 
 
 def write_csv(path: Path, header: list[str], rows: list[tuple], encoding: str = "utf-8",
@@ -256,7 +265,7 @@ def main(folder: Path = HERE) -> list[Path]:
                 f"{rng.uniform(15, 900):.2f}")
                for i, (at, card, kind, store) in enumerate(sorted(out.pos, key=lambda r: r[0]), 1)])
     write_csv(written[3], ["Email", "Event Type", "Event Date", "Campaign Name"],
-              [(address, kind, at.strftime("%Y-%m-%dT%H:%M:%SZ"), campaign)
+              [(address, kind, utc(at).strftime("%Y-%m-%dT%H:%M:%SZ"), campaign)
                for at, address, kind, campaign in sorted(out.email)])
     ids = []
     for c in people:
