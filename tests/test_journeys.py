@@ -505,3 +505,25 @@ def test_by_quarter(cli):
                           "--format", "json").output)
     assert [p["period"] for p in data["periods"]] == ["2026-01-01"]
     assert "T1 2026" in cli("journeys", EVENTS, "--plan", PLAN, "--period", "quarter").output
+
+
+def test_an_event_name_with_control_characters_reaches_no_terminal(tmp_path):
+    """An export's event name is the export's text: the text output shows a control
+    character escaped (\\x1b), so a crafted name cannot retitle or clear a terminal."""
+    import shutil
+
+    from click.testing import CliRunner
+
+    from omnisheet.cli import main
+
+    folder = tmp_path / "events"
+    shutil.copytree(EVENTS, folder, ignore=shutil.ignore_patterns("*.py", "plan"))
+    rows = [f"C{n % 100 + 1:05d},2026-03-05 10:{n % 60:02d}:00,\x1b]0;owned\x07"
+            for n in range(2000)]
+    (folder / "crafted.csv").write_text("customer_id,timestamp,event_name\n"
+                                        + "\n".join(rows) + "\n", "utf-8")
+    result = CliRunner().invoke(main, ["journeys", str(folder), "--plan", str(PLAN),
+                                       "--lang", "en"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.output and "\x07" not in result.output
+    assert "\\x1b]0;owned\\x07" in result.output
