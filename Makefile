@@ -27,8 +27,8 @@ run: $(STAMP)
 	@echo
 	$(BIN)/omnisheet feedback samples/feedback --plan samples/retail-fr.xlsx -o $(OUT)/retail-fr-mesures.xlsx --force
 	@echo
-	$(BIN)/omnisheet journeys samples/events --plan samples/events/plan/retail-fr-parcours.xlsx -o $(OUT)/retail-fr-parcours.xlsx
-	$(BIN)/omnisheet journeys samples/events --plan samples/events/plan/retail-fr-parcours.xlsx -o $(OUT)/retail-fr-parcours.html > /dev/null
+	$(BIN)/omnisheet journeys samples/events --plan samples/events/plan/retail-fr-parcours.xlsx -o $(OUT)/retail-fr-parcours.xlsx --force
+	$(BIN)/omnisheet journeys samples/events --plan samples/events/plan/retail-fr-parcours.xlsx -o $(OUT)/retail-fr-parcours.html --force > /dev/null
 	@echo
 	@echo "Blank templates: $(OUT)/plan-template-fr.xlsx, $(OUT)/plan-template-en.xlsx"
 	@echo "Checked sample:  $(OUT)/retail-fr-checked.xlsx (open it: Constats, Tableau de bord and Pression commerciale tabs)"
