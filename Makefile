@@ -27,11 +27,15 @@ run: $(STAMP)
 	@echo
 	$(BIN)/omnisheet feedback samples/feedback --plan samples/retail-fr.xlsx -o $(OUT)/retail-fr-mesures.xlsx --force
 	@echo
+	$(BIN)/omnisheet journeys samples/events --plan samples/events/plan/retail-fr-parcours.xlsx -o $(OUT)/retail-fr-parcours.xlsx --force
+	$(BIN)/omnisheet journeys samples/events --plan samples/events/plan/retail-fr-parcours.xlsx -o $(OUT)/retail-fr-parcours.html --force > /dev/null
+	@echo
 	@echo "Modèles vierges :   $(OUT)/plan-template-fr.xlsx, $(OUT)/plan-template-en.xlsx"
 	@echo "Exemple vérifié :   $(OUT)/retail-fr-checked.xlsx (ouvrez-le : onglets Constats, Tableau de bord et Pression commerciale)"
 	@echo "Un mois plus tard : $(OUT)/retail-fr-avril.xlsx (les changements ci-dessus)"
 	@echo "Trois pays :        $(OUT)/portfolio.html (les plans du Groupe Lumen comparés, samples/portfolio/)"
 	@echo "Mesures d'enquête : $(OUT)/retail-fr-mesures.xlsx (depuis samples/feedback : onglets Mesures et Tendances des mesures)"
+	@echo "Parcours observé :  $(OUT)/retail-fr-parcours.xlsx et .html (depuis samples/events : onglet Parcours observé)"
 	@echo "Pour taper vous-même les commandes omnisheet : . $(VENV)/bin/activate"
 
 test: $(STAMP)
@@ -42,12 +46,12 @@ test: $(STAMP)
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -m "not slow"
 
-# The same survey figures on DuckDB, a real local Spark (Java 17) and a real Postgres server
-# started by the tests (Debian's postgresql); make test runs them too when those are here.
 # The 10,000 mutated plans and response files of the fuzz test (about 12 minutes).
 test-fuzz: $(STAMP)
 	OMNISHEET_FUZZ_ALL=1 $(BIN)/python -m pytest -q tests/test_fuzz.py
 
+# The same survey figures on DuckDB, a real local Spark (Java 17) and a real Postgres server
+# started by the tests (Debian's postgresql); make test runs them too when those are here.
 test-engines: $(STAMP)
 	$(BIN)/python -m pytest -q -m engines
 
@@ -75,6 +79,7 @@ lint: $(STAMP)
 samples: $(STAMP)
 	$(BIN)/python samples/build.py
 	$(BIN)/python samples/portfolio/build.py
+	$(BIN)/python samples/events/make_events.py
 
 pictures: run
 	$(BIN)/python samples/pictures.py

@@ -9,6 +9,7 @@ the same run, side by side. Prints tables only (no assertions); the last one is 
     python bench/bench.py --only feedback    # survey responses: 2 and 8 million rows in DuckDB
     python bench/bench.py --only engines     # 10 million responses: DuckDB, before this
                                              # branch and now, vs a local Spark (--engine)
+    python bench/bench.py --only journeys    # behavioural events: 10 and 100 million, Parquet
 
 Wall time by time.perf_counter around the process; peak memory is the child's own
 ru_maxrss, read with os.wait4 (no shell, no launcher in between).
@@ -495,7 +496,15 @@ def bench_engines(rows: int, reps: int, workdir: Path) -> list[str]:
 
 
 #: The parts of the benchmark, in the order they run.
-PARTS = ["startup", "sample", "portfolio", "pressure", "large", "feedback", "engines"]
+PARTS = ["startup", "sample", "portfolio", "pressure", "large", "feedback", "engines",
+         "journeys"]
+
+
+def _journeys(reps: int, workdir: Path, sizes: tuple[int, ...]) -> list[str]:
+    from bench_journeys import bench_journeys
+
+    return bench_journeys(reps, workdir, sizes, py=PY, sample=SAMPLE, omnisheet=omnisheet,
+                          measure=measure_side_by_side, table=print_table, fmt_t=fmt_t)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -522,11 +531,18 @@ def main(argv: list[str] | None = None) -> None:
                              "with --quick)")
     parser.add_argument("--engine-reps", type=int, default=3,
                         help="repetitions of the DuckDB runs of the engines part")
+    parser.add_argument("--events", default=None,
+                        help="comma-separated event counts, default 10000000,100000000 "
+                             "(1000000,10000000 with --quick)")
+    parser.add_argument("--events-reps", type=int, default=3,
+                        help="repetitions of the events runs at the first size")
     parser.add_argument("--only", choices=PARTS, action="append", default=None,
                         help="run this part only (repeatable; default: every part)")
     args = parser.parse_args(argv)
     rows = tuple(int(n) for n in (args.feedback_rows or (
         "200000,800000" if args.quick else "2000000,8000000")).split(","))
+    sizes = tuple(int(n) for n in (args.events or (
+        "1000000,10000000" if args.quick else "10000000,100000000")).split(","))
     scales = [float(s) for s in (args.scales or ("0.1,0.2,0.4" if args.quick else "1,2,4"))
               .split(",")]
     large_reps = args.large_reps or (3 if args.quick else 1)
@@ -547,6 +563,7 @@ def main(argv: list[str] | None = None) -> None:
             "engines": lambda: bench_engines(
                 args.engine_rows or (1_000_000 if args.quick else 10_000_000),
                 args.engine_reps, Path(tmp)),
+            "journeys": lambda: _journeys(args.events_reps, Path(tmp), sizes),
         }
         for part in PARTS:
             if part in wanted:

@@ -551,5 +551,44 @@ def feedback_command(responses: tuple[Path, ...], plan_file: Path, engine: str,
         sys.exit(status)
 
 
+@main.command("journeys")
+@click.argument("events", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--plan", "plan_file", required=True, type=click.Path(path_type=Path),
+              help="The plan whose journey the events show (.xlsx or .ods), with its Events tab.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the plan with the observed shares of traffic and an Observed journey "
+                   "tab here (.xlsx), checked; or its report page (.html).")
+@click.option("--period", type=click.Choice(["month", "quarter", "year"]), default="month",
+              show_default=True, help="The period each figure is computed over.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Output format on standard output.")
+@click.option("--lang", type=LANGS, help="Language of the output (default: the plan's).")
+@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
+@friendly
+def journeys_command(events: tuple[Path, ...], plan_file: Path, output: Path | None,
+                     period: str, fmt: str, lang: str | None, force: bool) -> None:
+    """Turn behavioural events (GA4's BigQuery export, CRM interactions, till receipts, an
+    email platform's log, any table of customer, moment and event; CSV, Parquet, .xlsx or
+    .ods; a folder is every such file) into the journey customers really take: customers
+    per stage and channel, channel switches, delays against promises, drop-off, and the
+    checks that compare them with the map. An identities file ties keys to customers;
+    only aggregates come out, figures from too few customers suppressed.
+
+    Exit status: 0, or 2 when a file cannot be read or the call is wrong.
+    """
+    from .commands.journeys import run
+
+    if output is not None and _same_file(output, plan_file):
+        _fail(_error_line("same_file", lang, path=output))
+    if output is not None:
+        from .feedback.sources import read_files
+
+        _no_stdout(output)
+        _may_write(output, (plan_file, *read_files(events)), force)
+    written = run(events, plan_file, output=output, period=period, fmt=fmt, lang=lang)
+    if written is not None and fmt == "text":
+        click.echo(_said("checked_workbook", lang, path=written))
+
+
 if __name__ == "__main__":
     main()

@@ -13,7 +13,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "omnisheet"
 # and those below. The feedback engine reads survey files (read/) and feeds measures to the
 # checks (analysis/); a portfolio checks plans and renders them (outputs/); the top-level
 # modules (cli.py, __init__.py) are the command line.
-LAYERS: list[str] = ["template", "plan", "read", "engine", "feedback", "analysis", "outputs", "portfolio",
+LAYERS: list[str] = ["template", "plan", "read", "engine", "feedback", "journeys", "analysis",
+                     "outputs", "portfolio",
                      "commands", ""]
 
 

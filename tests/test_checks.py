@@ -172,7 +172,7 @@ CASES = {
         lambda p: _add(p.with_changes(lists={**p.lists, "channel": (*p.channels, "WhatsApp")}),
                        "messages", Message(scenario="SC-002", delay="J+6", channel="WhatsApp",
                                            content="Votre panier")),
-        [("pressure-channel-without-cap", SETTINGS, "B24"),
+        [("pressure-channel-without-cap", SETTINGS, "B28"),
          ("message-channel-not-in-journey", MSG, "C6")]),
     "consent-not-planned": (
         lambda p: p.with_changes(data_needs=p.data_needs[:2]),
@@ -214,10 +214,13 @@ READ_CASES = {"tab-missing", "column-missing", "status-inferred-from-colour", "m
               "touchpoint-without-stage", "touchpoint-without-channel", "formula-overwritten",
               # over a formula's cell, so from a file: tests/test_team_plans.py
               "typed-over-formula-disagrees"}
+# found against behavioural events (omnisheet journeys): tests/test_journeys.py
+OBSERVED_CASES = {"touchpoint-without-traffic", "traffic-without-touchpoint",
+                  "switch-without-opportunity", "slower-than-promised", "drop-off-at-normal"}
 
 
 def test_every_check_has_a_fixture():
-    assert set(REGISTRY) == set(CASES) | READ_CASES
+    assert set(REGISTRY) == set(CASES) | READ_CASES | OBSERVED_CASES
 
 
 @pytest.mark.parametrize("code", sorted(CASES))

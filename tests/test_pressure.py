@@ -133,7 +133,7 @@ def test_caps_changed_in_settings_change_the_findings():
     assert _found(_caps(_plan(), email=(4, 7), sms=(2, 7))) == []
     # A cap of nothing: the channel is not counted (and the template leaves SMS capped).
     emptied = _caps(_plan(), email=None)
-    assert _found(emptied) == [("pressure-channel-without-cap", "B18"),
+    assert _found(emptied) == [("pressure-channel-without-cap", "B22"),
                                ("pressure-over-cap", "C7")]
 
 
@@ -198,7 +198,7 @@ def test_a_channel_the_team_added_is_tolerated_and_said_once():
                                  Message(scenario="SC-A", delay=f"J+{d}", channel="WhatsApp",
                                          content="Bonjour") for d in (6, 8, 9))))
     said = [c for code, c in _found(plan) if code == "pressure-channel-without-cap"]
-    assert said == ["B24"]  # once, on its row of the caps table
+    assert said == ["B28"]  # once, on its row of the caps table
     rows = [list(r) for r in plan.setting_tables["contact_caps"]]
     capped = plan.with_changes(setting_tables={"contact_caps": (*map(tuple, rows),
                                                                 ("WhatsApp", 1, 7))})

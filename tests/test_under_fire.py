@@ -28,6 +28,7 @@ SAMPLE = ROOT / "samples" / "retail-fr.xlsx"
 OTHER = ROOT / "samples" / "bank-en.xlsx"
 PORTFOLIO = sorted((ROOT / "samples" / "portfolio").glob("*.xlsx"))
 RESPONSES = ROOT / "samples" / "feedback"
+EVENTS = ROOT / "samples" / "events"
 OMNISHEET = [sys.executable, "-m", "omnisheet.cli"]
 UNEXPECTED = ("unexpected", "inattendue", "Traceback")
 
@@ -48,7 +49,8 @@ def one_line(result: subprocess.CompletedProcess[str]) -> str:
 
 @pytest.fixture
 def plans(tmp_path: Path) -> Path:
-    """plan.xlsx, other.xlsx and a folder of three plans, all copies."""
+    """plan.xlsx, other.xlsx, a folder of three plans, responses, events (the journeys'
+    plan as journeys.xlsx), all copies."""
     shutil.copy(SAMPLE, tmp_path / "plan.xlsx")
     shutil.copy(OTHER, tmp_path / "other.xlsx")
     folder = tmp_path / "plans"
@@ -57,6 +59,8 @@ def plans(tmp_path: Path) -> Path:
         shutil.copy(plan, folder / plan.name)
     responses = tmp_path / "responses"
     shutil.copytree(RESPONSES, responses, ignore=shutil.ignore_patterns("*.py"))
+    shutil.copytree(EVENTS, tmp_path / "events", ignore=shutil.ignore_patterns("*.py", "plan"))
+    shutil.copy(EVENTS / "plan" / "retail-fr-parcours.xlsx", tmp_path / "journeys.xlsx")
     return tmp_path
 
 
@@ -87,6 +91,9 @@ AT_AN_INPUT = [
     ("feedback responses --plan plan.xlsx -o responses/post-achat.xlsx --force",
      "responses/post-achat.xlsx"),
     ("feedback responses --plan plan.xlsx -o plan.xlsx --force", "plan.xlsx"),
+    ("journeys events --plan journeys.xlsx -o events/identites.csv --force",
+     "events/identites.csv"),
+    ("journeys events --plan journeys.xlsx -o journeys.xlsx --force", "journeys.xlsx"),
 ]
 
 
@@ -129,8 +136,11 @@ def test_every_command_refuses_to_replace_a_file_without_force(plans):
         ["export", "plan.xlsx", "-o", taken],
         ["portfolio", "plans", "-o", taken.with_suffix(".xlsx")],
         ["feedback", "responses", "--plan", "plan.xlsx", "-o", taken.with_suffix(".xlsx")],
+        ["journeys", "events", "--plan", "journeys.xlsx", "-o", taken.with_suffix(".xlsx")],
+        ["journeys", "events", "--plan", "journeys.xlsx", "-o", taken.with_suffix(".html")],
     ]
     shutil.copy(taken, taken.with_suffix(".xlsx"))
+    shutil.copy(taken, taken.with_suffix(".html"))
     for line in lines:
         result = run(*line, cwd=plans)
         assert result.returncode == 2, (line, result.stderr)

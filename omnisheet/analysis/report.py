@@ -34,6 +34,8 @@ class Report:
     lang: str = "fr"
     evidence: Evidence | None = field(default=None, compare=False)
     pressure: Pressure | None = field(default=None, compare=False)
+    # What the events say (omnisheet journeys), when they were read: the outputs draw it.
+    journeys: Any = field(default=None, compare=False)
 
     @property
     def valid(self) -> bool:
@@ -73,7 +75,7 @@ def sort_key(plan: Plan, definition: Definition):
 
 
 def build_report(plan: Plan, definition: Definition | None = None,
-                 lang: str | None = None) -> Report:
+                 lang: str | None = None, journeys: Any = None) -> Report:
     """Check and score a plan, once: every output renders from the Report it returns.
     The measures are assessed, and the contact pressure computed, once here, for the
     scores, the checks and the outputs. `lang` is the language outputs say it in unless
@@ -84,7 +86,7 @@ def build_report(plan: Plan, definition: Definition | None = None,
     ranked = priorities(plan, evidence)
     pressed = pressure(plan, d)
     findings = sorted(run_checks(plan, d, priorities=ranked, evidence=evidence,
-                                 contact_pressure=pressed),
+                                 contact_pressure=pressed, journeys=journeys),
                       key=sort_key(plan, d))
     return Report(
         file=plan.source,
@@ -97,6 +99,7 @@ def build_report(plan: Plan, definition: Definition | None = None,
         lang=lang,
         evidence=evidence,
         pressure=pressed,
+        journeys=journeys,
     )
 
 

@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from ..template.facts import ColumnName, Label, ListName, Phrase, SettingName
+from ..template.facts import ColumnName, Label, ListName, Phrase, SettingName, Weekdays
 from ..template.formatting import Formatter, agree, plural_rule
 from ..template.text import shorten
 
@@ -56,6 +56,9 @@ class Messages:
             return d.tab(value.tab).column(value.column).labels[lang]
         if isinstance(value, SettingName):
             return d.setting(value.setting).labels[lang]
+        if isinstance(value, Weekdays):
+            names = self.words("journeys")["weekdays"].split("|")
+            return ", ".join(names[day - 1].strip() for day in value.days)
         return self.formatter.show(value)
 
     def _label(self, list_key: str | None, value: Any) -> str:

@@ -110,3 +110,11 @@ class SettingName(_Fact):
 
     __slots__ = ("setting",)
     setting: str
+
+
+class Weekdays(_Fact):
+    """Days of the week (ISO numbers, 1 = Monday) a message names: "samedi, dimanche" /
+    "Saturday, Sunday", from the language file's `words.journeys.weekdays`."""
+
+    __slots__ = ("days",)
+    days: tuple[int, ...]

@@ -3,7 +3,7 @@ and the codes the reader finds (a missing tab, a status read from a colour), dec
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ...plan.lookups import id_key
 from ...template.facts import ColumnName, Label, ListName, Phrase, SettingName
@@ -85,10 +85,18 @@ def missing_required(ctx: CheckContext) -> Iterator[Finding]:
     for tab in ctx.definition.table_tabs:
         for index, record in ctx.records(tab.key):
             for column in tab.input_columns:
-                if column.required and record.get(column.key) is None:
+                if column.required and record.get(column.key) is None \
+                        and not _traffic_row(tab.key, column.key, record):
                     yield ctx.finding("missing-required", tab.key, index, column.key,
                                       thing=_thing(ctx, tab.key, index, record),
                                       column=ColumnName(tab.key, column.key))
+
+
+def _traffic_row(tab_key: str, column_key: str, record: Any) -> bool:
+    """A measure row of inferred evidence holding only a share of traffic (written by
+    omnisheet journeys) needs no indicator nor value: the share is the measure."""
+    return (tab_key == "measures" and column_key in ("indicator", "value")
+            and record.get("evidence") == "inferred" and record.get("share") is not None)
 
 
 def _thing(ctx: CheckContext, tab_key: str, index: int, record: object) -> Phrase:

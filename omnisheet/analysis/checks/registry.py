@@ -20,6 +20,7 @@ from ...template.text import normalise
 
 if TYPE_CHECKING:  # listing the checks imports neither the model nor the definition
     from ...feedback.series import TrendSeries
+    from ...journeys.model import Journeys
     from ...plan.layout import MapGrid
     from ...plan.model import Finding, Placement, Plan, Record, Scalar, Touchpoint
     from ...template.definition import Definition, Tab
@@ -101,6 +102,8 @@ class CheckContext(PlanLookups):
         super().__init__(plan, definition)
         self._allowed: dict[str, set[str]] = {}
         self._grids: dict[str, MapGrid] = {}
+        # What the events say (omnisheet journeys), given by run_checks when they were read.
+        self.journeys: Journeys | None = None
 
     @cached_property
     def priorities(self) -> list[Priority]:

@@ -69,16 +69,27 @@ def render_html(report: Report, lang: str | None = None, *,
     ]
     trends = trends_section(p)  # measures from survey responses, when the plan has some
     keys = list(SECTIONS)
+    nav = [(key, p.t(key)) for key in keys]
     if trends is not None:
         sections.insert(2, trends)
-        keys.insert(2, "trends")
+        nav.insert(2, ("trends", p.t("trends")))
+    extra_css = ""
+    if report.journeys is not None:  # omnisheet journeys: the journey customers take
+        from .journeys import CSS as OBSERVED_CSS
+        from .journeys import observed_section
+
+        at = 3 if trends is not None else 2
+        sections.insert(at, observed_section(p, report.journeys))
+        words = report.definition.words_for("journeys", lang)
+        nav.insert(at, ("observed", escaped(words["html_title"])))
+        extra_css = OBSERVED_CSS
     return document(
         lang=lang, title=title,
-        css=f"{_css(p)}{pressure_css(p)}{TRENDS_CSS if trends is not None else ''}",
+        css=f"{_css(p)}{pressure_css(p)}{TRENDS_CSS if trends is not None else ''}{extra_css}",
         heading=(f'{escaped(p.raw("doc_title"))} — '
                  f'<span class="file">{escaped(name)}</span>'),
         generated=p.t("generated", date=date, version=__version__), contents=p.t("contents"),
-        nav=[(key, p.t(key)) for key in keys], sections=sections)
+        nav=nav, sections=sections)
 
 
 def write_html(report: Report, path: str | Path, lang: str | None = None) -> Path:

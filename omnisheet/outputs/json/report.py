@@ -4,10 +4,11 @@ messages and every list value in the language asked for. The text output reads i
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from ...analysis.report import Report
-from ...plan.model import Scalar
+from ...plan.model import Finding, Scalar
 from ...template.values import portable
 from ..messages import Messages
 
@@ -47,18 +48,7 @@ def report_json(report: Report, lang: str | None = None) -> dict[str, Any]:
                 "touchpoints_by_channel": _tally(report, "channel", r.by_channel, lang),
             },
         },
-        "findings": [
-            {
-                "code": f.code, "severity": f.severity, "sheet": f.sheet, "cell": f.cell,
-                "row": f.row, "column": f.column, "value": _json(f.value),
-                "expected": said.expected(f),
-                "message": said.message(f),
-                "subject": None if f.subject is None else {
-                    "tab": f.subject.tab, "key": [str(k) for k in _flat(f.subject.key)],
-                    "field": f.subject.field, "text": said.about(f)},
-            }
-            for f in report.findings
-        ],
+        "findings": findings_json(report.findings, said),
         "priorities": [
             {"id": p.id, "title": _json(p.title), "value": p.value, "ease": p.ease,
              "stake": p.stake, "score": p.score, "quadrant": _label(report, "quadrant", p.quadrant, lang),
@@ -83,6 +73,22 @@ def report_json(report: Report, lang: str | None = None) -> dict[str, Any]:
             for e in report.roadmap
         ],
     }
+
+
+def findings_json(findings: Iterable[Finding], said: Messages) -> list[dict[str, Any]]:
+    """Findings as the JSON outputs give them: the facts, and what `said` says of them."""
+    return [
+        {
+            "code": f.code, "severity": f.severity, "sheet": f.sheet, "cell": f.cell,
+            "row": f.row, "column": f.column, "value": _json(f.value),
+            "expected": said.expected(f),
+            "message": said.message(f),
+            "subject": None if f.subject is None else {
+                "tab": f.subject.tab, "key": [str(k) for k in _flat(f.subject.key)],
+                "field": f.subject.field, "text": said.about(f)},
+        }
+        for f in findings
+    ]
 
 
 def _tally(report: Report, list_key: str, table: dict, lang: str) -> list[dict[str, Any]]:

@@ -52,7 +52,16 @@ def add_report_sheets(ctx: Context, report: Report, at_fault: AtFault) -> list[A
                                           worksheet_class=OrderedWorksheet)
     pressure.deferring = True
     write_pressure(ctx, pressure, report)
-    return [findings, dashboard, pressure]
+    added = [findings, dashboard, pressure]
+    if getattr(report, "journeys", None) is not None:  # omnisheet journeys -o
+        from .observed import write_observed
+
+        observed = ctx.workbook.add_worksheet(_free_name(ctx, names["observed"][ctx.lang]),
+                                              worksheet_class=OrderedWorksheet)
+        observed.deferring = True
+        write_observed(ctx, observed, report)
+        added.append(observed)
+    return added
 
 
 def _free_name(ctx: Context, name: str) -> str:

@@ -77,6 +77,13 @@ def write_dashboard(ctx: Context, sheet: Any, report: Report) -> None:
     sheet.set_column(2, DATA_COL - 2, 14)
     last = write_evidence(ctx, sheet, report, EVIDENCE_ROW)
     last, breaks = write_trends(ctx, sheet, report, last)  # survey measures, charted
+    if getattr(report, "journeys", None) is not None and report.journeys.latest is not None:
+        from .observed import observed_chart
+
+        chart, table_end = observed_chart(ctx, name, sheet, report.journeys, last + 2)
+        sheet.insert_chart(table_end, 0, chart, {"x_scale": 1.8, "y_scale": 1.4})
+        breaks = [*breaks, last + 1]
+        last = table_end + 22
     if last > EVIDENCE_ROW:  # the measures start a page of their own, heading and table
         sheet.set_h_pagebreaks([EVIDENCE_ROW, *breaks])
     sheet.print_area(0, 0, max(EVIDENCE_ROW - 2, last), DATA_COL - 1)
