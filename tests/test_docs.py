@@ -100,6 +100,8 @@ def files(tmp_path_factory) -> Path:
                     ignore=shutil.ignore_patterns("*.py"))
     shutil.copytree(top / "samples" / "feedback", top / "exports",
                     ignore=shutil.ignore_patterns("*.py"))
+    shutil.copytree(top / "samples" / "events", top / "events",
+                    ignore=shutil.ignore_patterns("*.py"))
     assert CliRunner().invoke(main, ["export", str(top / "plan.xlsx"),
                                      "-o", str(top / "plan.json")]).exit_code == 0
     return top
