@@ -187,7 +187,7 @@ def test_a_value_written_otherwise_gets_a_did_you_mean_then_an_alias(tmp_path):
     path.write_text("Date;Canal;Note\n05/01/2026;Téléphone;4\n06/01/2026;Téléphone;5\n"
                     "07/01/2026;;3\n", "utf-8")
     before = feedback(path, "--plan", with_surveys(tmp_path, survey))
-    assert "« Téléphone » 2 (vouliez-vous dire « Téléphone / service client » ?" in before.stdout
+    assert "« Téléphone » × 2 (vouliez-vous dire « Téléphone / service client » ?" in before.stdout
     assert "sans canal : 1" in before.stdout  # apart from "canal absent du plan"
     data = as_json(feedback(path, "--plan", with_surveys(tmp_path, survey), "--format", "json"))
     (example,) = next(r for r in data["rejected"] if r["reason"] == "unknown_channel")["examples"]
