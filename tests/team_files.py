@@ -29,6 +29,15 @@ NOTES_EN = "Workshop notes"
 NOTES_FR = "Notes de l'atelier"
 
 
+def _top_use_cases_cell(sample: str, tab: str, label: str) -> str:
+    """The Settings cell of Top use cases in a sample: the team widens it, so that its
+    commented use case (ranked past the default 10) is a cell at fault."""
+    sheet = openpyxl.load_workbook(SAMPLES / sample, read_only=True)[tab]
+    row = next(i for i, (name, *_) in enumerate(sheet.iter_rows(values_only=True), 1)
+               if name == label)
+    return f"B{row}"
+
+
 def hotel(path: Path) -> Path:
     """samples/bank-en.xlsx with a UK hotel group's Excel habits, saved by openpyxl."""
     workbook = openpyxl.load_workbook(SAMPLES / "bank-en.xlsx")
@@ -39,6 +48,7 @@ def hotel(path: Path) -> Path:
     notes["A3"].hyperlink = "https://intranet.example/workshop"
     notes["A10"] = 4
     notes["B10"] = "=A10*2"
+    workbook["Settings"][_top_use_cases_cell("bank-en.xlsx", "Settings", "Top use cases")] = 40
     uses = workbook["Use cases"]
     uses["A2"].comment = Comment("Sponsor: the COO", "Jane")  # a cell at fault (a warning)
     uses["C3"].comment = Comment("Check with IT", "Jane")
@@ -62,6 +72,8 @@ def hotel(path: Path) -> Path:
 
 
 INSURER_OPS = [
+    {"sheet": "Paramètres", "value": 40,
+     "cell": _top_use_cases_cell("retail-fr.xlsx", "Paramètres", "Cas d'usage prioritaires")},
     {"op": "insert_sheet", "name": NOTES_FR, "at": 0},
     {"sheet": NOTES_FR, "cell": "A1", "value": "Atelier du 12 mars : relecture du plan"},
     {"op": "merge", "sheet": NOTES_FR, "range": "A1:D1"},
