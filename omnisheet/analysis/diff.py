@@ -18,7 +18,6 @@ findings' messages said there), and the text report renders from that.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -46,7 +45,7 @@ from ..plan.model import (
 from ..plan.setting_tables import row_key, rows
 from ..template.definition import Definition, load_definition
 from ..template.severity import RANK
-from ..template.values import portable
+from ..template.values import json_value as _json
 
 if TYPE_CHECKING:
     from .report import Report
@@ -54,14 +53,6 @@ if TYPE_CHECKING:
 SCHEMA_VERSION = 1
 
 T = TypeVar("T")
-
-
-def _json(value: Scalar) -> Any:
-    if value is None or isinstance(value, bool | int | float | str):
-        return value
-    if isinstance(value, dt.date | dt.time | dt.timedelta):
-        return portable(value)
-    return str(value)
 
 
 # --- the result -------------------------------------------------------------------------

@@ -32,6 +32,16 @@ def portable(value: Scalar) -> str | int | float | bool | None:
     return value
 
 
+def json_value(value: object) -> str | int | float | bool | None:
+    """Any value a finding or a record holds, as the JSON outputs write it: a cell's value
+    in its portable form, anything else (a list value's wrapper, a path) as its text."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, dt.date | dt.time | dt.timedelta):
+        return portable(value)
+    return str(value)
+
+
 def axis(listed: Sequence[Scalar], used: Iterable[Scalar]) -> list[Scalar]:
     """A matrix axis: the list's values, then values used in the matrix but not listed."""
     values = list(listed)

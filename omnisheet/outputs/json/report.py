@@ -3,13 +3,12 @@ messages and every list value in the language asked for. The text output reads i
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
 from ...analysis.report import Report
 from ...plan.model import Finding, Scalar
-from ...template.values import portable
+from ...template.values import json_value as _json
 from ..messages import Messages
 
 SCHEMA_VERSION = 1
@@ -100,14 +99,6 @@ def _flat(key: Any) -> list[Any]:
     if isinstance(key, tuple):
         return [part for item in key for part in _flat(item)]
     return [] if key is None else [key]
-
-
-def _json(value: Scalar) -> Any:
-    if value is None or isinstance(value, bool | int | float | str):
-        return value
-    if isinstance(value, dt.date | dt.time | dt.timedelta):
-        return portable(value)
-    return str(value)
 
 
 def _label(report: Report, list_key: str, value: Scalar, lang: str) -> Scalar:
