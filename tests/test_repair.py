@@ -269,3 +269,21 @@ def test_a_damaged_part_gives_values_or_one_sentence_never_a_crash(
         read_values(path)
     except UnreadableWorkbook as exc:
         assert "\n" not in exc.reason and not LEAKS.search(exc.reason), exc.reason
+
+
+def test_gaps_are_taken_out_wherever_the_content_is_cut_in_pieces() -> None:
+    from omnisheet.read.repair import _without_gaps
+
+    content = (
+        b'<table:table-row>\n  <table:table-cell office:value-type="string">\n'
+        b"    <text:p>Friction</text:p>\n  </table:table-cell>\n"
+        b"  <table:table-cell>\n    <text:p> a  spaced  word </text:p>\n  </table:table-cell>\n"
+        b"</table:table-row>"
+    )
+    whole = b"".join(_without_gaps([content]))
+    assert b"<text:p>Friction</text:p></table:table-cell>" in whole
+    assert b"<text:p> a  spaced  word </text:p>" in whole
+    for first in range(len(content)):
+        for second in range(first, len(content), 7):
+            pieces = [content[:first], content[first:second], content[second:]]
+            assert b"".join(_without_gaps(pieces)) == whole, (first, second)

@@ -218,8 +218,9 @@ def _ods_mends(archive: zipfile.ZipFile) -> dict[str, _Mend]:
 
 
 def _without_gaps(pieces: Iterable[bytes]) -> Iterator[bytes]:
-    """content.xml without whitespace between structural tags, piece by piece: what follows
-    the last ``>`` of a piece is kept for the next one, so a gap is never cut in two."""
+    """content.xml without whitespace between structural tags, piece by piece: from the last
+    ``>`` of a piece on, the text is kept for the next one, so a gap is never cut in two; the
+    tags before that ``>`` are whole, so the look at what follows a gap sees its tag's name."""
     carry = b""
     for piece in pieces:
         data = carry + piece
@@ -227,8 +228,8 @@ def _without_gaps(pieces: Iterable[bytes]) -> Iterator[bytes]:
         if cut < 0:
             carry = data
             continue
-        data, carry = data[:cut], data[cut:]
-        yield _ODS_GAP.sub(b">", data)
+        yield _ODS_GAP.sub(b">", data[: cut + 1])[:-1]
+        carry = data[cut:]
     yield _ODS_GAP.sub(b">", carry)
 
 
