@@ -527,3 +527,33 @@ def test_an_event_name_with_control_characters_reaches_no_terminal(tmp_path):
     assert result.exit_code == 0, result.output
     assert "\x1b" not in result.output and "\x07" not in result.output
     assert "\\x1b]0;owned\\x07" in result.output
+
+
+def test_journey_settings_and_a_zone_no_one_has_are_said_and_the_defaults_used(tmp_path, cli,
+                                                                               report):
+    from omnisheet import check
+    from omnisheet.outputs.messages import message
+    from omnisheet.outputs.workbook import write
+    from omnisheet.read.reader import load
+
+    plan = load(PLAN)
+    typed = {"journey_privacy": 2.5, "journey_share": 0, "journey_window_days": "sept",
+             "journey_dropoff": 150, "time_zone": "Europe/Lutèce"}
+    wrong = plan.with_changes(settings={**plan.settings, **typed})
+    result = check(wrong)
+    said = {f.subject.key[0]: message(result, f) for f in result.findings
+            if f.code == "settings-invalid"}
+    assert set(said) == set(typed)
+    assert said["journey_privacy"].endswith("un nombre de clients est un nombre entier, 1 ou "
+                                            "plus ; la valeur par défaut 10 est utilisée.")
+    assert "(150) : une part est un pourcentage, supérieur à 0 et au plus 100" in \
+        said["journey_dropoff"]
+    assert "Europe/Lutèce" in said["time_zone"] and "nom IANA" in said["time_zone"]
+    # Empty cells are the defaults, not a problem.
+    empty = plan.with_changes(settings={**plan.settings, **dict.fromkeys(typed, None)})
+    assert not [f for f in check(empty).findings if f.code == "settings-invalid"]
+    # The journey figures use the defaults in place of what cannot be used.
+    fixed = write(wrong.with_changes(settings={**wrong.settings, "time_zone": None}),
+                  tmp_path / "wrong.xlsx")
+    again = json.loads(cli("journeys", EVENTS, "--plan", fixed, "--format", "json").output)
+    assert again["periods"] == report["periods"]

@@ -32,6 +32,20 @@ def plan_zone(plan: Plan) -> str:
     return name
 
 
+def setting_problems(settings: dict[str, object]) -> dict[str, str]:
+    """The Time zone setting when no zone has its name (key → reason key)."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    given = settings.get("time_zone")
+    if given is None or not str(given).strip():
+        return {}
+    try:
+        ZoneInfo(str(given).strip())
+    except (ZoneInfoNotFoundError, ValueError):
+        return {"time_zone": "time_zone"}
+    return {}
+
+
 def machine_zone() -> str:
     """The machine's zone: TZ, else /etc/timezone, else where /etc/localtime points."""
     named = os.environ.get("TZ", "").lstrip(":").strip()

@@ -143,6 +143,8 @@ def _wanted(low: float | None, high: float | None) -> Phrase:
 
 @register("settings-invalid", ERROR, "settings")
 def settings_invalid(ctx: CheckContext) -> Iterator[Finding]:
+    from ...feedback.zones import setting_problems as zone_problems
+    from ...journeys.settings import setting_problems as journey_problems
     from ...plan.model import Finding, Subject
     from ...plan.setting_tables import default, unusable
     from ..pressure import setting_problems as pressure_problems
@@ -150,7 +152,8 @@ def settings_invalid(ctx: CheckContext) -> Iterator[Finding]:
 
     d = ctx.definition
     settings = {s.key: s.default for s in d.settings} | dict(ctx.plan.settings)
-    problems = setting_problems(settings) | pressure_problems(settings)
+    problems = (setting_problems(settings) | pressure_problems(settings)
+                | zone_problems(settings) | journey_problems(settings))
     for row, setting in enumerate(d.settings, start=2):
         reason = problems.get(setting.key)
         if reason:
