@@ -67,7 +67,8 @@ def assert_team_file_kept(source: Path, out: Path) -> None:
     assert set(before) <= set(after)
     names = sheet_parts(source)
     may_change = {"[Content_Types].xml", "_rels/.rels", "xl/workbook.xml",
-                  "xl/_rels/workbook.xml.rels", "xl/styles.xml", "docProps/custom.xml"}
+                  "xl/_rels/workbook.xml.rels", "xl/styles.xml", "docProps/custom.xml",
+                  "docProps/app.xml"}
     for part in names.values():
         if before[part] != after[part]:
             may_change |= {part} | related(before, part)
@@ -144,6 +145,53 @@ def test_hotel_file_comes_back_whole_with_our_tabs_after_theirs(hotel_checked):
 def test_checking_the_checked_hotel_file_gives_the_same_file(hotel_checked):
     _, out, again = hotel_checked
     assert_same_package(out, again)
+
+
+def _with_excel_titles(source: Path, target: Path) -> Path:
+    """`source` with the tab list Excel keeps in docProps/app.xml (French headings, and a
+    named range listed after the tabs)."""
+    import zipfile
+
+    tabs = openpyxl.load_workbook(source, read_only=True).sheetnames
+    vt = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+    titles = "".join(f"<vt:lpstr>{t}</vt:lpstr>" for t in tabs)
+    app = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Properties xmlns='
+           '"http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+           f'xmlns:vt="{vt}"><Application>Microsoft Excel</Application><HeadingPairs>'
+           '<vt:vector size="4" baseType="variant"><vt:variant><vt:lpstr>Feuilles de calcul'
+           f'</vt:lpstr></vt:variant><vt:variant><vt:i4>{len(tabs)}</vt:i4></vt:variant>'
+           '<vt:variant><vt:lpstr>Plages nommées</vt:lpstr></vt:variant><vt:variant><vt:i4>1'
+           f'</vt:i4></vt:variant></vt:vector></HeadingPairs><TitlesOfParts><vt:vector size='
+           f'"{len(tabs) + 1}" baseType="lpstr">{titles}<vt:lpstr>Budget</vt:lpstr>'
+           '</vt:vector></TitlesOfParts></Properties>')
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w") as new:
+        for item in old.infolist():
+            new.writestr(item, app if item.filename == "docProps/app.xml" else
+                         old.read(item.filename))
+        if "docProps/app.xml" not in old.namelist():
+            raise AssertionError("the hotel file has no extended properties")
+    return target
+
+
+def _titles(path: Path) -> tuple[list[str], list[str]]:
+    import zipfile
+
+    data = zipfile.ZipFile(path).read("docProps/app.xml")
+    found = spans(data, 4)
+    return ([s.text for s in found if s.local == "i4"],
+            [s.text for s in found if s.local == "lpstr" and s.depth == 3])
+
+
+def test_the_tab_list_file_browsers_show_follows_the_tabs(tmp_path):
+    source = _with_excel_titles(hotel(tmp_path / "plain.xlsx"), tmp_path / "hotel.xlsx")
+    tabs = openpyxl.load_workbook(source, read_only=True).sheetnames
+    out, again = tmp_path / "checked.xlsx", tmp_path / "again.xlsx"
+    _check(None, source, out)
+    assert _titles(out) == ([str(len(tabs) + 3), "1"], tabs + ADDED_EN + ["Budget"])
+    assert openpyxl.load_workbook(out, read_only=True).sheetnames == tabs + ADDED_EN
+    _check(None, out, again)
+    assert_same_package(out, again)
+    assert_team_file_kept(source, out)
 
 
 def test_highlights_are_conditional_formats_on_the_cells_at_fault(hotel_checked):

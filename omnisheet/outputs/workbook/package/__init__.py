@@ -22,6 +22,7 @@ from .comments import add_notes
 from .graft import graft, sheets
 from .parts import Package
 from .sheet import add_highlights
+from .titles import retitle
 
 if TYPE_CHECKING:
     from ....analysis.report import Report
@@ -63,6 +64,7 @@ def write_checked(plan: Plan, report: Report, path: Path, *, definition: Definit
 
     pkg = Package(Path(plan.source))
     try:
+        titled = [name for name, _, _ in sheets(pkg)]
         record, props = additions.read_record(pkg)
         if record is not None:
             additions.undo(pkg, record)
@@ -100,6 +102,7 @@ def write_checked(plan: Plan, report: Report, path: Path, *, definition: Definit
             rows = FindingRows(ctx, report, formats, appended.xf_offset)
             tabs = graft(pkg, scratch, appended, {formats["name"]: rows.transform})
             _finish(ctx, pkg, report, at_fault, appended, tabs, props)
+            retitle(pkg, titled, [name for name, _, _ in sheets(pkg)])
             pkg.save(tmp)
     finally:
         pkg.close()
