@@ -452,3 +452,33 @@ def test_random_team_edits_survive_and_a_second_check_changes_nothing(tmp_path, 
     _check(None, first, second)
     assert_team_file_kept(source, first)
     assert_same_package(first, second)
+
+
+def test_a_package_written_without_styles_is_checked_and_checked_again(tmp_path):
+    import zipfile
+
+    source = hotel(tmp_path / "hotel.xlsx")
+    bare = tmp_path / "bare.xlsx"
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(bare, "w") as new:
+        for item in old.infolist():
+            data = old.read(item.filename)
+            if item.filename == "xl/styles.xml":
+                continue
+            if item.filename == "[Content_Types].xml":
+                data = re.sub(rb'<Override PartName="/xl/styles.xml"[^>]*/>', b"", data)
+            if item.filename == "xl/_rels/workbook.xml.rels":
+                data = re.sub(rb'<Relationship [^>]*Target="[^"]*styles.xml"[^>]*/>', b"", data)
+            if item.filename.startswith("xl/worksheets/sheet"):
+                data = re.sub(rb' s="\d+"', b"", data)  # no styles: no formats, no
+                data = re.sub(rb"<conditionalFormatting\b.*?</conditionalFormatting>", b"",
+                              data, flags=re.S)  # conditional formats either
+            new.writestr(item, data)
+    out, again = tmp_path / "checked.xlsx", tmp_path / "again.xlsx"
+    _check(None, bare, out)
+    workbook = openpyxl.load_workbook(out)
+    assert workbook.sheetnames[-3:] == ADDED_EN
+    assert workbook["Use cases"]["C3"].comment.text == "Check with IT"
+    assert workbook["Use cases"].conditional_formatting  # the highlights found their styles
+    assert _findings(out) == _findings(tmp_path / "checked.xlsx")
+    _check(None, out, again)
+    assert_same_package(out, again)

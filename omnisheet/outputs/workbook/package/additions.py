@@ -34,12 +34,35 @@ def custom_part(pkg: Package) -> str | None:
     return None
 
 
+STYLES_CONTENT = "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"
+#: The styles a package without any has implicitly (one font, the two fills every styles
+#: part starts with, one border, the Normal format), written so ours can follow them.
+BARE_STYLES = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<styleSheet xmlns='
+    b'"http://schemas.openxmlformats.org/spreadsheetml/2006/main"><fonts count="1"><font>'
+    b'<sz val="11"/><name val="Calibri"/></font></fonts><fills count="2"><fill><patternFill '
+    b'patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>'
+    b'<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+    b'<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/>'
+    b'</cellStyleXfs><cellXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" '
+    b'xfId="0"/></cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" '
+    b'builtinId="0"/></cellStyles></styleSheet>')
+
+
 def styles_part(pkg: Package) -> str:
+    """The workbook's styles part; a package written without one (some generators do) gets
+    the bare styles it implied, so highlights and our tabs have somewhere to go."""
     book = workbook_part(pkg)
     for rel in pkg.rels(book):
         if rel.get("Type") == STYLES_TYPE and rel.get("part") in pkg:
             return rel["part"]
-    raise ValueError("no styles in the package")
+    part = pkg.free_name("xl/styles{}.xml").replace("styles1.xml", "styles.xml")
+    if part in pkg:
+        part = pkg.free_name("xl/omnisheet-styles{}.xml")
+    pkg.write(part, BARE_STYLES)
+    pkg.add_override(part, STYLES_CONTENT)
+    pkg.add_rel(book, "omnisheetStyles", STYLES_TYPE, part)
+    return part
 
 
 def properties(pkg: Package) -> dict[str, str]:
