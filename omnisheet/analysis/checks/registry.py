@@ -102,6 +102,7 @@ class CheckContext(PlanLookups):
         super().__init__(plan, definition)
         self._allowed: dict[str, set[str]] = {}
         self._grids: dict[str, MapGrid] = {}
+        self._near_ids: dict[str, dict[str, str]] = {}
         # What the events say (omnisheet journeys), given by run_checks when they were read.
         self.journeys: Journeys | None = None
 
@@ -284,8 +285,11 @@ class CheckContext(PlanLookups):
         """The ID of `tab_key` a reference nearly matches, as the tab writes it: "SC-06"
         for "SC-6" or "SC6" (the same number), "UC-012" for "UC-O12" (a letter for a
         digit). Never another number: SC-018 is not what "SC-019" meant."""
-        ids = {self._same_id(str(r.get("id"))): str(r.get("id"))
-               for r in self.plan.table(tab_key) if r.get("id") is not None}
+        ids = self._near_ids.get(tab_key)
+        if ids is None:  # once per tab: a plan may hold thousands of references
+            ids = self._near_ids[tab_key] = {
+                self._same_id(str(r.get("id"))): str(r.get("id"))
+                for r in self.plan.table(tab_key) if r.get("id") is not None}
         return ids.get(self._same_id(str(typed)))
 
     @staticmethod
