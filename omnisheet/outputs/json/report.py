@@ -14,9 +14,11 @@ from ..messages import Messages
 SCHEMA_VERSION = 1
 
 
-def report_json(report: Report, lang: str | None = None) -> dict[str, Any]:
+def report_json(report: Report, lang: str | None = None, *,
+                findings: bool = True) -> dict[str, Any]:
     """The JSON shape (schema in report.schema.json beside this module), in `lang` (the
-    report's by default)."""
+    report's by default); without `findings`, their list is left empty (the text report
+    says only some of them, and tens of thousands of messages take seconds)."""
     lang = lang or report.lang
     said = Messages(report.definition, lang)
     plan, r = report.plan, report.readiness
@@ -47,7 +49,7 @@ def report_json(report: Report, lang: str | None = None) -> dict[str, Any]:
                 "touchpoints_by_channel": _tally(report, "channel", r.by_channel, lang),
             },
         },
-        "findings": findings_json(report.findings, said),
+        "findings": findings_json(report.findings, said) if findings else [],
         "priorities": [
             {"id": p.id, "title": _json(p.title), "value": p.value, "ease": p.ease,
              "stake": p.stake, "score": p.score, "quadrant": _label(report, "quadrant", p.quadrant, lang),

@@ -8,7 +8,8 @@ from ...analysis.report import Report
 from ...template.formatting import Formatter
 from ...template.severity import RANK
 from ...template.text import shorten
-from ..json.report import report_json
+from ..json.report import findings_json, report_json
+from ..messages import Messages
 
 COLOURS = {"error": "red", "warning": "yellow", "info": "cyan"}
 SEVERITY_WORDS = {"error": "errors", "warning": "warnings", "info": "infos"}
@@ -35,7 +36,7 @@ def render_text(report: Report, lang: str | None = None, top: int = 10,
         return "—" if value is None else number.percent(value, 0)
 
     paint = style or (lambda text, **_: text)
-    data = report_json(report, lang)
+    data = report_json(report, lang, findings=False)
     summary = data["summary"]
     counts, objects, ready = summary["findings"], summary["objects"], summary["readiness"]
     shares, tally = ready["shares"], ready["counts"]
@@ -81,18 +82,19 @@ def render_text(report: Report, lang: str | None = None, top: int = 10,
             if len(entry["variables"]) > 5:
                 lines.append(f"      … +{len(entry['variables']) - 5}")
     lines += ["", paint(w["findings"], bold=True)]
-    if not data["findings"]:
+    if not report.findings:
         lines.append("  " + w["none"])
     width = max(len(word) for word in severity_word.values())
+    said = Messages(d, lang)
     # Tab by tab in the template's order; within a tab, errors first (the report's order).
-    by_sheet: dict[str | None, list[dict]] = {report.plan.sheet(t.key): [] for t in d.tabs}
-    for finding in data["findings"]:
-        by_sheet.setdefault(finding["sheet"], []).append(finding)
+    by_sheet: dict[str | None, list] = {report.plan.sheet(t.key): [] for t in d.tabs}
+    for finding in report.findings:
+        by_sheet.setdefault(finding.sheet, []).append(finding)
     by_sheet = {sheet: found for sheet, found in by_sheet.items() if found}
     for sheet, found in by_sheet.items():
         lines.append(paint(f"  {sheet or '-'}", underline=True))
         shown, hidden = _within(found, per_tab)
-        for finding in shown:
+        for finding in findings_json(shown, said):  # in words: only those said here
             where = f"{sheet}!{finding['cell']}" if finding["cell"] else (sheet or "")
             severity = paint(f"{severity_word[finding['severity']]:<{width}}",
                              fg=COLOURS[finding["severity"]])
@@ -105,14 +107,14 @@ def render_text(report: Report, lang: str | None = None, top: int = 10,
     return "\n".join(lines)
 
 
-def _within(found: list[dict], limit: int) -> tuple[list[dict], dict[str, int]]:
+def _within(found: list, limit: int) -> tuple[list, dict[str, int]]:
     """The findings to list, in their order, errors kept before warnings before info; and
     how many of each severity are left out."""
     if not limit or len(found) <= limit:
         return found, {}
-    ranked = sorted(range(len(found)), key=lambda i: (RANK[found[i]["severity"]], i))
+    ranked = sorted(range(len(found)), key=lambda i: (RANK[found[i].severity], i))
     keep = set(ranked[:limit])
     hidden = {severity: 0 for severity in RANK}
     for i in ranked[limit:]:
-        hidden[found[i]["severity"]] += 1
+        hidden[found[i].severity] += 1
     return [f for i, f in enumerate(found) if i in keep], {s: n for s, n in hidden.items() if n}
