@@ -154,14 +154,7 @@ def _key_of(definition: Definition, list_key: str, values: list[Any]) -> dict[st
 def _channel_index(plan: Plan, definition: Definition, channels: list[Any], vocabulary: Words
                    ) -> dict[str, int]:
     """Words an export writes a channel with → the plan's channel; `key:<key>` entries too."""
-    index: dict[str, int] = {}
-    listed = definition.list("channel")
-    for i, value in enumerate(channels):
-        index.setdefault(normalise(value), i)
-        known = listed.value(value)
-        if known is not None:
-            for label in known.labels.values():
-                index.setdefault(normalise(label), i)
+    index = _list_index(definition, "channel", channels)
     for key, i in _key_of(definition, "channel", channels).items():
         index[f"key:{key}"] = i
         for word in vocabulary.channels.get(key, ()):
@@ -170,9 +163,15 @@ def _channel_index(plan: Plan, definition: Definition, channels: list[Any], voca
 
 
 def stage_index(plan: Plan, definition: Definition, stages: list[Any]) -> dict[str, int]:
+    return _list_index(definition, "stage", stages)
+
+
+def _list_index(definition: Definition, list_key: str, values: list[Any]) -> dict[str, int]:
+    """A plan's list values by the words they are written with: as the team typed them,
+    and, for the template's own values, their label in every language."""
     index: dict[str, int] = {}
-    listed = definition.list("stage")
-    for i, value in enumerate(stages):
+    listed = definition.list(list_key)
+    for i, value in enumerate(values):
         index.setdefault(normalise(value), i)
         known = listed.value(value)
         if known is not None:
