@@ -482,3 +482,68 @@ def test_a_package_written_without_styles_is_checked_and_checked_again(tmp_path)
     assert _findings(out) == _findings(tmp_path / "checked.xlsx")
     _check(None, out, again)
     assert_same_package(out, again)
+
+
+def _outgrown(source: Path, target: Path) -> Path:
+    """The hotel plan whose lists outgrew the maps the template draws: 22 channels (20
+    rows), 13 stages (12 pairs of columns), 16 targets (15 rows), 11 relationship stages."""
+    workbook = openpyxl.load_workbook(source)
+    lists = workbook["Lists"]
+    columns = {lists.cell(1, c).value: c for c in range(1, lists.max_column + 1)}
+    for title, count, word in (("Channels", 22, "Channel"), ("Journey stages", 13, "Stage"),
+                               ("Targets", 16, "Target"), ("Relationship stages", 11, "Step")):
+        column = columns[title]
+        have = sum(lists.cell(r, column).value is not None for r in range(2, 60))
+        for n in range(have + 1, count + 1):
+            lists.cell(n + 1, column).value = f"{word} {n}"
+    workbook.save(target)
+    return target
+
+
+def test_lists_that_outgrew_the_maps_get_slots_in_the_teams_file(tmp_path, soffice):
+    source = _outgrown(hotel(tmp_path / "hotel.xlsx"), tmp_path / "grown.xlsx")
+    out, again = tmp_path / "checked.xlsx", tmp_path / "again.xlsx"
+    _check(None, source, out)
+    book = openpyxl.load_workbook(out)
+    journey, scenario_map = book["Journey map"], book["Scenario map"]
+    # A row for each new channel, made like the last one: live header, styles, drop-down.
+    assert journey["A23"].value == "=IF(INDEX(list_channel,21)=\"\",\"\",INDEX(list_channel,21))"
+    assert journey["A24"].value.startswith("=IF(INDEX(list_channel,22)")
+    assert journey["C24"].style_id == journey["C22"].style_id
+    assert journey.row_dimensions[24].height == journey.row_dimensions[22].height
+    statuses = [dv for dv in journey.data_validations.dataValidation if dv.type == "list"]
+    assert any("C24" in dv.sqref for dv in statuses)
+    # A pair of columns for the 13th stage: live header merged over both, sub-headers,
+    # widths, drop-down and status colours of its own status column.
+    assert journey["Z1"].value.startswith("=IF(INDEX(list_stage,13)")
+    assert "Z1:AA1" in {str(r) for r in journey.merged_cells.ranges}
+    assert journey["Z2"].value == '=IF(Z1="","","Point of contact")' or \
+        journey["Z2"].value.startswith('=IF(Z1="",')
+    assert journey.column_dimensions["AA"].width == journey.column_dimensions["Y"].width
+    assert any("AA3:AA24" in str(dv.sqref) for dv in statuses)
+    rules = {str(r.sqref): [x.formula for x in r.rules]
+             for r in journey.conditional_formatting}
+    assert any("$AA3" in f[0][0] for ref, f in rules.items() if ref.startswith("Z3:AA24"))
+    assert scenario_map["A17"].value.startswith("=IF(INDEX(list_target,16)")
+    assert scenario_map["L1"].value.startswith("=IF(INDEX(list_relationship_stage,11)")
+    # LibreOffice computes the new headers from the lists, as in the template's slots.
+    from support.libreoffice import convert
+
+    saved = openpyxl.load_workbook(convert(out, "xlsx", tmp_path / "calc", recalc=True),
+                                   data_only=True)
+    assert [saved["Journey map"][ref].value for ref in ("A23", "A24", "Z1")] == [
+        "Channel 21", "Channel 22", "Stage 13"]
+    assert saved["Scenario map"]["A17"].value == "Target 16"
+    # The team fills the new slot in their file, and the next check reads it.
+    filled = openpyxl.load_workbook(out)
+    filled["Journey map"]["AA24"] = "Friction"
+    filled["Journey map"]["Z24"] = "Queue at the new counter"
+    filled.save(tmp_path / "filled.xlsx")
+    from omnisheet.read.reader import load
+
+    plan = load(tmp_path / "filled.xlsx")
+    assert ("Stage 13", "Channel 22", "friction") in {
+        (t.stage, t.channel, t.status) for t in plan.touchpoints}
+    # Checked again: the slots are the team's now; nothing more is added.
+    _check(None, out, again)
+    assert_same_package(out, again)

@@ -22,6 +22,7 @@ from .comments import add_notes
 from .graft import graft, sheets
 from .parts import Package
 from .sheet import add_highlights
+from .slots import add_slots
 from .titles import retitle
 
 if TYPE_CHECKING:
@@ -70,6 +71,7 @@ def write_checked(plan: Plan, report: Report, path: Path, *, definition: Definit
             additions.undo(pkg, record)
         if path.suffix.lower() == ".xlsx":
             _without_macros(pkg)
+        add_slots(pkg, plan, definition, {name: part for name, _, part in sheets(pkg)})
         same = report.plan is plan
         ctx = Context(None, definition, plan, lang, report.priorities if same else None,
                       report.evidence if same else None)

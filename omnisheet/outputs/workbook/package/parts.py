@@ -113,6 +113,14 @@ class Package:
         _, stub, tail = self._tails[part]
         return stub + tail
 
+    def read_whole(self, part: str) -> bytes:
+        """A worksheet whole, its cells included, with what was patched after them: for
+        the small sheets whose cells omnisheet adds to (a map's new slots)."""
+        if part in self._tails:
+            end, _, tail = self._tails[part]
+            return self._zip.read(self._infos[part])[:end] + tail
+        return self.read(part)
+
     def write_sheet(self, part: str, mini: bytes) -> None:
         if part in self.changed or part not in self._tails:
             self.write(part, mini)
