@@ -33,6 +33,8 @@ def read_mark(path: Path) -> tuple[str | None, str | None]:
     """(what omnisheet output this is, the plan it was made from) from the workbook's
     custom properties; (None, None) for anything else, unreadable files included (their
     check says what is wrong with them). Reads at most 64 KB of one part."""
+    if path.suffix.lower() == ".ods":
+        return _read_ods_mark(path)
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         return None, None
     from ...read.safety import DEFAULT_LIMITS
@@ -50,4 +52,22 @@ def read_mark(path: Path) -> tuple[str | None, str | None]:
         return None, None
     props = {name.decode("utf-8", "replace"): value.decode("utf-8", "replace")
              for name, value in _PROPERTY.findall(xml)}
+    return props.get(OUTPUT_PROPERTY), props.get(SOURCE_PROPERTY)
+
+
+def _read_ods_mark(path: Path) -> tuple[str | None, str | None]:
+    """read_mark of an .ods: its meta.xml's user-defined properties (at most 64 KB read)."""
+    from ...read.safety import DEFAULT_LIMITS
+    from .ods import read_properties
+
+    try:
+        if path.stat().st_size > DEFAULT_LIMITS.max_file_bytes:
+            return None, None
+        with zipfile.ZipFile(path) as archive:
+            info = archive.getinfo("meta.xml")
+            if info.file_size > _CUSTOM_LIMIT:
+                return None, None
+            props = read_properties(archive.read(info))
+    except Exception:  # noqa: BLE001 - a damaged file is the check's to name, not this peek's
+        return None, None
     return props.get(OUTPUT_PROPERTY), props.get(SOURCE_PROPERTY)
