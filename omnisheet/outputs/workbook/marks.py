@@ -18,6 +18,8 @@ SOURCE_PROPERTY = "omnisheet-source"
 CHECKED, PORTFOLIO = "checked", "portfolio"
 _CUSTOM_PART = "docProps/custom.xml"
 _CUSTOM_LIMIT = 64 * 1024  # a custom.xml with a few properties is well under 1 KB
+_ODS_PROPERTY = re.compile(
+    rb'<meta:user-defined\b[^>]*\bmeta:name="([^"]{1,200})"[^>]*>([^<]{0,2000})</meta:user-defined>')
 _PROPERTY = re.compile(
     rb'<property\b[^>]*\bname="([^"]{1,200})"[^>]*>\s*<vt:lpwstr>([^<]{0,2000})</vt:lpwstr>')
 
@@ -57,8 +59,9 @@ def read_mark(path: Path) -> tuple[str | None, str | None]:
 
 def _read_ods_mark(path: Path) -> tuple[str | None, str | None]:
     """read_mark of an .ods: its meta.xml's user-defined properties (at most 64 KB read)."""
+    import html
+
     from ...read.safety import DEFAULT_LIMITS
-    from .ods import read_properties
 
     try:
         if path.stat().st_size > DEFAULT_LIMITS.max_file_bytes:
@@ -67,7 +70,10 @@ def _read_ods_mark(path: Path) -> tuple[str | None, str | None]:
             info = archive.getinfo("meta.xml")
             if info.file_size > _CUSTOM_LIMIT:
                 return None, None
-            props = read_properties(archive.read(info))
+            xml = archive.read(info)
     except Exception:  # noqa: BLE001 - a damaged file is the check's to name, not this peek's
         return None, None
+    props = {html.unescape(name.decode("utf-8", "replace")):
+             html.unescape(value.decode("utf-8", "replace"))
+             for name, value in _ODS_PROPERTY.findall(xml)}
     return props.get(OUTPUT_PROPERTY), props.get(SOURCE_PROPERTY)
