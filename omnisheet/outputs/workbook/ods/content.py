@@ -8,6 +8,7 @@ the row being noted."""
 
 from __future__ import annotations
 
+import bisect
 import re
 import xml.parsers.expat
 from collections.abc import Callable, Iterable, Iterator
@@ -71,14 +72,14 @@ def sheet_ref(name: str) -> str:
     return "'" + name.replace("'", "''") + "'"
 
 
-@dataclass
+@dataclass(slots=True)
 class _Open:
     name: str
     start: int
     attrs: dict[str, str]
     depth: int
-    tag_end: int = 0
     empty: bool = False
+    content: bool = False  # a child or text seen
 
 
 _TAG_END = re.compile(rb"""(?:[^>"']|"[^"]*"|'[^']*')*>""")
@@ -103,6 +104,8 @@ def patch(pieces: Iterable[bytes], changes: Changes) -> Iterator[bytes]:
 class _Patcher:
     def __init__(self, changes: Changes) -> None:
         self.c = changes
+        self.noted = {table: sorted({r for r, _ in notes})
+                      for table, notes in changes.notes.items()}
         self.buf = bytearray()
         self.base = 0  # absolute offset of buf[0]
         self.edits: list[tuple[int, int, bytes]] = []
@@ -125,9 +128,11 @@ class _Patcher:
         return bytes(self.buf[start - self.base:end - self.base])
 
     def _end_of(self, item: _Open, at: int) -> int:
-        if item.empty:
-            return item.tag_end
-        return _tag_end(self.buf, at - self.base) + self.base
+        """Just past the element's end; `at` is where expat reports its end."""
+        if not item.content and self.buf[at - self.base - 2:at - self.base] == b"/>":
+            item.empty = True  # <x/>: reported at the end of the tag
+            return at
+        return self.buf.index(b">", at - self.base) + 1 + self.base
 
     def _flush(self, limit: int) -> Iterator[bytes]:
         """Emit up to `limit` (absolute), applying the edits that end before it."""
@@ -187,16 +192,19 @@ class _Patcher:
         yield from self._flush(self.base + len(self.buf))
 
     def _on_text(self, text: str) -> None:
+        if self.stack:
+            self.stack[-1].content = True
         if self.note is not None and self.note.get("para") is not None:
             self.note["para"][2] += text
 
     def _on_start(self, name: str, attrs: dict[str, str]) -> None:
         at = self.parser.CurrentByteIndex
         self.last = at
-        item = _Open(name, at, attrs, len(self.stack))
-        item.tag_end = _tag_end(self.buf, at - self.base) + self.base
-        item.empty = self.buf[item.tag_end - self.base - 2:item.tag_end - self.base] == b"/>"
-        self.stack.append(item)
+        stack = self.stack
+        if stack:
+            stack[-1].content = True
+        item = _Open(name, at, attrs, len(stack))
+        stack.append(item)
         if self.skip_depth is None:
             self._start(item)
 
@@ -347,8 +355,8 @@ class _Patcher:
         missing = [f' xmlns:{p}="{uri}"' for p, uri in NAMESPACES.items()
                    if f"xmlns:{p}" not in root.attrs]
         if missing:
-            end = root.tag_end
-            close = 2 if root.empty else 1
+            end = _tag_end(self.buf, root.start - self.base) + self.base
+            close = 2 if self.buf[end - self.base - 2:end - self.base] == b"/>" else 1
             self._edit(end - close, end - close, "".join(missing).encode())
 
     def _styles(self) -> bytes:
@@ -364,11 +372,12 @@ class _Patcher:
             self._edit(at, at, b"".join(self.c.tables()))
 
     def _noted_rows(self, row: _Open) -> bool:
-        notes = self.c.notes.get(self.table or "")
-        if not notes:
+        rows = self.noted.get(self.table or "")
+        if not rows:
             return False
         repeat = _int(row.attrs.get("table:number-rows-repeated"))
-        return any(self.row <= r < self.row + repeat for r, _ in notes)
+        at = bisect.bisect_left(rows, self.row)
+        return at < len(rows) and rows[at] < self.row + repeat
 
     def _noted_row(self, data: bytes, repeat: int) -> bytes:
         """A row (repeated `repeat` times) with its notes: split around the noted rows."""
