@@ -309,3 +309,48 @@ def test_the_content_stream_gives_the_same_bytes_wherever_its_pieces_are_cut():
     assert b"calcext:conditional-format" not in undone
     assert b"<text:p>Theirs</text:p></office:annotation><text:p>a &amp; b</text:p>" in undone
     assert b"".join(patch([undone], changes)) == whole
+
+
+def test_the_sample_ods_checked_twice_is_the_same_file_and_keeps_its_parts(tmp_path):
+    source = SAMPLES / "retail-fr.ods"
+    first, second = tmp_path / "once.ods", tmp_path / "twice.ods"
+    _check(source, first)
+    _check(first, second)
+    before, after = parts(source), parts(first)
+    assert list(before) == list(after)
+    assert {n for n in before if before[n] != after[n]} == PATCHED
+    assert parts(second) == after
+    names = re.findall(rb'<table:table table:name="([^"]*)"', after["content.xml"])
+    assert [n.decode() for n in names[-3:]] == ADDED_FR
+
+
+def test_the_thousand_note_limit_stays_errors_first_in_an_ods(tmp_path):
+    """Past MAX_COMMENTS cells at fault, the notes go to errors first; every error and
+    warning stays highlighted."""
+    import dataclasses
+
+    from omnisheet import check
+    from omnisheet.outputs.workbook import write
+    from omnisheet.outputs.workbook.checked import MAX_COMMENTS
+    from omnisheet.plan.model import ERROR, WARNING
+    from omnisheet.read.reader import load
+
+    plan = load(SAMPLES / "retail-fr.ods")
+    report = check(plan)
+    one = next(f for f in report.findings if f.sheet == "Cas d'usage")
+    warned = [dataclasses.replace(one, severity=WARNING, row=2 + i, column=8)
+              for i in range(MAX_COMMENTS)]
+    errors = [dataclasses.replace(one, severity=ERROR, row=2 + i, column=9) for i in range(300)]
+    report = dataclasses.replace(report, findings=(*warned, *errors))
+    out = write(plan, tmp_path / "out.ods", report=report, team_file=True)
+    content = parts(out)["content.xml"]
+    cells = re.findall(rb"<table:table-cell\b(?:(?!</table:table-cell>).)*?<dc:creator>omnisheet"
+                       rb"</dc:creator>", content, re.S)
+    assert len(cells) == MAX_COMMENTS
+    ranges = re.findall(rb'target-range-address="([^"]*)"><calcext:condition calcext:apply-'
+                        rb'style-name="omnisheet-(error|warning)"', content)
+    highlighted = {kind: sum(r.count(b"'Cas d''usage'.") for r, k in ranges if k == kind)
+                   for kind in (b"error", b"warning")}
+    assert highlighted == {b"error": 300, b"warning": MAX_COMMENTS}
+    # the 300 errors all noted: their notes name the error word
+    assert content.count("Erreur — ".encode()) >= 300
