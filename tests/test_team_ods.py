@@ -13,6 +13,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from team_files import INSURER_OPS, NOTES_FR, SAMPLES, parts
 
 from omnisheet.outputs.workbook.ods.content import Changes, patch
@@ -79,8 +81,9 @@ def table_cells(content: bytes) -> dict[str, dict]:
         table = state["table"]
         if not table:
             return
-        stop = parser.CurrentByteIndex
-        closing = content.index(b">", stop) + 1 if content[stop:stop + 2] == b"</" else stop
+        opened = content.index(b">", at)  # (no ">" in the attributes of these files)
+        closing = opened + 1 if content[opened - 1:opened] == b"/" else content.index(
+            b">", parser.CurrentByteIndex) + 1
         if name == "table:table" and depth == 3:
             state["table"] = None
         elif name == "table:table-row":
@@ -354,3 +357,54 @@ def test_the_thousand_note_limit_stays_errors_first_in_an_ods(tmp_path):
     assert highlighted == {b"error": 300, b"warning": MAX_COMMENTS}
     # the 300 errors all noted: their notes name the error word
     assert content.count("Erreur — ".encode()) >= 300
+
+
+_HEAD = _CONTENT[:_CONTENT.index(b'<table:table table:name="Plan">')]
+_TAIL = b"</office:spreadsheet></office:body></office:document-content>"
+_cell = st.sampled_from([b"<table:table-cell/>", b'<table:table-cell table:style-name="ce1"/>',
+                         b'<table:table-cell office:value-type="float" office:value="3">'
+                         b"<text:p>3</text:p></table:table-cell>",
+                         b"<table:table-cell><office:annotation><text:p>Theirs</text:p>"
+                         b"</office:annotation><text:p>x</text:p></table:table-cell>",
+                         b'<table:covered-table-cell table:style-name="ce1"/>'])
+_row = st.tuples(st.integers(1, 4), st.lists(st.tuples(st.integers(1, 4), _cell), min_size=1,
+                                               max_size=4))
+
+
+def _table(rows: list) -> bytes:
+    out = [b'<table:table table:name="Plan">']
+    for repeat, cells in rows:
+        attrs = f' table:number-rows-repeated="{repeat}"'.encode() if repeat > 1 else b""
+        out.append(b"<table:table-row" + attrs + b">")
+        for times, cell in cells:
+            if times > 1:
+                cell = cell.replace(b" ", f' table:number-columns-repeated="{times}" '.encode(),
+                                    1) if b" " in cell.split(b">")[0] else cell.replace(
+                    b"<table:table-cell", f'<table:table-cell table:number-columns-repeated='
+                    f'"{times}"'.encode(), 1)
+            out.append(cell)
+        out.append(b"</table:table-row>")
+    return b"".join(out) + b"</table:table>"
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows=st.lists(_row, min_size=1, max_size=5),
+       notes=st.sets(st.tuples(st.integers(0, 12), st.integers(0, 12)), max_size=6))
+def test_any_table_with_any_notes_keeps_its_cells_and_undoes_to_the_same_patch(rows, notes):
+    content = _HEAD + _table(rows) + _TAIL
+    changes = Changes(notes={"Plan": {cell: f"note {cell}" for cell in notes}},
+                      highlight_styles={"omnisheet-error"},
+                      tables=lambda: [b'<table:table table:name="Ours"/>'])
+    patched = b"".join(patch([content[:97], content[97:]], changes))
+    before, after = table_cells(content)["Plan"], table_cells(patched)["Plan"]
+    assert after["cells"] == {k: v for k, v in before["cells"].items()
+                              if k in after["cells"]}
+    assert set(before["cells"]) <= set(after["cells"])
+    for row, column in notes:  # each noted cell says its note, once
+        said = re.findall(rb"note \(" + str(row).encode() + rb", " + str(column).encode()
+                          + rb"\)", patched)
+        assert len(said) == 1
+    undone = b"".join(patch([patched], Changes(drop_tables={"Ours"},
+                                               highlight_styles={"omnisheet-error"})))
+    assert b"note (" not in undone and b"Ours" not in undone
+    assert b"".join(patch([undone], changes)) == patched

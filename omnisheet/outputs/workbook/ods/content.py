@@ -108,7 +108,9 @@ class _Patcher:
                       for table, notes in changes.notes.items()}
         self.buf = bytearray()
         self.base = 0  # absolute offset of buf[0]
-        self.edits: list[tuple[int, int, bytes]] = []
+        self.edits: list[tuple[int, int, int, bytes]] = []  # start, end, order, bytes
+        self.seq = 0
+        self.tail_hold: int | None = None  # after the last row of a table noted past it
         self.stack: list[_Open] = []
         self.holds: list[int] = []  # starts of the elements whose bytes may still change
         self.styles_done = False
@@ -119,6 +121,7 @@ class _Patcher:
         self.table_depth = 0
         self.row = 0
         self.row_open: _Open | None = None
+        self.row_held = False
         self.note: dict | None = None  # the annotation being read
         self.cf: dict | None = None  # the conditional formats container being read
         self.cf_done = False
@@ -141,7 +144,7 @@ class _Patcher:
         at = self.base
         out = []
         while self.edits and self.edits[0][1] <= limit:
-            start, end, new = self.edits.pop(0)
+            start, end, _, new = self.edits.pop(0)
             out.append(bytes(self.buf[at - self.base:start - self.base]))
             out.append(new)
             at = end
@@ -157,9 +160,10 @@ class _Patcher:
             yield data
 
     def _edit(self, start: int, end: int, new: bytes) -> None:
-        self.edits.append((start, end, new))
+        self.seq += 1
+        bisect.insort(self.edits, (start, end, self.seq, new))
 
-    def _inner_edits(self, start: int) -> list[tuple[int, int, bytes]]:
+    def _inner_edits(self, start: int) -> list[tuple[int, int, int, bytes]]:
         inner = [e for e in self.edits if e[0] >= start]
         self.edits = [e for e in self.edits if e[0] < start]
         return inner
@@ -168,7 +172,7 @@ class _Patcher:
         """The element's bytes with the edits made inside it so far."""
         inner = self._inner_edits(start)
         data = self._bytes(start, end)
-        for s, e, new in sorted(inner, reverse=True):
+        for s, e, _, new in sorted(inner, reverse=True):
             data = data[:s - start] + new + data[e - start:]
         return data
 
@@ -262,7 +266,8 @@ class _Patcher:
             self.table_depth += 100
         elif name == "table:table-row" and self.table_depth < 100 and self.row_open is None:
             self.row_open = item
-            if self._noted_rows(item):
+            self.row_held = self._noted_rows(item)
+            if self.row_held:
                 self._hold(item)
         elif name == "office:annotation" and self.note is None:
             self.note = {"item": item, "paras": [], "para": None}
@@ -292,6 +297,10 @@ class _Patcher:
         elif self.table is None:
             return
         elif name == "table:table" and depth == self.table_depth:
+            if self.tail_hold is not None:
+                self._edit(self.tail_hold, self.tail_hold, self._rows_past())
+                self.holds.remove(self.tail_hold)
+                self.tail_hold = None
             formats = self.c.formats.get(self.table or "")
             if formats and not self.cf_done:
                 self._edit(at, at, b"<calcext:conditional-formats>" + formats
@@ -302,11 +311,20 @@ class _Patcher:
         elif name == "table:table-row" and item is self.row_open:
             self.row_open = None
             repeat = _int(item.attrs.get("table:number-rows-repeated"))
-            if item.start in self.holds:
+            if self.row_held:
+                self.row_held = False
                 self._release(item)
                 data = self._spliced(item.start, end)
                 self._edit(item.start, end, self._noted_row(data, repeat))
             self.row += repeat
+            rows = self.noted.get(self.table or "")
+            if self.tail_hold is not None:
+                self.holds.remove(self.tail_hold)
+                self.tail_hold = None
+            if rows and rows[-1] >= self.row:  # the table may end before a noted row
+                self.tail_hold = end
+                self.holds.append(end)
+                self.holds.sort()
         elif name == "text:p" and self.note is not None and self.note["para"] is not None \
                 and depth == self.note["item"].depth + 1:
             self.note["para"][1] = end
@@ -378,6 +396,21 @@ class _Patcher:
         repeat = _int(row.attrs.get("table:number-rows-repeated"))
         at = bisect.bisect_left(rows, self.row)
         return at < len(rows) and rows[at] < self.row + repeat
+
+    def _rows_past(self) -> bytes:
+        """Rows for the notes past the table's last row (a file written by a program that
+        stops the table at its last value)."""
+        notes = self.c.notes[self.table or ""]
+        out, at = [], self.row
+        for r in sorted({r for r, _ in notes if r >= self.row}):
+            if r > at:
+                repeat = f' table:number-rows-repeated="{r - at}"' if r - at > 1 else ""
+                out.append(f"<table:table-row{repeat}><table:table-cell/></table:table-row>"
+                           .encode())
+            out.append(self._noted_cells(b"<table:table-row></table:table-row>",
+                                         {c: t for (rr, c), t in notes.items() if rr == r}))
+            at = r + 1
+        return b"".join(out)
 
     def _noted_row(self, data: bytes, repeat: int) -> bytes:
         """A row (repeated `repeat` times) with its notes: split around the noted rows."""

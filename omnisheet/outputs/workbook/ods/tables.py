@@ -35,7 +35,7 @@ class Styles:
         key = round(width, 2)
         if key not in self.columns:
             name = self.columns[key] = f"{PREFIX}co{len(self.columns) + 1}"
-            inches = (key * 7 + 5) / 96
+            inches = key * 7 / 72  # as LibreOffice converts an .xlsx column's width
             self.xml.append(f'<style:style style:name="{name}" style:family="table-column">'
                             f'<style:table-column-properties fo:break-before="auto" '
                             f'style:column-width="{inches:.4f}in"/></style:style>')
