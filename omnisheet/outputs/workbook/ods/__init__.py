@@ -231,9 +231,10 @@ def _highlight_styles(data: bytes, definition: Definition) -> bytes:
         f'<style:table-cell-properties fo:background-color="{colours[SEVERITY_COLOURS[s]]}" '
         f'fo:border="1.5pt solid {HIGHLIGHT_BORDERS[s]}"/></style:style>'
         for s in (ERROR, WARNING)).encode()
-    if holder is None:
+    if holder is None:  # before the automatic and master styles, as the schema orders them
         root = found[0]
-        at = data.rindex(b"</", root.start, root.end)
+        at = next((s.start for s in found if s.depth == 1 and s.local in (
+            "automatic-styles", "master-styles")), data.rindex(b"</", root.start, root.end))
         edits.append((at, at, b"<office:styles>" + body + b"</office:styles>"))
     elif holder.empty:
         edits.append((holder.start, holder.end, b"<office:styles>" + body

@@ -67,8 +67,8 @@ def annotation(text: str) -> bytes:
 
 def sheet_ref(name: str) -> str:
     """A table's name as an ODF cell address writes it."""
-    if re.fullmatch(r"[^\W\d]\w*", name):
-        return name
+    if re.fullmatch(r"[^\W\d]\w*", name) and not re.fullmatch(r"[A-Za-z]{1,3}\d+", name):
+        return name  # (a name that reads as a cell, "AB12", is quoted)
     return "'" + name.replace("'", "''") + "'"
 
 
