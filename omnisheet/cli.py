@@ -189,7 +189,8 @@ def _load(path: Path):
 @click.argument("plan_files", metavar="PLAN...", nargs=-1, required=True,
                 type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(path_type=Path),
-              help="Write the checked and scored workbook here (.xlsx); with several plans, "
+              help="Write the checked and scored workbook here (.xlsx, or .ods for an .ods "
+                   "plan); with several plans, "
                    "the folder to write each checked workbook into.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="Report format on standard output.")

@@ -113,6 +113,16 @@ def _exit(run: Run, fail_on: str = "never") -> int:
 # --- omnisheet check PATH... ---------------------------------------------------------------
 
 
+def _checked_suffix(path: Path) -> str:
+    """An .ods plan's checked workbook is its own .ods; any other's an .xlsx."""
+    if path.suffix.lower() == ".ods":
+        from ..outputs.workbook.ods import is_ods
+
+        if is_ods(path):
+            return ".ods"
+    return ".xlsx"
+
+
 def check_many(paths: Sequence[Path], *, output: Path | None, fmt: str, fail_on: str,
                lang: str | None, sort: bool, jobs: int | None,
                style: Callable[..., str] | None, top: int | None = None,
@@ -131,7 +141,7 @@ def check_many(paths: Sequence[Path], *, output: Path | None, fmt: str, fail_on:
             raise PortfolioError("output_folder", path=output)
         inputs = {_real(p.path) for p in found.plans}
         for plan in found.plans:
-            target = output / f"{plan.name}.xlsx"
+            target = output / f"{plan.name}{_checked_suffix(plan.path)}"
             if _real(target) in inputs:
                 raise PortfolioError("output_replaces", path=target, plan=plan.path)
             guard_output(target, _inputs(found, paths), force=force)

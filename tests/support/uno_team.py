@@ -18,7 +18,9 @@ OPS is a list; each is one of uno_fill.py's cell edits or an object with "op":
 
 ASK names what to read: ``{"annotations": [S...], "links": ["S!A1"...], "merged":
 ["S!A1:D1"...], "hidden_columns": ["S!C"...], "filters": [S...], "frozen": [S...],
-"formats": ["S!A1"...], "formulas": ["S!A1"...], "values": ["S!A1"...]}``.
+"formats": ["S!A1"...], "formulas": ["S!A1"...], "values": ["S!A1"...],
+"highlights": ["S!A1"...]}`` (highlights: each conditional format on the cell as [style
+name, formula, the style's background colour or null when no such cell style]).
 """
 
 from __future__ import annotations
@@ -146,8 +148,8 @@ def inspect(doc: Any, ask: dict) -> dict:
     # Frozen panes as the document's view settings hold them (a hidden document's view
     # neither freezes nor reports panes; headless Calc does not write them back either).
     out["frozen"] = {}
-    views = {p.Name: p.Value for p in doc.getViewData().getByIndex(0)}["Tables"]
     for name in ask.get("frozen", ()):
+        views = {p.Name: p.Value for p in doc.getViewData().getByIndex(0)}["Tables"]
         view = {p.Name: p.Value for p in views.getByName(name)} if views.hasByName(name) else {}
         frozen = view.get("HorizontalSplitMode") == 2 or view.get("VerticalSplitMode") == 2
         out["frozen"][name] = ([view.get("HorizontalSplitPositionTwips", 0),
@@ -163,6 +165,18 @@ def inspect(doc: Any, ask: dict) -> dict:
         sheet, cell = split_ref(ref)
         out["formulas"][ref] = get_cell(doc, sheet, cell).getFormula()
     out["values"] = {ref: read_cell(doc, ref) for ref in ask.get("values", ())}
+    out["highlights"] = {}
+    styles = doc.getStyleFamilies().getByName("CellStyles")
+    for ref in ask.get("highlights", ()):
+        sheet, cell = split_ref(ref)
+        entries = get_cell(doc, sheet, cell).getPropertyValue("ConditionalFormat")
+        found = []
+        for i in range(entries.getCount()):
+            entry = entries.getByIndex(i)
+            name = entry.getStyleName()
+            colour = (styles.getByName(name).CellBackColor if styles.hasByName(name) else None)
+            found.append([name, entry.getFormula1(), colour])
+        out["highlights"][ref] = found
     return out
 
 

@@ -47,10 +47,17 @@ def write(
 
     With `report`, the workbook is the checked one: Findings and Dashboard tabs, offending
     cells highlighted and commented. `sort` orders use cases by rank. With `team_file`, the
-    checked workbook is the team's own file with those additions (see `package`), unless
-    the plan was read from an .ods or `sort` reorders it.
+    checked workbook is the team's own file with those additions (see `package`, and `ods`
+    for an .ods plan written as .ods), unless `sort` reorders it.
     """
     if report is not None and team_file and not sort:
+        from . import ods
+
+        if ods.patchable(plan, Path(path)):
+            d = definition or plan.definition
+            lang = d.check_language(lang or plan.language or d.default_language)
+            return ods.write_checked(plan, report, Path(path), definition=d, lang=lang,
+                                     overwrite=overwrite)
         from .package import patchable, write_checked
 
         if patchable(plan, Path(path)):

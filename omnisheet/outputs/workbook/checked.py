@@ -170,6 +170,22 @@ def _commented(ctx: Context, worst: AtFault) -> set[tuple[str, int, int]]:
     return set(ranked[:MAX_COMMENTS])
 
 
+def note_texts(ctx: Context, report: Report, at_fault: AtFault
+               ) -> dict[tuple[str, int, int], str]:
+    """The note each commented cell gets (see `_commented`), (sheet, row, column) 1-based:
+    its findings, a paragraph each, as the notes of every checked workbook say them."""
+    words = ctx.definition.words_for("findings_tab", ctx.lang)
+    chosen = _commented(ctx, at_fault)
+    said = Messages(ctx.definition, report.lang)
+    notes: dict[tuple[str, int, int], list[str]] = defaultdict(list)
+    for finding in report.findings:
+        key = (finding.sheet, finding.row, finding.column)
+        if key in chosen:
+            notes[key].append(f"{words[finding.severity]} — {said.message(finding)}\n"
+                              f"({words['see']} {finding.code})")
+    return {key: "\n\n".join(texts) for key, texts in notes.items()}
+
+
 def queue_comments(ctx: Context, sheets: dict[str, Any], report: Report,
                    at_fault: AtFault) -> None:
     """Comment on each offending cell (up to MAX_COMMENTS). Runs before the tabs are

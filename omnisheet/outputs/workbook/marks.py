@@ -18,6 +18,8 @@ SOURCE_PROPERTY = "omnisheet-source"
 CHECKED, PORTFOLIO = "checked", "portfolio"
 _CUSTOM_PART = "docProps/custom.xml"
 _CUSTOM_LIMIT = 64 * 1024  # a custom.xml with a few properties is well under 1 KB
+_ODS_PROPERTY = re.compile(
+    rb'<meta:user-defined\b[^>]*\bmeta:name="([^"]{1,200})"[^>]*>([^<]{0,2000})</meta:user-defined>')
 _PROPERTY = re.compile(
     rb'<property\b[^>]*\bname="([^"]{1,200})"[^>]*>\s*<vt:lpwstr>([^<]{0,2000})</vt:lpwstr>')
 
@@ -33,6 +35,8 @@ def read_mark(path: Path) -> tuple[str | None, str | None]:
     """(what omnisheet output this is, the plan it was made from) from the workbook's
     custom properties; (None, None) for anything else, unreadable files included (their
     check says what is wrong with them). Reads at most 64 KB of one part."""
+    if path.suffix.lower() == ".ods":
+        return _read_ods_mark(path)
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         return None, None
     from ...read.safety import DEFAULT_LIMITS
@@ -50,4 +54,26 @@ def read_mark(path: Path) -> tuple[str | None, str | None]:
         return None, None
     props = {name.decode("utf-8", "replace"): value.decode("utf-8", "replace")
              for name, value in _PROPERTY.findall(xml)}
+    return props.get(OUTPUT_PROPERTY), props.get(SOURCE_PROPERTY)
+
+
+def _read_ods_mark(path: Path) -> tuple[str | None, str | None]:
+    """read_mark of an .ods: its meta.xml's user-defined properties (at most 64 KB read)."""
+    import html
+
+    from ...read.safety import DEFAULT_LIMITS
+
+    try:
+        if path.stat().st_size > DEFAULT_LIMITS.max_file_bytes:
+            return None, None
+        with zipfile.ZipFile(path) as archive:
+            info = archive.getinfo("meta.xml")
+            if info.file_size > _CUSTOM_LIMIT:
+                return None, None
+            xml = archive.read(info)
+    except Exception:  # noqa: BLE001 - a damaged file is the check's to name, not this peek's
+        return None, None
+    props = {html.unescape(name.decode("utf-8", "replace")):
+             html.unescape(value.decode("utf-8", "replace"))
+             for name, value in _ODS_PROPERTY.findall(xml)}
     return props.get(OUTPUT_PROPERTY), props.get(SOURCE_PROPERTY)
