@@ -7,22 +7,18 @@ template's own slots are: a later check reads it and leaves it there."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
 
-from ....plan.layout import MapGrid, list_slots
+from ..outgrown import Outgrown, growth, header_text, live_header, outgrown_maps, shift_formula
 from .xmlspans import Span, children, escape, first, set_attr, spans, splice
 
 if TYPE_CHECKING:
     from ....plan.model import Plan
     from ....template.definition import Definition
     from .parts import Package
-
-_REF = re.compile(r"(\$?)([A-Z]{1,3})(\$?)([0-9]+)(?![0-9A-Za-z_(])")
-_INDEX = re.compile(r"INDEX\((list_\w+),\s*([0-9]+)\)")
 
 
 @dataclass(frozen=True)
@@ -38,27 +34,19 @@ def add_slots(pkg: Package, plan: Plan, definition: Definition,
               parts: dict[str, str]) -> list[str]:
     """Slots for every map whose list outgrew it; the names of the tabs given some."""
     grown = []
-    for tab in definition.tabs:
-        if tab.across is None or tab.down is None:
+    for outgrown in outgrown_maps(plan, definition):
+        part = parts.get(outgrown.sheet)
+        if part is None or part not in pkg:
             continue
-        read = plan.maps.get(tab.key)
-        part = parts.get(plan.sheet(tab.key) or "")
-        if read is None or part is None or part not in pkg or not read.down or not read.across:
-            continue
-        across = list_slots(plan, tab.across.list, definition)
-        down = list_slots(plan, tab.down.list, definition)
-        if len(across) <= max(len(read.across), tab.across.slots) and \
-                len(down) <= max(len(read.down), tab.down.slots):
-            continue  # within the template's room: no need to read the sheet
-        data = pkg.read_whole(part)
-        patched = _grow(data, read, across, down)
+        patched = _grow(pkg.read_whole(part), outgrown)
         if patched is not None:
             pkg.write(part, patched)
-            grown.append(plan.sheet(tab.key) or "")
+            grown.append(outgrown.sheet)
     return grown
 
 
-def _grow(data: bytes, read: MapGrid, across: tuple, down: tuple) -> bytes | None:
+def _grow(data: bytes, grown: Outgrown) -> bytes | None:
+    read, across, down = grown.read, grown.across, grown.down
     found = spans(data, max_depth=3)
     sheet_data = first(found, "sheetData", 1)
     if sheet_data is None or sheet_data.empty:
@@ -66,31 +54,20 @@ def _grow(data: bytes, read: MapGrid, across: tuple, down: tuple) -> bytes | Non
     rows = {int(r.attrs.get("r", 0)): r for r in children(found, sheet_data)
             if r.local == "row"}
     cells = {n: _cells(data, found, row) for n, row in rows.items()}
-    top = read.top + 1  # 1-based row of the column headers
-    first_row = read.data_row(0) + 1
-    # The slots drawn: headers (live or typed) down the first column and along the top.
-    drawn_down = _run(lambda i: _header_at(cells, read.data_row(i) + 1, read.left + 1))
-    drawn_across = _run(lambda i: _header_at(cells, top, read.slot_column(i) + 1))
-    more_down, more_across = len(down) - drawn_down, len(across) - drawn_across
-    if not drawn_down or not drawn_across or (more_down <= 0 and more_across <= 0):
+    where = growth(grown, lambda row, column: _header_at(cells, row, column),
+                   lambda row, right: any(c.column > right and (c.value or c.formula)
+                                          for c in cells.get(row, ())),
+                   lambda row: bool(cells.get(row)))
+    if where is None:
         return None
-    more_down, more_across = max(more_down, 0), max(more_across, 0)
-    last_row = read.data_row(drawn_down - 1) + 1
-    last_col = read.slot_column(drawn_across - 1) + 1  # 1-based, the last slot's first
-    right = last_col + read.step - 1
-    new_cols = [read.slot_column(drawn_across + j) + 1 for j in range(more_across)]
-    new_rows = list(range(last_row + 1, last_row + 1 + more_down))
+    top, first_row, last_row = where.top, where.first_row, where.last_row
+    last_col, right, drawn_down, drawn_across = (where.last_col, where.right,
+                                                 where.drawn_down, where.drawn_across)
+    new_rows = where.new_rows
     map_rows = list(range(top, last_row + 1))
-    # Room: nothing of the team's where the new slots go.
-    if any(c.column > right for n in map_rows for c in cells.get(n, ()) if c.value or c.formula):
-        new_cols = []
-    if any(cells.get(n) for n in new_rows):
-        new_rows = []
-    if not new_cols and not new_rows:
-        return None
-    width = right + read.step * len(new_cols)
+    width = where.width(read.step)
     edits: list[tuple[int, int, bytes]] = []
-    offsets = [c - last_col for c in new_cols]
+    offsets = where.offsets
     # Columns: each row of the map gets the last slot's cells again, shifted.
     for n in map_rows:
         source = [c for c in cells.get(n, ()) if last_col <= c.column <= right]
@@ -133,13 +110,6 @@ def _grow(data: bytes, read: MapGrid, across: tuple, down: tuple) -> bytes | Non
                         width, top)
 
 
-def _run(present: Callable[[int], bool]) -> int:
-    n = 0
-    while present(n):
-        n += 1
-    return n
-
-
 def _header_at(cells: dict[int, list[_Cell]], row: int, column: int) -> bool:
     return any(c.column == column and (c.formula or c.value) for c in cells.get(row, ()))
 
@@ -173,10 +143,9 @@ def _header(cell: _Cell, row: int, index: int, values: tuple) -> bytes:
     the list's next place, its value what the list holds there."""
     ref = f"{get_column_letter(cell.column)}{row}"
     style = f' s="{cell.style}"' if cell.style is not None else ""
-    value = values[index - 1] if index - 1 < len(values) else None
-    shown = escape("" if value is None else str(value))
-    if cell.formula and _INDEX.search(cell.formula):
-        formula = _INDEX.sub(lambda m: f"INDEX({m.group(1)},{index})", cell.formula)
+    shown = escape(header_text(values, index))
+    formula = live_header(cell.formula, index)
+    if formula is not None:
         return (f'<c r="{ref}"{style} t="str"><f>{formula}</f><v>{shown}</v></c>').encode()
     return f'<c r="{ref}"{style} t="inlineStr"><is><t>{shown}</t></is></c>'.encode()
 
@@ -186,7 +155,7 @@ def _shifted(cell: _Cell, by: int, header_row: bool, index: int, values: tuple) 
     list's next place, another formula with its references moved, a blank otherwise."""
     moved = _Cell(cell.column + by, cell.xml, cell.style, cell.formula, cell.value)
     row = int(re.search(rb'\sr="[A-Z]+([0-9]+)"', cell.xml).group(1))  # type: ignore[union-attr]
-    if header_row and cell.formula and _INDEX.search(cell.formula):
+    if header_row and live_header(cell.formula, index) is not None:
         return _header(moved, row, index, values)
     if cell.formula:
         ref = f"{get_column_letter(moved.column)}{row}"
@@ -195,17 +164,6 @@ def _shifted(cell: _Cell, by: int, header_row: bool, index: int, values: tuple) 
         return (f'<c r="{ref}"{style} t="str"><f>{formula}</f><v>'
                 f'{cell.value.decode()}</v></c>').encode()
     return _blank(cell, row, by)
-
-
-def shift_formula(formula: str, columns: int, rows: int) -> str:
-    """`formula` with every cell reference moved (absolute or not: a slot's formulas name
-    only its own cells), text in quotes left alone."""
-    pieces = formula.split('"')
-    for i in range(0, len(pieces), 2):
-        pieces[i] = _REF.sub(lambda m: (m.group(1) + get_column_letter(
-            column_index_from_string(m.group(2)) + columns) + m.group(3)
-            + str(int(m.group(4)) + rows)), pieces[i])
-    return '"'.join(pieces)
 
 
 def _shift_range(text: str, columns: int, rows: int) -> str:
