@@ -408,3 +408,97 @@ def test_any_table_with_any_notes_keeps_its_cells_and_undoes_to_the_same_patch(r
                                                highlight_styles={"omnisheet-error"})))
     assert b"note (" not in undone and b"Ours" not in undone
     assert b"".join(patch([undone], changes)) == patched
+
+
+# --- the maps' slots for outgrown lists ---------------------------------------------------
+
+def _lists_cell(source: Path, title: str, place: int) -> str:
+    """The Lists tab's cell of a list's `place`th entry (1-based)."""
+    from openpyxl.utils import get_column_letter
+
+    lists = openpyxl.load_workbook(source, read_only=True)["Lists"]
+    header = next(lists.iter_rows(max_row=1, values_only=True))
+    return f"Lists!{get_column_letter(header.index(title) + 1)}{place + 1}"
+
+
+@pytest.fixture(scope="module")
+def outgrown_ods(tmp_path_factory):
+    """The hotel plan whose lists outgrew the maps (22 channels, 13 stages, 16 targets, 11
+    relationship stages), saved by LibreOffice as .ods, checked, and checked again."""
+    from support.libreoffice import convert
+    from team_files import hotel
+    from test_team_file import _outgrown
+
+    folder = tmp_path_factory.mktemp("grown-ods")
+    grown = _outgrown(hotel(folder / "hotel.xlsx"), folder / "grown.xlsx")
+    source = convert(grown, "ods", folder / "ods")
+    out, again = folder / "checked.ods", folder / "again.ods"
+    _check(source, out)
+    _check(out, again)
+    return grown, source, out, again
+
+
+def test_lists_that_outgrew_the_maps_get_slots_in_the_teams_ods(soffice, uno_python,
+                                                                 outgrown_ods, tmp_path):
+    from support.libreoffice import convert
+
+    from omnisheet.read.reader import load
+
+    grown, source, out, again = outgrown_ods
+    # LibreOffice computes the new headers from the lists, as in the template's slots.
+    saved = openpyxl.load_workbook(convert(out, "xlsx", tmp_path / "calc", recalc=True),
+                                   data_only=True)
+    journey, scenario = saved["Journey map"], saved["Scenario map"]
+    assert [journey[ref].value for ref in ("A22", "A23", "A24", "X1", "Z1")] == [
+        "Channel 20", "Channel 21", "Channel 22", "Stage 12", "Stage 13"]
+    assert [journey["Z2"].value, journey["AA2"].value] == ["Touchpoint", "Status"]
+    assert "Z1:AA1" in {str(r) for r in journey.merged_cells.ranges}
+    assert journey.column_dimensions["AA"].width == pytest.approx(
+        journey.column_dimensions["Y"].width, abs=0.1)
+    assert [scenario["A16"].value, scenario["A17"].value, scenario["L1"].value] == [
+        "Target 15", "Target 16", "Step 11"]
+    # The new slots are the last ones made again: drop-downs and status colours included.
+    ask = {"highlights": ["'Journey map'!AA24", "'Journey map'!Z3", "'Journey map'!X3"],
+           "formulas": ["'Journey map'!A24", "'Journey map'!Z2", "'Scenario map'!L1"],
+           "validations": ["'Journey map'!Y22", "'Journey map'!AA24", "'Journey map'!Y24",
+                           "'Scenario map'!B17"], "values": []}
+    seen = _uno("inspect", out, ask)
+    assert seen["formulas"] == {
+        "'Journey map'!A24": '=IF(INDEX(list_channel;22)="";"";INDEX(list_channel;22))',
+        "'Journey map'!Z2": '=IF(Z1="";"";"Touchpoint")',
+        "'Scenario map'!L1": '=IF(INDEX(list_relationship_stage;11)="";"";'
+                             'INDEX(list_relationship_stage;11))'}
+    rules = seen["validations"]
+    assert rules["'Journey map'!AA24"] == rules["'Journey map'!Y24"] == rules[
+        "'Journey map'!Y22"] and "list_touchpoint_status" in rules["'Journey map'!Y22"][1]
+    assert rules["'Scenario map'!B17"][0] != 0  # (0: any value, no drop-down)
+    colours = {ref: sorted(c for _, _, c in found) for ref, found in seen["highlights"].items()}
+    assert colours["'Journey map'!Z3"] == colours["'Journey map'!X3"] != []
+    assert colours["'Journey map'!AA24"] == colours["'Journey map'!X3"]
+    assert all("AA" in formula for _, formula, _ in seen["highlights"]["'Journey map'!Z3"])
+    # The team renames the 22nd channel and fills the new slot in LibreOffice: the header
+    # follows the list, and the next check reads what they typed.
+    filled = tmp_path / "filled.ods"
+    _uno("edit", out, [{"sheet": "Lists", "cell": _lists_cell(grown, "Channels", 22)
+                        .split("!")[1], "value": "Kiosk"},
+                       {"sheet": "Journey map", "cell": "Z24", "value": "Queue at the kiosk"},
+                       {"sheet": "Journey map", "cell": "AA24", "value": "Friction"},
+                       {"sheet": "Scenario map", "cell": "L17", "value": "SC-001"}], filled)
+    plan = load(filled)
+    assert ("Stage 13", "Kiosk", "friction") in {
+        (t.stage, t.channel, t.status) for t in plan.touchpoints}
+    assert ("Step 11", "Target 16") in {(p.relationship_stage, p.target)
+                                        for p in plan.placements}
+    # Checked again: the slots are the team's now; nothing more is added.
+    first, second = parts(out), parts(again)
+    assert [n for n in first if first[n] != second[n]] == []
+    # Their cells elsewhere as they were; in the maps, every cell of theirs kept.
+    before = table_cells(parts(source)["content.xml"])
+    after = table_cells(first["content.xml"])
+    for name, table in before.items():
+        if name in ("Journey map", "Scenario map"):
+            assert {k: after[name]["cells"].get(k) for k in table["cells"]} == table["cells"]
+            assert len(after[name]["cells"]) > len(table["cells"])
+        else:
+            assert after[name]["cells"] == table["cells"], name
+            assert after[name]["other"] == table["other"], name

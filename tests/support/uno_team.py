@@ -19,7 +19,8 @@ OPS is a list; each is one of uno_fill.py's cell edits or an object with "op":
 ASK names what to read: ``{"annotations": [S...], "links": ["S!A1"...], "merged":
 ["S!A1:D1"...], "hidden_columns": ["S!C"...], "filters": [S...], "frozen": [S...],
 "formats": ["S!A1"...], "formulas": ["S!A1"...], "values": ["S!A1"...],
-"highlights": ["S!A1"...]}`` (highlights: each conditional format on the cell as [style
+"highlights": ["S!A1"...], "validations": ["S!A1"...]}`` (validations: each cell's
+rule as [type, formula]; highlights: each conditional format on the cell as [style
 name, formula, the style's background colour or null when no such cell style]).
 """
 
@@ -165,6 +166,11 @@ def inspect(doc: Any, ask: dict) -> dict:
         sheet, cell = split_ref(ref)
         out["formulas"][ref] = get_cell(doc, sheet, cell).getFormula()
     out["values"] = {ref: read_cell(doc, ref) for ref in ask.get("values", ())}
+    out["validations"] = {}
+    for ref in ask.get("validations", ()):
+        sheet, cell = split_ref(ref)
+        rule = get_cell(doc, sheet, cell).getPropertyValue("Validation")
+        out["validations"][ref] = [rule.Type.value, rule.getFormula1()]
     out["highlights"] = {}
     styles = doc.getStyleFamilies().getByName("CellStyles")
     for ref in ask.get("highlights", ()):

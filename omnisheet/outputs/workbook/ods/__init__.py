@@ -13,7 +13,7 @@ import re
 import tempfile
 import zipfile
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,8 +22,10 @@ from ....template.definition import Definition
 from ....template.severity import RANK
 from ...atomic import atomic_output
 from ..marks import CHECKED, OUTPUT_PROPERTY, SOURCE_PROPERTY
+from ..outgrown import Outgrown, outgrown_maps
 from ..package.xmlspans import escape, spans, splice
 from .content import PREFIX, Changes, patch, sheet_ref
+from .slots import grow
 
 if TYPE_CHECKING:
     from ....analysis.report import Report
@@ -102,7 +104,8 @@ def write_checked(plan: Plan, report: Report, path: Path, *, definition: Definit
             values[ADDITIONS_PROPERTY] = json.dumps({"v": 1, "tabs": added},
                                                     ensure_ascii=False, sort_keys=True,
                                                     separators=(",", ":"))
-            _write(src, tmp, changes, definition, values)
+            maps = {m.sheet: m for m in outgrown_maps(plan, definition) if m.sheet in team}
+            _write(src, tmp, changes, definition, values, maps)
     return path
 
 
@@ -190,7 +193,7 @@ def _tables(ctx: Any, report: Report, at_fault: dict, team: list[str], scratch_d
 
 
 def _write(src: zipfile.ZipFile, target: Path, changes: Changes, definition: Definition,
-           values: dict[str, str]) -> None:
+           values: dict[str, str], maps: dict[str, Outgrown]) -> None:
     infos = src.infolist()
     first = sorted(infos, key=lambda i: i.filename != "mimetype")
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
@@ -201,7 +204,10 @@ def _write(src: zipfile.ZipFile, target: Path, changes: Changes, definition: Def
             copy.external_attr = info.external_attr
             if name == "content.xml":
                 with src.open(info) as content, out.open(copy, "w", force_zip64=True) as dst:
-                    for piece in patch(iter(lambda: content.read(_PIECE), b""), changes):
+                    pieces: Iterable[bytes] = iter(lambda: content.read(_PIECE), b"")
+                    if maps:  # the maps' new slots, before the notes and highlights
+                        pieces = grow(pieces, maps, changes.highlight_styles)
+                    for piece in patch(pieces, changes):
                         dst.write(piece)
             elif name == "styles.xml":
                 out.writestr(copy, _highlight_styles(src.read(info), definition))
