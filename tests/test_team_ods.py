@@ -502,3 +502,72 @@ def test_lists_that_outgrew_the_maps_get_slots_in_the_teams_ods(soffice, uno_pyt
         else:
             assert after[name]["cells"] == table["cells"], name
             assert after[name]["other"] == table["other"], name
+
+
+_MAP = (
+    b'<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="o" '
+    b'xmlns:table="t" xmlns:text="x" xmlns:calcext="c"><office:body><office:spreadsheet>'
+    b'<table:table table:name="Map"><table:table-column table:style-name="co1"/>'
+    b'<table:table-column table:style-name="co2" table:number-columns-repeated="2"/>'
+    b'<table:table-column table:number-columns-repeated="1021"/>'
+    b'<table:table-row table:style-name="ro1"><table:table-cell office:value-type="string">'
+    b"<text:p>T \\ S</text:p></table:table-cell>"
+    + b"".join(f'<table:table-cell table:style-name="h" table:formula="of:=IF(INDEX(list_s;{n})'
+               f'=&quot;&quot;;&quot;&quot;;INDEX(list_s;{n}))" office:value-type="string" '
+               f'office:string-value="{v}"><text:p>{v}</text:p></table:table-cell>'.encode()
+               for n, v in ((1, "a"), (2, "b")))
+    + b"</table:table-row>"
+    + b"".join(f'<table:table-row table:style-name="ro2"><table:table-cell table:formula="of:='
+               f'INDEX(list_t;{n})" office:value-type="string" office:string-value="{v}">'
+               f'<text:p>{v}</text:p></table:table-cell><table:table-cell table:style-name="c" '
+               f'table:content-validation-name="v1" table:number-columns-repeated="2"/>'
+               "</table:table-row>".encode() for n, v in ((1, "t1"), (2, "t2")))
+    + b'<table:table-row table:number-rows-repeated="1000"><table:table-cell '
+    b'table:number-columns-repeated="3"/></table:table-row><calcext:conditional-formats>'
+    b'<calcext:conditional-format calcext:target-range-address="Map.C2:Map.C3">'
+    b'<calcext:condition calcext:apply-style-name="Good" calcext:value="formula-is([.C2]='
+    b'&quot;x&quot;)" calcext:base-cell-address="Map.C2"/></calcext:conditional-format>'
+    b'<calcext:conditional-format calcext:target-range-address="Map.C3"><calcext:condition '
+    b'calcext:apply-style-name="omnisheet-error" calcext:value="formula-is(TRUE())" '
+    b'calcext:base-cell-address="Map.C3"/></calcext:conditional-format>'
+    b"</calcext:conditional-formats></table:table>"
+    b'<table:table table:name="Other"><table:table-row><table:table-cell office:value-type='
+    b'"string"><text:p>INDEX(list_s;2)</text:p></table:table-cell></table:table-row>'
+    b"</table:table></office:spreadsheet></office:body></office:document-content>")
+
+
+def test_a_map_table_grows_by_a_row_and_a_column_whatever_its_pieces():
+    """Lists of 3 on a map drawn with 2 × 2 slots: a row and a column made like the last
+    ones, the repeated rows and columns after them shortened by as many, the table's size
+    kept; grown again, nothing changes."""
+    from omnisheet.outputs.workbook.ods.slots import grow
+    from omnisheet.outputs.workbook.outgrown import Outgrown
+    from omnisheet.plan.layout import MapGrid
+
+    maps = {"Map": Outgrown("Map", MapGrid(across=("a", "b"), down=("t1", "t2")),
+                            ("a", "b", "c"), ("t1", "t2", "t3"))}
+    ours = {"omnisheet-error"}
+    whole = b"".join(grow([_MAP], maps, ours))
+    for cut in range(1, len(_MAP), 5):
+        assert b"".join(grow([_MAP[:cut], _MAP[cut:]], maps, ours)) == whole
+    text = whole.decode()
+    assert text[text.index('table:name="Other"') - 12:] == \
+        _MAP.decode()[_MAP.decode().index('table:name="Other"') - 12:]
+    cells = table_cells(whole)["Map"]["cells"]
+    assert b'INDEX(list_s;3))" office:value-type="string" office:string-value="c"' in cells[
+        (0, 3)] and cells[(0, 3)].endswith(b"<text:p>c</text:p></table:table-cell>")
+    assert b'of:=INDEX(list_t;3)" office:value-type="string" office:string-value="t3"' in cells[
+        (3, 0)]
+    blank = b'<table:table-cell table:style-name="c" table:content-validation-name="v1"/>'
+    assert cells[(1, 3)] == cells[(2, 3)] == cells[(3, 3)] == cells[(3, 1)] == blank
+    assert re.findall(rb'number-(?:rows|columns)-repeated="(\d+)"', whole)[:2] == [b"2", b"1020"]
+    assert b'<table:table-row table:number-rows-repeated="999">' in whole
+    assert b'<table:table-column table:style-name="co2"/><table:table-column table:' \
+        b'number-columns-repeated="1020"/>' in whole
+    assert ('target-range-address="Map.C2:Map.C4"><calcext:condition calcext:apply-style-name='
+            '"Good" calcext:value="formula-is([.C2]=&quot;x&quot;)"') in text
+    assert ('target-range-address="Map.D2:Map.D4"><calcext:condition calcext:apply-style-name='
+            '"Good" calcext:value="formula-is([.D2]=&quot;x&quot;)" calcext:base-cell-address='
+            '"Map.D2"') in text
+    assert text.count("omnisheet-error") == 1  # a previous check's highlight is not copied
+    assert b"".join(grow([whole], maps, ours)) == whole

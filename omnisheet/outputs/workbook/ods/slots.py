@@ -62,7 +62,9 @@ def grow(pieces: Iterable[bytes], maps: dict[str, Outgrown], ours: set[str]
         state["last"] = at
         if (len(names) == 3 and name == "table:table" and names[2] == "office:spreadsheet"
                 and attrs.get("table:name") in maps and state["start"] is None):
-            state["start"], state["name"] = at, attrs["table:name"]
+            head = buf[at - state["base"]:tag_end(buf, at - state["base"])]
+            if not head.endswith(b"/>"):  # a table without rows has no map
+                state["start"], state["name"] = at, attrs["table:name"]
         names.append(name)
 
     def end(name: str) -> None:
@@ -71,9 +73,7 @@ def grow(pieces: Iterable[bytes], maps: dict[str, Outgrown], ours: set[str]
         state["last"] = at
         if len(names) == 3 and name == "table:table" and state["start"] is not None:
             base, begin = state["base"], state["start"]
-            finish = (at if buf[at - base - 2:at - base] == b"/>" and
-                      buf.rfind(b"<", 0, at - base) + base == begin
-                      else buf.index(b">", at - base) + 1 + base)
+            finish = buf.index(b">", at - base) + 1 + base
             table = bytes(buf[begin - base:finish - base])
             grown = grow_table(table, maps[state["name"]], ours)
             done.append(bytes(buf[:begin - base]) + (grown if grown is not None else table))
