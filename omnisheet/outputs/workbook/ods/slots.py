@@ -144,32 +144,14 @@ def grow_table(data: bytes, grown: Outgrown, ours: set[str]) -> bytes | None:
         return None
     new_rows = {n: _new_row(data, template, cells[id(template.span)], where, grown, n)
                 for n in where.new_rows}
-    for run in rows:
-        touched = [n for n in range(run.at, run.at + run.repeat)
-                   if (where.top <= n <= where.last_row and where.new_cols) or n in new_rows]
-        if not touched:
-            continue
-        element = _bytes(data, run.span)
-        out, at = [], run.at
-        for n in touched:
-            if n > at:
-                out.append(_repeated(element, _ROWS_REPEATED, n - at))
-            one = _repeated(element, _ROWS_REPEATED, 1)
-            out.append(new_rows[n] if n in new_rows else
-                       _with_slots(one, where, grown, n))
-            at = n + 1
-        if run.at + run.repeat > at:
-            out.append(_repeated(element, _ROWS_REPEATED, run.at + run.repeat - at))
-        edits.append((run.span.start, run.span.end, b"".join(out)))
-    last = rows[-1].at + rows[-1].repeat if rows else 1
-    past = [n for n in new_rows if n >= last]
-    if past:
-        gap = past[0] - last
-        filler = (f'<table:table-row table:number-rows-repeated="{gap}"><table:table-cell/>'
-                  "</table:table-row>".encode() if gap > 1 else
-                  b"<table:table-row><table:table-cell/></table:table-row>" if gap else b"")
-        at = rows[-1].span.end
-        edits.append((at, at, filler + b"".join(new_rows[n] for n in past)))
+    replaced = dict(new_rows)
+    if where.new_cols:
+        for run in rows:
+            for n in range(max(run.at, where.top), min(run.at + run.repeat, where.last_row + 1)):
+                one = _repeated(_bytes(data, run.span), _ROWS_REPEATED, 1)
+                replaced[n] = _with_slots(one, where, grown, n)
+    edits += _put(data, rows, _ROWS_REPEATED, replaced, rows[-1].span.end,
+                  b"<table:table-row><table:table-cell/></table:table-row>")
     edits += _formats(data, found, kids, where, ours)
     return splice(data, edits)
 
@@ -319,18 +301,14 @@ def _compact(cells: list[bytes]) -> bytes:
     return b"".join(out)
 
 
-def _start_tag(element: bytes) -> tuple[bytes, bytes]:
-    """(the element's name, its start tag's attributes as written)."""
-    end = tag_end(element, 0)
-    tag = element[:end].rstrip(b"/>").rstrip()
-    name = re.match(rb"<([\w:.-]+)", tag).group(1)  # type: ignore[union-attr]
-    return name, tag[len(name) + 1:]
+def _name(element: bytes) -> bytes:
+    return re.match(rb"<([\w:.-]+)", element).group(1)  # type: ignore[union-attr]
 
 
 def _blank(element: bytes) -> bytes:
     """An empty cell in `element`'s style and drop-down (a covered cell stays covered,
     a spanned one keeps its span)."""
-    name, _ = _start_tag(element)
+    name = _name(element)
     attrs = spans(element, max_depth=0)[0].attrs
     kept = [(k, attrs[k]) for k in (*_KEPT, "table:number-columns-spanned",
                                     "table:number-rows-spanned") if k in attrs]
@@ -342,7 +320,7 @@ def _header(element: bytes, index: int, values: tuple) -> bytes:
     """The live header of slot `index` (1-based), made like the last one: its formula
     with the list's place `index`, the list's value there as its cached value; a header
     the team typed as text gives the list's value as text."""
-    name, _ = _start_tag(element)
+    name = _name(element)
     attrs = spans(element, max_depth=0)[0].attrs
     text = header_text(values, index)
     formula = live_header(attrs.get("table:formula"), index)
