@@ -1,7 +1,7 @@
 """The checked workbook of an .ods plan as the team's own .ods: every part copied byte for
 byte but three. content.xml gets notes on the cells at fault, highlights (LibreOffice
-conditional formats whose condition is always true) and omnisheet's tables after the
-team's; styles.xml the two highlight cell styles (LibreOffice applies a conditional
+conditional formats whose condition is always true), omnisheet's tables after the
+team's, and slots on the maps whose lists outgrew them (slots.py); styles.xml the two highlight cell styles (LibreOffice applies a conditional
 format's style only when it is a named style there); meta.xml the record of the
 additions, so the next check takes them out first. See `write_checked`."""
 
