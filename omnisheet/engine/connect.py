@@ -5,12 +5,14 @@ that refuses the credentials is one EngineError."""
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from .errors import EngineError, explain
-from .spec import Spec
+from .spec import DEFAULT, Spec, parse_engine
 
 #: The Python modules each backend needs: without them, the optional part to install.
 _MODULES = {"pyspark": ("ibis", "pyspark"), "postgres": ("ibis", "psycopg"),
@@ -98,6 +100,26 @@ def open_engine(spec: Spec, session: Any = None) -> Engine:
         raise
     except Exception as error:
         raise explain(error, spec.label) from None
+
+
+def on_engine(engine: str | None, files: Sequence[Any], tables: Sequence[str]) -> bool:
+    """Whether a command reads an engine's tables rather than files on this machine: it
+    names tables, an engine other than the default, or nothing at all (said by tables_of)."""
+    return bool(tables) or not files or (engine or DEFAULT).strip().lower() != DEFAULT
+
+
+@contextlib.contextmanager
+def tables_of(engine: str | None, files: Sequence[Any], tables: Sequence[str],
+              nothing: str = "nothing_to_read", session: Any = None) -> Iterator[Engine]:
+    """The engine `--engine` names, open, for the `--table`s a command was given: files
+    given with it, or no table at all, are one line (`nothing` the key of that one)."""
+    spec = parse_engine(engine)
+    if files:
+        raise EngineError("files_with_engine", file=str(files[0]), engine=spec.label)
+    if not tables:
+        raise EngineError(nothing)
+    with open_engine(spec, session=session) as opened:
+        yield opened
 
 
 def _active_spark() -> Any:

@@ -114,3 +114,51 @@ def java_ok() -> bool:
         return False
     out = subprocess.run(["java", "-version"], capture_output=True, text=True).stderr
     return any(f'version "{v}' in out for v in range(17, 30))
+
+
+EVENTS = ROOT / "samples" / "events"
+EVENTS_PLAN = EVENTS / "plan" / "retail-fr-parcours.xlsx"
+#: The events table whose moments are a TIMESTAMP column (read from day-first text).
+TYPED_EVENTS = "crm_interactions"
+
+
+def event_tables(nested: bool = True) -> dict[str, Any]:
+    """{table name: pyarrow.Table} for every file of samples/events/, as omnisheet's file
+    reading sees it: text columns as text (ISO moments, with their Z where the export
+    wrote one), GA4's event_timestamp as microseconds, the CRM's day-first moments as a
+    TIMESTAMP column. Without `nested`, GA4's nested columns are left out (for an engine
+    loaded with text and numbers only)."""
+    from omnisheet.feedback.zones import plan_zone
+    from omnisheet.journeys import engine, reading
+    from omnisheet.journeys.layouts import recognise, words
+    from omnisheet.read.reader import load
+    from omnisheet.template.definition import load_definition
+
+    definition = load_definition()
+    vocabulary = words(definition)
+    tables = {}
+    with tempfile.TemporaryDirectory() as scratch:
+        con = engine.connect()
+        plan = load(EVENTS_PLAN, definition=definition)
+        con.execute("SET VARIABLE plan_zone = ?", [plan_zone(plan)])
+        paths = sorted(p for p in EVENTS.iterdir() if p.suffix in (".csv", ".parquet"))
+        for index, path in enumerate(paths):
+            relation, headers, types, kind = reading._open(path, con, Path(scratch), index,
+                                                           vocabulary)
+            name = table_name(path)
+            cells = []
+            for header in headers:
+                quoted = f'"{header}"'
+                if not nested and types[header].endswith(("]", ")")):
+                    continue
+                if name == TYPED_EVENTS and header == recognise(headers, vocabulary
+                                                                ).columns["moment"]:
+                    layout = recognise(headers, vocabulary)
+                    moment = reading._moment_sql(path, layout, relation, types, kind, con)
+                    cells.append(f"{moment} AS {quoted}")
+                else:
+                    cells.append(quoted)
+            table = con.sql(f"SELECT {', '.join(cells)} FROM {relation}").arrow()
+            tables[name] = table.read_all() if hasattr(table, "read_all") else table
+        con.close()
+    return tables
