@@ -131,7 +131,9 @@ def _active_spark() -> Any:
 def spark_session(master: str = "") -> Any:
     """A Spark session: `master` as given (`local[2]`, `spark://host:7077`), or Spark's own
     configuration (spark-defaults.conf, SPARK_MASTER) when empty. Times are read in UTC,
-    as DuckDB reads them; the web UI is off; a local session shuffles into few parts."""
+    as DuckDB reads them; the web UI is off; a local session shuffles into few parts and
+    logs nothing below FATAL (its WARN lines would bury the output; OMNISHEET_DEBUG=1
+    keeps them)."""
     from pyspark.sql import SparkSession
 
     builder = SparkSession.builder.appName("omnisheet")
@@ -140,9 +142,65 @@ def spark_session(master: str = "") -> Any:
     builder = (builder.config("spark.sql.session.timeZone", "UTC")
                .config("spark.ui.enabled", "false")
                .config("spark.ui.showConsoleProgress", "false"))
-    if not master or master.startswith("local"):
+    local = not master or master.startswith("local")
+    if local:
         builder = builder.config("spark.sql.shuffle.partitions",
                                  os.environ.get("OMNISHEET_SPARK_PARTITIONS", "4"))
-    session = builder.getOrCreate()
-    session.sparkContext.setLogLevel("ERROR")
+    quiet = master.startswith("local") and not os.environ.get("OMNISHEET_DEBUG")
+    if quiet and _active_spark() is None:
+        builder = builder.config("spark.driver.extraJavaOptions",
+                                 f"-Dlog4j2.configurationFile={_LOG4J}")
+        session = _without_notices(builder.getOrCreate)
+    else:
+        session = builder.getOrCreate()
+    session.sparkContext.setLogLevel("FATAL" if quiet else "ERROR")
+    if not os.environ.get("OMNISHEET_DEBUG"):
+        _no_python_logs()
     return session
+
+
+#: Spark's logging as omnisheet sets it for a local session (read when the JVM starts).
+_LOG4J = os.path.join(os.path.dirname(os.path.abspath(__file__)), "spark-log4j2.properties")
+
+
+#: What Java and Spark print straight to the error stream when a session starts (Java: an
+#: incubating module Spark asks for; Spark: the shell's log level), which no logging
+#: setting reaches: dropped from the Java process's error stream.
+_NOTICES = ("WARNING: Using incubator modules:", "Setting default log level to",
+            "To adjust logging level use sc.setLogLevel")
+
+
+def _without_notices(start: Any) -> Any:
+    """`start()`, with the Java process it launches writing its error stream through a
+    pipe whose lines reach this one's unchanged, all but Java's start-up notices. Only the
+    launch sees the pipe: this process's own stderr is given back at once."""
+    import sys
+    import threading
+
+    reading, writing = os.pipe()
+    sys.stderr.flush()
+    kept = os.dup(2)
+    os.dup2(writing, 2)
+    try:
+        return start()
+    finally:
+        os.dup2(kept, 2)
+        os.close(kept)
+        os.close(writing)
+        threading.Thread(target=_pass_on, args=(reading,), daemon=True).start()
+
+
+def _pass_on(reading: int) -> None:
+    with os.fdopen(reading, "rb") as lines:
+        for line in lines:
+            if not line.decode(errors="replace").startswith(_NOTICES):
+                os.write(2, line)
+
+
+def _no_python_logs() -> None:
+    """pyspark logs each failed query as JSON on stderr before raising it; omnisheet says
+    the failure in one line (explain), so those logs are dropped."""
+    from pyspark.logger import PySparkLogger
+
+    for name in ("SQLQueryContextLogger", "DataFrameQueryContextLogger"):
+        PySparkLogger.getLogger(name).disabled = True

@@ -12,6 +12,7 @@ to the plan's zone). Text written another way (01/03/2026) is refused in one lin
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from collections.abc import Sequence
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..engine.errors import EngineError, explain
+from ..engine.portable import trimmed
 from . import reading
 from .engine import COLUMNS, KINDS
 from .errors import JourneysInputError
@@ -78,7 +80,17 @@ def read_tables(engine: Any, names: Sequence[str], plan: Plan, definition: Defin
     scan = Scan(engine, tables, zone, small, period, int(setting(plan, definition,
                                                                     "journey_privacy")),
                 setting(plan, definition, "journey_window_days"), len(found.stages))
-    rows = engine.fetch(scan.expression(found), ", ".join(names))
+    what = ", ".join(names)
+    try:
+        try:
+            expression = scan.expression(found)
+        except EngineError:
+            raise
+        except Exception as error:  # a cached step the engine refused
+            raise explain(error, engine.label, what) from None
+        rows = engine.fetch(expression, what)
+    finally:
+        scan.release()
     for row in rows:
         if row["figure"] == "undated":
             source = found.all[[p.index for p in found.all].index(row["source"])]
@@ -125,12 +137,13 @@ class Scan:
         self.period, self.k, self.stages = period, k, stages
         self.window_us = int(round(float(window_days) * 86400)) * 1_000_000
         self.backend = getattr(engine.con, "name", "")
+        self.cached: list[Any] = []
 
     # -- reading each source -------------------------------------------------------------
 
     def key(self, table: Any, kind: str, column: str) -> Any:
         """A key as it is compared: emails in lower case, card numbers without spaces."""
-        raw = _text(table[column]).strip()
+        raw = trimmed(_text(table[column]))
         if kind == "email":
             raw = raw.lower()
         elif kind == "card":
@@ -156,7 +169,7 @@ class Scan:
         if kind.is_timestamp() or kind.is_date():
             at = value.cast("timestamp")
             return (self.from_utc(at, source) if utc else at), None
-        text = value.cast("string").strip()
+        text = trimmed(value.cast("string"))
         naive = text.re_search(ISO + "$")
         aware = text.re_search(ISO + OFFSET)
         local = ibis.ifelse(naive, text, ibis.null("string")).cast("timestamp")
@@ -203,7 +216,7 @@ class Scan:
             return ibis.null("string")
         text = _text(table[layout.columns[role]]).translate(_ACCENTED, _BASES).lower()
         text = text.replace("œ", "oe").replace("Œ", "oe").replace("æ", "ae").replace("Æ", "ae")
-        return text.re_replace("[^0-9a-z]+", " ").strip()
+        return trimmed(text.re_replace("[^0-9a-z]+", " "))
 
     def events(self, source: reading.Prepared) -> tuple[Any, Any]:
         """(source, kind, key, moment, event, event_text, channel_said, stage_said) of one
@@ -277,7 +290,7 @@ class Scan:
                        event=ev.event, event_text=ev.event_text,
                        channel_said=ev.channel_said, stage_said=ev.stage_said)
         ev = self.placed(ev, found)
-        steps = self.steps(ev)
+        steps = self.kept(self.steps(ev))
         parts = [*self.figures(steps), self.dropoffs(steps)]
         parts.append(_row("keyless", raw.group_by("source").aggregate(
             events=raw.count(where=raw.key.isnull()))))
@@ -288,43 +301,60 @@ class Scan:
         parts.extend(_row("undated", undated) for _, undated in read if undated is not None)
         return ibis.union(*parts, distinct=False)
 
-    def placed(self, ev: Any, found: reading.Found) -> Any:
-        """Each event's stage and channel through the Events tab and the lists."""
-        import ibis
+    def kept(self, steps: Any) -> Any:
+        """The steps held by the engine while the figures read them: Spark would compute
+        every window again for each figure (a cached table, released after the fetch;
+        keys stay on the engine)."""
+        import os
 
-        small = self.small
-        rules = ibis.memtable(small["rules"], schema={"source": "int64", "event": "string",
-                                                      "stage": "int64", "channel": "int64"})
-        exact = rules.select(x_source="source", x_event="event", x_stage="stage",
-                             x_channel="channel")
-        whole = rules.filter(rules.event == "").select(w_source="source", w_stage="stage",
-                                                         w_channel="channel")
-        channel_words = ibis.memtable(small["channel_words"],
-                                      schema={"word": "string", "channel": "int64"}
-                                      ).select(c_word="word", c_channel="channel")
-        stage_words = ibis.memtable(small["stage_words"],
-                                    schema={"word": "string", "stage": "int64"}
-                                    ).select(s_word="word", s_stage="stage")
-        joined = ev
-        for side, on in ((exact, lambda t: [t.source == exact.x_source,
-                                            t.event == exact.x_event]),
-                         (whole, lambda t: [t.source == whole.w_source]),
-                         (channel_words, lambda t: [t.channel_said == channel_words.c_word]),
-                         (stage_words, lambda t: [t.stage_said == stage_words.s_word])):
-            joined = joined.left_join(side, on(joined)).select(
-                *joined.columns, *(c for c in side.columns if c.endswith(("stage", "channel"))))
-        defaults = [(joined.source == s.index, ibis.literal(s.default_channel, "int64"))
-                    for s in found.events if s.default_channel is not None]
-        default = ibis.cases(*defaults, else_=ibis.null("int64")) if defaults \
-            else ibis.null("int64")
-        stage = ibis.coalesce(joined.s_stage, joined.x_stage, joined.w_stage)
-        channel = ibis.coalesce(joined.x_channel, joined.w_channel, joined.c_channel, default)
+        if self.backend != "pyspark" or os.environ.get("OMNISHEET_SPARK_CACHE") == "0":
+            return steps
+        cached = steps.cache()
+        self.cached.append(cached)
+        return cached
+
+    def release(self) -> None:
+        for cached in self.cached:
+            with contextlib.suppress(Exception):  # the figures are already out
+                cached.release()
+
+    def placed(self, ev: Any, found: reading.Found) -> Any:
+        """Each event's stage and channel through the Events tab and the lists, written
+        into the expression (a few dozen cases) rather than joined from tables uploaded
+        first: the engine needs no right to create even a temporary table."""
+        import ibis
+        import pandas as pd
+
+        rules = self.small["rules"]
+        exact = [((ev.source == int(r.source)) & (ev.event == r.event), r.stage, r.channel)
+                 for r in rules.itertuples()]
+        whole = [(ev.source == int(r.source), r.stage, r.channel)
+                 for r in rules.itertuples() if r.event == ""]
+
+        def pick(branches: list[tuple[Any, Any]]) -> Any:
+            kept = [(when, ibis.literal(int(value), "int64")) for when, value in branches
+                    if not pd.isna(value)]
+            return ibis.cases(*kept, else_=ibis.null("int64")) if kept else ibis.null("int64")
+
+        def worded(said: Any, frame: Any, column: str) -> Any:
+            return pick([(said == word, value) for word, value
+                         in zip(frame["word"], frame[column], strict=True)])
+
+        defaults = [(ev.source == s.index, s.default_channel) for s in found.events
+                    if s.default_channel is not None]
+        stage = ibis.coalesce(worded(ev.stage_said, self.small["stage_words"], "stage"),
+                              pick([(w, st) for w, st, _ in exact]),
+                              pick([(w, st) for w, st, _ in whole]))
+        channel = ibis.coalesce(pick([(w, ch) for w, _, ch in exact]),
+                                pick([(w, ch) for w, _, ch in whole]),
+                                worded(ev.channel_said, self.small["channel_words"], "channel"),
+                                pick(defaults))
         placed = stage.notnull() & channel.notnull()
-        moment = joined.moment
-        return joined.select(
-            customer=joined.customer, known=joined.known, moment=moment, source=joined.source,
+        moment = ev.moment
+        return ev.select(
+            customer=ev.customer, known=ev.known, moment=moment, source=ev.source,
             stage=stage, channel=channel, placed=placed,
-            unplaced_event=ibis.ifelse(placed, ibis.null("string"), joined.event_text),
+            unplaced_event=ibis.ifelse(placed, ibis.null("string"), ev.event_text),
             period=moment.truncate(UNITS[self.period]).date(),
             at=moment.delta(ibis.timestamp(EPOCH), unit="microsecond"))
 
