@@ -9,6 +9,7 @@ import contextlib
 import importlib
 import os
 from collections.abc import Iterator, Sequence
+from pathlib import PurePosixPath
 from typing import Any
 
 from .errors import EngineError, explain
@@ -38,7 +39,7 @@ class Engine:
         """A table of the engine (`schema.table` or `catalog.schema.table`), or Parquet
         files the engine reads where they are (a path: `hdfs://…/responses/`, `x.parquet`)."""
         try:
-            if "/" in name or name.lower().endswith((".parquet", ".pq")):
+            if is_path(name):
                 return self.con.read_parquet(name)
             *database, table = name.split(".")
             if not database:
@@ -72,6 +73,20 @@ class Engine:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def is_path(name: str) -> bool:
+    """Whether `--table NAME` names Parquet files rather than a table."""
+    return "/" in name or name.lower().endswith((".parquet", ".pq"))
+
+
+def table_stem(name: str) -> str:
+    """What the plan's tabs call a table by, as they call a file by its name without
+    extension: `responses_2025` of `crm.responses_2025`, of `exports/responses_2025.parquet`
+    and of `hdfs://…/responses_2025/`."""
+    if is_path(name):
+        return PurePosixPath(name.rstrip("/")).stem
+    return name.rsplit(".", 1)[-1]
 
 
 def require(spec: Spec) -> None:

@@ -45,7 +45,9 @@ class TableSource(Source):
 
     @property
     def stem(self) -> str:
-        return Path(self.table.rstrip("/")).stem.rsplit(".", 1)[-1]
+        from ..engine.connect import table_stem
+
+        return table_stem(self.table)
 
 
 def table_sources(engine: Any, name: str, vocabulary: Vocabulary,

@@ -16,9 +16,9 @@ import contextlib
 import datetime as dt
 import re
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..engine.connect import table_stem
 from ..engine.errors import EngineError, explain
 from ..engine.portable import trimmed
 from . import reading
@@ -72,7 +72,7 @@ def read_tables(engine: Any, names: Sequence[str], plan: Plan, definition: Defin
                                      columns=", ".join(headers[:12]))
         _typed(engine, name, schema, layout)
         reading.add(found, vocabulary, channel_index, index=index, name=name,
-                    stem=Path(name.rstrip("/")).stem.rsplit(".", 1)[-1], layout=layout,
+                    stem=table_stem(name), layout=layout,
                     relation=name, moment_sql="")
         tables[index] = table
     reading.ready(found, plan)
@@ -439,7 +439,9 @@ class Scan:
         days = ranked.group_by([*pair, "weekday"]).aggregate(
             events=ranked.count(), customers=ranked.customer.nunique(),
             p50=_quantile(ranked, 5, "day"), p90=_quantile(ranked, 9, "day"))
-        return [_row("switch", _few(part, self.k)) for part in (leaving, both, days)]
+        k = self.k  # a pair's overall figure keeps its place (counted as suppressed)
+        return [_row("switch", leaving.filter(leaving.customers >= k)),
+                _row("switch", _few(both, k)), _row("switch", days.filter(days.customers >= k))]
 
     def dropoffs(self, steps: Any) -> Any:
         """First arrivals at a stage whose window ended within the data, per stage ×

@@ -162,3 +162,53 @@ def event_tables(nested: bool = True) -> dict[str, Any]:
             tables[name] = table.read_all() if hasattr(table, "read_all") else table
         con.close()
     return tables
+
+
+EVENT_TABLES = ("caisse_tickets", "crm_interactions", "emailing", "ga4_export", "identites")
+
+
+def events_named_as_tables(output: str) -> str:
+    """`journeys` output on the sample files, each file named as its table is."""
+    for path in sorted(EVENTS.iterdir()):
+        output = output.replace(f"  {path} (", f"  {table_name(path)} (")
+        output = output.replace(f"  {path.stem} · ", f"  {table_name(path)} · ")
+    return output
+
+
+def journey_figures(journeys: Any) -> dict[str, Any]:
+    """Everything `journeys` found that a user reads, but the sources' names: totals,
+    traffic, stages, switches with their delays per weekday, promises, drop-off, events
+    left unplaced, figures suppressed."""
+    import dataclasses
+
+    def plain(value: Any) -> Any:
+        if dataclasses.is_dataclass(value):
+            return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)
+                    if f.name != "plan"}
+        if isinstance(value, (list, tuple)):
+            return [plain(v) for v in value]
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items()}
+        return value
+
+    found = plain(journeys)
+    found["sources"] = [(s["layout"], s["events"], s["keyless"]) for s in found["sources"]]
+    found["unplaced"] = [(u["event"], u["events"]) for u in found["unplaced"]]
+    return found
+
+
+def assert_same_journeys(ours: Any, theirs: Any, tolerance: float = 1e-9, path: str = "") -> None:
+    """Counts, names and moments equal; shares, medians and percentiles to `tolerance`."""
+    if isinstance(ours, dict):
+        assert isinstance(theirs, dict) and ours.keys() == theirs.keys(), path
+        for key in ours:
+            assert_same_journeys(ours[key], theirs[key], tolerance, f"{path}/{key}")
+    elif isinstance(ours, list):
+        assert isinstance(theirs, list) and len(ours) == len(theirs), path
+        for i, (a, b) in enumerate(zip(ours, theirs, strict=True)):
+            assert_same_journeys(a, b, tolerance, f"{path}[{i}]")
+    elif isinstance(ours, float) and not isinstance(theirs, bool):
+        assert isinstance(theirs, (int, float)) and abs(ours - theirs) <= tolerance, (
+            path, ours, theirs)
+    else:
+        assert ours == theirs and type(ours) is type(theirs), (path, ours, theirs)
