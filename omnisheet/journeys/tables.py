@@ -82,13 +82,7 @@ def read_tables(engine: Any, names: Sequence[str], plan: Plan, definition: Defin
                 setting(plan, definition, "journey_window_days"), len(found.stages))
     what = ", ".join(names)
     try:
-        try:
-            expression = scan.expression(found)
-        except EngineError:
-            raise
-        except Exception as error:  # a cached step the engine refused
-            raise explain(error, engine.label, what) from None
-        rows = engine.fetch(expression, what)
+        rows = engine.fetch(scan.expression(found), what)
     finally:
         scan.release()
     for row in rows:
@@ -214,7 +208,10 @@ class Scan:
 
         if role not in layout.columns:
             return ibis.null("string")
-        text = _text(table[layout.columns[role]]).translate(_ACCENTED, _BASES).lower()
+        text = _text(table[layout.columns[role]])
+        # translate() reads its 400-letter map for every letter: only for text beyond ASCII
+        text = ibis.ifelse(text.re_search("[^ -~]"), text.translate(_ACCENTED, _BASES),
+                           text).lower()
         text = text.replace("œ", "oe").replace("Œ", "oe").replace("æ", "ae").replace("Æ", "ae")
         return trimmed(text.re_replace("[^0-9a-z]+", " "))
 
@@ -302,14 +299,16 @@ class Scan:
         return ibis.union(*parts, distinct=False)
 
     def kept(self, steps: Any) -> Any:
-        """The steps held by the engine while the figures read them: Spark would compute
-        every window again for each figure (a cached table, released after the fetch;
-        keys stay on the engine)."""
-        import os
-
-        if self.backend != "pyspark" or os.environ.get("OMNISHEET_SPARK_CACHE") == "0":
+        """The steps held by the engine while the figures read them (a temporary table,
+        or Spark's cache, released after the fetch; keys stay on the engine): DuckDB and
+        Spark would otherwise compute the windows again for figures that read them
+        (a third of the time on DuckDB). Without the right to, the steps as they are."""
+        if self.backend not in ("pyspark", "duckdb"):
             return steps
-        cached = steps.cache()
+        try:
+            cached = steps.cache()
+        except Exception:
+            return steps
         self.cached.append(cached)
         return cached
 
