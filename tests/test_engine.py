@@ -118,10 +118,12 @@ def test_without_ibis_a_warehouse_url_says_which_part_to_install():
     assert len(result.stderr.strip().splitlines()) == 1
 
 
-def test_the_default_path_imports_no_engine_library():
+@pytest.mark.parametrize("command, files, plan", [
+    ("feedback", SAMPLES, PLAN), ("journeys", EVENTS, EVENTS_PLAN)])
+def test_the_default_path_imports_no_engine_library(command, files, plan):
     """Files on this machine: DuckDB as before, neither Ibis nor pyspark loaded."""
     code = ("import sys; from omnisheet.cli import main\n"
-            f"try:\n    main(['feedback', {str(SAMPLES)!r}, '--plan', {str(PLAN)!r}])\n"
+            f"try:\n    main([{command!r}, {str(files)!r}, '--plan', {str(plan)!r}])\n"
             "except SystemExit:\n    pass\n"
             "print('LOADED=' + ','.join(m for m in ('ibis', 'pyspark', 'psycopg', 'sqlglot')"
             " if m in sys.modules))")
