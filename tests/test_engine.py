@@ -400,3 +400,37 @@ def test_a_table_is_called_by_its_own_name_not_its_schemas(name, stem):
     from omnisheet.engine.connect import table_stem
 
     assert table_stem(name) == stem
+
+
+def test_moments_with_an_offset_or_z_are_read_as_from_a_file(tmp_path):
+    """ISO text with Z, ' UTC', +02:00 or -0500, next to naive text, around the end of
+    March (Paris moves to summer time on the 29th): each event lands in the same month,
+    on the same day and the same delay as when the same rows are read from a file."""
+    import csv
+
+    ibis = pytest.importorskip("ibis")
+    from omnisheet.journeys import read_journeys
+
+    moments = ["2026-03-31T23:30:00+02:00", "2026-03-31 22:30:00Z", "2026-03-31T16:30:00-0500",
+               "2026-03-29 01:30:00 UTC", "2026-03-29T00:59:59.250000Z", "2026-03-01 10:00"]
+    rows = []
+    for customer in range(40):
+        for step, (motif, canal) in enumerate((("Renseignement produit", "web"),
+                                               ("Conseil produit", "magasin"))):
+            rows.append({"num_client": f"C{customer:03d}",
+                         "date_interaction": moments[(customer + step) % len(moments)],
+                         "canal": canal, "motif": motif})
+    exported = tmp_path / "interactions.csv"
+    with open(exported, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    database = tmp_path / "crm.duckdb"
+    con = ibis.duckdb.connect(str(database))
+    con.create_table("interactions", ibis.memtable(rows).cast(
+        dict.fromkeys(rows[0], "string")))
+    con.disconnect()
+    on_file = read_journeys([exported], EVENTS_PLAN)
+    on_table = _journeys_on(f"duckdb://{database}", ["interactions"])
+    assert_same_journeys(journey_figures(on_file), journey_figures(on_table))
+    assert len(on_table.periods) == 2 and on_table.events == 80  # March and April in Paris

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -22,7 +23,7 @@ from ..engine.connect import table_stem
 from ..engine.errors import EngineError, explain
 from ..engine.portable import trimmed
 from . import reading
-from .engine import COLUMNS, KINDS
+from .engine import COLUMNS
 from .errors import JourneysInputError
 from .layouts import Layout, recognise
 
@@ -44,8 +45,8 @@ EPOCH = "1970-01-01 00:00:00"
 #: Accented letters (either case) → their base letter in lower case, as DuckDB's
 #: strip_accents(lower(…)) reads them; some engines' lower() leaves non-ASCII as it is.
 _ACCENTED = "".join(chr(c) for c in range(0xC0, 0x250)
-                    if len(__import__("unicodedata").normalize("NFD", chr(c))) > 1)
-_BASES = "".join(__import__("unicodedata").normalize("NFD", c)[0].lower() for c in _ACCENTED)
+                    if len(unicodedata.normalize("NFD", chr(c))) > 1)
+_BASES = "".join(unicodedata.normalize("NFD", c)[0].lower() for c in _ACCENTED)
 
 
 def read_tables(engine: Any, names: Sequence[str], plan: Plan, definition: Definition,
@@ -72,8 +73,7 @@ def read_tables(engine: Any, names: Sequence[str], plan: Plan, definition: Defin
                                      columns=", ".join(headers[:12]))
         _typed(engine, name, schema, layout)
         reading.add(found, vocabulary, channel_index, index=index, name=name,
-                    stem=table_stem(name), layout=layout,
-                    relation=name, moment_sql="")
+                    stem=table_stem(name), layout=layout, relation=name, moment_sql="")
         tables[index] = table
     reading.ready(found, plan)
     small = reading.small_tables(found, plan, channel_index, definition)
@@ -548,5 +548,3 @@ def _builtins() -> dict[str, Any]:
         _MADE.update(utc=utc, local=local, spark=spark)
     return _MADE
 
-
-assert set(KINDS) == set(UNITS)
