@@ -10,6 +10,8 @@ the same run, side by side. Prints tables only (no assertions); the last one is 
     python bench/bench.py --only engines     # 10 million responses: DuckDB, before this
                                              # branch and now, vs a local Spark (--engine)
     python bench/bench.py --only journeys    # behavioural events: 10 and 100 million, Parquet
+    python bench/bench.py --only journeys-engines  # 10 million events: DuckDB before and
+                                             # now, the Ibis expression, a local Spark
 
 Wall time by time.perf_counter around the process; peak memory is the child's own
 ru_maxrss, read with os.wait4 (no shell, no launcher in between).
@@ -501,7 +503,7 @@ def bench_engines(rows: int, reps: int, workdir: Path) -> list[str]:
 
 #: The parts of the benchmark, in the order they run.
 PARTS = ["startup", "sample", "portfolio", "pressure", "large", "feedback", "engines",
-         "journeys"]
+         "journeys", "journeys-engines"]
 
 
 def _journeys(reps: int, workdir: Path, sizes: tuple[int, ...]) -> list[str]:
@@ -509,6 +511,15 @@ def _journeys(reps: int, workdir: Path, sizes: tuple[int, ...]) -> list[str]:
 
     return bench_journeys(reps, workdir, sizes, py=PY, sample=SAMPLE, omnisheet=omnisheet,
                           measure=measure_side_by_side, table=print_table, fmt_t=fmt_t)
+
+
+def _journeys_engines(count: int, reps: int, workdir: Path) -> list[str]:
+    from bench_journeys import bench_journeys_engines
+
+    return bench_journeys_engines(count, reps, workdir, py=PY, sample=SAMPLE,
+                                  omnisheet=omnisheet, before=_before,
+                                  measure=measure_side_by_side, run_once=run_once,
+                                  table=print_table, fmt_t=fmt_t)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -540,6 +551,9 @@ def main(argv: list[str] | None = None) -> None:
                              "(1000000,10000000 with --quick)")
     parser.add_argument("--events-reps", type=int, default=3,
                         help="repetitions of the events runs at the first size")
+    parser.add_argument("--engine-events", type=int, default=None,
+                        help="events in the journeys-engines part, default 10000000 "
+                             "(1000000 with --quick)")
     parser.add_argument("--only", choices=PARTS, action="append", default=None,
                         help="run this part only (repeatable; default: every part)")
     args = parser.parse_args(argv)
@@ -568,6 +582,9 @@ def main(argv: list[str] | None = None) -> None:
                 args.engine_rows or (1_000_000 if args.quick else 10_000_000),
                 args.engine_reps, Path(tmp)),
             "journeys": lambda: _journeys(args.events_reps, Path(tmp), sizes),
+            "journeys-engines": lambda: _journeys_engines(
+                args.engine_events or (1_000_000 if args.quick else 10_000_000),
+                args.engine_reps, Path(tmp)),
         }
         for part in PARTS:
             if part in wanted:

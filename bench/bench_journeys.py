@@ -165,3 +165,51 @@ def bench_journeys(reps: int, workdir: Path, sizes: tuple[int, ...], *, py: str,
           "ok" if count == first[0] or t / first[1] <= count / first[0] * 1.1 else "over"]
          for count, t, m in found])
     return lines
+
+
+#: The last commit of `omnisheet journeys` before it could run on an engine.
+BEFORE_ENGINES = "5db8389"
+
+
+def bench_journeys_engines(count: int, reps: int, workdir: Path, *, py: str, sample: Path,
+                           omnisheet: Callable[..., list[str]], before: Callable,
+                           measure: Callable, run_once: Callable, table: Callable,
+                           fmt_t: Callable) -> list[str]:
+    """`omnisheet journeys` on `count` events in Parquet: the default (DuckDB's statement
+    over the file) before --engine existed and now, then the portable Ibis expression on
+    DuckDB and on a local Spark session reading the same file where it is."""
+    scripts = {}
+    for name, text in (("events", EVENTS_GEN), ("plan", PLAN)):
+        scripts[name] = workdir / f"bench_journeys_{name}.py"
+        scripts[name].write_text(text)
+    plan = workdir / "lumen-events.xlsx"
+    subprocess.run([py, str(scripts["plan"]), str(sample), str(plan)], check=True)
+    events = workdir / f"events-{count}.parquet"
+    start = time.perf_counter()
+    subprocess.run([py, str(scripts["events"]), str(count), str(events)], check=True)
+    size = events.stat().st_size / 1e6
+    print(f"  generated {events.name} ({size:.0f} MB) in {time.perf_counter() - start:.1f} s",
+          flush=True)
+    args = ["--plan", str(plan), "--format", "json"]
+    old = before(BEFORE_ENGINES, workdir)
+    now = omnisheet("journeys", str(events), *args)
+    cmds = ([[*old, "journeys", str(events), *args]] if old else []) + [now]
+    timed = measure(cmds, reps)
+    (bt, bm), (nt, nm) = timed if old else ((float("nan"), 0.0), timed[0])
+    ibis_t, ibis_m = run_once(omnisheet("journeys", "--engine", "duckdb://", "--table",
+                                        str(events), *args))
+    spark_t, spark_m = run_once(omnisheet("journeys", "--engine", "local[2]", "--table",
+                                          str(events), *args))
+    rows = [[f"DuckDB, the file (the default) before --engine ({BEFORE_ENGINES})", fmt_t(bt),
+             f"{bm:.0f} MiB", "1.00×", ""],
+            ["DuckDB, the file (the default) now", fmt_t(nt), f"{nm:.0f} MiB",
+             f"{nt / bt:.2f}×", "ok" if nt / bt <= 1.1 else "over"],
+            ["`--engine duckdb:// --table FILE` (the Ibis expression on DuckDB)",
+             fmt_t(ibis_t), f"{ibis_m:.0f} MiB", f"{ibis_t / bt:.2f}×", ""],
+            ["`--engine local[2] --table FILE` (a local Spark session, JVM not in RSS)",
+             fmt_t(spark_t), f"{spark_m:.0f} MiB", f"{spark_t / bt:.2f}×", ""]]
+    events.unlink()
+    return table(f"Events on one machine: {count:,}, {size:.0f} MB of Parquet "
+                 f"(DuckDB median of {reps}, the others once)",
+                 ["command", "time", "peak RSS", "vs DuckDB before",
+                  "target: now ≤ 1.1× before"], rows)

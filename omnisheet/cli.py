@@ -9,7 +9,9 @@ from __future__ import annotations
 import functools
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -496,18 +498,29 @@ def portfolio_command(plan_files: tuple[Path, ...], output: Path, lang: str | No
     sys.exit(workbook_many(plan_files, output=output, lang=lang, jobs=jobs, force=force))
 
 
+def _engine_options(what: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """--engine and --table, worded alike on every command that computes where the data
+    lives (`what` says what the engine does there)."""
+    def add(command: Callable[..., Any]) -> Callable[..., Any]:
+        command = click.option(
+            "--table", "tables", multiple=True, metavar="NAME",
+            help="A table of the --engine to read instead of files (repeatable): "
+                 "schema.table, or Parquet files where the engine reads them.")(command)
+        return click.option(
+            "--engine", default="duckdb", show_default=True, metavar="ENGINE",
+            help=f"Where the {what}: duckdb (files on this machine), spark, "
+                 "local[N], spark://HOST:PORT, or a connection URL (postgres://USER@HOST/DB, "
+                 "bigquery://PROJECT/DATASET, trino://…); the password stays where the "
+                 "engine reads it (environment, its config files). Only aggregates travel.")(
+            command)
+    return add
+
+
 @main.command("feedback")
 @click.argument("responses", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--plan", "plan_file", required=True, type=click.Path(path_type=Path),
               help="The plan whose touchpoints the responses measure (.xlsx or .ods).")
-@click.option("--engine", default="duckdb", show_default=True, metavar="ENGINE",
-              help="Where the responses are grouped: duckdb (files on this machine), spark, "
-                   "local[N], spark://HOST:PORT, or a connection URL (postgres://USER@HOST/DB, "
-                   "bigquery://PROJECT/DATASET, trino://…); the password stays where the "
-                   "engine reads it (environment, its config files). Only aggregates travel.")
-@click.option("--table", "tables", multiple=True, metavar="NAME",
-              help="A table of the --engine to read instead of files (repeatable): "
-                   "schema.table, or Parquet files where the engine reads them.")
+@_engine_options("responses are grouped")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the plan with its measures and trends here (.xlsx), checked.")
 @click.option("--period", type=click.Choice(["month", "quarter", "year"]), default="month",
@@ -553,9 +566,10 @@ def feedback_command(responses: tuple[Path, ...], plan_file: Path, engine: str,
 
 
 @main.command("journeys")
-@click.argument("events", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("events", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--plan", "plan_file", required=True, type=click.Path(path_type=Path),
               help="The plan whose journey the events show (.xlsx or .ods), with its Events tab.")
+@_engine_options("events are computed")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the plan with the observed shares of traffic and an Observed journey "
                    "tab here (.xlsx), checked; or its report page (.html).")
@@ -566,8 +580,9 @@ def feedback_command(responses: tuple[Path, ...], plan_file: Path, engine: str,
 @click.option("--lang", type=LANGS, help="Language of the output (default: the plan's).")
 @click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
 @friendly
-def journeys_command(events: tuple[Path, ...], plan_file: Path, output: Path | None,
-                     period: str, fmt: str, lang: str | None, force: bool) -> None:
+def journeys_command(events: tuple[Path, ...], plan_file: Path, engine: str,
+                     tables: tuple[str, ...], output: Path | None, period: str, fmt: str,
+                     lang: str | None, force: bool) -> None:
     """Turn behavioural events (GA4's BigQuery export, CRM interactions, till receipts, an
     email platform's log, any table of customer, moment and event; CSV, Parquet, .xlsx or
     .ods; a folder is every such file) into the journey customers really take: customers
@@ -575,7 +590,11 @@ def journeys_command(events: tuple[Path, ...], plan_file: Path, output: Path | N
     checks that compare them with the map. An identities file ties keys to customers;
     only aggregates come out, figures from too few customers suppressed.
 
-    Exit status: 0, or 2 when a file cannot be read or the call is wrong.
+    With --engine and --table, the events are computed where they live (Spark, a
+    warehouse) and only the aggregates come back; a table whose columns are keys only
+    (customer, email, card…) is the identities table.
+
+    Exit status: 0, or 2 when a file or table cannot be read or the call is wrong.
     """
     from .commands.journeys import run
 
@@ -586,7 +605,8 @@ def journeys_command(events: tuple[Path, ...], plan_file: Path, output: Path | N
 
         _no_stdout(output)
         _may_write(output, (plan_file, *read_files(events)), force)
-    written = run(events, plan_file, output=output, period=period, fmt=fmt, lang=lang)
+    written = run(events, plan_file, output=output, period=period, fmt=fmt, lang=lang,
+                  engine=engine, tables=tables)
     if written is not None and fmt == "text":
         click.echo(_said("checked_workbook", lang, path=written))
 

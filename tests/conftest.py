@@ -57,3 +57,24 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if item.get_closest_marker("libreoffice") or _REAL_PROGRAMS & set(
                 getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(scope="session")
+def spark():
+    """One real local Spark session (local[2]) for the whole run, as starting one costs
+    10 to 50 s here: the survey and event samples loaded as its temporary views."""
+    import importlib.util
+
+    from support.engines import event_tables, java_ok, sample_tables, unavailable
+
+    if importlib.util.find_spec("pyspark") is None:
+        unavailable("pyspark is not installed (pip install 'omnisheet[spark]')")
+    if not java_ok():
+        unavailable("Java 17 or later is not installed (apt-get install openjdk-17-jre-headless)")
+    from omnisheet.engine.connect import spark_session
+
+    session = spark_session("local[2]")
+    for name, table in {**sample_tables(), **event_tables()}.items():
+        session.createDataFrame(table).createOrReplaceTempView(name)
+    yield session
+    session.stop()

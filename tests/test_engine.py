@@ -11,7 +11,21 @@ import sys
 from pathlib import Path
 
 import pytest
-from support.engines import PLAN, SAMPLES, assert_same, figures, named_as_tables, sample_tables
+from support.engines import (
+    EVENT_TABLES,
+    EVENTS,
+    EVENTS_PLAN,
+    PLAN,
+    SAMPLES,
+    assert_same,
+    assert_same_journeys,
+    event_tables,
+    events_named_as_tables,
+    figures,
+    journey_figures,
+    named_as_tables,
+    sample_tables,
+)
 
 from omnisheet.engine import EngineError, parse_engine
 from omnisheet.engine.errors import explain, redact
@@ -104,10 +118,12 @@ def test_without_ibis_a_warehouse_url_says_which_part_to_install():
     assert len(result.stderr.strip().splitlines()) == 1
 
 
-def test_the_default_path_imports_no_engine_library():
+@pytest.mark.parametrize("command, files, plan", [
+    ("feedback", SAMPLES, PLAN), ("journeys", EVENTS, EVENTS_PLAN)])
+def test_the_default_path_imports_no_engine_library(command, files, plan):
     """Files on this machine: DuckDB as before, neither Ibis nor pyspark loaded."""
     code = ("import sys; from omnisheet.cli import main\n"
-            f"try:\n    main(['feedback', {str(SAMPLES)!r}, '--plan', {str(PLAN)!r}])\n"
+            f"try:\n    main([{command!r}, {str(files)!r}, '--plan', {str(plan)!r}])\n"
             "except SystemExit:\n    pass\n"
             "print('LOADED=' + ','.join(m for m in ('ibis', 'pyspark', 'psycopg', 'sqlglot')"
             " if m in sys.modules))")
@@ -229,3 +245,192 @@ def test_dates_the_engines_cannot_read_as_files_are_said_not_counted(duckdb_file
     assert result.returncode == 2 and not out.exists()
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"omnisheet: {said}"), lines
+
+
+# -- journeys on the tables of a DuckDB database ------------------------------------------
+
+@pytest.fixture(scope="module")
+def events_file(tmp_path_factory) -> Path:
+    """The sample events as tables of a DuckDB database, with a few variants a warehouse
+    holds: the email log's moments as TIMESTAMPTZ (zoned.emailing), the CRM's as day-first text, the tills'
+    as a number."""
+    ibis = pytest.importorskip("ibis")
+    path = tmp_path_factory.mktemp("engine") / "events.duckdb"
+    con = ibis.duckdb.connect(str(path))
+    for name, table in event_tables().items():
+        con.create_table(name, table)
+    con.raw_sql("CREATE SCHEMA zoned")
+    con.raw_sql('CREATE TABLE zoned.emailing AS SELECT CAST("Event Date" AS TIMESTAMPTZ) AS '
+                '"Event Date", * EXCLUDE ("Event Date") FROM emailing')
+    con.raw_sql("CREATE TABLE crm_day_first AS SELECT strftime(date_interaction, "
+                "'%d/%m/%Y %H:%M') AS date_interaction, * EXCLUDE (date_interaction) "
+                "FROM crm_interactions")
+    con.raw_sql("CREATE TABLE tills_numbered AS SELECT 20260301 AS date_heure, "
+                "* EXCLUDE (date_heure) FROM caisse_tickets")
+    con.disconnect()
+    return path
+
+
+def _journeys_on(url: str, tables, period: str = "month"):
+    from omnisheet.engine import open_engine
+    from omnisheet.journeys import read_journeys
+
+    with open_engine(parse_engine(url)) as engine:
+        return read_journeys((), EVENTS_PLAN, period=period, where=engine, tables=tables)
+
+
+@pytest.mark.parametrize("period", ["month", "quarter"])
+def test_journeys_on_tables_give_the_figures_of_the_files(events_file, period):
+    from omnisheet.journeys import read_journeys
+
+    on_files = read_journeys([EVENTS], EVENTS_PLAN, period=period)
+    on_tables = _journeys_on(f"duckdb://{events_file}", EVENT_TABLES, period)
+    assert_same_journeys(journey_figures(on_files), journey_figures(on_tables))
+    # the planted pattern is there: store buyers who looked on the website first
+    assert any(s.customers > 300 and (s.from_stage, s.from_channel, s.to_stage, s.to_channel)
+               == ("find_out", "website", "buy", "store") for s in on_tables.switches)
+
+
+def test_moments_with_their_zone_are_read_on_the_plans_clock(events_file):
+    """The email log's moments as TIMESTAMPTZ (an instant): moved to Paris time as the
+    file's '2026-03-01T05:12:51Z' is, so every figure is the same."""
+    from omnisheet.journeys import read_journeys
+
+    tables = [t if t != "emailing" else "zoned.emailing" for t in EVENT_TABLES]
+    zoned = _journeys_on(f"duckdb://{events_file}", tables)
+    assert_same_journeys(journey_figures(read_journeys([EVENTS], EVENTS_PLAN)),
+                         journey_figures(zoned))
+
+
+def test_the_journeys_command_on_tables_prints_what_it_prints_on_files(events_file, cli,
+                                                                        tmp_path):
+    on_files = cli("journeys", EVENTS, "--plan", EVENTS_PLAN)
+    args = [a for t in EVENT_TABLES for a in ("--table", t)]
+    on_tables = cli("journeys", "--engine", f"duckdb://{events_file}", *args,
+                    "--plan", EVENTS_PLAN)
+    assert on_tables.exit_code == 0, on_tables.output
+    assert on_tables.output == events_named_as_tables(on_files.output)
+    assert "  ga4_export (export GA4) : 6\u202f630 événements" in on_tables.output
+    out = tmp_path / "parcours.xlsx"
+    written = cli("journeys", "--engine", f"duckdb://{events_file}", *args,
+                  "--plan", EVENTS_PLAN, "-o", out)
+    assert written.exit_code == 0 and out.exists()
+
+
+def test_only_aggregates_of_enough_customers_leave_the_engine(events_file):
+    """What the engine sends back: a few hundred figures for 12,000 events; no customer
+    number, email, card or device id; no group of fewer customers than the threshold
+    (10) with its count: such a group comes back as 0 customers, or not at all."""
+    from omnisheet.engine import open_engine
+    from omnisheet.journeys import read_journeys
+
+    tables = event_tables()
+    keys = {str(v) for name in ("identites", "crm_interactions", "emailing", "caisse_tickets")
+            for column in tables[name].column_names
+            if column in ("num_client", "email", "Email", "carte_fidelite", "ga_client_id")
+            for v in tables[name].column(column).to_pylist() if v}
+    keys |= {str(v) for v in tables["ga4_export"].column("user_pseudo_id").to_pylist()}
+    received: list[dict] = []
+    with open_engine(parse_engine(f"duckdb://{events_file}")) as engine:
+        fetch = engine.fetch
+
+        def recorded(expr, what):
+            found = fetch(expr, what)
+            received.extend(found)
+            return found
+
+        engine.fetch = recorded
+        found = read_journeys((), EVENTS_PLAN, where=engine, tables=EVENT_TABLES)
+    assert len(keys) > 5000 and 0 < len(received) < found.events / 10
+    sent = {str(value) for row in received for value in row.values()}
+    assert not keys & sent
+    for row in received:
+        if row["figure"] in ("traffic", "stage", "switch"):
+            assert row["customers"] == 0 or row["customers"] >= 10, row
+        if row["figure"] == "unplaced":
+            assert row["customers"] >= 10, row
+        if row["figure"] == "dropoff":
+            assert row["customers"] is None or row["customers"] >= 10, row
+            dropped = None if row["went_on"] is None else row["customers"] - row["went_on"]
+            assert row["went_on"] is None or (row["went_on"] in (0,) or row["went_on"] >= 10)
+            assert dropped is None or dropped == 0 or dropped >= 10
+    assert found.suppressed > 0 and any(d.suppressed for d in found.dropoffs)
+    assert any(r["figure"] == "switch" and r["customers"] == 0 for r in received)
+
+
+@pytest.mark.parametrize("table, said", [
+    ("crm_day_first", "crm_day_first: its moments in \"date_interaction\" are written like "
+                      "\"01/03/2026 10:26\", which --engine does not read"),
+    ("tills_numbered", "tills_numbered: its column \"date_heure\", read as the moment, holds "
+                       "int32; the moment should be a timestamp"),
+    ("ventes_2025", "ventes_2025: no such table on duckdb://"),
+])
+def test_journeys_on_a_table_it_cannot_read_is_one_line_and_nothing_written(
+        events_file, tmp_path, table, said):
+    """Day-first text, a moment of the wrong type, a missing table: one line in the plan's
+    language (here --lang en), exit 2, no output file; never a figure counted wrong."""
+    out = tmp_path / "parcours.xlsx"
+    result = _omnisheet("journeys", "--engine", f"duckdb://{events_file}", "--table", table,
+                        "--table", "identites", "--plan", str(EVENTS_PLAN), "-o", str(out),
+                        "--lang", "en")
+    assert result.returncode == 2 and not out.exists() and result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"omnisheet: {said}"), lines
+
+
+@pytest.mark.parametrize("args, key", [
+    (["--table", "ga4_export"], "--table lit les tables d'un moteur"),
+    (["--engine", "local[2]", str(EVENTS)], "nommez les tables du moteur avec --table"),
+    ([], "donnez les événements"),
+])
+def test_journeys_called_wrong_is_one_line(args, key, cli):
+    result = cli("journeys", *args, "--plan", EVENTS_PLAN)
+    assert result.exit_code == 2 and key in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("name, stem", [
+    ("responses_2025", "responses_2025"), ("crm.responses_2025", "responses_2025"),
+    ("lake.crm.responses_2025", "responses_2025"),
+    ("exports/responses_2025.parquet", "responses_2025"),
+    ("hdfs://lake/crm/responses_2025/", "responses_2025")])
+def test_a_table_is_called_by_its_own_name_not_its_schemas(name, stem):
+    """The Surveys and Events tabs call a table as they call a file: `crm.responses_2025`
+    is responses_2025 (its schema's name was taken for it)."""
+    from omnisheet.engine.connect import table_stem
+
+    assert table_stem(name) == stem
+
+
+def test_moments_with_an_offset_or_z_are_read_as_from_a_file(tmp_path):
+    """ISO text with Z, ' UTC', +02:00 or -0500, next to naive text, around the end of
+    March (Paris moves to summer time on the 29th): each event lands in the same month,
+    on the same day and the same delay as when the same rows are read from a file."""
+    import csv
+
+    ibis = pytest.importorskip("ibis")
+    from omnisheet.journeys import read_journeys
+
+    moments = ["2026-03-31T23:30:00+02:00", "2026-03-31 22:30:00Z", "2026-03-31T16:30:00-0500",
+               "2026-03-29 01:30:00 UTC", "2026-03-29T00:59:59.250000Z", "2026-03-01 10:00"]
+    rows = []
+    for customer in range(40):
+        for step, (motif, canal) in enumerate((("Renseignement produit", "web"),
+                                               ("Conseil produit", "magasin"))):
+            rows.append({"num_client": f"C{customer:03d}",
+                         "date_interaction": moments[(customer + step) % len(moments)],
+                         "canal": canal, "motif": motif})
+    exported = tmp_path / "interactions.csv"
+    with open(exported, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    database = tmp_path / "crm.duckdb"
+    con = ibis.duckdb.connect(str(database))
+    con.create_table("interactions", ibis.memtable(rows).cast(
+        dict.fromkeys(rows[0], "string")))
+    con.disconnect()
+    on_file = read_journeys([exported], EVENTS_PLAN)
+    on_table = _journeys_on(f"duckdb://{database}", ["interactions"])
+    assert_same_journeys(journey_figures(on_file), journey_figures(on_table))
+    assert len(on_table.periods) == 2 and on_table.events == 80  # March and April in Paris

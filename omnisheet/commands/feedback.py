@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from ..engine import on_engine
 from ..engine.errors import EngineError
 from ..feedback.errors import FeedbackInputError
 from ..feedback.model import Feedback
@@ -40,7 +41,7 @@ def run(responses: Sequence[Path], plan_file: Path, *, output: Path | None, peri
     definition = load_definition()
     try:
         overrides = column_overrides(columns)
-        if tables or not responses or (engine or "duckdb").strip().lower() != "duckdb":
+        if on_engine(engine, responses, tables):
             feedback = _on_engine(responses, plan_file, engine, tables, period, overrides,
                                   definition)
         else:
@@ -85,18 +86,13 @@ def _on_engine(responses: Sequence[Path], plan_file: Path, engine: str, tables: 
                period: str, overrides: dict[str, str], definition: Any) -> Any:
     """The responses as tables of an engine where they live: the plan read first (its
     language says any error), then the engine opened and the tables grouped there."""
-    from ..engine import open_engine, parse_engine
+    from ..engine import tables_of
     from ..feedback import read_feedback
     from ..read.reader import load
 
     plan = load(plan_file, definition=definition)
     try:
-        spec = parse_engine(engine)
-        if responses:
-            raise EngineError("files_with_engine", file=str(responses[0]), engine=spec.label)
-        if not tables:
-            raise EngineError("nothing_to_read")
-        with open_engine(spec) as opened:
+        with tables_of(engine, responses, tables) as opened:
             return read_feedback((), plan, period=period, columns=overrides,
                                  definition=definition, where=opened, tables=tables)
     except (FeedbackInputError, EngineError) as error:

@@ -8,7 +8,10 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
+from ..engine import on_engine
+from ..engine.errors import EngineError
 from ..template.errors import OmnisheetError
 
 #: The checks that compare the map with the events (omnisheet/analysis/checks/observed.py).
@@ -17,7 +20,8 @@ CODES = ("touchpoint-without-traffic", "traffic-without-touchpoint",
 
 
 def run(events: Sequence[Path], plan_file: Path, *, output: Path | None, period: str,
-        fmt: str, lang: str | None, threads: int | None = None) -> str | None:
+        fmt: str, lang: str | None, threads: int | None = None, engine: str = "duckdb",
+        tables: Sequence[str] = ()) -> str | None:
     """Does the work and prints; returns the path written, if any, for the caller to say."""
     from ..analysis.checks import run_checks
     from ..analysis.report import sort_key
@@ -26,12 +30,15 @@ def run(events: Sequence[Path], plan_file: Path, *, output: Path | None, period:
 
     definition = load_definition()
     try:
-        journeys = read_journeys(events, plan_file, period=period, definition=definition,
-                                 threads=threads)
-    except JourneysInputError as error:
+        if on_engine(engine, events, tables):
+            journeys = _on_engine(events, plan_file, engine, tables, period, definition)
+        else:
+            journeys = read_journeys(events, plan_file, period=period, definition=definition,
+                                     threads=threads)
+    except (JourneysInputError, EngineError) as error:
         from ..template.errors import error_language
 
-        plan = error.plan
+        plan = getattr(error, "plan", None)  # the plan's language, when it was read
         raise OmnisheetError(error.render(error_language(lang, plan.language if plan else None))
                              ) from None
     plan = journeys.plan
@@ -68,3 +75,21 @@ def run(events: Sequence[Path], plan_file: Path, *, output: Path | None, period:
 
         sys.stdout.write(render_text(journeys, findings, definition, lang, written) + "\n")
     return written_to
+
+
+def _on_engine(events: Sequence[Path], plan_file: Path, engine: str, tables: Sequence[str],
+               period: str, definition: Any) -> Any:
+    """The events as tables of an engine where they live: the plan read first (its
+    language says any error), then the engine opened and the events computed there."""
+    from ..engine import tables_of
+    from ..journeys import JourneysInputError, read_journeys
+    from ..read.reader import load
+
+    plan = load(plan_file, definition=definition)
+    try:
+        with tables_of(engine, events, tables, nothing="no_events_given") as opened:
+            return read_journeys((), plan, period=period, definition=definition,
+                                 where=opened, tables=tables)
+    except (JourneysInputError, EngineError) as error:
+        error.plan = plan  # type: ignore[attr-defined]
+        raise

@@ -14,8 +14,9 @@ the default path and `--help` cost nothing more.
 
 from __future__ import annotations
 
-from .connect import Engine, open_engine
+from .connect import Engine, on_engine, open_engine, tables_of
 from .errors import EngineError
 from .spec import EXTRAS, Spec, parse_engine
 
-__all__ = ["EXTRAS", "Engine", "EngineError", "Spec", "open_engine", "parse_engine"]
+__all__ = ["EXTRAS", "Engine", "EngineError", "Spec", "on_engine", "open_engine", "parse_engine",
+           "tables_of"]

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..engine.portable import trimmed
 from ..template.text import normalise
 from .engine import EARLIEST, LATEST, Group
 from .sources import Source, column_parts
@@ -44,7 +45,9 @@ class TableSource(Source):
 
     @property
     def stem(self) -> str:
-        return Path(self.table.rstrip("/")).stem.rsplit(".", 1)[-1]
+        from ..engine.connect import table_stem
+
+        return table_stem(self.table)
 
 
 def table_sources(engine: Any, name: str, vocabulary: Vocabulary,
@@ -109,7 +112,7 @@ def _moment(table: Any, source: TableSource) -> Any:
     column = table[source.columns["date"]]
     if column.type().is_timestamp() or column.type().is_date():
         return column.cast("timestamp")
-    text = column.cast("string").strip()
+    text = trimmed(column.cast("string"))
     return ibis.ifelse(text.re_search(ISO), text.try_cast("timestamp"),
                        ibis.null("timestamp"))
 
@@ -132,14 +135,14 @@ def rows_expr(source: TableSource, index: int, period: str) -> Any:
     in_range = read.notnull() & (read >= _at(EARLIEST)) & (read < _at(LATEST))
     moment = ibis.ifelse(in_range, read, ibis.null("timestamp"))
     said = text("date")
-    verbatim = text("verbatim").strip()
+    verbatim = trimmed(text("verbatim"))
     comment = ibis.ifelse(verbatim == "", ibis.null("string"), verbatim)
     base = table.select(
         survey=text("survey"), stage=text("stage"), channel=text("channel"),
         indicator=text("indicator"), score=text("score"), moment=moment, comment=comment,
         period=moment.truncate(UNITS[period]).date(),
         date_state=ibis.cases((in_range, 0), (read.notnull(), 3),
-                              (said.fill_null("").strip() == "", 1), else_=2).cast("int32"))
+                              (trimmed(said.fill_null("")) == "", 1), else_=2).cast("int32"))
     said_something = base.moment.notnull() & base.comment.notnull()
     counts = _keyed(base.group_by(list(KEYS)).aggregate(
         rows=base.count(), at=base.moment.max(where=said_something)))
@@ -188,7 +191,7 @@ def unreadable_dates(engine: Any, source: TableSource, limit: int = 5) -> list[t
     said = table[source.columns["date"]].cast("string")
     moment = _moment(table, source)
     found = (table.select(said=said, moment=moment)
-             .filter(lambda t: t.moment.isnull() & (t.said.fill_null("").strip() != ""))
+             .filter(lambda t: t.moment.isnull() & (trimmed(t.said.fill_null("")) != ""))
              .group_by("said").aggregate(n=lambda t: t.count())
              .order_by([lambda t: t.n.desc(), "said"]).limit(limit))
     return [(r["said"], int(r["n"])) for r in engine.fetch(found, source.table)]
@@ -202,7 +205,7 @@ def dates_as_files(engine: Any, source: TableSource, limit: int = 1000) -> None:
     from ..engine.errors import EngineError
 
     table = source.expr
-    said = table[source.columns["date"]].cast("string").strip()
+    said = trimmed(table[source.columns["date"]].cast("string"))
     found = (table.select(said=said, moment=_moment(table, source))
              .filter(lambda t: t.moment.isnull() & t.said.re_search(LOOKS_DATE))
              .select("said").distinct().limit(limit))

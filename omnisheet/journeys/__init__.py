@@ -37,8 +37,11 @@ MEMORY_LIMIT = "1536MB"
 
 def read_journeys(events: Sequence[str | Path], plan: Plan | str | Path, *,
                   period: str = "month", definition: Definition | None = None,
-                  threads: int | None = None, memory_limit: str | None = None) -> Journeys:
-    """What the events say about the plan's journey, aggregates only."""
+                  threads: int | None = None, memory_limit: str | None = None,
+                  where: Any = None, tables: Sequence[str] = ()) -> Journeys:
+    """What the events say about the plan's journey, aggregates only. With `where` (an
+    open omnisheet.engine.Engine), `tables` are that engine's, computed where they live
+    (tables.py)."""
     import os
 
     import duckdb
@@ -51,6 +54,8 @@ def read_journeys(events: Sequence[str | Path], plan: Plan | str | Path, *,
 
     d = definition or load_definition()
     the_plan = plan if isinstance(plan, PlanType) else _load(plan, d)
+    if where is not None:
+        return _on_tables(where, tables, the_plan, d, period)
     try:
         paths = discover(events)
     except FeedbackInputError as error:
@@ -85,6 +90,22 @@ def read_journeys(events: Sequence[str | Path], plan: Plan | str | Path, *,
     except FeedbackInputError as error:
         raise _said(JourneysInputError(error.key, **error.fields), the_plan) from None
     return figures.build(rows, found, keyless, identity, the_plan, d, period)
+
+
+def _on_tables(engine: Any, tables: Sequence[str], plan: Plan, definition: Definition,
+               period: str) -> Journeys:
+    from ..engine.errors import EngineError
+    from ..feedback.errors import FeedbackInputError
+    from .tables import read_tables
+
+    try:
+        found = read_tables(engine, tables, plan, definition, period)
+    except (JourneysInputError, EngineError) as error:
+        error.plan = plan  # type: ignore[union-attr]
+        raise
+    except FeedbackInputError as error:  # the plan's zone
+        raise _said(JourneysInputError(error.key, **error.fields), plan) from None
+    return found
 
 
 def _load(path: str | Path, definition: Definition) -> Plan:

@@ -65,7 +65,10 @@ def build(rows: list[tuple], found: Found, keyless: dict[int, int], identity: tu
     suppressed += sum(1 for r in by["switch"] if r["weekday"] is None
                       and r["next_stage"] is not None and few(r["customers"]))
     last = next((r["last"] for r in by["all"]), None)
-    dropoffs, hidden_drops = _dropoffs(by["arrival"], stages, channels, last, window, k)
+    if by["dropoff"]:  # summed and withheld where the events live (tables.py)
+        dropoffs, hidden_drops = _dropoffs_summed(by["dropoff"], stages, channels)
+    else:
+        dropoffs, hidden_drops = _dropoffs(by["arrival"], stages, channels, last, window, k)
     suppressed += hidden_drops
     names = {p.index: p for p in found.all}
     unplaced = sorted((Unplaced(names[r["source"]].stem, r["label"], r["events"])
@@ -147,6 +150,21 @@ def _dropoffs(rows: list[dict[str, Any]], stages: list[Any], channels: list[Any]
         hidden += few
         found.append(DropOff(when, stages[stage], None if channel < 0 else channels[channel],
                              None if reached < k else reached, None if few else went_on, few))
+    return found, hidden
+
+
+def _dropoffs_summed(rows: list[dict[str, Any]], stages: list[Any], channels: list[Any]
+                     ) -> tuple[list[DropOff], int]:
+    """The same drop-off, summed by the engine, with what would tell fewer customers than
+    the threshold already withheld there (reached or went_on null)."""
+    found, hidden = [], 0
+    for r in sorted(rows, key=lambda r: (r["period"], r["stage"], r["channel"])):
+        few = r["went_on"] is None
+        hidden += few
+        channel = r["channel"]
+        found.append(DropOff(r["period"], stages[r["stage"]],
+                             None if channel < 0 else channels[channel], r["customers"],
+                             r["went_on"], few))
     return found, hidden
 
 

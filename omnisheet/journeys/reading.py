@@ -38,33 +38,53 @@ class Found:
 def read(con: Any, paths: list[Path], plan: Plan, definition: Definition, scratch: Path
          ) -> Found:
     from ..feedback.zones import plan_zone
-    from .settings import placed_values
 
     # Moments are read in the plan's zone, as `omnisheet feedback` reads answers' moments.
     con.execute("SET VARIABLE plan_zone = ?", [plan_zone(plan)]).fetchall()
-    vocabulary = words(definition)
-    found = Found()
-    found.stages, found.channels = placed_values(plan)
-    channel_index = _channel_index(plan, definition, found.channels, vocabulary)
+    found, vocabulary, channel_index = begin(plan, definition)
     for index, path in enumerate(paths):
         relation, headers, types, kind = _open(path, con, scratch, index, vocabulary)
         layout = recognise(headers, vocabulary)
         if layout is None:
             raise JourneysInputError("unknown_layout", file=str(path),
                                      columns=", ".join(headers[:12]))
-        default = DEFAULT_CHANNEL.get(layout.kind)
-        prepared = Prepared(
-            index=index, name=str(path), stem=path.stem, layout=layout, relation=relation,
-            moment_sql=_moment_sql(path, layout, relation, types, kind, con),
-            silent_actions=tuple(sorted(vocabulary.not_the_customer)),
-            default_channel=channel_index.get(f"key:{default}") if default else None)
-        (found.identities if layout.kind == "identities" else found.events).append(prepared)
+        add(found, vocabulary, channel_index, index=index, name=str(path), stem=path.stem,
+            layout=layout, relation=relation,
+            moment_sql=_moment_sql(path, layout, relation, types, kind, con))
+    ready(found, plan)
+    _register(con, found, plan, channel_index, definition)
+    return found
+
+
+def begin(plan: Plan, definition: Definition) -> tuple[Found, Words, dict[str, int]]:
+    """What every source is read against: the plan's stages and channels in order, the
+    headers looked for, the words an export writes each channel with."""
+    from .settings import placed_values
+
+    vocabulary = words(definition)
+    found = Found()
+    found.stages, found.channels = placed_values(plan)
+    return found, vocabulary, _channel_index(plan, definition, found.channels, vocabulary)
+
+
+def add(found: Found, vocabulary: Words, channel_index: dict[str, int], *, index: int,
+        name: str, stem: str, layout: Layout, relation: str, moment_sql: str) -> Prepared:
+    """A source (a file, or an engine's table) among the events or the identities."""
+    default = DEFAULT_CHANNEL.get(layout.kind)
+    prepared = Prepared(
+        index=index, name=name, stem=stem, layout=layout, relation=relation,
+        moment_sql=moment_sql, silent_actions=tuple(sorted(vocabulary.not_the_customer)),
+        default_channel=channel_index.get(f"key:{default}") if default else None)
+    (found.identities if layout.kind == "identities" else found.events).append(prepared)
+    return prepared
+
+
+def ready(found: Found, plan: Plan) -> None:
+    """Events there are, and a way to place them on the map."""
     if not found.events:
         raise JourneysInputError("no_events")
     if not plan.table("events") and not any("stage" in p.layout.columns for p in found.events):
         raise JourneysInputError("no_rules")
-    _register(con, found, plan, channel_index, definition)
-    return found
 
 
 def _open(path: Path, con: Any, scratch: Path, index: int, vocabulary: Words
@@ -180,11 +200,12 @@ def _list_index(definition: Definition, list_key: str, values: list[Any]) -> dic
     return index
 
 
-def _register(con: Any, found: Found, plan: Plan, channel_index: dict[str, int],
-              definition: Definition) -> None:
+def small_tables(found: Found, plan: Plan, channel_index: dict[str, int],
+                 definition: Definition) -> dict[str, Any]:
+    """The plan's Events tab and lists as three small frames the scan joins: rules
+    (source, event → stage, channel), channel words and stage words."""
     import pandas as pd
 
-    _settle(con)
     stages = stage_index(plan, definition, found.stages)
     rules: dict[tuple[int, str], tuple[int, int | None]] = {}
     for record in plan.table("events"):
@@ -202,8 +223,15 @@ def _register(con: Any, found: Found, plan: Plan, channel_index: dict[str, int],
             rules.setdefault((source.index, event), (stage, channel))
     frame = pd.DataFrame([(s, e, st, ch) for (s, e), (st, ch) in rules.items()],
                          columns=["source", "event", "stage", "channel"])
-    con.register("rules", frame.astype({"source": "int64", "stage": "int64",
-                                        "channel": "Int64", "event": "object"}))
     words = [(w, i) for w, i in channel_index.items() if not w.startswith("key:")]
-    con.register("channel_words", pd.DataFrame(words, columns=["word", "channel"]))
-    con.register("stage_words", pd.DataFrame(list(stages.items()), columns=["word", "stage"]))
+    return {"rules": frame.astype({"source": "int64", "stage": "int64", "channel": "Int64",
+                                   "event": "object"}),
+            "channel_words": pd.DataFrame(words, columns=["word", "channel"]),
+            "stage_words": pd.DataFrame(list(stages.items()), columns=["word", "stage"])}
+
+
+def _register(con: Any, found: Found, plan: Plan, channel_index: dict[str, int],
+              definition: Definition) -> None:
+    _settle(con)
+    for name, frame in small_tables(found, plan, channel_index, definition).items():
+        con.register(name, frame)

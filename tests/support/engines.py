@@ -114,3 +114,101 @@ def java_ok() -> bool:
         return False
     out = subprocess.run(["java", "-version"], capture_output=True, text=True).stderr
     return any(f'version "{v}' in out for v in range(17, 30))
+
+
+EVENTS = ROOT / "samples" / "events"
+EVENTS_PLAN = EVENTS / "plan" / "retail-fr-parcours.xlsx"
+#: The events table whose moments are a TIMESTAMP column (read from day-first text).
+TYPED_EVENTS = "crm_interactions"
+
+
+def event_tables(nested: bool = True) -> dict[str, Any]:
+    """{table name: pyarrow.Table} for every file of samples/events/, as omnisheet's file
+    reading sees it: text columns as text (ISO moments, with their Z where the export
+    wrote one), GA4's event_timestamp as microseconds, the CRM's day-first moments as a
+    TIMESTAMP column. Without `nested`, GA4's nested columns are left out (for an engine
+    loaded with text and numbers only)."""
+    from omnisheet.feedback.zones import plan_zone
+    from omnisheet.journeys import engine, reading
+    from omnisheet.journeys.layouts import recognise, words
+    from omnisheet.read.reader import load
+    from omnisheet.template.definition import load_definition
+
+    definition = load_definition()
+    vocabulary = words(definition)
+    tables = {}
+    with tempfile.TemporaryDirectory() as scratch:
+        con = engine.connect()
+        plan = load(EVENTS_PLAN, definition=definition)
+        con.execute("SET VARIABLE plan_zone = ?", [plan_zone(plan)])
+        paths = sorted(p for p in EVENTS.iterdir() if p.suffix in (".csv", ".parquet"))
+        for index, path in enumerate(paths):
+            relation, headers, types, kind = reading._open(path, con, Path(scratch), index,
+                                                           vocabulary)
+            name = table_name(path)
+            cells = []
+            for header in headers:
+                quoted = f'"{header}"'
+                if not nested and types[header].endswith(("]", ")")):
+                    continue
+                if name == TYPED_EVENTS and header == recognise(headers, vocabulary
+                                                                ).columns["moment"]:
+                    layout = recognise(headers, vocabulary)
+                    moment = reading._moment_sql(path, layout, relation, types, kind, con)
+                    cells.append(f"{moment} AS {quoted}")
+                else:
+                    cells.append(quoted)
+            table = con.sql(f"SELECT {', '.join(cells)} FROM {relation}").arrow()
+            tables[name] = table.read_all() if hasattr(table, "read_all") else table
+        con.close()
+    return tables
+
+
+EVENT_TABLES = ("caisse_tickets", "crm_interactions", "emailing", "ga4_export", "identites")
+
+
+def events_named_as_tables(output: str) -> str:
+    """`journeys` output on the sample files, each file named as its table is."""
+    for path in sorted(EVENTS.iterdir()):
+        output = output.replace(f"  {path} (", f"  {table_name(path)} (")
+        output = output.replace(f"  {path.stem} · ", f"  {table_name(path)} · ")
+    return output
+
+
+def journey_figures(journeys: Any) -> dict[str, Any]:
+    """Everything `journeys` found that a user reads, but the sources' names: totals,
+    traffic, stages, switches with their delays per weekday, promises, drop-off, events
+    left unplaced, figures suppressed."""
+    import dataclasses
+
+    def plain(value: Any) -> Any:
+        if dataclasses.is_dataclass(value):
+            return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)
+                    if f.name != "plan"}
+        if isinstance(value, (list, tuple)):
+            return [plain(v) for v in value]
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items()}
+        return value
+
+    found = plain(journeys)
+    found["sources"] = [(s["layout"], s["events"], s["keyless"]) for s in found["sources"]]
+    found["unplaced"] = [(u["event"], u["events"]) for u in found["unplaced"]]
+    return found
+
+
+def assert_same_journeys(ours: Any, theirs: Any, tolerance: float = 1e-9, path: str = "") -> None:
+    """Counts, names and moments equal; shares, medians and percentiles to `tolerance`."""
+    if isinstance(ours, dict):
+        assert isinstance(theirs, dict) and ours.keys() == theirs.keys(), path
+        for key in ours:
+            assert_same_journeys(ours[key], theirs[key], tolerance, f"{path}/{key}")
+    elif isinstance(ours, list):
+        assert isinstance(theirs, list) and len(ours) == len(theirs), path
+        for i, (a, b) in enumerate(zip(ours, theirs, strict=True)):
+            assert_same_journeys(a, b, tolerance, f"{path}[{i}]")
+    elif isinstance(ours, float) and not isinstance(theirs, bool):
+        assert isinstance(theirs, (int, float)) and abs(ours - theirs) <= tolerance, (
+            path, ours, theirs)
+    else:
+        assert ours == theirs and type(ours) is type(theirs), (path, ours, theirs)

@@ -78,7 +78,8 @@ def postgres_server(password: str = "Lumen-s3cret-2026") -> Iterator[Server]:
 
 
 def load_tables(server: Server, tables: dict) -> None:
-    """pyarrow tables into the server, by COPY (text and timestamp columns)."""
+    """pyarrow tables into the server, by COPY (text, whole number and timestamp columns;
+    a timestamp with its zone as timestamptz)."""
     import psycopg
     from psycopg import sql
 
@@ -87,7 +88,7 @@ def load_tables(server: Server, tables: dict) -> None:
         for name, table in tables.items():
             columns = [sql.SQL("{} {}").format(
                 sql.Identifier(field.name),
-                sql.SQL("timestamp" if str(field.type).startswith("timestamp") else "text"))
+                sql.SQL(_column_type(str(field.type))))
                 for field in table.schema]
             con.execute(sql.SQL("CREATE TABLE {} ({})").format(
                 sql.Identifier(name), sql.SQL(", ").join(columns)))
@@ -96,3 +97,11 @@ def load_tables(server: Server, tables: dict) -> None:
                     sql.Identifier(name), names)) as copy:
                 for row in table.to_pylist():
                     copy.write_row(list(row.values()))
+
+
+def _column_type(arrow: str) -> str:
+    if arrow.startswith("timestamp"):
+        return "timestamptz" if "tz=" in arrow else "timestamp"
+    if arrow in ("int64", "int32", "int16", "int8"):
+        return "bigint"
+    return "text"
