@@ -104,9 +104,13 @@ UNION ALL SELECT 'all', NULL, NULL, NULL, NULL, NULL, NULL, NULL, count(*),
        NULL, NULL, NULL FROM ev
 """
 
+# DuckDB spills beside the events (the bench's own folder), not into the checkout's .tmp,
+# where a run stopped half-way left gigabytes.
 FLOOR = """
-import sys, duckdb
-rows = duckdb.connect().execute(SQL.replace("PATH", sys.argv[1])).fetchall()
+import os, sys, duckdb
+spill = os.path.join(os.path.dirname(os.path.abspath(sys.argv[1])), "floor-spill")
+con = duckdb.connect(config={"temp_directory": spill})
+rows = con.execute(SQL.replace("PATH", sys.argv[1])).fetchall()
 print(len(rows))
 """.replace("SQL", repr(FLOOR_SQL))
 
