@@ -192,18 +192,9 @@ def queue_comments(ctx: Context, sheets: dict[str, Any], report: Report,
     written: the comments are queued with `later`, so they go out in row order
     (constant_memory)."""
     by_name = {ctx.sheet_name(key): sheet for key, sheet in sheets.items()}
-    words = ctx.definition.words_for("findings_tab", ctx.lang)
-    chosen = _commented(ctx, at_fault)
-    said = Messages(ctx.definition, report.lang)
-    notes: dict[tuple[str, int, int], list[str]] = defaultdict(list)
-    for finding in report.findings:
-        key = (finding.sheet, finding.row, finding.column)
-        if key in chosen:
-            notes[key].append(f"{words[finding.severity]} — {said.message(finding)}\n"
-                              f"({words['see']} {finding.code})")
-    for (sheet_name, row, column), said in notes.items():
+    for (sheet_name, row, column), text in note_texts(ctx, report, at_fault).items():
         by_name[sheet_name].later(row - 1, by_name[sheet_name].write_comment, row - 1,
-                                  column - 1, "\n\n".join(said),
+                                  column - 1, text,
                                   {"author": "omnisheet", "x_scale": 2.5, "y_scale": 2})
 
 
