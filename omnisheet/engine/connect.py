@@ -49,10 +49,19 @@ class Engine:
         except Exception as error:
             raise explain(error, self.label, name) from None
 
+    def table_with_schema(self, name: str) -> tuple[Any, Any]:
+        """`table(name)` and its schema (column names and types, nothing read yet); a
+        table the engine cannot describe is one EngineError naming it."""
+        table = self.table(name)
+        try:
+            return table, table.schema()
+        except Exception as error:
+            raise explain(error, self.label, name) from None
+
     def fetch(self, expr: Any, what: str) -> list[dict[str, Any]]:
         """The rows of `expr` computed on the engine, as dicts: the caller's expression
         groups them, so only aggregates travel. A failure is one EngineError naming
-        `what` (the tables it reads). `feedback` uses it; `journeys` is meant to."""
+        `what` (the tables it reads); `feedback` and `journeys` both fetch through it."""
         try:
             return expr.to_pyarrow().to_pylist()
         except Exception as error:

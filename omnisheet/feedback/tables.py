@@ -56,13 +56,7 @@ def table_sources(engine: Any, name: str, vocabulary: Vocabulary,
     """A table's columns found as a file's are (its headers, the Surveys tab's row or rows
     naming its columns, --column), from its schema: nothing read yet. One TableSource per
     question, as for a file."""
-    from ..engine.errors import explain
-
-    expr = engine.table(name)
-    try:
-        schema = expr.schema()
-    except Exception as error:
-        raise explain(error, engine.label, name) from None
+    expr, schema = engine.table_with_schema(name)
     headers = tuple(schema.names)
     types = {n: str(schema[n]) for n in headers}
     base = TableSource(path=Path(name), format="table", headers=headers, types=types,

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..engine.connect import table_stem
-from ..engine.errors import EngineError, explain
+from ..engine.errors import EngineError
 from ..engine.portable import trimmed
 from . import reading
 from .engine import COLUMNS
@@ -61,11 +61,7 @@ def read_tables(engine: Any, names: Sequence[str], plan: Plan, definition: Defin
     found, vocabulary, channel_index = reading.begin(plan, definition)
     tables: dict[int, Any] = {}
     for index, name in enumerate(names):
-        table = engine.table(name)
-        try:
-            schema = table.schema()
-        except Exception as error:
-            raise explain(error, engine.label, name) from None
+        table, schema = engine.table_with_schema(name)
         headers = list(schema.names)
         layout = recognise(headers, vocabulary)
         if layout is None:
