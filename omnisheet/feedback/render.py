@@ -135,8 +135,9 @@ def render_text(feedback: Feedback, definition: Definition, lang: str) -> str:
         lines.append(w["unusable"].format(why=clean(FeedbackInputError(u.key, **u.fields)
                                                      .render(lang))))
     if feedback.periods:
-        lines.append(w["periods"].format(kind=w[f"by_{kind}"], first=name(feedback.periods[0]),
-                                         last=name(feedback.periods[-1])))
+        first, last = name(feedback.periods[0]), name(feedback.periods[-1])
+        lines.append(w["periods" if first != last else "one_period"].format(
+            kind=w[f"by_{kind}"], first=first, last=last))
     shown = _on_screen(feedback.series)
     if shown:
         latest, previous = feedback.periods[-1], (feedback.periods[-2]

@@ -93,9 +93,10 @@ def render_text(journeys: Journeys, findings: list[Finding], definition: Definit
             conflicts=n.count(journeys.identity_conflicts) if journeys.identity_conflicts else "")))
     if journeys.periods:
         kind = journeys.period
-        lines.append(w["periods"].format(kind=w[f"by_{kind}"],
-                                         first=t.period(journeys.periods[0], kind),
-                                         last=t.period(journeys.periods[-1], kind)))
+        first = t.period(journeys.periods[0], kind)
+        last = t.period(journeys.periods[-1], kind)
+        lines.append(w["periods" if first != last else "one_period"].format(
+            kind=w[f"by_{kind}"], first=first, last=last))
     latest = journeys.latest
     if latest is None:
         return "\n".join(lines)
