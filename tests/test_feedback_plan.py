@@ -160,7 +160,7 @@ def test_the_dashboard_charts_each_measure_with_its_interval(measured):
     out, _ = measured
     with zipfile.ZipFile(out) as archive:
         charts = [archive.read(n).decode() for n in archive.namelist()
-                  if n.startswith("xl/charts/chart")]
+                  if n.startswith("xl/charts/") and n.endswith(".xml")]
     lines = [c for c in charts if "<c:lineChart>" in c]
     trends = load(out).trends
     measures = {(t.stage, t.channel, t.indicator) for t in trends}

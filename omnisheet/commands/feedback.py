@@ -63,7 +63,8 @@ def run(responses: Sequence[Path], plan_file: Path, *, output: Path | None, peri
 
         measured, updated = applied(plan, feedback, definition)
         report = build_report(measured, definition, lang)
-        write(measured, output, report=report, definition=definition)
+        write(measured, output, report=report, definition=definition,
+              team_file=True, read=plan)
         written = str(output)
     if fmt == "json":
         import json

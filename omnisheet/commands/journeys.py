@@ -58,7 +58,8 @@ def run(events: Sequence[Path], plan_file: Path, *, output: Path | None, period:
         else:
             from ..outputs.workbook import write
 
-            write(measured, output, report=report, definition=definition)
+            write(measured, output, report=report, definition=definition,
+                  team_file=True, read=plan)
         written_to = str(output)
     if fmt == "json":
         import json

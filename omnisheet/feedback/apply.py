@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from ..plan.model import Measure, Trend
+from ..plan.rows import with_rows_placed
 from ..template import periods as periods_of
 from ..template.numbers import round_half_away
 from ..template.text import normalise
@@ -40,8 +41,9 @@ def applied(plan: Plan, feedback: Feedback, definition: Definition
     """The plan with the responses' measures, and the team's rows whose value changed."""
     lang = plan.language
     measures, updated = _measures(plan, feedback, definition, lang)
-    return (plan.with_changes(measures=measures,
-                              trends=_trends(plan, feedback, definition, lang)), updated)
+    changed = plan.with_changes(measures=measures,
+                                trends=_trends(plan, feedback, definition, lang))
+    return with_rows_placed(changed, ("measures", "trends")), updated
 
 
 def _same(a: Scalar, b: Scalar) -> bool:
@@ -108,10 +110,14 @@ def _trends(plan: Plan, feedback: Feedback, definition: Definition, lang: str
                 stage=series.stage, channel=series.channel, indicator=series.indicator,
                 period=label, value=point.value, answers=point.answers, low=point.low,
                 high=point.high)
-    kept = [t for t in getattr(plan, "trends", ())
-            if _trend_key(t.stage, t.channel, t.indicator, t.period, definition) not in fresh]
-    rows = [replace(t, row=None) for t in kept] + list(fresh.values())
-    return tuple(sorted(rows, key=_order(plan, definition)))
+    # A period computed again takes the row it had, the others keep theirs; new periods
+    # come after, in order (with_rows_placed puts them under the last row).
+    rows = []
+    for kept in getattr(plan, "trends", ()):
+        key = _trend_key(kept.stage, kept.channel, kept.indicator, kept.period, definition)
+        again = fresh.pop(key, None)
+        rows.append(kept if again is None else replace(again, row=kept.row))
+    return (*rows, *sorted(fresh.values(), key=_order(plan, definition)))
 
 
 def _order(plan: Plan, definition: Definition):

@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from ..plan.model import Measure
+from ..plan.rows import with_rows_placed
 from ..template import periods as periods_of
 from ..template.numbers import round_half_away
 from ..template.text import normalise
@@ -57,4 +58,5 @@ def applied(plan: Plan, journeys: Journeys, definition: Definition
                             period=label, evidence=EVIDENCE)
             measures.append(added)
             written.append(Written(None, added))
-    return plan.with_changes(measures=tuple(measures)), tuple(written)
+    changed = plan.with_changes(measures=tuple(measures))
+    return with_rows_placed(changed, ("measures",)), tuple(written)

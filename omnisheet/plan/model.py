@@ -231,6 +231,9 @@ class Plan:
     read_findings: tuple[Finding, ...] = field(default=(), compare=False)
     sheet_names: Mapping[str, str] = field(default_factory=dict, compare=False)
     layouts: Mapping[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
+    # The 1-based row of each table tab's headers in the team's file: rows added to a
+    # table go under its last record, or under these headers when it has none.
+    header_rows: Mapping[str, int] = field(default_factory=dict, compare=False)
     # The Lists tab as the team left it, so its gaps, duplicates and spellings come back.
     list_cells: Mapping[str, ListCells] = field(default_factory=dict, compare=False)
     # Where the team had each map tab (layout.MapGrid), so it is written back in place.

@@ -81,6 +81,7 @@ class _Reader:
         self.kind = kind
         self.findings: list[Finding] = []
         self.list_cells: dict[str, ListCells] = {}
+        self.header_rows: dict[str, int] = {}
         self.lang = definition.default_language
         self._own_values: dict[tuple[str, tuple[Scalar, ...]], dict[str, Scalar]] = {}
 
@@ -147,6 +148,7 @@ class _Reader:
             read_findings=tuple(self.findings),
             sheet_names=dict(tabs),
             layouts=layouts,
+            header_rows=dict(self.header_rows),
             list_cells=self.list_cells,
             maps=maps,
             missing_tabs=tuple(tab.key for tab in missing),
@@ -241,6 +243,7 @@ class _Reader:
                     code="column-missing", sheet=sheet.name, row=best_row + 1,
                     params={"column": ColumnName(tab.key, column.key), "tab": sheet.name},
                     subject=Subject(tab.key, None, column.key)))
+        self.header_rows[tab.key] = best_row + 1
         width = max([*matched, *unknown], default=-1) + 1
         layout = tuple(
             matched[c] if c in matched else ("+" + unknown[c] if c in unknown else "")

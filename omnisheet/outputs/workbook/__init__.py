@@ -42,18 +42,21 @@ def write(
     definition: Definition | None = None,
     overwrite: bool = True,
     team_file: bool = False,
+    read: Plan | None = None,
 ) -> Path:
     """Write `plan` to `path` atomically and return the path.
 
     With `report`, the workbook is the checked one: Findings and Dashboard tabs, offending
     cells highlighted and commented. `sort` orders use cases by rank. With `team_file`, the
     checked workbook is the team's own file with those additions (see `package`, and `ods`
-    for an .ods plan written as .ods), unless `sort` reorders it.
+    for an .ods plan written as .ods), unless `sort` reorders it. `read` is the plan as
+    read from that file when `plan` is what a command measured into it (feedback's
+    measures, journeys' shares): those are written into the team's tables.
     """
     if report is not None and team_file and not sort:
         from . import ods
 
-        if ods.patchable(plan, Path(path)):
+        if read is None and ods.patchable(plan, Path(path)):
             d = definition or plan.definition
             lang = d.check_language(lang or plan.language or d.default_language)
             return ods.write_checked(plan, report, Path(path), definition=d, lang=lang,
@@ -64,7 +67,7 @@ def write(
             d = definition or plan.definition
             lang = d.check_language(lang or plan.language or d.default_language)
             return write_checked(plan, report, Path(path), definition=d, lang=lang,
-                                 overwrite=overwrite)
+                                 overwrite=overwrite, read=read)
     import xlsxwriter
 
     from .tabs import write_tabs

@@ -269,6 +269,16 @@ class Context:
             return self.definition.list(list_key).label(value, self.lang)
         return value
 
+    def cell_value(self, column: Any, record: Any) -> Scalar:
+        """A record's field as its cell shows it: as the team typed it, a list's value by
+        its label in the workbook's language."""
+        if column.key in record.typed:
+            return record.typed[column.key]
+        value = record.get(column.key)
+        if column.list and column.type == "list":
+            return self.list_label(column.list, value)
+        return value
+
     def column_formula(self, template: str, letters: dict[str, str]) -> Callable[[int], str]:
         """A definition formula resolved once for a column, given column letters by key:
         call the result with a 0-based row for that row's formula. Functions newer than

@@ -183,11 +183,7 @@ def _write_record(ctx: Context, sheet: Any, record: Record, row: int,
             continue
         if column.computed:
             continue
-        value = record.get(key)
-        if key in record.typed:
-            value = record.typed[key]
-        elif column.list and column.type == "list":
-            value = ctx.list_label(column.list, value)
+        value = ctx.cell_value(column, record)
         if value is not None:
             ctx.put(sheet, row, col, value, ctx.column_format(column))
 

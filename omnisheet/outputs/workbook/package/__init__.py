@@ -59,8 +59,11 @@ def patchable(plan: Plan, path: Path) -> bool:
 
 
 def write_checked(plan: Plan, report: Report, path: Path, *, definition: Definition,
-                  lang: str, overwrite: bool = True) -> Path:
-    """The team's workbook `plan.source`, checked: written to `path` atomically."""
+                  lang: str, overwrite: bool = True, read: Plan | None = None) -> Path:
+    """The team's workbook `plan.source`, checked: written to `path` atomically. With
+    `read`, the plan as read from that file, `plan` is what a command measured into it
+    (feedback's measures and trends, journeys' shares): what changed is written into the
+    team's tables (see `records`), a table their file lacks added as a tab of theirs."""
     from ..context import Context
 
     pkg = Package(Path(plan.source))
@@ -75,6 +78,12 @@ def write_checked(plan: Plan, report: Report, path: Path, *, definition: Definit
         same = report.plan is plan
         ctx = Context(None, definition, plan, lang, report.priorities if same else None,
                       report.evidence if same else None)
+        new_tables: list[str] = []
+        if read is not None:
+            from .records import write_records
+
+            new_tables = write_records(pkg, read, ctx,
+                                       {name: part for name, _, part in sheets(pkg)})
         from ..checked import cells_at_fault
 
         at_fault = cells_at_fault(ctx, report)
@@ -86,7 +95,8 @@ def write_checked(plan: Plan, report: Report, path: Path, *, definition: Definit
             # In memory: without the Findings rows (findings.py) the scratch zip is small.
             scratch = io.BytesIO()
             formats: dict[str, Any] = {}
-            _write_tabs(ctx, report, at_fault, scratch, Path(scratch_dir), team_names, formats)
+            kept = _write_tabs(ctx, report, at_fault, scratch, Path(scratch_dir), team_names,
+                               formats, new_tables)
             import zipfile
 
             with zipfile.ZipFile(scratch) as zf:
@@ -103,7 +113,9 @@ def write_checked(plan: Plan, report: Report, path: Path, *, definition: Definit
 
             rows = FindingRows(ctx, report, formats, appended.xf_offset)
             tabs = graft(pkg, scratch, appended, {formats["name"]: rows.transform})
-            _finish(ctx, pkg, report, at_fault, appended, tabs, props)
+            # The record lists what the next check takes out: not a table of the plan.
+            _finish(ctx, pkg, report, at_fault, appended,
+                    [tab for tab in tabs if tab not in kept], props, bool(kept))
             retitle(pkg, titled, [name for name, _, _ in sheets(pkg)])
             pkg.save(tmp)
     finally:
@@ -112,12 +124,13 @@ def write_checked(plan: Plan, report: Report, path: Path, *, definition: Definit
 
 
 def _finish(ctx: Any, pkg: Package, report: Report, at_fault: dict, appended: Any,
-            tabs: list[str], props: dict[str, str]) -> None:
-    """Highlights and notes, and the record of the additions."""
+            tabs: list[str], props: dict[str, str], styles_kept: bool = False) -> None:
+    """Highlights and notes, and the record of the additions. With `styles_kept` (a
+    table's tab added that stays), the formats appended stay too: its cells use them."""
     dxf_ids = dict(zip((ERROR, WARNING), appended.extra_dxf_ids, strict=True))
     marked = _mark_cells(ctx, pkg, report, at_fault, dxf_ids)
     record: dict[str, Any] = {"v": 1, "tabs": tabs, "sheets": marked,
-                              "styles": appended.record,
+                              "styles": {} if styles_kept else appended.record,
                               "vml_default": bool(getattr(pkg, "vml_declared", False)),
                               "custom_created": additions.custom_part(pkg) is None}
     values = {OUTPUT_PROPERTY: CHECKED}
@@ -129,16 +142,19 @@ def _finish(ctx: Any, pkg: Package, report: Report, at_fault: dict, appended: An
 
 
 def _write_tabs(ctx: Any, report: Report, at_fault: dict, target: Any, tmpdir: Path,
-                taken: list[str], formats: dict[str, Any]) -> None:
-    """Findings, Dashboard and Contact pressure, written by xlsxwriter as in a rebuilt
-    workbook, into a scratch workbook of their own; the Findings rows are left out, their
-    formats and the tab's name put in `formats` (see findings.FindingRows)."""
+                taken: list[str], formats: dict[str, Any], tables: list[str]) -> set[str]:
+    """Findings, Dashboard and Contact pressure (and Observed journey, for `journeys -o`),
+    written by xlsxwriter as in a rebuilt workbook, into a scratch workbook of their own,
+    after the plan's `tables` the team's file lacks; the Findings rows are left out, their
+    formats and the tab's name put in `formats` (see findings.FindingRows). Returns the
+    names of the plan's tables."""
     import xlsxwriter
 
     from ..checked import write_findings
     from ..context import OrderedWorksheet
     from ..dashboard import write_dashboard
     from ..pressure import write_pressure
+    from ..tabs import write_table
 
     workbook = xlsxwriter.Workbook(target, {
         "tmpdir": str(tmpdir), "strings_to_formulas": False, "strings_to_numbers": False,
@@ -147,8 +163,24 @@ def _write_tabs(ctx: Any, report: Report, at_fault: dict, target: Any, tmpdir: P
     names = ctx.definition.report_tabs
     used = {name.casefold() for name in taken}
     made = []
-    for key, writer in (("findings", write_findings), ("dashboard", write_dashboard),
-                        ("pressure", write_pressure)):
+    kept = set()
+    for key in tables:
+        tab = ctx.definition.tab(key)
+        name = _free(tab.labels[ctx.lang], used)
+        used.add(name.casefold())
+        sheet = workbook.add_worksheet(name, worksheet_class=OrderedWorksheet)
+        sheet.deferring = True
+        write_table(ctx, sheet, tab)
+        made.append(sheet)
+        kept.add(name)
+    writers: list[tuple[str, Any]] = [("findings", write_findings),
+                                      ("dashboard", write_dashboard),
+                                      ("pressure", write_pressure)]
+    if getattr(report, "journeys", None) is not None:  # omnisheet journeys -o
+        from ..observed import write_observed
+
+        writers.append(("observed", write_observed))
+    for key, writer in writers:
         name = _free(names[key][ctx.lang], used)
         used.add(name.casefold())
         sheet = workbook.add_worksheet(name, worksheet_class=OrderedWorksheet)
@@ -164,6 +196,7 @@ def _write_tabs(ctx: Any, report: Report, at_fault: dict, target: Any, tmpdir: P
     for sheet in made:
         sheet.finish()
     workbook.close()
+    return kept
 
 
 def _free(name: str, used: set[str]) -> str:

@@ -76,7 +76,10 @@ def graft(pkg: Package, scratch: Any, styles: Appended,
     team = sheets(pkg)
     book = workbook_part(pkg)
     added: list[tuple[str, str]] = []
-    for n, (name, part) in enumerate(s_sheets, start=1):
+    taken = {rel["Id"] for rel in pkg.rels(book)}  # a tab of a table added by a command
+    numbers = (n for n in range(1, len(taken) + len(s_sheets) + 2)
+               if TAB_REL_ID.format(n) not in taken)
+    for (name, part), n in zip(s_sheets, numbers, strict=False):
         new_part = pkg.free_name("xl/worksheets/omnisheet{}.xml")
         restyle = _restyled(styles)
         wrap = (transforms or {}).get(name)

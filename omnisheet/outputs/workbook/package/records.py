@@ -1,0 +1,107 @@
+"""What a command measured, written into the team's own tables: `feedback -o` and
+`journeys -o` change or add records (a measure's value, a trend's period, a touchpoint's
+share of traffic); each changed field goes into its cell, a new record onto the row the
+plan placed it on (plan/rows.py), made like the row above it, and the row's formulas get
+their new results. Nothing else of the sheet moves. A table the team's file lacks is
+returned, for the caller to add as a tab of the plan (it stays: it is the team's data)."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from ....plan.model import column_letter
+from .cells import Put, put_cells
+from .graft import workbook_part
+from .xmlspans import first, set_attr, spans
+
+if TYPE_CHECKING:
+    from ....plan.model import Plan, Record
+    from ..context import Context
+    from .parts import Package
+
+# CT_Workbook's elements after calcPr, in the schema's order.
+_AFTER_CALC = ("oleSize", "customWorkbookViews", "pivotCaches", "smartTagPr", "smartTagTypes",
+               "webPublishing", "fileRecoveryPr", "webPublishObjects", "extLst")
+
+
+def write_records(pkg: Package, read: Plan, ctx: Context, parts: dict[str, str]) -> list[str]:
+    """Every table of `ctx.plan` whose records differ from `read`'s written into its sheet
+    of `pkg`; returns the keys of the tables the package has no sheet for."""
+    changed = ctx.plan
+    missing = []
+    wrote = False
+    for tab in ctx.definition.table_tabs:
+        records = changed.table(tab.key)
+        if records == read.table(tab.key) and all(
+                a.row == b.row and a.typed == b.typed
+                for a, b in zip(records, read.table(tab.key), strict=True)):
+            continue
+        part = parts.get(changed.sheet(tab.key)) if tab.key in changed.sheet_names else None
+        if part is None or part not in pkg:
+            if records:
+                missing.append(tab.key)
+            continue
+        if not changed.layouts.get(tab.key):
+            continue  # a tab of that name whose headers were not found: nowhere to write
+        puts = _puts(ctx, tab, read.table(tab.key), records)
+        if puts:
+            pkg.write(part, put_cells(pkg.read_whole(part), puts))
+            wrote = True
+    if wrote:
+        recalculate_on_load(pkg)
+    return missing
+
+
+def _puts(ctx: Context, tab: Any, before: tuple[Record, ...], after: tuple[Record, ...]
+          ) -> dict[tuple[int, int], Put]:
+    from ..tabs import _computed, layout_for
+
+    layout = layout_for(ctx, tab)
+    own = len(ctx.plan.layouts[tab.key])  # the template's columns the team lacks: not written
+    columns = {c.key: c for c in tab.columns}
+    letters = {key: column_letter(i + 1) for i, key in enumerate(layout)}
+    letters["__tab__"] = tab.key
+    inputs = [(i + 1, columns[k]) for i, k in enumerate(layout[:own])
+              if k in columns and not columns[k].computed]
+    formulas = [(i + 1, columns[k], ctx.column_formula(columns[k].formula or "", letters))
+                for i, k in enumerate(layout[:own]) if k in columns and columns[k].computed]
+    results = _computed(ctx, tab.key, {}) if formulas else {}
+    was = {r.row: r for r in before if r.row is not None}
+    puts: dict[tuple[int, int], Put] = {}
+    for index, record in enumerate(after):
+        if record.row is None:
+            continue
+        old = was.get(record.row)
+        differs = False
+        for col, column in inputs:
+            value = ctx.cell_value(column, record)
+            if old is None or ctx.cell_value(column, old) != value:
+                puts[(record.row, col)] = Put(value)
+                differs = True
+        if differs:
+            result = results.get(index)
+            for col, column, formula in formulas:
+                cached = getattr(result, column.key, None) if result is not None else None
+                puts[(record.row, col)] = Put(cached, formula(record.row - 1))
+    return puts
+
+
+def recalculate_on_load(pkg: Package) -> None:
+    """The workbook asks the spreadsheet to compute every formula when it opens: figures
+    that depend on the values written (a use case's stake, the Dashboard's) would otherwise
+    show their old results."""
+    book = workbook_part(pkg)
+    data = pkg.read(book)
+    found = spans(data, max_depth=1)
+    calc = first(found, "calcPr", 1)
+    if calc is not None:
+        tag = data[calc.start:calc.tag_end]
+        pkg.write(book, data[:calc.start] + set_attr(tag, "fullCalcOnLoad", "1")
+                  + data[calc.tag_end:])
+        return
+    root = found[0]
+    prefix = re.match(r"(\w+:)?", root.name).group()  # type: ignore[union-attr]
+    at = next((s.start for s in found if s.depth == 1 and s.local in _AFTER_CALC),
+              data.rindex(b"</", root.start, root.end))
+    pkg.write(book, data[:at] + f'<{prefix}calcPr fullCalcOnLoad="1"/>'.encode() + data[at:])

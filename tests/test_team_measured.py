@@ -1,0 +1,207 @@
+"""`feedback -o` and `journeys -o` give the team its own workbook back, the measured figures
+written into its tables: the measures and trends a command changed go into their cells, a
+new record onto the row under the table's last one, and everything else the team made is
+there as they made it (issue 28)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+from openpyxl.comments import Comment
+from team_files import parts, sheet_parts, tail_elements
+
+from omnisheet.read.reader import load
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+OMNISHEET = str(Path(sys.executable).parent / "omnisheet")
+NOTES = "Notes de l'atelier"
+CELL = re.compile(rb'<c r="([A-Z]+)([0-9]+)"(?:[^>]*/>|.*?</c>)', re.S)
+
+
+def _team(source: Path, path: Path) -> Path:
+    """A French plan as a team that lives in Excel leaves it: a notes tab first with a
+    formula, a comment and a format on the Measures tab, a hidden column, a link."""
+    workbook = openpyxl.load_workbook(source)
+    notes = workbook.create_sheet(NOTES, 0)
+    notes["A1"] = "Atelier du 12 mars"
+    notes["A3"] = "Compte rendu"
+    notes["A3"].hyperlink = "https://intranet.example/atelier"
+    notes["A10"], notes["B10"] = 4, "=A10*2"
+    measures = workbook["Mesures"]
+    measures["A2"].comment = Comment("À revoir en comité", "Léa")
+    for row in range(2, 40):
+        measures.cell(row, 4).number_format = "0.0"  # Valeur, one decimal
+    measures.column_dimensions["J"].hidden = True
+    workbook.save(path)
+    return path
+
+
+def _run(*args: str | Path) -> str:
+    result = subprocess.run([OMNISHEET, *map(str, args), "--force"], capture_output=True,
+                            text=True, timeout=300)
+    assert result.returncode in (0, 1), result.stdout + result.stderr
+    return result.stdout
+
+
+def _cells(data: bytes) -> dict[tuple[str, int], bytes]:
+    return {(m.group(1).decode(), int(m.group(2))): m.group(0) for m in CELL.finditer(data)}
+
+
+def _written(before, after, tab: str) -> set[int]:
+    """The sheet rows of `tab`'s records the command changed or added."""
+    was = {r.row: r for r in before.table(tab)}
+    return {r.row for r in after.table(tab)
+            if r.row not in was or was[r.row] != r or was[r.row].typed != r.typed}
+
+
+def assert_only_their_rows_changed(source: Path, out: Path, sheet: str, rows: set[int]) -> None:
+    """Every cell of the team's sheet outside the rows written is theirs to the byte; in
+    those rows each cell keeps its style; what follows the cells (merges, validations,
+    columns hidden...) is theirs but for omnisheet's highlights."""
+    part = sheet_parts(source)[sheet]
+    old, new = parts(source)[part], parts(out)[part]
+    old_cells, new_cells = _cells(old), _cells(new)
+    for ref, xml in old_cells.items():
+        if ref[1] in rows:
+            style = re.search(rb'\ss="(\d+)"', xml)
+            assert style is None or style.group() in new_cells[ref], ref
+        else:
+            assert new_cells[ref] == xml, ref
+    assert old[: old.find(b"<sheetData")] == new[: new.find(b"<sheetData")] or b"<dimension" in old
+    from team_files import ours
+
+    assert [e for e in tail_elements(new) if not ours(e) and b"legacyDrawing" not in e[:20]] \
+        == [e for e in tail_elements(old) if b"legacyDrawing" not in e[:20]]
+
+
+@pytest.fixture(scope="module")
+def fed(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("fed")
+    source = _team(SAMPLES / "retail-fr.xlsx", folder / "équipe.xlsx")
+    out, again = folder / "équipe-mesures.xlsx", folder / "équipe-mesures-2.xlsx"
+    said = _run("feedback", SAMPLES / "feedback", "--plan", source, "-o", out)
+    _run("feedback", SAMPLES / "feedback", "--plan", out, "-o", again)
+    return source, out, again, said
+
+
+def test_feedback_writes_its_measures_into_the_teams_own_file(fed):
+    source, out, _, _ = fed
+    before, after = load(source), load(out)
+    measured = _written(before, after, "measures")
+    assert len(measured) > 5 and max(measured) > max(r.row for r in before.measures)
+    assert_only_their_rows_changed(source, out, "Mesures", measured)
+    assert_only_their_rows_changed(source, out, "Tendances des mesures",
+                                   _written(before, after, "trends"))
+    untouched = {"Mesures", "Tendances des mesures"}
+    names = sheet_parts(source)
+    a, b = parts(source), parts(out)
+    for sheet in (NOTES, "Cas d'usage", "Scénarios", "Données"):
+        if sheet not in untouched and names[sheet] not in ("",):
+            cut = a[names[sheet]].rfind(b"sheetData")
+            assert b[names[sheet]][:cut] == a[names[sheet]][:cut], sheet
+    workbook = openpyxl.load_workbook(out)
+    assert workbook.sheetnames[0] == NOTES
+    assert workbook.sheetnames[-3:] == ["Constats", "Tableau de bord", "Pression commerciale"]
+    assert workbook[NOTES]["B10"].value == "=A10*2"
+    assert workbook[NOTES]["A3"].hyperlink.target == "https://intranet.example/atelier"
+    sheet = workbook["Mesures"]
+    assert sheet["A2"].comment.text.startswith("À revoir en comité")
+    assert sheet.column_dimensions["J"].hidden
+    # the NPS the responses replaced, in the team's own format, and a new row made like
+    # the one above it, its formulas there
+    replaced = next(r for r in after.measures if r.indicator == "nps" and r.channel == "store")
+    assert sheet.cell(replaced.row, 4).value == replaced.value == 35.2
+    assert sheet.cell(replaced.row, 4).number_format == "0.0"
+    last = max(measured)
+    assert sheet.cell(last, 4).number_format == "0.0"
+    assert str(sheet.cell(last, 11).value).startswith("=IF(")
+
+
+def test_the_measures_read_back_are_those_the_command_measured(fed):
+    source, out, _, said = fed
+    after = load(out)
+    fed_again = load(out)
+    assert [(m.stage, m.channel, m.indicator, m.value, m.answers, m.period)
+            for m in after.measures] == [(m.stage, m.channel, m.indicator, m.value, m.answers,
+                                          m.period) for m in fed_again.measures]
+    assert "35,2 (septembre 2026)" in said
+    assert {t.period for t in after.trends} >= {"juin 2026", "septembre 2026"}
+
+
+def test_feeding_the_fed_workbook_the_same_responses_changes_nothing(fed):
+    _, out, again, _ = fed
+    a, b = parts(out), parts(again)
+    assert set(a) == set(b)
+    assert [name for name in a if a[name] != b[name]] == []
+
+
+def test_a_check_of_the_fed_workbook_keeps_the_measures_and_takes_out_the_tabs(fed, tmp_path):
+    _, out, _, _ = fed
+    checked = tmp_path / "vérifié.xlsx"
+    _run("check", out, "-o", checked, "--fail-on", "never")
+    assert [m.value for m in load(checked).measures] == [m.value for m in load(out).measures]
+    assert openpyxl.load_workbook(checked, read_only=True).sheetnames == \
+        openpyxl.load_workbook(out, read_only=True).sheetnames
+
+
+def test_journeys_write_the_shares_into_the_teams_file_and_the_observed_tab_after(tmp_path):
+    plan = SAMPLES / "events" / "plan" / "retail-fr-parcours.xlsx"
+    source = _team(plan, tmp_path / "parcours.xlsx")
+    out = tmp_path / "parcours-observé.xlsx"
+    _run("journeys", SAMPLES / "events", "--plan", source, "-o", out)
+    before, after = load(source), load(out)
+    shares = _written(before, after, "measures")
+    assert shares and all(r.evidence == "inferred" for r in after.measures if r.row in shares)
+    assert_only_their_rows_changed(source, out, "Mesures", shares)
+    names = openpyxl.load_workbook(out, read_only=True).sheetnames
+    assert names[0] == NOTES and names[-1] == "Parcours observé"
+    checked = tmp_path / "vérifié.xlsx"
+    _run("check", out, "-o", checked, "--fail-on", "never")
+    assert "Parcours observé" not in openpyxl.load_workbook(checked, read_only=True).sheetnames
+    assert [m.share for m in load(checked).measures] == [m.share for m in after.measures]
+
+
+def test_a_plan_without_a_trends_tab_gets_one_that_stays(tmp_path):
+    workbook = openpyxl.load_workbook(SAMPLES / "retail-fr.xlsx")
+    del workbook["Tendances des mesures"]
+    source = tmp_path / "ancien.xlsx"
+    workbook.save(source)
+    out, checked = tmp_path / "ancien-mesures.xlsx", tmp_path / "ancien-vérifié.xlsx"
+    _run("feedback", SAMPLES / "feedback", "--plan", source, "-o", out)
+    names = openpyxl.load_workbook(out, read_only=True).sheetnames
+    assert names[-4:] == ["Tendances des mesures", "Constats", "Tableau de bord",
+                          "Pression commerciale"]
+    trends = load(out).trends
+    assert len(trends) > 20
+    _run("check", out, "-o", checked, "--fail-on", "never")
+    assert load(checked).trends == trends
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_computes_the_figures_that_depend_on_the_measures(soffice, uno_python, fed):
+    """The use cases' stake (the largest stake of their stage's measures) is a formula over
+    the Measures tab: opened in LibreOffice, it is what the new measures give."""
+    from test_team_file import _uno
+
+    from omnisheet import check
+
+    source, out, _, _ = fed
+    before, after = check(load(source)), check(load(out))
+    plan = after.plan
+    column = plan.layouts["use_cases"].index("stake") + 1
+    rows = {u.row: p.stake for u, p in zip(plan.use_cases, sorted(
+        after.priorities, key=lambda p: p.index), strict=True)}
+    was = {u.row: p.stake for u, p in zip(before.plan.use_cases, sorted(
+        before.priorities, key=lambda p: p.index), strict=True)}
+    assert any(was[r] != rows[r] for r in rows)  # the responses moved some
+    letter = openpyxl.utils.get_column_letter(column)
+    seen = _uno("inspect", out, {"values": [f"'Cas d''usage'!{letter}{r}" for r in rows]})
+    for row, stake in rows.items():
+        shown = seen["values"][f"'Cas d''usage'!{letter}{row}"]
+        assert (shown in ("", None) if stake is None else shown == pytest.approx(stake, abs=1e-4)), row
