@@ -205,3 +205,13 @@ def test_libreoffice_computes_the_figures_that_depend_on_the_measures(soffice, u
     for row, stake in rows.items():
         shown = seen["values"][f"'Cas d''usage'!{letter}{row}"]
         assert (shown in ("", None) if stake is None else shown == pytest.approx(stake, abs=1e-4)), row
+
+
+def test_an_ods_output_of_measured_figures_is_refused_in_one_line_in_the_plans_language(
+        tmp_path):
+    out = tmp_path / "mesures.ods"
+    result = subprocess.run([OMNISHEET, "feedback", str(SAMPLES / "feedback"), "--plan",
+                             str(SAMPLES / "retail-fr.ods"), "-o", str(out)],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 2 and not out.exists()
+    assert result.stderr.count("\n") == 1 and "nommez la sortie en .xlsx" in result.stderr

@@ -17,7 +17,7 @@ from .context import Context
 if TYPE_CHECKING:
     from ...analysis.report import Report
 
-__all__ = ["write", "blank_plan"]
+__all__ = ["write", "written_as", "blank_plan"]
 
 
 def blank_plan(lang: str | None = None, definition: Definition | None = None) -> Plan:
@@ -75,7 +75,7 @@ def write(
     if Path(path).suffix.lower() != ".xlsx":
         from ...template.errors import OutputError
 
-        raise OutputError(path, "output_not_xlsx")
+        raise OutputError(path, "output_not_xlsx" if read is None else "measured_not_ods")
     d = definition or plan.definition
     lang = d.check_language(lang or plan.language or d.default_language)
     # xlsxwriter keeps each sheet's rows in temporary files until close(), and leaves them
@@ -105,3 +105,17 @@ def write(
         write_tabs(context, report=report, sort=sort)
         workbook.close()
     return Path(path)
+
+
+def written_as(measured: Plan, path: str | Path, report: Report, definition: Definition,
+               lang: str, read: Plan) -> Path:
+    """What `feedback -o` and `journeys -o` measured into the plan `read`, written into the
+    team's own workbook; a refusal (an output they cannot write) said in `lang`, the
+    plan's language unless --lang says another."""
+    from ...template.errors import OmnisheetError, WordedError
+
+    try:
+        return write(measured, path, report=report, definition=definition, team_file=True,
+                     read=read)
+    except WordedError as error:
+        raise OmnisheetError(error.render(lang)) from None
