@@ -24,10 +24,19 @@ NOTES = "Notes de l'atelier"
 CELL = re.compile(rb'<c r="([A-Z]+)([0-9]+)"(?:[^>]*/>|.*?</c>)', re.S)
 
 
-def _team(source: Path, path: Path) -> Path:
+def _team(source: Path, path: Path, table: bool = False) -> Path:
     """A French plan as a team that lives in Excel leaves it: a notes tab first with a
-    formula, a comment and a format on the Measures tab, a hidden column, a link."""
+    formula, a comment and a format on the Measures tab, a hidden column, a link, a
+    filter over the measures (or, with `table`, an Excel table made of them)."""
     workbook = openpyxl.load_workbook(source)
+    measures = workbook["Mesures"]
+    last = max(r.row for r in load(source).measures)
+    if table:
+        from openpyxl.worksheet.table import Table
+
+        measures.add_table(Table(displayName="MesuresEquipe", ref=f"A1:M{last}"))
+    else:
+        measures.auto_filter.ref = f"A1:M{last}"
     notes = workbook.create_sheet(NOTES, 0)
     notes["A1"] = "Atelier du 12 mars"
     notes["A3"] = "Compte rendu"
@@ -76,8 +85,11 @@ def assert_only_their_rows_changed(source: Path, out: Path, sheet: str, rows: se
     assert old[: old.find(b"<sheetData")] == new[: new.find(b"<sheetData")] or b"<dimension" in old
     from team_files import ours
 
-    assert [e for e in tail_elements(new) if not ours(e) and b"legacyDrawing" not in e[:20]] \
-        == [e for e in tail_elements(old) if b"legacyDrawing" not in e[:20]]
+    def theirs(data: bytes) -> list[bytes]:  # a filter's reach aside (asserted where made)
+        return [re.sub(rb'(<autoFilter ref="[A-Z]+[0-9]+:[A-Z]+)[0-9]+', rb"\1", e)
+                for e in tail_elements(data) if not ours(e) and b"legacyDrawing" not in e[:20]]
+
+    assert theirs(new) == theirs(old)
 
 
 @pytest.fixture(scope="module")
@@ -121,6 +133,7 @@ def test_feedback_writes_its_measures_into_the_teams_own_file(fed):
     last = max(measured)
     assert sheet.cell(last, 4).number_format == "0.0"
     assert str(sheet.cell(last, 11).value).startswith("=IF(")
+    assert sheet.auto_filter.ref == f"A1:M{last}"  # their filter reaches the new rows
 
 
 def test_the_measures_read_back_are_those_the_command_measured(fed):
@@ -152,7 +165,7 @@ def test_a_check_of_the_fed_workbook_keeps_the_measures_and_takes_out_the_tabs(f
 
 def test_journeys_write_the_shares_into_the_teams_file_and_the_observed_tab_after(tmp_path):
     plan = SAMPLES / "events" / "plan" / "retail-fr-parcours.xlsx"
-    source = _team(plan, tmp_path / "parcours.xlsx")
+    source = _team(plan, tmp_path / "parcours.xlsx", table=True)
     out = tmp_path / "parcours-observé.xlsx"
     _run("journeys", SAMPLES / "events", "--plan", source, "-o", out)
     before, after = load(source), load(out)
@@ -161,6 +174,8 @@ def test_journeys_write_the_shares_into_the_teams_file_and_the_observed_tab_afte
     assert_only_their_rows_changed(source, out, "Mesures", shares)
     names = openpyxl.load_workbook(out, read_only=True).sheetnames
     assert names[0] == NOTES and names[-1] == "Parcours observé"
+    table = openpyxl.load_workbook(out)["Mesures"].tables["MesuresEquipe"]
+    assert table.ref == f"A1:M{max(shares)}"
     checked = tmp_path / "vérifié.xlsx"
     _run("check", out, "-o", checked, "--fail-on", "never")
     assert "Parcours observé" not in openpyxl.load_workbook(checked, read_only=True).sheetnames

@@ -48,6 +48,11 @@ def write_records(pkg: Package, read: Plan, ctx: Context, parts: dict[str, str])
         if puts:
             pkg.write(part, put_cells(pkg.read_whole(part), puts))
             wrote = True
+            was = max([read.header_rows.get(tab.key, 1),
+                       *(r.row for r in read.table(tab.key) if r.row is not None)])
+            now = max([was, *(r.row for r in records if r.row is not None)])
+            if now > was:
+                _reach(pkg, part, was, now)
     if wrote:
         recalculate_on_load(pkg)
     return missing
@@ -85,6 +90,31 @@ def _puts(ctx: Context, tab: Any, before: tuple[Record, ...], after: tuple[Recor
                 cached = getattr(result, column.key, None) if result is not None else None
                 puts[(record.row, col)] = Put(cached, formula(record.row - 1))
     return puts
+
+
+_REF = re.compile(rb'(<(?:\w+:)?(?:autoFilter|table)\b[^>]*?\sref=")([A-Z]+[0-9]+):([A-Z]+)([0-9]+)(")')
+TABLE_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/table"
+
+
+def _reach(pkg: Package, part: str, was: int, now: int) -> None:
+    """The team's filter over the table, and an Excel table (a ListObject) the team made
+    of it, reach the rows added under it, as they do when a row is typed there."""
+
+    def longer(data: bytes) -> bytes:
+        return _REF.sub(lambda m: m.group(1) + m.group(2) + b":" + m.group(3) + (
+            str(now).encode() if int(m.group(4)) == was else m.group(4)) + m.group(5), data)
+
+    sheet = pkg.read_sheet(part)
+    if b"autoFilter" in sheet:
+        grown = longer(sheet)
+        if grown != sheet:
+            pkg.write_sheet(part, grown)
+    for rel in pkg.rels(part):
+        if rel.get("Type") == TABLE_TYPE and rel.get("part") in pkg:
+            data = pkg.read(rel["part"])
+            grown = longer(data)
+            if grown != data:
+                pkg.write(rel["part"], grown)
 
 
 def recalculate_on_load(pkg: Package) -> None:
