@@ -56,11 +56,11 @@ def write(
     if report is not None and team_file and not sort:
         from . import ods
 
-        if read is None and ods.patchable(plan, Path(path)):
+        if ods.patchable(plan, Path(path)):
             d = definition or plan.definition
             lang = d.check_language(lang or plan.language or d.default_language)
             return ods.write_checked(plan, report, Path(path), definition=d, lang=lang,
-                                     overwrite=overwrite)
+                                     overwrite=overwrite, read=read)
         from .package import patchable, write_checked
 
         if patchable(plan, Path(path)):
@@ -75,7 +75,7 @@ def write(
     if Path(path).suffix.lower() != ".xlsx":
         from ...template.errors import OutputError
 
-        raise OutputError(path, "output_not_xlsx" if read is None else "measured_not_ods")
+        raise OutputError(path, "output_not_xlsx")
     d = definition or plan.definition
     lang = d.check_language(lang or plan.language or d.default_language)
     # xlsxwriter keeps each sheet's rows in temporary files until close(), and leaves them
