@@ -48,16 +48,19 @@ def changed_cells(read: Plan, ctx: Context, sheets: set[str]
         puts = _puts(ctx, tab, read.table(tab.key), records)
         if puts:
             out[tab.key] = puts
-    # The use cases' stakes read the measures (and their scores and ranks the stakes): their
-    # formulas' results are written too, for a spreadsheet that does not compute on opening
-    # (LibreOffice keeps an .ods's results as saved).
-    if "measures" in out and "use_cases" not in out and changed.layouts.get("use_cases") \
-            and changed.sheet("use_cases") in sheets:
-        tab = ctx.definition.tab("use_cases")
-        results = _puts(ctx, tab, read.table("use_cases"), changed.table("use_cases"),
-                        results_only=True)
-        if results:
-            out["use_cases"] = results
+    # A table whose formulas read a table written (the use cases' stakes read the measures,
+    # and their scores and ranks the stakes) gets its formulas' results written too, for a
+    # spreadsheet that does not compute on opening (LibreOffice keeps an .ods's results).
+    for tab in ctx.definition.table_tabs:
+        reads = {f"{{range:{key}." for key in out}
+        if tab.key in out or not changed.layouts.get(tab.key) or tab.key not in \
+                changed.sheet_names or changed.sheet(tab.key) not in sheets:
+            continue
+        if any(r in (c.formula or "") for c in tab.columns if c.computed for r in reads):
+            results = _puts(ctx, tab, read.table(tab.key), changed.table(tab.key),
+                            results_only=True)
+            if results:
+                out[tab.key] = results
     return out, missing
 
 
@@ -102,6 +105,8 @@ def _puts(ctx: Context, tab: Any, before: tuple[Record, ...], after: tuple[Recor
                 for i, k in enumerate(layout[:own]) if k in columns and columns[k].computed]
     results = _computed(ctx, tab.key, ctx.priorities_by_index() if tab.key == "use_cases"
                         else {}) if formulas else {}
+    if results_only and not results:
+        return {}  # results omnisheet does not compute: the spreadsheet will
     quadrants = ctx.definition.list("quadrant") if "quadrant" in columns else None
     was = {r.row: r for r in before if r.row is not None}
     puts: dict[tuple[int, int], Put] = {}
