@@ -6,10 +6,11 @@ need them, so `omnisheet --help` answers at once.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -179,6 +180,29 @@ def _portfolio(paths: tuple[Path, ...]) -> bool:
     return len(paths) != 1 or paths[0].is_dir()
 
 
+@contextlib.contextmanager
+def _cycles_not_collected() -> Iterator[None]:
+    """Python's cycle collector paused while one plan is read, checked and written.
+
+    A big plan's cells, records and findings are millions of objects that all live until
+    the end: the collector went over them again and again for nothing to free (at 4x the
+    synthetic plan, 24 full passes, 4.4 s of 36). Reference counting still frees what is
+    dropped, and peak memory is the same with the collector paused. When it resumes, what
+    was made meanwhile is frozen (left out of its passes), or its first passes would go
+    over all of it again (2 s at 4x)."""
+    import gc
+
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        gc.enable()
+
+
 def _load(path: Path):
     from .read.reader import load
 
@@ -242,16 +266,17 @@ def check_command(plan_files: tuple[Path, ...], output: Path | None, fmt: str, f
     if output is not None and not (in_place and _same_file(output, plan_file)):
         _no_stdout(output)
         _may_write(output, (plan_file,), force)
-    plan = _load(plan_file)
-    report = run(plan, lang=lang)
-    if output is not None:
-        from .outputs.workbook import write
+    with _cycles_not_collected():
+        plan = _load(plan_file)
+        report = run(plan, lang=lang)
+        if output is not None:
+            from .outputs.workbook import write
 
-        if in_place and _same_file(output, plan_file):
-            import shutil
+            if in_place and _same_file(output, plan_file):
+                import shutil
 
-            shutil.copy2(plan_file, plan_file.with_name(plan_file.name + ".bak"))
-        write(plan, output, report=report, sort=sort, team_file=True)
+                shutil.copy2(plan_file, plan_file.with_name(plan_file.name + ".bak"))
+            write(plan, output, report=report, sort=sort, team_file=True)
     if fmt == "json":
         import json
 

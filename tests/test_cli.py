@@ -96,6 +96,21 @@ def test_quick_commands_do_not_import_what_they_do_not_use(args, light):
     assert out.stdout.strip().splitlines()[-1] == "HEAVY="
 
 
+def test_checked_workbook_of_an_xlsx_plan_does_not_import_openpyxl(tmp_path):
+    """The checked workbook is the team's package patched: openpyxl (0.2 s to import) is
+    only for maps that outgrew their slots, which the sample's have not."""
+    sample = Path(__file__).resolve().parent.parent / "samples" / "retail-fr.xlsx"
+    out = tmp_path / "checked.xlsx"
+    code = ("import sys; from omnisheet.cli import main\n"
+            f"try:\n    main(['check', {str(sample)!r}, '-o', {str(out)!r}])\n"
+            "except SystemExit:\n    pass\n"
+            "print('OPENPYXL=' + str('openpyxl' in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert out.is_file()
+    assert done.stdout.strip().splitlines()[-1] == "OPENPYXL=False"
+
+
 def test_export_and_import_round_trip(cli, plans, tmp_path):
     out_json = tmp_path / "plan.json"
     assert cli("export", plans["clean"], "-o", out_json).exit_code == 0

@@ -374,3 +374,46 @@ def test_a_stage_removed_from_the_list_leaves_no_block_read_as_data(tmp_path):
     out = openpyxl.load_workbook(write(plan, tmp_path / "checked.xlsx"))["Parcours client"]
     assert out["P3"].value == "Avis clients"
     assert out["P2"].value.startswith("=IF(")  # its sub-header shows only under a stage
+
+
+def test_formula_search_finds_what_the_cell_pattern_finds_in_every_corpus_sheet():
+    """The reader finds formulas from each <f back to its cell's start tag (faster on a big
+    sheet): on every worksheet of the real-file corpus, and on cells written every way the
+    pattern allows, it finds the same cells, in the same order, as the pattern itself."""
+    import zipfile
+
+    import corpus
+
+    from omnisheet.read.formulas import _FORMULA_CELL, _formula_cells_in
+
+    written = [b'<c r="A1"><f>1</f></c>', b'<x:c r="B2" s="1">\n <x:f>1</x:f></x:c>',
+               b'<c r="A1"/><f>', b'<c s="1" r="C3"><f t="shared" si="0"/></c>',
+               b'<c r="A1" t="str"><v>1</v><f>x</f></c>', b'<c r="a1"><f>', b'<cx r="A1"><f>',
+               b'<c r="A1"><fo>', b'<c r="A1"><f', b'<c r="A1" t="x>y"><f>',
+               b'<row r="1"><c r="A1"><f>1</f></c><c r="B1"><f>2</f></c></row>']
+    assert [list(_formula_cells_in(x)) for x in written] == [_FORMULA_CELL.findall(x)
+                                                             for x in written]
+    if not corpus.CORPUS.is_dir():
+        pytest.skip(f"no corpus at {corpus.CORPUS}")
+    sheets = found = 0
+    for path in corpus.corpus_files():
+        if path.suffix.lower() not in (".xlsx", ".xlsm"):
+            continue
+        try:
+            archive = zipfile.ZipFile(path)
+        except (zipfile.BadZipFile, OSError):
+            continue  # not a zip, or a damaged one: refused before any formula is looked for
+        with archive:
+            for info in archive.infolist():
+                if not (info.filename.startswith("xl/worksheets/")
+                        and info.filename.endswith(".xml")) or info.file_size > 50 << 20:
+                    continue
+                try:
+                    data = archive.read(info)
+                except (zipfile.BadZipFile, NotImplementedError, OSError):
+                    continue  # a damaged entry the reader refuses anyway
+                expected = _FORMULA_CELL.findall(data)
+                assert list(_formula_cells_in(data)) == expected, f"{path}: {info.filename}"
+                sheets += 1
+                found += len(expected)
+    assert sheets > 1000 and found > 10_000  # the corpus was read, formulas and all

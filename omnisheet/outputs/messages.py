@@ -42,6 +42,8 @@ class Messages:
         """A value a finding holds, as text: a list's value as its label, a name of the
         template in the language, a phrase in its words, numbers and dates as the
         language writes them."""
+        if type(value) is str:  # most values: text the team typed, said as it is
+            return value
         d, lang = self.definition, self.lang
         if isinstance(value, Label):
             return self._label(value.list, value.value)
@@ -83,8 +85,10 @@ class Messages:
         counts = {"value": finding.value, **finding.params}  # "{answers} réponse(s)": 5 réponses
         template = agree(template, counts, self.rule)
         try:
-            return _OPTIONAL.sub(lambda part: _optional(part.group(1), fields), template
-                                 ).format(**fields)
+            if "[" in template:
+                template = _OPTIONAL.sub(lambda part: _optional(part.group(1), fields),
+                                         template)
+            return template.format(**fields)
         except (KeyError, IndexError, ValueError):
             return f"{finding.code}: {fields}"
 

@@ -56,7 +56,7 @@ class Record:
 
     def get(self, key: str) -> Scalar:
         """A column's value by its definition key (a field, or an extra column)."""
-        if key in self.field_names():
+        if key in _field_set(type(self)):
             return getattr(self, key)
         return dict(self.extra).get(key)
 
@@ -72,6 +72,12 @@ class Record:
 def _field_names(record_type: type) -> tuple[str, ...]:
     """A record type's own columns, computed once: `Record.get` is on every hot path."""
     return tuple(f.name for f in fields(record_type) if f.name not in ("row", "extra", "typed"))
+
+
+@cache
+def _field_set(record_type: type) -> frozenset[str]:
+    """The same columns as a set: `get` asks whether a key is one, on every hot path."""
+    return frozenset(_field_names(record_type))
 
 
 @cache

@@ -60,11 +60,27 @@ def _xlsx_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     return parts
 
 
+# The same cells found from their formulas: a search for the rarer <f, then the start tag
+# just before it (a big sheet has a few formulas per row and many tags; 0.15 s rather than
+# 0.24 s for the 1x synthetic plan's 35 MB use-case sheet).
+_FORMULA_START = re.compile(rb"<(?:\w+:)?f\b")
+_CELL_BEFORE = re.compile(
+    rb'<(?:\w+:)?c\b[^>]*?\sr="([A-Z]{1,3})([0-9]{1,7})"[^>]*(?<!/)>\s*\Z')
+
+
+def _formula_cells_in(data: bytes) -> Iterator[tuple[bytes, bytes]]:
+    """What `_FORMULA_CELL.findall(data)` finds, in the same order."""
+    for formula in _FORMULA_START.finditer(data):
+        start = data.rfind(b"<", 0, formula.start())
+        if start >= 0 and (cell := _CELL_BEFORE.match(data, start, formula.start())):
+            yield cell.group(1), cell.group(2)
+
+
 def _xlsx_formulas(source: IO[bytes]) -> Iterator[Cell]:
     tail = b""
     while chunk := source.read(_CHUNK):
         data = tail + chunk
-        for letters, number in _FORMULA_CELL.findall(data):
+        for letters, number in _formula_cells_in(data):
             yield int(number) - 1, column_number(letters.decode()) - 1
         tail = data[-512:]  # a cell cut between two chunks is found in the next pass
 

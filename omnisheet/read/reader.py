@@ -250,16 +250,17 @@ class _Reader:
             for c in range(width)
         )
         record_type = record_types(self.d)[tab.key]
+        fields = set(record_type.field_names())
+        # The columns read into the records, looked up once rather than once per row.
+        typed_in = [(col, key, columns[key]) for col, key in matched.items()
+                    if not columns[key].computed]
         records: list[Record] = []
         for row in range(best_row + 1, len(sheet.rows)):
             cells = sheet.rows[row]
             values: dict[str, Scalar] = {}
             typed: dict[str, Scalar] = {}
             extra: list[tuple[str, Scalar]] = []
-            for col, key in matched.items():
-                column = columns[key]
-                if column.computed:
-                    continue
+            for col, key, column in typed_in:
                 raw = cells[col] if col < len(cells) else None
                 if raw is None:
                     continue
@@ -275,7 +276,6 @@ class _Reader:
                     extra.append((header, raw))
             if not values and not extra:
                 continue
-            fields = set(record_type.field_names())
             extra += [(k, v) for k, v in values.items() if k not in fields]
             records.append(record_type(
                 row=row + 1, extra=tuple(extra), typed=typed,

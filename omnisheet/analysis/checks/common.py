@@ -83,9 +83,10 @@ def duplicate_id(ctx: CheckContext) -> Iterator[Finding]:
 @register("missing-required", ERROR, "workbook")
 def missing_required(ctx: CheckContext) -> Iterator[Finding]:
     for tab in ctx.definition.table_tabs:
+        required = [column for column in tab.input_columns if column.required]
         for index, record in ctx.records(tab.key):
-            for column in tab.input_columns:
-                if column.required and record.get(column.key) is None \
+            for column in required:
+                if record.get(column.key) is None \
                         and not _traffic_row(tab.key, column.key, record):
                     yield ctx.finding("missing-required", tab.key, index, column.key,
                                       thing=_thing(ctx, tab.key, index, record),

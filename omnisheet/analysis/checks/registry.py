@@ -103,6 +103,10 @@ class CheckContext(PlanLookups):
         self._allowed: dict[str, set[str]] = {}
         self._grids: dict[str, MapGrid] = {}
         self._near_ids: dict[str, dict[str, str]] = {}
+        # A finding's cell and subject, per column and per row (`finding`): a big plan's
+        # tens of thousands of findings fall on far fewer columns and rows.
+        self._columns: dict[tuple[str, str], int | None] = {}
+        self._subjects: dict[tuple[str, int], tuple[Any, tuple[Any, ...]]] = {}
         # What the events say (omnisheet journeys), given by run_checks when they were read.
         self.journeys: Journeys | None = None
 
@@ -168,12 +172,19 @@ class CheckContext(PlanLookups):
                 expected: str | None = None, **params: Any) -> Finding:
         """A finding on a record's cell (or on the tab), with the registered severity."""
         row = self.row_of(tab_key, index) if index is not None else None
-        column = self.column_of(tab_key, column_key) if column_key else None
+        column = None
+        if column_key:
+            if (tab_key, column_key) not in self._columns:
+                self._columns[tab_key, column_key] = self.column_of(tab_key, column_key)
+            column = self._columns[tab_key, column_key]
         key, shown = None, ()
         if index is not None and self.definition.tab(tab_key).kind == "table":
-            record = self.plan.table(tab_key)[index]
-            key = self.identity(tab_key)(record)
-            shown = identity_shown(self.definition, tab_key, record)
+            if (tab_key, index) not in self._subjects:
+                record = self.plan.table(tab_key)[index]
+                self._subjects[tab_key, index] = (
+                    self.identity(tab_key)(record),
+                    identity_shown(self.definition, tab_key, record))
+            key, shown = self._subjects[tab_key, index]
         return _new_finding(code=code, severity=REGISTRY[code].severity, sheet=self.sheet(tab_key),
                             row=row, column=column, value=value, expected=expected,
                             params=params, subject=_subject(tab_key, key, column_key, shown))

@@ -28,8 +28,13 @@ _ESCAPE = re.compile(r"[&<>]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]|_x[0-9a-fA-F]{4}_")
 
 
+_SPECIAL = re.compile(r"[&<>\x00-\x08\x0b-\x1f]|_x[0-9a-fA-F]{4}_")  # either of them
+
+
 def _text(value: str) -> str:
     """Text as xlsxwriter writes it: XML escapes, control characters as _xHHHH_."""
+    if not _SPECIAL.search(value):  # most text: one look, nothing to change
+        return value
     if _ESCAPE.search(value):
         value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     if _CONTROL.search(value):

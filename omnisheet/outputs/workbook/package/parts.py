@@ -177,9 +177,7 @@ class Package:
                     self._save_tail(out, name)
                     continue
                 if name in self.changed:
-                    info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-                    info.compress_type = zipfile.ZIP_DEFLATED
-                    out.writestr(info, self.changed[name])
+                    out.writestr(_deflated(name, (1980, 1, 1, 0, 0, 0)), self.changed[name])
                     continue
                 self._copy_raw(out, self._infos[name])
 
@@ -218,8 +216,7 @@ class Package:
 
     def _save_stream(self, out: zipfile.ZipFile, name: str) -> None:
         source, inner, transform = self._streams[name]
-        info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-        info.compress_type = zipfile.ZIP_DEFLATED
+        info = _deflated(name, (1980, 1, 1, 0, 0, 0))
         with zipfile.ZipFile(source) as zf, zf.open(inner) as src, out.open(info, "w") as dst:
             carry = b""
             while chunk := src.read(_CHUNK):
@@ -235,8 +232,7 @@ class Package:
     def _save_tail(self, out: zipfile.ZipFile, name: str) -> None:
         end, _, tail = self._tails[name]
         source = self._infos[name]
-        info = zipfile.ZipInfo(name, date_time=source.date_time)
-        info.compress_type = zipfile.ZIP_DEFLATED
+        info = _deflated(name, source.date_time)
         info.external_attr = source.external_attr
         left = end
         with self._zip.open(source) as src, out.open(info, "w") as dst:
@@ -346,6 +342,21 @@ class Package:
         while pattern.format(n) in self:
             n += 1
         return pattern.format(n)
+
+
+# The parts omnisheet writes (its Findings tab, the marked sheets, the patched small parts)
+# are deflated at level 4, not zlib's default 6: on the 1x synthetic plan's 91 MB of them,
+# 0.35 s of CPU rather than 0.63 s, for 8.3 MB rather than 7.5 MB (level 2: 0.25 s, 9.1 MB).
+LEVEL = 4
+
+
+def _deflated(name: str, date_time: tuple[int, ...]) -> zipfile.ZipInfo:
+    """A part's zip entry, deflated at LEVEL."""
+    info = zipfile.ZipInfo(name, date_time=date_time)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    # zipfile's one way to give open(info, "w") a level before Python 3.13's compress_level
+    info._compresslevel = LEVEL  # type: ignore[attr-defined]
+    return info
 
 
 def _put(dst: Any, out: Any) -> None:

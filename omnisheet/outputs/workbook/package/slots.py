@@ -10,8 +10,8 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
-
+# openpyxl.utils is imported by the functions that use it, when a map outgrew its slots:
+# importing openpyxl took 0.2 s of every check -o.
 from ..outgrown import Outgrown, growth, header_text, live_header, outgrown_maps, shift_formula
 from .xmlspans import Span, children, escape, first, set_attr, spans, splice
 
@@ -115,6 +115,8 @@ def _header_at(cells: dict[int, list[_Cell]], row: int, column: int) -> bool:
 
 
 def _cells(data: bytes, found: list[Span], row: Span) -> list[_Cell]:
+    from openpyxl.utils import column_index_from_string
+
     out = []
     for c in children(found, row):
         if c.local != "c" or "r" not in c.attrs:
@@ -134,6 +136,8 @@ def _cells(data: bytes, found: list[Span], row: Span) -> list[_Cell]:
 
 def _blank(cell: _Cell, row: int, by: int = 0) -> bytes:
     """An empty cell in `cell`'s style, `by` columns to its right, on `row`."""
+    from openpyxl.utils import get_column_letter
+
     style = f' s="{cell.style}"' if cell.style is not None else ""
     return f'<c r="{get_column_letter(cell.column + by)}{row}"{style}/>'.encode()
 
@@ -141,6 +145,8 @@ def _blank(cell: _Cell, row: int, by: int = 0) -> bytes:
 def _header(cell: _Cell, row: int, index: int, values: tuple) -> bytes:
     """The live header of slot `index` (1-based), made like the last one: its formula with
     the list's next place, its value what the list holds there."""
+    from openpyxl.utils import get_column_letter
+
     ref = f"{get_column_letter(cell.column)}{row}"
     style = f' s="{cell.style}"' if cell.style is not None else ""
     shown = escape(header_text(values, index))
@@ -153,6 +159,8 @@ def _header(cell: _Cell, row: int, index: int, values: tuple) -> bytes:
 def _shifted(cell: _Cell, by: int, header_row: bool, index: int, values: tuple) -> bytes:
     """The last slot's `cell` again `by` columns to the right: the live header with the
     list's next place, another formula with its references moved, a blank otherwise."""
+    from openpyxl.utils import get_column_letter
+
     moved = _Cell(cell.column + by, cell.xml, cell.style, cell.formula, cell.value)
     row = int(re.search(rb'\sr="[A-Z]+([0-9]+)"', cell.xml).group(1))  # type: ignore[union-attr]
     if header_row and live_header(cell.formula, index) is not None:
@@ -174,6 +182,8 @@ def _after_cells(data: bytes, first_row: int, last_row: int, bottom: int, last_c
                  right: int, offsets: list[int], width: int, top: int) -> bytes:
     """Columns' widths, merges, drop-downs and conditional formats for the new slots, the
     ranges that ended on the map's last row made to reach its new last row."""
+    from openpyxl.utils import get_column_letter, range_boundaries
+
     found = spans(data, max_depth=2)
     edits: list[tuple[int, int, bytes]] = []
     # Copied rules get priorities after the sheet's highest: a sheet's rules want distinct ones.
