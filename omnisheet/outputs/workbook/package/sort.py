@@ -1,0 +1,322 @@
+"""`check -o --sort` on the team's own file: the rows of the use-case table put in rank
+order as Excel's own sort of the table would put them. The records keep the set of sheet
+rows they occupy; what moves with a record is every cell of the table's columns (value,
+type, style, formula, its relative rows following the move), the row's height and hidden
+state (a filtered-out row stays hidden with its record), the team's comments and links on
+those cells and the merges inside the row. Cells right of the table, other rows,
+validations and conditional formats over whole columns stay. An Excel shared formula
+whose group a moved cell belongs to is first written out as a plain formula in each of
+its cells, so that no cell points at a master that moved.
+
+The findings of the report move with their records (`plan.rows.findings_on_moved_rows`):
+highlights, notes and the Findings tab's links land on the record they are about."""
+
+from __future__ import annotations
+
+import bisect
+import html
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from openpyxl.formula.translate import Translator, TranslatorError
+from openpyxl.utils import column_index_from_string, get_column_letter
+
+from ....plan.rows import findings_on_moved_rows, ranked_rows
+from .comments import COMMENTS_TYPE, VML_TYPE
+from .sheet import legacy_drawing_id, tail
+from .xmlspans import Span, escape, set_attr, spans, splice
+
+if TYPE_CHECKING:
+    from ....analysis.report import Report
+    from ....plan.model import Plan
+    from ....template.definition import Definition
+    from .parts import Package
+
+THREADED_TYPE = "http://schemas.microsoft.com/office/2017/10/relationships/threadedComment"
+_REF = re.compile(r"\$?([A-Z]{1,3})\$?([0-9]+)")
+_FORMULA = re.compile(rb"<((?:\w+:)?)f\b([^>]*?)(?:/>|>(.*?)</\1f>)", re.S)
+_SHARED = re.compile(rb'\st="shared"')
+_ATTR = re.compile(rb'\s(t|ref|si)="[^"]*"')
+_SPANS = re.compile(rb'\sspans="[^"]*"')
+_SHAPE = re.compile(rb"<((?:\w+:)?)shape\b.*?</\1shape>", re.S)
+_VML_ROW = re.compile(rb"(<(?:\w+:)?Row>)\s*(\d+)\s*(</(?:\w+:)?Row>)")
+_VML_COLUMN = re.compile(rb"<(?:\w+:)?Column>\s*(\d+)\s*</(?:\w+:)?Column>")
+_ANCHOR = re.compile(rb"(<(?:\w+:)?Anchor>)([^<]*)(</(?:\w+:)?Anchor>)")
+
+
+def sort_use_cases(pkg: Package, plan: Plan, report: Report, definition: Definition,
+                   parts: Mapping[str, str]) -> Report:
+    """The use-case table of `pkg` (its sheet parts by name in `parts`) in rank order, and
+    `report` with its findings on the rows their records moved to."""
+    from ....analysis.report import sort_key
+
+    if "use_cases" not in plan.sheet_names:
+        return report
+    sheet = plan.sheet("use_cases")
+    part = parts.get(sheet)
+    width = len(plan.layouts.get("use_cases", ()))
+    if part is None or part not in pkg or not width:
+        return report
+    if report.plan is plan:
+        ranked = report.priorities
+    else:
+        from ....analysis.scoring import priorities
+
+        ranked = tuple(priorities(plan))
+    moves = ranked_rows(plan, {p.index: p.rank for p in ranked})
+    if not moves:
+        return report
+    move_rows(pkg, part, moves, width)
+    findings = sorted(findings_on_moved_rows(report.findings, sheet, moves),
+                      key=sort_key(plan, definition))
+    return replace(report, findings=tuple(findings))
+
+
+def move_rows(pkg: Package, part: str, moves: Mapping[int, int], width: int) -> None:
+    """Each row `old` of the worksheet `part` moved to `new` (`moves`, a permutation of
+    its rows), columns 1 to `width`, with what hangs on those cells."""
+    data = pkg.read_whole(part)
+    data = _unshared(data, moves, width)
+    data = _moved_cells(data, moves, width)
+    data = _moved_tail(data, moves, width)
+    drawn = legacy_drawing_id(data)
+    pkg.write(part, data)
+    for rel in pkg.rels(part):
+        target = rel.get("part")
+        if target is None or target not in pkg:
+            continue
+        kind = rel.get("Type")
+        if kind in (COMMENTS_TYPE, THREADED_TYPE):
+            pkg.write(target, _moved_refs(pkg.read(target), moves, width))
+        elif kind == VML_TYPE and rel.get("Id") == drawn:
+            pkg.write(target, _moved_shapes(pkg.read(target), moves, width))
+
+
+# --- cells ---------------------------------------------------------------------------------
+
+@dataclass
+class _Row:
+    span: Span
+    cells: list[tuple[int, Span]]  # (column, cell), in the sheet's order
+
+
+def _grid(data: bytes) -> tuple[dict[int, _Row], list[tuple[int, int, int]]]:
+    """The rows by number, and every cell as (start, row, column), in document order (rows
+    and cells without their `r` counted from the previous one, as a reader does)."""
+    rows: dict[int, _Row] = {}
+    cells: list[tuple[int, int, int]] = []
+    row_number = 0
+    current: _Row | None = None
+    column = 0
+    inside = False
+    for span in spans(data, max_depth=3):
+        if span.depth == 1:
+            inside = span.local == "sheetData"
+            continue
+        if not inside:
+            continue
+        if span.depth == 2 and span.local == "row":
+            row_number = int(span.attrs.get("r", row_number + 1))
+            current, column = _Row(span, []), 0
+            rows[row_number] = current
+        elif span.depth == 3 and span.local == "c" and current is not None:
+            ref = _REF.fullmatch(span.attrs.get("r", ""))
+            column = column_index_from_string(ref.group(1)) if ref else column + 1
+            current.cells.append((column, span))
+            cells.append((span.start, row_number, column))
+    return rows, cells
+
+
+def _moved(row: int, column: int, moves: Mapping[int, int], width: int) -> int | None:
+    return moves.get(row) if column <= width else None
+
+
+def _unshared(data: bytes, moves: Mapping[int, int], width: int) -> bytes:
+    """Every cell of a shared-formula group that has a cell in a moved row given the group's
+    formula as its own, translated to its place (as Excel gives each cell of the group)."""
+    if not _SHARED.search(data):
+        return data
+    _, cells = _grid(data)
+    starts = [start for start, _, _ in cells]
+    groups: dict[bytes, list[tuple[re.Match[bytes], int, int]]] = {}
+    for match in _FORMULA.finditer(data):
+        if not _SHARED.search(match.group(2)):
+            continue
+        si = re.search(rb'\ssi="([^"]*)"', match.group(2))
+        at = bisect.bisect_right(starts, match.start()) - 1
+        if si is None or at < 0:
+            continue
+        _, row, column = cells[at]
+        groups.setdefault(si.group(1), []).append((match, row, column))
+    edits = []
+    for members in groups.values():
+        if not any(_moved(row, column, moves, width) for _, row, column in members):
+            continue
+        master = next((m for m in members if m[0].group(3)), None)
+        if master is None:
+            continue
+        text = html.unescape(master[0].group(3).decode())
+        origin = f"{get_column_letter(master[2])}{master[1]}"
+        for match, row, column in members:
+            own = _translated(text, origin, f"{get_column_letter(column)}{row}")
+            prefix, attrs = match.group(1), _ATTR.sub(b"", match.group(2)).rstrip(b"/ ")
+            edits.append((match.start(), match.end(),
+                          b"<" + prefix + b"f" + attrs + b">" + escape(own).encode()
+                          + b"</" + prefix + b"f>"))
+    return splice(data, edits) if edits else data
+
+
+def _translated(formula: str, origin: str, to: str) -> str:
+    """`formula` (without its `=`) of the cell `origin` as it reads in the cell `to`:
+    relative references moved, absolute ones kept. A reference moved off the sheet is
+    left as it was."""
+    if origin == to:
+        return formula
+    try:
+        return Translator("=" + formula, origin=origin).translate_formula(to)[1:]
+    except TranslatorError:
+        return formula
+
+
+def _moved_cells(data: bytes, moves: Mapping[int, int], width: int) -> bytes:
+    rows, _ = _grid(data)
+    edits = []
+    for old, new in moves.items():
+        source, target = rows.get(old), rows.get(new)
+        if target is None:
+            raise ValueError(f"row {new} of the table has no element")
+        made = [(column, _moved_cell(data, cell, column, old, new)) for column, cell in
+                (source.cells if source is not None else []) if column <= width]
+        made += [(column, _placed(data, cell, column, new)) for column, cell in target.cells
+                 if column > width]
+        made.sort(key=lambda item: item[0])
+        tag = (data[source.span.start:source.span.tag_end] if source is not None
+               else f"<{target.span.name}>".encode())
+        tag = set_attr(_SPANS.sub(b"", tag), "r", str(new))
+        name = (source or target).span.name
+        if tag.endswith(b"/>"):
+            tag = tag[:-2].rstrip() + b">"
+        edits.append((target.span.start, target.span.end,
+                      tag + b"".join(cell for _, cell in made) + f"</{name}>".encode()))
+    return splice(data, edits)
+
+
+def _placed(data: bytes, cell: Span, column: int, row: int) -> bytes:
+    """A cell that stays, as it was; its reference written out if it had none (the cells
+    before it in the row are others now)."""
+    text = data[cell.start:cell.end]
+    if "r" in cell.attrs:
+        return text
+    return set_attr(text[: cell.tag_end - cell.start], "r",
+                    f"{get_column_letter(column)}{row}") + text[cell.tag_end - cell.start:]
+
+
+def _moved_cell(data: bytes, cell: Span, column: int, old: int, new: int) -> bytes:
+    """The cell of row `old` as it reads on row `new`: its reference, and its formula's
+    relative rows (and an array formula's range) moved by as much."""
+    tag = set_attr(data[cell.start:cell.tag_end], "r", f"{get_column_letter(column)}{new}")
+    body = data[cell.tag_end:cell.end]
+
+    def formula(match: re.Match[bytes]) -> bytes:
+        text, attrs = match.group(3), match.group(2)
+        if not text:
+            return match.group(0)
+        letter = get_column_letter(column)
+        own = _translated(html.unescape(text.decode()), f"{letter}{old}", f"{letter}{new}")
+        ref = re.search(rb'\sref="([^"]*)"', attrs)
+        if ref is not None:
+            moved_ref = _shift_ref(ref.group(1).decode(), new - old)
+            attrs = attrs[:ref.start(1)] + moved_ref.encode() + attrs[ref.end(1):]
+        if attrs == match.group(2) and own == html.unescape(text.decode()):
+            return match.group(0)
+        prefix = match.group(1)
+        return (b"<" + prefix + b"f" + attrs + b">" + escape(own).encode() + b"</" + prefix
+                + b"f>")
+
+    return tag + _FORMULA.sub(formula, body)
+
+
+def _shift_ref(ref: str, rows: int) -> str:
+    """A range on one row (an array formula's, a merge, a link) moved down by `rows`."""
+    return _REF.sub(lambda m: m.group(0)[: m.start(2) - m.start()] + str(int(m.group(2)) + rows),
+                    ref)
+
+
+# --- what hangs on the cells ----------------------------------------------------------------
+
+def _on_row(ref: str, moves: Mapping[int, int], width: int) -> int | None:
+    """The row a reference (a cell, or a range on one row of the table's columns) moves
+    to, or None."""
+    found = [(column_index_from_string(m.group(1)), int(m.group(2)))
+             for m in _REF.finditer(ref.upper())]
+    if not found or len({row for _, row in found}) != 1:
+        return None
+    if any(column > width for column, _ in found):
+        return None
+    return moves.get(found[0][1])
+
+
+def _moved_tail(data: bytes, moves: Mapping[int, int], width: int) -> bytes:
+    """The sheet's links and merges on moved rows, on their new rows."""
+    if b"hyperlink" not in data and b"mergeCell" not in data:
+        return data
+    t = tail(data)
+    edits = []
+    for span in t.elements:
+        if span.depth != 2 or span.local not in ("hyperlink", "mergeCell"):
+            continue
+        ref = span.attrs.get("ref", "")
+        new = _on_row(ref, moves, width)
+        if new is None:
+            continue
+        old = int(_REF.search(ref.upper()).group(2))  # type: ignore[union-attr]
+        edits.append((span.start, span.tag_end,
+                      set_attr(data[span.start:span.tag_end], "ref", _shift_ref(ref, new - old))))
+    return splice(data, edits) if edits else data
+
+
+def _moved_refs(data: bytes, moves: Mapping[int, int], width: int) -> bytes:
+    """A comments (or threaded comments) part with the comments on moved cells on their
+    new cells."""
+    edits = []
+    for span in spans(data, max_depth=2):
+        if span.depth != 2 or span.local not in ("comment", "threadedComment"):
+            continue
+        ref = span.attrs.get("ref", "")
+        new = _on_row(ref, moves, width)
+        if new is None:
+            continue
+        old = int(_REF.search(ref.upper()).group(2))  # type: ignore[union-attr]
+        edits.append((span.start, span.tag_end,
+                      set_attr(data[span.start:span.tag_end], "ref", _shift_ref(ref, new - old))))
+    return splice(data, edits) if edits else data
+
+
+def _moved_shapes(data: bytes, moves: Mapping[int, int], width: int) -> bytes:
+    """The legacy drawing's note boxes of moved cells on their new rows: the cell they
+    belong to (0-based `Row`) and their anchor's top and bottom rows."""
+    def shape(match: re.Match[bytes]) -> bytes:
+        text = match.group(0)
+        row, column = _VML_ROW.search(text), _VML_COLUMN.search(text)
+        if b'ObjectType="Note"' not in text or row is None or column is None:
+            return text
+        new = _moved(int(row.group(2)) + 1, int(column.group(1)) + 1, moves, width)
+        if new is None:
+            return text
+        by = new - 1 - int(row.group(2))
+        text = _VML_ROW.sub(lambda m: m.group(1) + str(new - 1).encode() + m.group(3), text,
+                            count=1)
+
+        def anchor(m: re.Match[bytes]) -> bytes:
+            values = [v.strip() for v in m.group(2).split(b",")]
+            if len(values) != 8 or not all(v.lstrip(b"-").isdigit() for v in values):
+                return m.group(0)
+            for i in (2, 6):
+                values[i] = str(int(values[i]) + by).encode()
+            return m.group(1) + b", ".join(values) + m.group(3)
+
+        return _ANCHOR.sub(anchor, text, count=1)
+
+    return _SHAPE.sub(shape, data)

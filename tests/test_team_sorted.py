@@ -1,0 +1,285 @@
+"""`check -o --sort` gives the team's own workbook back with its use cases in rank order:
+each record's row moves as Excel's own sort of the table would move it (its cells, their
+formulas, the row's height and hidden state, the comments, links and merges on it), and
+the findings move with their records (issue 28)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from team_files import SAMPLES, hotel, parts, sheet_parts
+
+from omnisheet import check
+from omnisheet.plan.model import Finding
+from omnisheet.plan.rows import findings_on_moved_rows, rank_order
+from omnisheet.read.reader import load
+from omnisheet.template.facts import Phrase
+
+OMNISHEET = str(Path(sys.executable).parent / "omnisheet")
+USES = "Use cases"
+LINK = "https://intranet.example/uc-004"
+
+
+def _check(source: Path, out: Path, *more: str) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run([OMNISHEET, "check", str(source), "-o", str(out), "--fail-on",
+                             "never", "--force", *more], capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result
+
+
+def _hotel_linked(path: Path) -> Path:
+    """The hotel plan, and on UC-004's row (5): a link on its title, a merge inside the
+    row, a taller row, and a note of the team's right of the table (column S)."""
+    hotel(path)
+    workbook = openpyxl.load_workbook(path)
+    uses = workbook[USES]
+    assert uses["A5"].value == "UC-004"
+    uses["C5"].hyperlink = LINK
+    uses.merge_cells("D5:E5")
+    uses.row_dimensions[5].height = 30
+    uses["S5"] = "Budget line 5"
+    workbook.save(path)
+    return path
+
+
+def _rows(path: Path) -> dict[str, int]:
+    """Each use case's sheet row, by ID."""
+    return {u.id: u.row for u in load(path).use_cases}
+
+
+@pytest.fixture(scope="module")
+def hotel_sorted(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("hotel-sorted")
+    source = _hotel_linked(folder / "hotel.xlsx")
+    out, plain = folder / "sorted.xlsx", folder / "plain.xlsx"
+    _check(source, out, "--sort")
+    _check(source, plain)
+    return source, out, plain
+
+
+def test_use_cases_read_back_in_rank_order(hotel_sorted):
+    source, out, _ = hotel_sorted
+    before = load(source)
+    report = check(before)
+    rank = {p.id: p.rank for p in report.priorities}
+    ids = [u.id for u in load(out).use_cases]
+    assert sorted(ids) == sorted(u.id for u in before.use_cases)
+    ranked = [i for i in ids if i in rank]
+    assert [rank[i] for i in ranked] == sorted(rank[i] for i in ranked)
+    assert ids[:len(ranked)] == ranked  # the unscored ones last, in the team's order
+    unranked = [u.id for u in before.use_cases if u.id not in rank]
+    assert ids[len(ranked):] == unranked
+    assert ids != [u.id for u in before.use_cases]  # the table did move
+    # The records occupy the rows they occupied.
+    assert sorted(_rows(out).values()) == sorted(_rows(source).values())
+
+
+def test_comments_links_merges_and_height_stay_on_their_records(hotel_sorted):
+    source, out, _ = hotel_sorted
+    rows = _rows(out)
+    uses = openpyxl.load_workbook(out)[USES]
+    one, two, four = rows["UC-001"], rows["UC-002"], rows["UC-004"]
+    assert (one, two, four) != (2, 3, 5)  # they moved
+    said = uses[f"A{one}"].comment.text
+    assert said.startswith("Sponsor: the COO")
+    assert uses[f"C{two}"].comment.text == "Check with IT"
+    team = {c.coordinate for row in uses.iter_rows(min_row=2) for c in row
+            if c.comment is not None and not c.comment.text.startswith("omnisheet:")}
+    assert team == {f"A{one}", f"C{two}"}
+    links = {c.coordinate: c.hyperlink.target for row in uses.iter_rows() for c in row
+             if c.hyperlink is not None}
+    assert links == {f"C{four}": LINK}
+    merged = {str(r) for r in uses.merged_cells.ranges}
+    assert f"D{four}:E{four}" in merged and "D5:E5" not in merged
+    assert uses.row_dimensions[four].height == 30
+    # Right of the table, the team's note stays on its sheet row.
+    assert uses["S5"].value == "Budget line 5"
+    assert all(uses.cell(r, 19).value is None for r in range(2, 41) if r != 5)
+
+
+def test_filtered_rows_stay_hidden_with_their_records(hotel_sorted):
+    source, out, _ = hotel_sorted
+    before = openpyxl.load_workbook(source)[USES]
+    after = openpyxl.load_workbook(out)[USES]
+    was, now = _rows(source), _rows(out)
+    hidden = {i: bool(before.row_dimensions[row].hidden) for i, row in was.items()}
+    assert any(hidden.values()) and not all(hidden.values())
+    assert {i: bool(after.row_dimensions[row].hidden) for i, row in now.items()} == hidden
+    assert after.auto_filter.ref == before.auto_filter.ref
+    assert after.freeze_panes == before.freeze_panes
+    assert after.column_dimensions["E"].hidden
+
+
+def test_only_the_use_case_sheet_its_notes_and_the_findings_differ(hotel_sorted):
+    """Against the same check without --sort: every other part byte for byte."""
+    _, out, plain = hotel_sorted
+    sorted_parts, plain_parts = parts(out), parts(plain)
+    assert set(sorted_parts) == set(plain_parts)
+    names = sheet_parts(out)
+    uses = names[USES]
+    rels = parts(out)[f"xl/worksheets/_rels/{uses.rsplit('/', 1)[1]}.rels"].decode()
+    notes = {Path(t).name for t in re.findall(r'Target="([^"]+)"', rels)}
+    differ = {n for n in sorted_parts if sorted_parts[n] != plain_parts[n]}
+    assert {n for n in differ if Path(n).name not in notes} == {uses, names["Findings"]}
+
+
+def _relative_rows(formula: str) -> set[int]:
+    """The rows of the relative references to the table's columns (A to R) in a formula."""
+    text = re.sub(r'"[^"]*"', "", formula)
+    return {int(m.group(1)) for m in re.finditer(r"(?<![$\w])[A-R]([0-9]+)\b", text)}
+
+
+def test_the_formulas_of_each_moved_row_refer_to_their_own_row(hotel_sorted):
+    _, out, _ = hotel_sorted
+    uses = openpyxl.load_workbook(out)[USES]
+    checked = 0
+    rows = _rows(out).values()
+    for row in rows:
+        for column in range(13, 19):  # M to R, the computed columns
+            formula = uses.cell(row, column).value
+            assert isinstance(formula, str) and formula.startswith("="), (row, column)
+            assert _relative_rows(formula) == {row}, (row, column, formula)
+            checked += 1
+    assert checked == 6 * len(rows) > 100
+
+
+def test_the_findings_follow_their_records(hotel_sorted):
+    source, out, _ = hotel_sorted
+    before, after = check(load(source)), check(load(out))
+    was, now = _rows(source), _rows(out)
+    by_row_before = {row: i for i, row in was.items()}
+    by_row_after = {row: i for i, row in now.items()}
+
+    def about(report, by_row):
+        return sorted((f.code, by_row.get(f.row), f.column) if f.sheet == USES else
+                      (f.code, f.sheet, f.cell) for f in report.findings)
+
+    assert about(after, by_row_after) == about(before, by_row_before)
+    # The Findings tab says what a check of the sorted file says, and links to it.
+    book = openpyxl.load_workbook(out)
+    listed = [(r[1].value, r[2].value, r[3].value) for r in book["Findings"].iter_rows(min_row=2)]
+    assert listed == [(f.code, f.sheet, f.cell) for f in after.findings]
+    links = {c.value: c.hyperlink.location for c in book["Findings"]["D"][1:]
+             if c.hyperlink is not None}
+    moved = next(f for f in after.findings if f.code == "value-not-in-list" and f.sheet == USES)
+    assert by_row_after[moved.row] == "UC-011"
+    assert links[moved.cell] == f"'{USES}'!{moved.cell}"
+    # Highlight and note on the record's own cell.
+    uses = book[USES]
+    highlighted = {c for cf in uses.conditional_formatting for c in str(cf.sqref).split()
+                   if [r.formula for r in cf.rules] == [["TRUE"]]}
+    assert moved.cell in highlighted
+    assert "Call center" in uses[moved.cell].comment.text
+    one = now["UC-001"]
+    assert f"A{one}" in highlighted
+    assert "top-use-case-without-scenario" in uses[f"A{one}"].comment.text
+
+
+def test_a_sorted_file_checked_again_stays_as_it_is(hotel_sorted, tmp_path):
+    """`check --sort` of the sorted file changes nothing, and a check without --sort keeps
+    the order: both give the first output back, part for part."""
+    _, out, _ = hotel_sorted
+    again, unsorted = tmp_path / "again.xlsx", tmp_path / "unsorted.xlsx"
+    _check(out, again, "--sort")
+    _check(out, unsorted)
+    first = parts(out)
+    for second in (parts(again), parts(unsorted)):
+        assert set(second) == set(first)
+        assert [n for n in first if first[n] != second[n]] == []
+
+
+def test_an_ods_output_is_not_sorted_and_says_so_in_one_line(tmp_path):
+    result = subprocess.run([OMNISHEET, "check", str(SAMPLES / "retail-fr.ods"), "-o",
+                             str(tmp_path / "trié.ods"), "--sort"], capture_output=True,
+                            text=True, timeout=300)
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1 and ".xlsx" in result.stderr
+    assert not (tmp_path / "trié.ods").exists()
+
+
+# --- Excel's shared formulas ---------------------------------------------------------------
+
+def _shared(source: Path, target: Path, sheet: str, letters: str) -> Path:
+    """`source` with the formulas of each column of `letters` on `sheet` made one shared
+    group, as Excel writes a column filled down: the first cell holds the formula and the
+    group's range, the others point at it."""
+    part = sheet_parts(source)[sheet]
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            data = old.read(info)
+            if info.filename == part:
+                for si, letter in enumerate(letters):
+                    cell = re.compile(rb'<c r="' + letter.encode() + rb'(\d+)"([^>]*)><f>(.*?)</f>')
+                    found = list(cell.finditer(data))
+                    assert len(found) > 100
+                    ref = f"{letter}{found[0].group(1).decode()}:{letter}{found[-1].group(1).decode()}"
+
+                    def shared(m: re.Match[bytes], si: int = si, ref: str = ref,
+                               master: int = found[0].start()) -> bytes:
+                        head = m.group(0)[: m.start(3) - m.start() - len(b"<f>")]
+                        if m.start() == master:
+                            return head + f'<f t="shared" ref="{ref}" si="{si}">'.encode() + \
+                                m.group(3) + b"</f>"
+                        return head + f'<f t="shared" si="{si}"/>'.encode()
+
+                    data = cell.sub(shared, data)
+            new.writestr(info, data)
+    return target
+
+
+@pytest.mark.libreoffice
+def test_shared_formulas_sorted_give_each_use_case_its_own_score(tmp_path, soffice):
+    from support.libreoffice import convert
+
+    source = _shared(SAMPLES / "bank-en.xlsx", tmp_path / "shared.xlsx", USES, "MPR")
+    assert b'si="1"/>' in parts(source)[sheet_parts(source)[USES]]
+    report = check(load(source))
+    assert [(f.code, f.cell) for f in report.findings] == [
+        (f.code, f.cell) for f in check(load(SAMPLES / "bank-en.xlsx")).findings]
+    out = tmp_path / "sorted.xlsx"
+    _check(source, out, "--sort")
+    sheet = parts(out)[sheet_parts(out)[USES]]
+    assert b'<f t="shared"' not in sheet  # every cell of the groups has its own formula
+    score = {p.id: p.score for p in report.priorities}
+    rank = {p.id: p.rank for p in report.priorities}
+    computed = openpyxl.load_workbook(convert(out, "xlsx", tmp_path / "calc", recalc=True),
+                                      data_only=True)[USES]
+    seen = {}
+    for row in range(2, computed.max_row + 1):
+        ident = computed.cell(row, 1).value
+        if ident in score:
+            seen[ident] = (computed.cell(row, 16).value, computed.cell(row, 18).value)
+    assert seen.keys() == score.keys()
+    assert {i: (pytest.approx(score[i]), rank[i]) for i in score} == seen
+    ordered = [i for i in (u.id for u in load(out).use_cases) if i in rank]
+    assert [rank[i] for i in ordered] == sorted(rank.values())
+
+
+# --- the order and the findings, as data ---------------------------------------------------
+
+def test_ties_and_unscored_use_cases_keep_the_teams_order():
+    assert rank_order(5, {0: 2, 1: 1, 3: 1}) == [1, 3, 0, 2, 4]
+
+
+def test_findings_name_the_rows_their_records_moved_to():
+    moves = {2: 5, 5: 2}
+    findings = (
+        Finding(code="duplicate-id", severity="error", sheet=USES, row=5, column=1,
+                params={"first": 2}),
+        Finding(code="missing-required", severity="error", sheet=USES, row=2, column=3,
+                params={"thing": Phrase("check_phrases", "row_of_id", id="UC-9", row=2)}),
+        Finding(code="missing-required", severity="error", sheet="Messages", row=2, column=3,
+                params={"thing": Phrase("check_phrases", "row_of_tab", tab="Messages", row=2)}),
+    )
+    moved = findings_on_moved_rows(findings, USES, moves)
+    assert [(f.sheet, f.row) for f in moved] == [(USES, 2), (USES, 5), ("Messages", 2)]
+    assert moved[0].params == {"first": 5}
+    assert moved[1].params["thing"] == Phrase("check_phrases", "row_of_id", id="UC-9", row=5)
+    assert moved[2] == findings[2]
