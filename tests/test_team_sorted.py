@@ -13,7 +13,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from team_files import SAMPLES, hotel, parts, sheet_parts
+from team_files import INSURER_OPS, SAMPLES, hotel, parts, sheet_parts
 
 from omnisheet import check
 from omnisheet.plan.model import Finding
@@ -184,13 +184,16 @@ def test_the_findings_follow_their_records(hotel_sorted):
 
 def test_a_sorted_file_checked_again_stays_as_it_is(hotel_sorted, tmp_path):
     """`check --sort` of the sorted file changes nothing, and a check without --sort keeps
-    the order: both give the first output back, part for part."""
-    _, out, _ = hotel_sorted
-    again, unsorted = tmp_path / "again.xlsx", tmp_path / "unsorted.xlsx"
+    the order: both give the first output back, part for part; so does `check --sort` of
+    the file checked without it (its highlights and notes taken out, then sorted)."""
+    _, out, plain = hotel_sorted
+    again, unsorted, later = tmp_path / "again.xlsx", tmp_path / "unsorted.xlsx", \
+        tmp_path / "later.xlsx"
     _check(out, again, "--sort")
     _check(out, unsorted)
+    _check(plain, later, "--sort")
     first = parts(out)
-    for second in (parts(again), parts(unsorted)):
+    for second in (parts(again), parts(unsorted), parts(later)):
         assert set(second) == set(first)
         assert [n for n in first if first[n] != second[n]] == []
 
@@ -202,6 +205,75 @@ def test_an_ods_output_is_not_sorted_and_says_so_in_one_line(tmp_path):
     assert result.returncode == 2
     assert len(result.stderr.strip().splitlines()) == 1 and ".xlsx" in result.stderr
     assert not (tmp_path / "trié.ods").exists()
+
+
+@pytest.mark.libreoffice
+def test_insurer_notes_made_in_libreoffice_follow_their_records(soffice, uno_python, tmp_path):
+    """LibreOffice's own comments (their boxes anchored by row) and filter, sorted: Calc
+    shows each comment on its record's cell, and the same rows filtered out."""
+    from test_team_file import ASK, _uno
+
+    source, out = tmp_path / "assureur.xlsx", tmp_path / "assureur-trié.xlsx"
+    _uno("edit", SAMPLES / "retail-fr.xlsx", INSURER_OPS, source, "--locale", "fr-FR")
+    _check(source, out, "--sort")
+    was = {u.row: u.id for u in load(source).use_cases}
+    now = _rows(out)
+    sponsor, review = now[was[4]], now[was[3]]
+    assert (sponsor, review) != (4, 3)
+    made, seen = _uno("inspect", source, ASK), _uno("inspect", out, ASK)
+    theirs, shown = made["annotations"]["Cas d'usage"], seen["annotations"]["Cas d'usage"]
+    assert theirs["A4"] == "Sponsor : la DRC" and theirs["C3"] == "À revoir avec la DSI"
+    assert shown[f"A{sponsor}"].startswith("Sponsor : la DRC")
+    assert shown[f"C{review}"] == "À revoir avec la DSI"
+    assert {k for k, v in shown.items() if not v.startswith("omnisheet:")} == {
+        k for k in theirs if k[1:] not in ("3", "4")} | {f"A{sponsor}", f"C{review}"}
+    assert seen["filters"] == made["filters"]
+    before = openpyxl.load_workbook(source)["Cas d'usage"]
+    after = openpyxl.load_workbook(out)["Cas d'usage"]
+    assert {was[r]: bool(before.row_dimensions[r].hidden) for r in was} == {
+        i: bool(after.row_dimensions[r].hidden) for i, r in now.items()}
+
+
+THREADED = ("http://schemas.microsoft.com/office/2017/10/relationships/threadedComment",
+            "application/vnd.ms-excel.threadedcomments+xml")
+
+
+def _with_thread(source: Path, target: Path) -> Path:
+    """`source` with the reply thread Excel 365 keeps beside the legacy comment on
+    Use cases C3 (a part of its own, `threadedComment`, with the cell's reference)."""
+    part = sheet_parts(source)[USES]
+    folder, name = part.rsplit("/", 1)
+    rels = f"{folder}/_rels/{name}.rels"
+    thread = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<ThreadedComments '
+              'xmlns="http://schemas.microsoft.com/office/spreadsheetml/2018/threadedcomments">'
+              '<threadedComment ref="C3" dT="2026-03-12T10:00:00.00" personId="{00000000-0000-'
+              '0000-0000-000000000001}" id="{00000000-0000-0000-0000-000000000002}"><text>Check '
+              'with IT</text></threadedComment></ThreadedComments>')
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            data = old.read(info)
+            if info.filename == rels:
+                data = data.replace(b"</Relationships>", f'<Relationship Id="thread1" Type="'
+                                    f'{THREADED[0]}" Target="/xl/threadedComments/thread1.xml"/>'
+                                    "</Relationships>".encode())
+            if info.filename == "[Content_Types].xml":
+                data = data.replace(b"</Types>", f'<Override PartName="/xl/threadedComments/'
+                                    f'thread1.xml" ContentType="{THREADED[1]}"/></Types>'.encode())
+            new.writestr(info, data)
+        new.writestr("xl/threadedComments/thread1.xml", thread)
+    return target
+
+
+def test_an_excel_reply_thread_follows_its_record(tmp_path):
+    source = _with_thread(hotel(tmp_path / "hotel.xlsx"), tmp_path / "threaded.xlsx")
+    out = tmp_path / "sorted.xlsx"
+    _check(source, out, "--sort")
+    row = _rows(out)["UC-002"]
+    assert row != 3
+    refs = re.findall(rb'<threadedComment ref="([A-Z]+[0-9]+)"',
+                      parts(out)["xl/threadedComments/thread1.xml"])
+    assert refs == [f"C{row}".encode()]
+    assert openpyxl.load_workbook(out)[USES][f"C{row}"].comment.text == "Check with IT"
 
 
 # --- Excel's shared formulas ---------------------------------------------------------------

@@ -282,7 +282,7 @@ def _moved_refs(data: bytes, moves: Mapping[int, int], width: int) -> bytes:
     new cells."""
     edits = []
     for span in spans(data, max_depth=2):
-        if span.depth != 2 or span.local not in ("comment", "threadedComment"):
+        if (span.local, span.depth) not in (("comment", 2), ("threadedComment", 1)):
             continue
         ref = span.attrs.get("ref", "")
         new = _on_row(ref, moves, width)
