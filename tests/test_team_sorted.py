@@ -355,3 +355,51 @@ def test_findings_name_the_rows_their_records_moved_to():
     assert moved[0].params == {"first": 5}
     assert moved[1].params["thing"] == Phrase("check_phrases", "row_of_id", id="UC-9", row=5)
     assert moved[2] == findings[2]
+
+
+def _template_formulas() -> list[tuple[str, str]]:
+    """Every formula the template writes, with its cell, in both languages."""
+    from omnisheet.outputs.workbook import blank_plan, write
+
+    found = []
+    for lang in ("fr", "en"):
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as folder:
+            book = openpyxl.load_workbook(write(blank_plan(lang), Path(folder) / "t.xlsx"))
+            for sheet in book:
+                for row in sheet.iter_rows(max_row=4):
+                    found += [(c.value, c.coordinate) for c in row
+                              if isinstance(c.value, str) and c.value.startswith("=")]
+    return found
+
+
+MORE_FORMULAS = [
+    "=SUM($P$2:P7)+COUNTIF(Sheet2!B2:B9,\">\"&A7)+'My sheet'!C$3+'Q1 2026'!D7",
+    "=IF(A7=\"B12\",ROW(7:7),SUM($2:9))+LOG10(A7)+ATAN2(B7,C7)*1E3",
+    "=Table1[[#This Row],[AB1]]+ABC1!A7+rate_2026+_xlfn.MAXIFS(use_cases_score,F7,G7)",
+    "=$A7+A$7+$A$7+XFD7+A1048500",
+]
+
+
+@pytest.mark.parametrize("by", [-5, -1, 3, 40])
+def test_a_formula_moved_reads_as_in_excel(by):
+    """What a moved row's formula becomes is what openpyxl's Translator (Excel's rules for
+    a formula copied elsewhere) makes of it, on the template's every formula and on the
+    references a team writes (ranges, other sheets, absolute parts, texts, names)."""
+    from openpyxl.formula.translate import Translator
+
+    from omnisheet.outputs.workbook.package.sort import shifted
+
+    cases = [*_template_formulas(), *[(f, "Q7") for f in MORE_FORMULAS]]
+    assert len(cases) > 40
+    for formula, cell in cases:
+        column, row = re.fullmatch(r"([A-Z]+)(\d+)", cell).groups()
+        to = f"{column}{int(row) + by}"
+        if int(row) + by < 1:
+            continue
+        try:
+            expected = Translator(formula, origin=cell).translate_formula(to)
+        except Exception:  # moved off the sheet: left as it was
+            expected = formula
+        assert "=" + shifted(formula[1:], by) == expected, (formula, cell, by)

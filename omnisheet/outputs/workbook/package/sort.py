@@ -20,13 +20,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from openpyxl.formula.translate import Translator, TranslatorError
 from openpyxl.utils import column_index_from_string, get_column_letter
 
 from ....plan.rows import findings_on_moved_rows, ranked_rows
 from .comments import COMMENTS_TYPE, VML_TYPE
 from .sheet import legacy_drawing_id, tail
-from .xmlspans import Span, escape, set_attr, spans, splice
+from .xmlspans import escape, set_attr, spans, splice
 
 if TYPE_CHECKING:
     from ....analysis.report import Report
@@ -95,38 +94,75 @@ def move_rows(pkg: Package, part: str, moves: Mapping[int, int], width: int) -> 
 
 
 # --- cells ---------------------------------------------------------------------------------
+# Rows and cells are found by pattern, not parsed: the use-case sheet of a big plan holds a
+# few hundred thousand cells, and their tags hold no free text (r, s, t... only).
+_SHEET_DATA = re.compile(rb"<((?:\w+:)?)sheetData\b[^>]*?(/?)>")
+_ROW_TAG = re.compile(rb"<((?:\w+:)?)row\b[^>]*>")
+_R = re.compile(rb'\sr="([^"]*)"')
+# In a formula: a text, a quoted sheet name or a bracketed part (left alone), a cell
+# reference (not a sheet's name, a function's or a defined name's), a range of rows.
+_TOKENS = re.compile(r"""
+    "(?:[^"]|"")*" | '(?:[^']|'')*' | \[[^\]]*\]
+  | (?<![A-Za-z0-9_.$])(\$?)([A-Z]{1,3})(\$?)([0-9]+)(?![0-9A-Za-z_(.!])
+  | (?<![A-Za-z0-9_.$!:])(\$?)([0-9]+):(\$?)([0-9]+)(?![0-9A-Za-z_(.!:])
+""", re.X)
+MAX_ROW, MAX_COLUMN = 1_048_576, 16_384
 
-@dataclass
-class _Row:
-    span: Span
-    cells: list[tuple[int, Span]]  # (column, cell), in the sheet's order
+
+@dataclass(slots=True)
+class _Element:
+    """A row or a cell: where its start tag and the element end, and its name as written."""
+
+    start: int
+    tag_end: int
+    end: int
+    name: bytes
+    has_r: bool = True
 
 
-def _grid(data: bytes) -> tuple[dict[int, _Row], list[tuple[int, int, int]]]:
-    """The rows by number, and every cell as (start, row, column), in document order (rows
-    and cells without their `r` counted from the previous one, as a reader does)."""
-    rows: dict[int, _Row] = {}
-    cells: list[tuple[int, int, int]] = []
-    row_number = 0
-    current: _Row | None = None
-    column = 0
-    inside = False
-    for span in spans(data, max_depth=3):
-        if span.depth == 1:
-            inside = span.local == "sheetData"
+def _rows(data: bytes) -> dict[int, _Element]:
+    """The sheet's rows by number (a row without its `r` is the one after the previous)."""
+    rows: dict[int, _Element] = {}
+    opened = _SHEET_DATA.search(data)
+    if opened is None or opened.group(2):
+        return rows
+    close = data.rindex(b"</" + opened.group(1) + b"sheetData", opened.end())
+    at, number = opened.end(), 0
+    while (tag := _ROW_TAG.search(data, at, close)) is not None:
+        name = tag.group(1) + b"row"
+        empty = tag.group().endswith(b"/>")
+        end = tag.end() if empty else data.index(b"</" + name + b">", tag.end()) + len(name) + 3
+        r = _R.search(tag.group())
+        number = int(r.group(1)) if r else number + 1
+        rows[number] = _Element(tag.start(), tag.end(), end, name, r is not None)
+        at = end
+    return rows
+
+
+def _cells(data: bytes, row: _Element) -> list[tuple[int, _Element]]:
+    """A row's cells as (column, cell), in its order (a cell without its `r` is the one
+    after the previous): read when the row is moved, so a big sheet is never held as
+    cells."""
+    found: list[tuple[int, _Element]] = []
+    if row.tag_end == row.end:
+        return found
+    name = row.name[:-3] + b"c"  # the row's prefix
+    opening, closing = b"<" + name, b"</" + name + b">"
+    column, at = 0, row.tag_end
+    while (start := data.find(opening, at, row.end)) >= 0:
+        after = data[start + len(opening):start + len(opening) + 1]
+        if after not in (b" ", b">", b"/", b"\t", b"\n", b"\r"):
+            at = start + len(opening)
             continue
-        if not inside:
-            continue
-        if span.depth == 2 and span.local == "row":
-            row_number = int(span.attrs.get("r", row_number + 1))
-            current, column = _Row(span, []), 0
-            rows[row_number] = current
-        elif span.depth == 3 and span.local == "c" and current is not None:
-            ref = _REF.fullmatch(span.attrs.get("r", ""))
-            column = column_index_from_string(ref.group(1)) if ref else column + 1
-            current.cells.append((column, span))
-            cells.append((span.start, row_number, column))
-    return rows, cells
+        tag_end = data.index(b">", start) + 1  # a cell's attributes hold no ">"
+        end = tag_end if data[tag_end - 2:tag_end] == b"/>" else \
+            data.index(closing, tag_end) + len(closing)
+        ref = _R.search(data, start, tag_end)
+        letters = _REF.fullmatch(ref.group(1).decode()) if ref else None
+        column = column_index_from_string(letters.group(1)) if letters else column + 1
+        found.append((column, _Element(start, tag_end, end, name, ref is not None)))
+        at = end
+    return found
 
 
 def _moved(row: int, column: int, moves: Mapping[int, int], width: int) -> int | None:
@@ -138,18 +174,24 @@ def _unshared(data: bytes, moves: Mapping[int, int], width: int) -> bytes:
     formula as its own, translated to its place (as Excel gives each cell of the group)."""
     if not _SHARED.search(data):
         return data
-    _, cells = _grid(data)
-    starts = [start for start, _, _ in cells]
+    rows = sorted((row.start, number, row) for number, row in _rows(data).items())
+    starts = [start for start, _, _ in rows]
+    in_rows: dict[int, list[tuple[int, _Element]]] = {}
     groups: dict[bytes, list[tuple[re.Match[bytes], int, int]]] = {}
     for match in _FORMULA.finditer(data):
         if not _SHARED.search(match.group(2)):
             continue
         si = re.search(rb'\ssi="([^"]*)"', match.group(2))
         at = bisect.bisect_right(starts, match.start()) - 1
-        if si is None or at < 0:
+        if si is None or at < 0 or match.start() > rows[at][2].end:
             continue
-        _, row, column = cells[at]
-        groups.setdefault(si.group(1), []).append((match, row, column))
+        _, number, row = rows[at]
+        if number not in in_rows:
+            in_rows[number] = _cells(data, row)
+        column = next((c for c, cell in in_rows[number]
+                       if cell.start < match.start() < cell.end), None)
+        if column is not None:
+            groups.setdefault(si.group(1), []).append((match, number, column))
     edits = []
     for members in groups.values():
         if not any(_moved(row, column, moves, width) for _, row, column in members):
@@ -158,9 +200,8 @@ def _unshared(data: bytes, moves: Mapping[int, int], width: int) -> bytes:
         if master is None:
             continue
         text = html.unescape(master[0].group(3).decode())
-        origin = f"{get_column_letter(master[2])}{master[1]}"
         for match, row, column in members:
-            own = _translated(text, origin, f"{get_column_letter(column)}{row}")
+            own = shifted(text, row - master[1], column - master[2])
             prefix, attrs = match.group(1), _ATTR.sub(b"", match.group(2)).rstrip(b"/ ")
             edits.append((match.start(), match.end(),
                           b"<" + prefix + b"f" + attrs + b">" + escape(own).encode()
@@ -168,68 +209,96 @@ def _unshared(data: bytes, moves: Mapping[int, int], width: int) -> bytes:
     return splice(data, edits) if edits else data
 
 
-def _translated(formula: str, origin: str, to: str) -> str:
-    """`formula` (without its `=`) of the cell `origin` as it reads in the cell `to`:
-    relative references moved, absolute ones kept. A reference moved off the sheet is
-    left as it was."""
-    if origin == to:
+def shifted(formula: str, rows: int, columns: int = 0) -> str:
+    """`formula` as it reads `rows` further down and `columns` further right, as a
+    spreadsheet moves a formula it copies or sorts: its relative references moved, its
+    absolute ones ($) kept; texts, sheet names and defined names left alone. A reference
+    moved off the sheet leaves the formula as it was."""
+    if not rows and not columns:
         return formula
+
+    def moved(m: re.Match[str]) -> str:
+        if m.group(2) is not None:  # a cell
+            column, row = column_index_from_string(m.group(2)), int(m.group(4))
+            column += columns if not m.group(1) else 0
+            row += rows if not m.group(3) else 0
+            if not (1 <= column <= MAX_COLUMN and 1 <= row <= MAX_ROW):
+                raise _OffSheet
+            return f"{m.group(1)}{get_column_letter(column)}{m.group(3)}{row}"
+        if m.group(6) is not None:  # a range of rows
+            low = int(m.group(6)) + (rows if not m.group(5) else 0)
+            high = int(m.group(8)) + (rows if not m.group(7) else 0)
+            if not (1 <= low <= MAX_ROW and 1 <= high <= MAX_ROW):
+                raise _OffSheet
+            return f"{m.group(5)}{low}:{m.group(7)}{high}"
+        return m.group(0)
+
     try:
-        return Translator("=" + formula, origin=origin).translate_formula(to)[1:]
-    except TranslatorError:
+        return _TOKENS.sub(moved, formula)
+    except _OffSheet:
         return formula
+
+
+class _OffSheet(Exception):
+    pass
 
 
 def _moved_cells(data: bytes, moves: Mapping[int, int], width: int) -> bytes:
-    rows, _ = _grid(data)
+    rows = _rows(data)
     edits = []
     for old, new in moves.items():
         source, target = rows.get(old), rows.get(new)
         if target is None:
             raise ValueError(f"row {new} of the table has no element")
         made = [(column, _moved_cell(data, cell, column, old, new)) for column, cell in
-                (source.cells if source is not None else []) if column <= width]
-        made += [(column, _placed(data, cell, column, new)) for column, cell in target.cells
-                 if column > width]
+                (_cells(data, source) if source is not None else []) if column <= width]
+        made += [(column, _placed(data, cell, column, new))
+                 for column, cell in _cells(data, target) if column > width]
         made.sort(key=lambda item: item[0])
-        tag = (data[source.span.start:source.span.tag_end] if source is not None
-               else f"<{target.span.name}>".encode())
-        tag = set_attr(_SPANS.sub(b"", tag), "r", str(new))
-        name = (source or target).span.name
+        name = (source or target).name
+        tag = data[source.start:source.tag_end] if source is not None else b"<" + name + b">"
+        tag = _with_r(_SPANS.sub(b"", tag), str(new))
         if tag.endswith(b"/>"):
             tag = tag[:-2].rstrip() + b">"
-        edits.append((target.span.start, target.span.end,
-                      tag + b"".join(cell for _, cell in made) + f"</{name}>".encode()))
+        edits.append((target.start, target.end,
+                      tag + b"".join(cell for _, cell in made) + b"</" + name + b">"))
     return splice(data, edits)
 
 
-def _placed(data: bytes, cell: Span, column: int, row: int) -> bytes:
+def _with_r(tag: bytes, ref: str) -> bytes:
+    """A start tag with its `r` attribute set to `ref`."""
+    new, count = _R.subn(b' r="' + ref.encode() + b'"', tag, count=1)
+    return new if count else set_attr(tag, "r", ref)
+
+
+def _placed(data: bytes, cell: _Element, column: int, row: int) -> bytes:
     """A cell that stays, as it was; its reference written out if it had none (the cells
     before it in the row are others now)."""
-    text = data[cell.start:cell.end]
-    if "r" in cell.attrs:
-        return text
-    return set_attr(text[: cell.tag_end - cell.start], "r",
-                    f"{get_column_letter(column)}{row}") + text[cell.tag_end - cell.start:]
+    if cell.has_r:
+        return data[cell.start:cell.end]
+    return (_with_r(data[cell.start:cell.tag_end], f"{get_column_letter(column)}{row}")
+            + data[cell.tag_end:cell.end])
 
 
-def _moved_cell(data: bytes, cell: Span, column: int, old: int, new: int) -> bytes:
+def _moved_cell(data: bytes, cell: _Element, column: int, old: int, new: int) -> bytes:
     """The cell of row `old` as it reads on row `new`: its reference, and its formula's
     relative rows (and an array formula's range) moved by as much."""
-    tag = set_attr(data[cell.start:cell.tag_end], "r", f"{get_column_letter(column)}{new}")
+    tag = _with_r(data[cell.start:cell.tag_end], f"{get_column_letter(column)}{new}")
     body = data[cell.tag_end:cell.end]
+    if b"f" not in body:
+        return tag + body
 
     def formula(match: re.Match[bytes]) -> bytes:
         text, attrs = match.group(3), match.group(2)
         if not text:
             return match.group(0)
-        letter = get_column_letter(column)
-        own = _translated(html.unescape(text.decode()), f"{letter}{old}", f"{letter}{new}")
+        written = html.unescape(text.decode())
+        own = shifted(written, new - old)
         ref = re.search(rb'\sref="([^"]*)"', attrs)
         if ref is not None:
             moved_ref = _shift_ref(ref.group(1).decode(), new - old)
             attrs = attrs[:ref.start(1)] + moved_ref.encode() + attrs[ref.end(1):]
-        if attrs == match.group(2) and own == html.unescape(text.decode()):
+        if attrs == match.group(2) and own == written:
             return match.group(0)
         prefix = match.group(1)
         return (b"<" + prefix + b"f" + attrs + b">" + escape(own).encode() + b"</" + prefix
