@@ -12,7 +12,10 @@ import zipfile
 from pathlib import Path
 
 import openpyxl
+import openpyxl.comments
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from team_files import INSURER_OPS, SAMPLES, hotel, parts, sheet_parts
 
 from omnisheet import check
@@ -403,3 +406,61 @@ def test_a_formula_moved_reads_as_in_excel(by):
         except Exception:  # moved off the sheet: left as it was
             expected = formula
         assert "=" + shifted(formula[1:], by) == expected, (formula, cell, by)
+
+
+# --- any edits of a team on its use cases, sorted ----------------------------------------
+
+use_case_edits = st.lists(st.tuples(
+    st.sampled_from(["comment", "link", "hide", "height", "right"]),
+    st.integers(0, 23), st.integers(1, 18)), min_size=1, max_size=6)
+
+
+@settings(max_examples=4, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(edits=use_case_edits)
+def test_any_edits_on_use_cases_follow_their_records_and_a_second_sort_changes_nothing(
+        tmp_path_factory, edits):
+    folder = tmp_path_factory.mktemp("edits")
+    book = openpyxl.load_workbook(SAMPLES / "bank-en.xlsx")
+    uses = book[USES]
+    rows = [r for r in range(2, uses.max_row + 1) if uses.cell(r, 1).value]
+    wanted: dict[tuple[str, object, int], object] = {}
+    for kind, index, column in edits:
+        row = rows[index % len(rows)]
+        ident = uses.cell(row, 1).value
+        if kind == "comment":
+            text = f"{kind} {index} {column}"
+            uses.cell(row, column).comment = openpyxl.comments.Comment(text, "team")
+            wanted[(kind, ident, column)] = text
+        elif kind == "link":
+            uses.cell(row, column).hyperlink = f"https://example.com/{index}/{column}"
+            wanted[(kind, ident, column)] = f"https://example.com/{index}/{column}"
+        elif kind == "hide":
+            uses.row_dimensions[row].hidden = True
+            wanted[(kind, ident, 0)] = True
+        elif kind == "height":
+            uses.row_dimensions[row].height = 20 + index
+            wanted[(kind, ident, 0)] = 20 + index
+        else:  # right of the table: stays on its sheet row
+            uses.cell(row, 18 + column).value = f"mine {row}"
+            wanted[(kind, row, 18 + column)] = f"mine {row}"
+    source, first, second = folder / "plan.xlsx", folder / "first.xlsx", folder / "second.xlsx"
+    book.save(source)
+    _check(source, first, "--sort")
+    _check(first, second, "--sort")
+    assert parts(first) == parts(second)
+    now = _rows(first)
+    got = openpyxl.load_workbook(first)[USES]
+    for (kind, who, column), value in wanted.items():
+        if kind == "right":
+            assert got.cell(who, column).value == value
+            continue
+        row = now[who]
+        if kind == "comment":
+            assert got.cell(row, column).comment.text.startswith(value)
+        elif kind == "link":
+            assert got.cell(row, column).hyperlink.target == value
+        elif kind == "hide":
+            assert got.row_dimensions[row].hidden
+        else:
+            assert got.row_dimensions[row].height == value
