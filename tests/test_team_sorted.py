@@ -464,3 +464,21 @@ def test_any_edits_on_use_cases_follow_their_records_and_a_second_sort_changes_n
             assert got.row_dimensions[row].hidden
         else:
             assert got.row_dimensions[row].height == value
+
+
+def test_an_ods_plan_sorted_into_a_rebuilt_xlsx_marks_each_record_it_is_about(tmp_path):
+    """An .ods plan written as a rebuilt .xlsx with --sort: its use cases from row 2 in rank
+    order, and each finding, highlight and note on its record's new row."""
+    out = tmp_path / "sorted.xlsx"
+    _check(SAMPLES / "bank-en.ods", out, "--sort")
+    after = check(load(out))
+    book = openpyxl.load_workbook(out)
+    listed = [(r[1].value, r[2].value, r[3].value) for r in book["Findings"].iter_rows(min_row=2)]
+    assert listed == [(f.code, f.sheet, f.cell) for f in after.findings]
+    wrong = next(f for f in after.findings if f.code == "value-not-in-list" and f.sheet == USES)
+    uses = book[USES]
+    assert uses[f"A{wrong.row}"].value == "UC-011" and wrong.row != 12
+    assert "Call center" in uses[wrong.cell].comment.text
+    highlighted = {c for cf in uses.conditional_formatting for c in str(cf.sqref).split()
+                   if [r.formula for r in cf.rules] == [["TRUE"]]}
+    assert wrong.cell in highlighted

@@ -5,7 +5,7 @@ own workbook patched and a rebuilt workbook all name one row."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -45,17 +45,21 @@ def rank_order(count: int, ranks: Mapping[int, int]) -> list[int]:
     return sorted(range(count), key=lambda i: (ranks.get(i, count + 1), i))
 
 
-def ranked_rows(plan: Plan, ranks: Mapping[int, int]) -> dict[int, int]:
-    """Where each use case's sheet row goes when the table is sorted by rank, on the rows
-    the use cases occupy: the first ranked onto the first of them, and so on. Only the rows
-    that move, old -> new (1-based); empty when the table is in rank order."""
+def ranked_rows(plan: Plan, ranks: Mapping[int, int],
+                onto: Sequence[int] | None = None) -> dict[int, int]:
+    """Where each use case's sheet row goes when the table is sorted by rank: onto the
+    rows the use cases occupy (or the rows `onto`, one per use case, for a table written
+    anew), the first ranked onto the first of them, and so on. Only the rows that move,
+    old -> new (1-based); empty when the table is in rank order."""
     records = plan.table("use_cases")
-    rows = sorted(r.row for r in records if r.row is not None)
-    if len(set(rows)) != len(rows):
-        return {}  # two records on one row: not a table a sort can reorder
-    order = [records[i].row for i in rank_order(len(records), ranks)
-             if records[i].row is not None]
-    return {old: new for old, new in zip(order, rows, strict=True) if old != new}
+    order = [records[i].row for i in rank_order(len(records), ranks)]
+    if onto is None:
+        order = [row for row in order if row is not None]
+        onto = sorted(order)
+        if len(set(onto)) != len(onto):
+            return {}  # two records on one row: not a table a sort can reorder
+    return {old: new for old, new in zip(order, onto, strict=True)
+            if old is not None and old != new}
 
 
 def findings_on_moved_rows(findings: tuple[Finding, ...], sheet: str,

@@ -79,6 +79,13 @@ def write(
         raise OutputError(path, "output_not_xlsx")
     d = definition or plan.definition
     lang = d.check_language(lang or plan.language or d.default_language)
+    if report is not None and sort:  # use cases written from row 2 in rank order
+        from ...plan.rows import ranked_rows
+        from .package.sort import ranks, with_findings_moved
+
+        rows = range(2, 2 + len(plan.table("use_cases")))
+        report = with_findings_moved(report, plan, d, ranked_rows(plan, ranks(plan, report),
+                                                                  rows))
     # xlsxwriter keeps each sheet's rows in temporary files until close(), and leaves them
     # behind when a write fails: a directory of our own goes, whatever happens.
     with (atomic_output(Path(path), overwrite=overwrite) as tmp,

@@ -49,26 +49,39 @@ def sort_use_cases(pkg: Package, plan: Plan, report: Report, definition: Definit
                    parts: Mapping[str, str]) -> Report:
     """The use-case table of `pkg` (its sheet parts by name in `parts`) in rank order, and
     `report` with its findings on the rows their records moved to."""
-    from ....analysis.report import sort_key
-
     if "use_cases" not in plan.sheet_names:
         return report
-    sheet = plan.sheet("use_cases")
-    part = parts.get(sheet)
+    part = parts.get(plan.sheet("use_cases"))
     width = len(plan.layouts.get("use_cases", ()))
     if part is None or part not in pkg or not width:
         return report
+    moves = ranked_rows(plan, ranks(plan, report))
+    if not moves:
+        return report
+    move_rows(pkg, part, moves, width)
+    return with_findings_moved(report, plan, definition, moves)
+
+
+def ranks(plan: Plan, report: Report) -> dict[int, int]:
+    """Each scored use case's rank, by its index in `plan`."""
     if report.plan is plan:
         ranked = report.priorities
     else:
         from ....analysis.scoring import priorities
 
         ranked = tuple(priorities(plan))
-    moves = ranked_rows(plan, {p.index: p.rank for p in ranked})
+    return {p.index: p.rank for p in ranked}
+
+
+def with_findings_moved(report: Report, plan: Plan, definition: Definition,
+                        moves: Mapping[int, int]) -> Report:
+    """`report` with its findings on the use cases' new rows (`moves`, old -> new), in the
+    order a check of the sorted table gives them."""
+    from ....analysis.report import sort_key
+
     if not moves:
         return report
-    move_rows(pkg, part, moves, width)
-    findings = sorted(findings_on_moved_rows(report.findings, sheet, moves),
+    findings = sorted(findings_on_moved_rows(report.findings, plan.sheet("use_cases"), moves),
                       key=sort_key(plan, definition))
     return replace(report, findings=tuple(findings))
 
