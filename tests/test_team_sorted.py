@@ -379,7 +379,7 @@ def _template_formulas() -> list[tuple[str, str]]:
 
 MORE_FORMULAS = [
     "=SUM($P$2:P7)+COUNTIF(Sheet2!B2:B9,\">\"&A7)+'My sheet'!C$3+'Q1 2026'!D7",
-    "=IF(A7=\"B12\",ROW(7:7),SUM($2:9))+LOG10(A7)+ATAN2(B7,C7)*1E3",
+    "=IF(A7=\"B12\",ROW(7:7),SUM($2:9))+LOG10(A7)+ATAN2(B7,C7)*1E3+SUM(Sheet2!3:4)",
     "=Table1[[#This Row],[AB1]]+ABC1!A7+rate_2026+_xlfn.MAXIFS(use_cases_score,F7,G7)",
     "=$A7+A$7+$A$7+XFD7+A1048500",
 ]

@@ -101,9 +101,13 @@ def move_rows(pkg: Package, part: str, moves: Mapping[int, int], width: int) -> 
             continue
         kind = rel.get("Type")
         if kind in (COMMENTS_TYPE, THREADED_TYPE):
-            pkg.write(target, _moved_refs(pkg.read(target), moves, width))
+            now = _moved_refs(was := pkg.read(target), moves, width)
         elif kind == VML_TYPE and rel.get("Id") == drawn:
-            pkg.write(target, _moved_shapes(pkg.read(target), moves, width))
+            now = _moved_shapes(was := pkg.read(target), moves, width)
+        else:
+            continue
+        if now != was:
+            pkg.write(target, now)
 
 
 # --- cells ---------------------------------------------------------------------------------
@@ -117,7 +121,7 @@ _R = re.compile(rb'\sr="([^"]*)"')
 _TOKENS = re.compile(r"""
     "(?:[^"]|"")*" | '(?:[^']|'')*' | \[[^\]]*\]
   | (?<![A-Za-z0-9_.$])(\$?)([A-Z]{1,3})(\$?)([0-9]+)(?![0-9A-Za-z_(.!])
-  | (?<![A-Za-z0-9_.$!:])(\$?)([0-9]+):(\$?)([0-9]+)(?![0-9A-Za-z_(.!:])
+  | (?<![A-Za-z0-9_.$:])(\$?)([0-9]+):(\$?)([0-9]+)(?![0-9A-Za-z_(.!:])
 """, re.X)
 MAX_ROW, MAX_COLUMN = 1_048_576, 16_384
 
