@@ -482,3 +482,27 @@ def test_an_ods_plan_sorted_into_a_rebuilt_xlsx_marks_each_record_it_is_about(tm
     highlighted = {c for cf in uses.conditional_formatting for c in str(cf.sqref).split()
                    if [r.formula for r in cf.rules] == [["TRUE"]]}
     assert wrong.cell in highlighted
+
+
+@pytest.mark.parametrize("kind", ["merge", "array"])
+def test_a_merge_or_array_over_several_use_cases_is_refused_in_one_line(tmp_path, kind):
+    """Nothing can move with one record alone: --sort says so in a line, as Excel refuses
+    such a sort, and writes nothing; a check without --sort writes the workbook."""
+    from openpyxl.worksheet.formula import ArrayFormula
+
+    source = hotel(tmp_path / "hotel.xlsx")
+    book = openpyxl.load_workbook(source)
+    if kind == "merge":
+        book[USES].merge_cells("K5:K6")
+    else:
+        book[USES]["K5"] = ArrayFormula("K5:K6", "=UPPER(C5:C6)")
+    book.save(source)
+    out = tmp_path / "sorted.xlsx"
+    result = subprocess.run([OMNISHEET, "check", str(source), "-o", str(out), "--sort",
+                             "--fail-on", "never"], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 2
+    said = result.stderr.strip().splitlines()
+    assert len(said) == 1 and "K5:K6" in said[0] and '"Use cases"' in said[0]
+    assert ("the merge" if kind == "merge" else "the array formula") in said[0]
+    assert "Traceback" not in result.stderr and not out.exists()
+    _check(source, out)

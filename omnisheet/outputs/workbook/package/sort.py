@@ -48,7 +48,9 @@ _ANCHOR = re.compile(rb"(<(?:\w+:)?Anchor>)([^<]*)(</(?:\w+:)?Anchor>)")
 def sort_use_cases(pkg: Package, plan: Plan, report: Report, definition: Definition,
                    parts: Mapping[str, str]) -> Report:
     """The use-case table of `pkg` (its sheet parts by name in `parts`) in rank order, and
-    `report` with its findings on the rows their records moved to."""
+    `report` with its findings on the rows their records moved to. A merge or an array
+    formula over several of the rows that move is refused (OutputError), as Excel refuses
+    to sort them: nothing can move with one record alone."""
     if "use_cases" not in plan.sheet_names:
         return report
     part = parts.get(plan.sheet("use_cases"))
@@ -58,7 +60,11 @@ def sort_use_cases(pkg: Package, plan: Plan, report: Report, definition: Definit
     moves = ranked_rows(plan, ranks(plan, report))
     if not moves:
         return report
-    move_rows(pkg, part, moves, width)
+    uneven = move_rows(pkg, part, moves, width)
+    if uneven is not None:
+        from ....template.errors import OutputError
+
+        raise OutputError(plan.source, uneven[0], cells=uneven[1], sheet=plan.sheet("use_cases"))
     return with_findings_moved(report, plan, definition, moves)
 
 
@@ -86,10 +92,16 @@ def with_findings_moved(report: Report, plan: Plan, definition: Definition,
     return replace(report, findings=tuple(findings))
 
 
-def move_rows(pkg: Package, part: str, moves: Mapping[int, int], width: int) -> None:
+def move_rows(pkg: Package, part: str, moves: Mapping[int, int], width: int
+              ) -> tuple[str, str] | None:
     """Each row `old` of the worksheet `part` moved to `new` (`moves`, a permutation of
-    its rows), columns 1 to `width`, with what hangs on those cells."""
+    its rows), columns 1 to `width`, with what hangs on those cells. When a merge or an
+    array formula spans several of those rows, nothing is moved: returns why (the
+    refusal's key) and its cells."""
     data = pkg.read_whole(part)
+    uneven = _uneven(data, moves, width)
+    if uneven is not None:
+        return uneven
     data = _unshared(data, moves, width)
     data = _moved_cells(data, moves, width)
     data = _moved_tail(data, moves, width)
@@ -108,6 +120,32 @@ def move_rows(pkg: Package, part: str, moves: Mapping[int, int], width: int) -> 
             continue
         if now != was:
             pkg.write(target, now)
+    return None
+
+
+_ARRAY = re.compile(rb'<(?:\w+:)?f\b[^>]*\bt="array"[^>]*>')
+
+
+def _uneven(data: bytes, moves: Mapping[int, int], width: int) -> tuple[str, str] | None:
+    """A merge or an array formula of the table's columns over several rows, one of which
+    moves: ("sort_merged" or "sort_array", its cells), or None."""
+    def spans_moved(ref: str) -> bool:
+        found = [(column_index_from_string(m.group(1)), int(m.group(2)))
+                 for m in _REF.finditer(ref.upper())]
+        if len(found) != 2 or found[0][1] == found[1][1]:
+            return False
+        low, high = sorted(row for _, row in found)
+        return min(c for c, _ in found) <= width and any(low <= r <= high for r in moves)
+
+    if b"mergeCell" in data:
+        for span in tail(data).elements:
+            if span.local == "mergeCell" and spans_moved(span.attrs.get("ref", "")):
+                return "sort_merged", span.attrs["ref"]
+    for match in _ARRAY.finditer(data):
+        ref = re.search(rb'\sref="([^"]*)"', match.group())
+        if ref is not None and spans_moved(ref.group(1).decode()):
+            return "sort_array", ref.group(1).decode()
+    return None
 
 
 # --- cells ---------------------------------------------------------------------------------
