@@ -506,3 +506,32 @@ def test_a_merge_or_array_over_several_use_cases_is_refused_in_one_line(tmp_path
     assert ("the merge" if kind == "merge" else "the array formula") in said[0]
     assert "Traceback" not in result.stderr and not out.exists()
     _check(source, out)
+
+
+def test_an_id_used_twice_is_said_where_a_check_of_the_sorted_file_says_it(tmp_path):
+    """Two use cases with one ID, the lower one ranked first: sorted, the finding goes to
+    the use that now comes second, naming the row of the one now first, as a check of the
+    sorted file says it."""
+    source = hotel(tmp_path / "hotel.xlsx")
+    plan = load(source)
+    rank = {p.index: p.rank for p in check(plan).priorities}
+    ranked = sorted(rank, key=rank.__getitem__)
+    better, worse = ranked[0], ranked[-1]
+    upper, lower = sorted((plan.use_cases[better].row, plan.use_cases[worse].row))
+    assert plan.use_cases[better].row == lower  # the one ranked first is the lower one
+    book = openpyxl.load_workbook(source)
+    book[USES][f"A{lower}"] = book[USES][f"A{upper}"].value
+    book.save(source)
+    before = [f for f in check(load(source)).findings if f.code == "duplicate-id"]
+    assert [(f.row, f.params["first"]) for f in before] == [(lower, upper)]
+    out = tmp_path / "sorted.xlsx"
+    _check(source, out, "--sort")
+    after = check(load(out))
+    said = [f for f in after.findings if f.code == "duplicate-id"]
+    assert len(said) == 1 and said[0].row > said[0].params["first"]
+    listed = [(r[1].value, r[3].value, r[6].value) for r in
+              openpyxl.load_workbook(out)["Findings"].iter_rows(min_row=2)]
+    from omnisheet.outputs.messages import Messages
+
+    words = Messages(after.definition, "en")
+    assert listed == [(f.code, f.cell, words.message(f)) for f in after.findings]

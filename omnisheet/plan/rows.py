@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from ..template.facts import Phrase
 
 if TYPE_CHECKING:
-    from .model import Finding, Plan
+    from .model import Finding, Plan, Scalar
 
 # A message's parameters that name a row of the finding's own tab (duplicate-id's first
 # use), and the phrases that say "UC-004 (row 5)" or "Use cases row 5".
@@ -63,9 +63,12 @@ def ranked_rows(plan: Plan, ranks: Mapping[int, int],
 
 
 def findings_on_moved_rows(findings: tuple[Finding, ...], sheet: str,
-                           moves: Mapping[int, int]) -> tuple[Finding, ...]:
+                           moves: Mapping[int, int], ids: Mapping[int, Scalar] | None = None
+                           ) -> tuple[Finding, ...]:
     """`findings` with the rows of `sheet` that moved (`moves`, old -> new) renamed: the
-    cell each one is on, and the rows its message names (`ROW_PARAMS`, `ROW_PHRASES`)."""
+    cell each one is on, and the rows its message names (`ROW_PARAMS`, `ROW_PHRASES`).
+    With `ids` (each record's ID by its old row), an ID used twice is said where a check of
+    the moved rows says it: on every use but the one that now comes first."""
     if not moves:
         return findings
 
@@ -86,4 +89,29 @@ def findings_on_moved_rows(findings: tuple[Finding, ...], sheet: str,
                   else moved(value) for key, value in finding.params.items()}
         row = moves.get(finding.row, finding.row) if finding.row is not None else None
         out.append(replace(finding, row=row, params=params))
+    if ids is not None:
+        _first_uses(out, sheet, {moves.get(row, row): value for row, value in ids.items()})
     return tuple(out)
+
+
+def _first_uses(findings: list[Finding], sheet: str, ids: Mapping[int, Scalar]) -> None:
+    """The duplicate-id findings of `sheet` (moved) on every use of an ID but the first by
+    row: where the use that was first no longer is, it gets the finding of the use now
+    first (`ids`: each record's ID by its new row)."""
+    groups: dict[tuple[object, object], list[int]] = {}
+    for i, finding in enumerate(findings):
+        if finding.code == "duplicate-id" and finding.sheet == sheet \
+                and isinstance(finding.params.get("first"), int) and finding.row is not None:
+            groups.setdefault((finding.column, finding.params["first"]), []).append(i)
+    for (_, first), members in groups.items():
+        lowest = min(members, key=lambda i: findings[i].row or 0)
+        now_first = findings[lowest].row
+        if now_first is None or now_first > first or first not in ids:
+            continue
+        for i in members:
+            findings[i] = replace(findings[i], params={**findings[i].params, "first": now_first})
+        taken = findings[lowest]
+        subject = taken.subject
+        if subject is not None and len(subject.shown) == 1:
+            subject = replace(subject, shown=(ids[first],))
+        findings[lowest] = replace(taken, row=first, value=ids[first], subject=subject)

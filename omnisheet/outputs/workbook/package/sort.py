@@ -87,8 +87,9 @@ def with_findings_moved(report: Report, plan: Plan, definition: Definition,
 
     if not moves:
         return report
-    findings = sorted(findings_on_moved_rows(report.findings, plan.sheet("use_cases"), moves),
-                      key=sort_key(plan, definition))
+    ids = {r.row: r.get("id") for r in plan.table("use_cases") if r.row is not None}
+    findings = sorted(findings_on_moved_rows(report.findings, plan.sheet("use_cases"), moves,
+                                             ids), key=sort_key(plan, definition))
     return replace(report, findings=tuple(findings))
 
 
