@@ -102,6 +102,15 @@ def test_comments_links_merges_and_height_stay_on_their_records(hotel_sorted):
     merged = {str(r) for r in uses.merged_cells.ranges}
     assert f"D{four}:E{four}" in merged and "D5:E5" not in merged
     assert uses.row_dimensions[four].height == 30
+    # The boxes the notes open in (the legacy drawing) are on the same cells.
+    files = parts(out)
+    rels = files[f"xl/worksheets/_rels/{sheet_parts(out)[USES].rsplit('/', 1)[1]}.rels"]
+    drawing = next(t.decode().lstrip("/") for t in re.findall(rb'Target="([^"]+\.vml)"', rels))
+    boxes = {(int(r) + 1, int(c) + 1) for r, c in re.findall(
+        rb"<\w+:Row>(\d+)</\w+:Row><\w+:Column>(\d+)</", files[drawing]) if r != b"0"}
+    commented = {(c.row, c.column) for row in uses.iter_rows(min_row=2) for c in row
+                 if c.comment is not None}
+    assert {(one, 1), (two, 3)} <= boxes == commented
     # Right of the table, the team's note stays on its sheet row.
     assert uses["S5"].value == "Budget line 5"
     assert all(uses.cell(r, 19).value is None for r in range(2, 41) if r != 5)
