@@ -84,8 +84,9 @@ samples: $(STAMP)
 pictures: run
 	$(BIN)/python samples/pictures.py
 
+# make bench BENCH="--only large --large-reps 3" runs a part (see bench/bench.py --help)
 bench: $(STAMP)
-	$(BIN)/python bench/bench.py
+	$(BIN)/python bench/bench.py $(BENCH)
 
 # check on every file of ../shared/corpus: outcomes by kind, slowest file, peak memory
 corpus: $(STAMP)

@@ -24,10 +24,19 @@ NOTES = "Notes de l'atelier"
 CELL = re.compile(rb'<c r="([A-Z]+)([0-9]+)"(?:[^>]*/>|.*?</c>)', re.S)
 
 
-def _team(source: Path, path: Path) -> Path:
+def _team(source: Path, path: Path, table: bool = False) -> Path:
     """A French plan as a team that lives in Excel leaves it: a notes tab first with a
-    formula, a comment and a format on the Measures tab, a hidden column, a link."""
+    formula, a comment and a format on the Measures tab, a hidden column, a link, a
+    filter over the measures (or, with `table`, an Excel table made of them)."""
     workbook = openpyxl.load_workbook(source)
+    measures = workbook["Mesures"]
+    last = max(r.row for r in load(source).measures)
+    if table:
+        from openpyxl.worksheet.table import Table
+
+        measures.add_table(Table(displayName="MesuresEquipe", ref=f"A1:M{last}"))
+    else:
+        measures.auto_filter.ref = f"A1:M{last}"
     notes = workbook.create_sheet(NOTES, 0)
     notes["A1"] = "Atelier du 12 mars"
     notes["A3"] = "Compte rendu"
@@ -76,8 +85,11 @@ def assert_only_their_rows_changed(source: Path, out: Path, sheet: str, rows: se
     assert old[: old.find(b"<sheetData")] == new[: new.find(b"<sheetData")] or b"<dimension" in old
     from team_files import ours
 
-    assert [e for e in tail_elements(new) if not ours(e) and b"legacyDrawing" not in e[:20]] \
-        == [e for e in tail_elements(old) if b"legacyDrawing" not in e[:20]]
+    def theirs(data: bytes) -> list[bytes]:  # a filter's reach aside (asserted where made)
+        return [re.sub(rb'(<autoFilter ref="[A-Z]+[0-9]+:[A-Z]+)[0-9]+', rb"\1", e)
+                for e in tail_elements(data) if not ours(e) and b"legacyDrawing" not in e[:20]]
+
+    assert theirs(new) == theirs(old)
 
 
 @pytest.fixture(scope="module")
@@ -101,10 +113,19 @@ def test_feedback_writes_its_measures_into_the_teams_own_file(fed):
     untouched = {"Mesures", "Tendances des mesures"}
     names = sheet_parts(source)
     a, b = parts(source), parts(out)
-    for sheet in (NOTES, "Cas d'usage", "Scénarios", "Données"):
+    for sheet in (NOTES, "Scénarios", "Données"):
         if sheet not in untouched and names[sheet] not in ("",):
             cut = a[names[sheet]].rfind(b"sheetData")
             assert b[names[sheet]][:cut] == a[names[sheet]][:cut], sheet
+    # the use cases: their formulas' results only (a stake reads the measures)
+    old_cells, new_cells = _cells(a[names["Cas d'usage"]]), _cells(b[names["Cas d'usage"]])
+    assert set(old_cells) == set(new_cells)
+    formula = re.compile(rb"<f>.*?</f>|\ss=\"\d+\"", re.S)
+    for ref, xml in old_cells.items():
+        if b"<f>" in xml:
+            assert formula.findall(new_cells[ref]) == formula.findall(xml), ref
+        else:
+            assert new_cells[ref] == xml, ref
     workbook = openpyxl.load_workbook(out)
     assert workbook.sheetnames[0] == NOTES
     assert workbook.sheetnames[-3:] == ["Constats", "Tableau de bord", "Pression commerciale"]
@@ -121,6 +142,7 @@ def test_feedback_writes_its_measures_into_the_teams_own_file(fed):
     last = max(measured)
     assert sheet.cell(last, 4).number_format == "0.0"
     assert str(sheet.cell(last, 11).value).startswith("=IF(")
+    assert sheet.auto_filter.ref == f"A1:M{last}"  # their filter reaches the new rows
 
 
 def test_the_measures_read_back_are_those_the_command_measured(fed):
@@ -152,7 +174,7 @@ def test_a_check_of_the_fed_workbook_keeps_the_measures_and_takes_out_the_tabs(f
 
 def test_journeys_write_the_shares_into_the_teams_file_and_the_observed_tab_after(tmp_path):
     plan = SAMPLES / "events" / "plan" / "retail-fr-parcours.xlsx"
-    source = _team(plan, tmp_path / "parcours.xlsx")
+    source = _team(plan, tmp_path / "parcours.xlsx", table=True)
     out = tmp_path / "parcours-observé.xlsx"
     _run("journeys", SAMPLES / "events", "--plan", source, "-o", out)
     before, after = load(source), load(out)
@@ -161,6 +183,8 @@ def test_journeys_write_the_shares_into_the_teams_file_and_the_observed_tab_afte
     assert_only_their_rows_changed(source, out, "Mesures", shares)
     names = openpyxl.load_workbook(out, read_only=True).sheetnames
     assert names[0] == NOTES and names[-1] == "Parcours observé"
+    table = openpyxl.load_workbook(out)["Mesures"].tables["MesuresEquipe"]
+    assert table.ref == f"A1:M{max(shares)}"
     checked = tmp_path / "vérifié.xlsx"
     _run("check", out, "-o", checked, "--fail-on", "never")
     assert "Parcours observé" not in openpyxl.load_workbook(checked, read_only=True).sheetnames
@@ -204,4 +228,94 @@ def test_libreoffice_computes_the_figures_that_depend_on_the_measures(soffice, u
     seen = _uno("inspect", out, {"values": [f"'Cas d''usage'!{letter}{r}" for r in rows]})
     for row, stake in rows.items():
         shown = seen["values"][f"'Cas d''usage'!{letter}{row}"]
+        assert (shown in ("", None) if stake is None else shown == pytest.approx(stake, abs=1e-4)), row
+
+
+def test_an_ods_plan_without_a_trends_tab_is_refused_in_one_line_in_its_language(tmp_path):
+    """An .ods plan made before the Measure trends tab: nowhere in the team's .ods to write
+    the history, said in one line; an .xlsx output adds the tab."""
+    import zipfile
+
+    source, out = tmp_path / "ancien.ods", tmp_path / "ancien-mesures.ods"
+    with zipfile.ZipFile(SAMPLES / "retail-fr.ods") as src, zipfile.ZipFile(source, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "content.xml":
+                data = re.sub(rb'<table:table table:name="Tendances des mesures".*?</table:table>',
+                              b"", data, flags=re.S)
+            dst.writestr(info, data)
+    result = subprocess.run([OMNISHEET, "feedback", str(SAMPLES / "feedback"), "--plan",
+                             str(source), "-o", str(out)], capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode == 2 and not out.exists()
+    assert result.stderr.count("\n") == 1
+    assert "pas d'onglet « Tendances des mesures »" in result.stderr
+    _run("feedback", SAMPLES / "feedback", "--plan", source, "-o", tmp_path / "ancien.xlsx")
+    assert len(load(tmp_path / "ancien.xlsx").trends) > 20
+
+
+LO_OPS = [
+    {"op": "insert_sheet", "name": NOTES, "at": 0},
+    {"sheet": NOTES, "cell": "A10", "value": 4},
+    {"sheet": NOTES, "cell": "B10", "formula": "=A10*2"},
+    {"op": "annotate", "sheet": "Mesures", "cell": "A2", "text": "À revoir en comité"},
+    {"op": "annotate", "sheet": "Mesures", "cell": "D14", "text": "Chiffre de 2026"},
+    {"op": "hide_column", "sheet": "Mesures", "column": "J"},
+    {"op": "format", "sheet": "Mesures", "cell": "D14", "format": "0.0"},
+]
+
+
+def _stakes(report) -> dict[int, float | None]:
+    plan = report.plan
+    return {u.row: p.stake for u, p in zip(plan.use_cases, sorted(
+        report.priorities, key=lambda p: p.index), strict=True)}
+
+
+@pytest.mark.libreoffice
+def test_an_ods_plan_gets_its_measures_in_its_own_ods(soffice, uno_python, tmp_path, fed):
+    """A LibreOffice team's .ods fed with the same responses as the .xlsx: the same figures
+    in their own .ods, their annotations (one on a cell the responses change), hidden
+    column, format and formulas kept; LibreOffice shows the new figures."""
+    from test_team_file import _uno
+
+    from omnisheet import check
+
+    source = tmp_path / "mutuelle.ods"
+    _uno("edit", SAMPLES / "retail-fr.ods", LO_OPS, source, "--locale", "fr-FR")
+    out, again = tmp_path / "mutuelle-mesures.ods", tmp_path / "mutuelle-mesures-2.ods"
+    _run("feedback", SAMPLES / "feedback", "--plan", source, "-o", out)
+    _run("feedback", SAMPLES / "feedback", "--plan", out, "-o", again)
+    _, from_xlsx, _, _ = fed
+
+    def figures(path: Path) -> list[tuple]:
+        plan = load(path)
+        return [(m.row, m.stage, m.channel, m.indicator, m.value, m.answers, m.period)
+                for m in plan.measures] + [(t.row, t.period, t.value, t.low) for t in plan.trends]
+
+    assert figures(out) == figures(from_xlsx)
+    assert parts(out)["content.xml"] == parts(again)["content.xml"]
+    report = check(load(out))
+    measures = load(out).measures
+    last = max(m.row for m in measures)
+    replaced = next(m for m in measures if m.indicator == "nps" and m.channel == "store")
+    stakes = _stakes(report)
+    column = openpyxl.utils.get_column_letter(report.plan.layouts["use_cases"].index("stake") + 1)
+    ask = {"annotations": ["Mesures"], "hidden_columns": ["Mesures!J"],
+           "formats": [f"Mesures!D{replaced.row}"], "formulas": [f"'{NOTES}'!B10",
+                                                                 f"Mesures!K{last}"],
+           "values": [f"Mesures!D{replaced.row}", f"Mesures!K{last}",
+                      *(f"'Cas d''usage'!{column}{r}" for r in stakes)]}
+    seen = _uno("inspect", out, ask)
+    assert seen["annotations"]["Mesures"]["A2"] == "À revoir en comité"
+    assert seen["annotations"]["Mesures"][f"D{replaced.row}"].startswith("Chiffre de 2026")
+    assert seen["hidden_columns"]["Mesures!J"] is True
+    assert seen["formats"][f"Mesures!D{replaced.row}"] == "0.0"
+    assert seen["values"][f"Mesures!D{replaced.row}"] == 35.2
+    assert seen["formulas"][f"'{NOTES}'!B10"] == "=A10*2"
+    assert f"D{last}" in seen["formulas"][f"Mesures!K{last}"]  # its own row's formula
+    rating = next(a for a, m in zip(report.evidence.assessed, report.plan.measures,
+                                    strict=True) if m.row == last).rating
+    assert seen["values"][f"Mesures!K{last}"] == pytest.approx(rating, abs=0.01)
+    for row, stake in stakes.items():
+        shown = seen["values"][f"'Cas d''usage'!{column}{row}"]
         assert (shown in ("", None) if stake is None else shown == pytest.approx(stake, abs=1e-4)), row

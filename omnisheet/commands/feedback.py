@@ -59,12 +59,11 @@ def run(responses: Sequence[Path], plan_file: Path, *, output: Path | None, peri
     if output is not None and feedback.used:
         from ..analysis.report import build_report
         from ..feedback.apply import applied
-        from ..outputs.workbook import write
+        from ..outputs.workbook import written_as
 
         measured, updated = applied(plan, feedback, definition)
         report = build_report(measured, definition, lang)
-        write(measured, output, report=report, definition=definition,
-              team_file=True, read=plan)
+        written_as(measured, output, report, definition, lang, plan)
         written = str(output)
     if fmt == "json":
         import json

@@ -56,10 +56,9 @@ def run(events: Sequence[Path], plan_file: Path, *, output: Path | None, period:
 
             write_html(report, output, lang)
         else:
-            from ..outputs.workbook import write
+            from ..outputs.workbook import written_as
 
-            write(measured, output, report=report, definition=definition,
-                  team_file=True, read=plan)
+            written_as(measured, output, report, definition, lang, plan)
         written_to = str(output)
     if fmt == "json":
         import json

@@ -17,7 +17,7 @@ from .context import Context
 if TYPE_CHECKING:
     from ...analysis.report import Report
 
-__all__ = ["write", "blank_plan"]
+__all__ = ["write", "written_as", "blank_plan"]
 
 
 def blank_plan(lang: str | None = None, definition: Definition | None = None) -> Plan:
@@ -57,11 +57,11 @@ def write(
     if report is not None and team_file:
         from . import ods
 
-        if read is None and not sort and ods.patchable(plan, Path(path)):
+        if not sort and ods.patchable(plan, Path(path)):
             d = definition or plan.definition
             lang = d.check_language(lang or plan.language or d.default_language)
             return ods.write_checked(plan, report, Path(path), definition=d, lang=lang,
-                                     overwrite=overwrite)
+                                     overwrite=overwrite, read=read)
         from .package import patchable, write_checked
 
         if patchable(plan, Path(path)):
@@ -113,3 +113,17 @@ def write(
         write_tabs(context, report=report, sort=sort)
         workbook.close()
     return Path(path)
+
+
+def written_as(measured: Plan, path: str | Path, report: Report, definition: Definition,
+               lang: str, read: Plan) -> Path:
+    """What `feedback -o` and `journeys -o` measured into the plan `read`, written into the
+    team's own workbook; a refusal (an output they cannot write) said in `lang`, the
+    plan's language unless --lang says another."""
+    from ...template.errors import OmnisheetError, WordedError
+
+    try:
+        return write(measured, path, report=report, definition=definition, team_file=True,
+                     read=read)
+    except WordedError as error:
+        raise OmnisheetError(error.render(lang)) from None

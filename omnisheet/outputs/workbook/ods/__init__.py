@@ -25,7 +25,7 @@ from ..marks import CHECKED, OUTPUT_PROPERTY, SOURCE_PROPERTY
 from ..outgrown import Outgrown, outgrown_maps
 from ..package.xmlspans import escape, spans, splice
 from .content import PREFIX, Changes, patch, sheet_ref
-from .slots import grow
+from .slots import grow, tables_patched
 
 if TYPE_CHECKING:
     from ....analysis.report import Report
@@ -71,8 +71,10 @@ def read_properties(meta: bytes) -> dict[str, str]:
 
 
 def write_checked(plan: Plan, report: Report, path: Path, *, definition: Definition,
-                  lang: str, overwrite: bool = True) -> Path:
-    """The team's .ods `plan.source`, checked, written to `path` atomically."""
+                  lang: str, overwrite: bool = True, read: Plan | None = None) -> Path:
+    """The team's .ods `plan.source`, checked, written to `path` atomically. With `read`
+    (the plan as read from it), what a command measured into `plan` is written into the
+    team's tables (records.py)."""
     from ..checked import cells_at_fault, note_texts
     from ..context import Context
 
@@ -87,6 +89,7 @@ def write_checked(plan: Plan, report: Report, path: Path, *, definition: Definit
         same = report.plan is plan
         ctx = Context(None, definition, plan, lang, report.priorities if same else None,
                       report.evidence if same else None)
+        patches = _measured(read, ctx, team, path) if read is not None else {}
         at_fault = cells_at_fault(ctx, report)
         notes: dict[str, dict[tuple[int, int], str]] = defaultdict(dict)
         for (sheet, row, column), text in note_texts(ctx, report, at_fault).items():
@@ -105,8 +108,23 @@ def write_checked(plan: Plan, report: Report, path: Path, *, definition: Definit
                                                     ensure_ascii=False, sort_keys=True,
                                                     separators=(",", ":"))
             maps = {m.sheet: m for m in outgrown_maps(plan, definition) if m.sheet in team}
-            _write(src, tmp, changes, definition, values, maps)
+            _write(src, tmp, changes, definition, values, maps, patches)
     return path
+
+
+def _measured(read: Plan, ctx: Any, team: list[str], path: Path) -> dict[str, Any]:
+    """Table patches writing what a command measured; a table the .ods lacks is refused
+    in one line (an .xlsx output adds it)."""
+    from ..package.records import changed_cells
+    from .records import patch_for
+
+    cells, missing = changed_cells(read, ctx, set(team))
+    if missing:
+        from ....template.errors import OutputError
+
+        raise OutputError(path, "measured_tab_missing_ods", tab=ctx.definition.tab(
+            missing[0]).labels[ctx.lang])
+    return {ctx.plan.sheet(key): patch_for(puts) for key, puts in cells.items()}
 
 
 def _record(raw: str | None) -> dict[str, Any]:
@@ -193,7 +211,8 @@ def _tables(ctx: Any, report: Report, at_fault: dict, team: list[str], scratch_d
 
 
 def _write(src: zipfile.ZipFile, target: Path, changes: Changes, definition: Definition,
-           values: dict[str, str], maps: dict[str, Outgrown]) -> None:
+           values: dict[str, str], maps: dict[str, Outgrown],
+           patches: dict[str, Any] | None = None) -> None:
     infos = src.infolist()
     first = sorted(infos, key=lambda i: i.filename != "mimetype")
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
@@ -207,6 +226,8 @@ def _write(src: zipfile.ZipFile, target: Path, changes: Changes, definition: Def
                     pieces: Iterable[bytes] = iter(lambda: content.read(_PIECE), b"")
                     if maps:  # the maps' new slots, before the notes and highlights
                         pieces = grow(pieces, maps, changes.highlight_styles)
+                    if patches:  # what a command measured, into the team's tables
+                        pieces = tables_patched(pieces, patches)
                     for piece in patch(pieces, changes):
                         dst.write(piece)
             elif name == "styles.xml":

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import xml.parsers.expat
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from ..outgrown import Growth, Outgrown, growth, header_text, live_header, shift_formula
@@ -48,6 +48,15 @@ def grow(pieces: Iterable[bytes], maps: dict[str, Outgrown], ours: set[str]
     """content.xml's bytes with the tables named in `maps` given their new slots; every
     other byte as it came. `ours`: omnisheet's highlight styles (their formats are not
     the team's, and are not copied)."""
+    return tables_patched(pieces, {name: (lambda table, grown=grown: grow_table(
+        table, grown, ours)) for name, grown in maps.items()})
+
+
+def tables_patched(pieces: Iterable[bytes],
+                   patches: dict[str, Callable[[bytes], bytes | None]]) -> Iterator[bytes]:
+    """content.xml's bytes with each table named in `patches` cut out whole as it streams
+    and given to its patch (None: the table as it was); every other byte as it came."""
+    maps = patches
     parser = xml.parsers.expat.ParserCreate()
     parser.StartDoctypeDeclHandler = _refuse
     parser.EntityDeclHandler = _refuse
@@ -75,7 +84,7 @@ def grow(pieces: Iterable[bytes], maps: dict[str, Outgrown], ours: set[str]
             base, begin = state["base"], state["start"]
             finish = buf.index(b">", at - base) + 1 + base
             table = bytes(buf[begin - base:finish - base])
-            grown = grow_table(table, maps[state["name"]], ours)
+            grown = maps[state["name"]](table)
             done.append(bytes(buf[:begin - base]) + (grown if grown is not None else table))
             del buf[:finish - base]
             state["base"], state["start"], state["last"] = finish, None, finish

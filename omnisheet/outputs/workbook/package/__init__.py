@@ -103,7 +103,7 @@ def write_checked(plan: Plan, report: Report, path: Path, *, definition: Definit
             scratch = io.BytesIO()
             formats: dict[str, Any] = {}
             kept = _write_tabs(ctx, report, at_fault, scratch, Path(scratch_dir), team_names,
-                               formats, new_tables)
+                               formats, tuple(new_tables))
             import zipfile
 
             with zipfile.ZipFile(scratch) as zf:
@@ -149,7 +149,8 @@ def _finish(ctx: Any, pkg: Package, report: Report, at_fault: dict, appended: An
 
 
 def _write_tabs(ctx: Any, report: Report, at_fault: dict, target: Any, tmpdir: Path,
-                taken: list[str], formats: dict[str, Any], tables: list[str]) -> set[str]:
+                taken: list[str], formats: dict[str, Any], tables: tuple[str, ...] = ()
+                ) -> set[str]:
     """Findings, Dashboard and Contact pressure (and Observed journey, for `journeys -o`),
     written by xlsxwriter as in a rebuilt workbook, into a scratch workbook of their own,
     after the plan's `tables` the team's file lacks; the Findings rows are left out, their
