@@ -130,13 +130,16 @@ _ARRAY = re.compile(rb'<(?:\w+:)?f\b[^>]*\bt="array"[^>]*>')
 def _uneven(data: bytes, moves: Mapping[int, int], width: int) -> tuple[str, str] | None:
     """A merge or an array formula of the table's columns over several rows, one of which
     moves: ("sort_merged" or "sort_array", its cells), or None."""
+    moved = sorted(moves)
+
     def spans_moved(ref: str) -> bool:
         found = [(column_index_from_string(m.group(1)), int(m.group(2)))
                  for m in _REF.finditer(ref.upper())]
         if len(found) != 2 or found[0][1] == found[1][1]:
             return False
         low, high = sorted(row for _, row in found)
-        return min(c for c, _ in found) <= width and any(low <= r <= high for r in moves)
+        at = bisect.bisect_left(moved, low)
+        return min(c for c, _ in found) <= width and at < len(moved) and moved[at] <= high
 
     if b"mergeCell" in data:
         for span in tail(data).elements:
