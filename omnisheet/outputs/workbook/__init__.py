@@ -49,14 +49,15 @@ def write(
     With `report`, the workbook is the checked one: Findings and Dashboard tabs, offending
     cells highlighted and commented. `sort` orders use cases by rank. With `team_file`, the
     checked workbook is the team's own file with those additions (see `package`, and `ods`
-    for an .ods plan written as .ods), unless `sort` reorders it. `read` is the plan as
+    for an .ods plan written as .ods; an .ods is not sorted: `sort` gives a rebuilt .xlsx
+    there, and refuses an .ods output). `read` is the plan as
     read from that file when `plan` is what a command measured into it (feedback's
     measures, journeys' shares): those are written into the team's tables.
     """
-    if report is not None and team_file and not sort:
+    if report is not None and team_file:
         from . import ods
 
-        if ods.patchable(plan, Path(path)):
+        if not sort and ods.patchable(plan, Path(path)):
             d = definition or plan.definition
             lang = d.check_language(lang or plan.language or d.default_language)
             return ods.write_checked(plan, report, Path(path), definition=d, lang=lang,
@@ -67,7 +68,7 @@ def write(
             d = definition or plan.definition
             lang = d.check_language(lang or plan.language or d.default_language)
             return write_checked(plan, report, Path(path), definition=d, lang=lang,
-                                 overwrite=overwrite, read=read)
+                                 overwrite=overwrite, read=read, sort=sort)
     import xlsxwriter
 
     from .tabs import write_tabs
@@ -78,6 +79,13 @@ def write(
         raise OutputError(path, "output_not_xlsx")
     d = definition or plan.definition
     lang = d.check_language(lang or plan.language or d.default_language)
+    if report is not None and sort:  # use cases written from row 2 in rank order
+        from ...plan.rows import ranked_rows
+        from .package.sort import ranks, with_findings_moved
+
+        rows = range(2, 2 + len(plan.table("use_cases")))
+        report = with_findings_moved(report, plan, d, ranked_rows(plan, ranks(plan, report),
+                                                                  rows))
     # xlsxwriter keeps each sheet's rows in temporary files until close(), and leaves them
     # behind when a write fails: a directory of our own goes, whatever happens.
     with (atomic_output(Path(path), overwrite=overwrite) as tmp,

@@ -107,8 +107,9 @@ def write_table(ctx: Context, sheet: Any, tab: Tab, *, sort: bool = False) -> No
     priorities = ctx.priorities_by_index() if tab.key == "use_cases" else {}
     order = None
     if sort and tab.key == "use_cases":
-        ranked = sorted(range(len(records)), key=lambda i: (
-            priorities[i].rank if i in priorities else len(records) + 1, i))
+        from ...plan.rows import rank_order
+
+        ranked = rank_order(len(records), {i: p.rank for i, p in priorities.items()})
         order = [0] * len(records)
         for position, index in enumerate(ranked):
             order[index] = position

@@ -59,11 +59,13 @@ def patchable(plan: Plan, path: Path) -> bool:
 
 
 def write_checked(plan: Plan, report: Report, path: Path, *, definition: Definition,
-                  lang: str, overwrite: bool = True, read: Plan | None = None) -> Path:
+                  lang: str, overwrite: bool = True, read: Plan | None = None,
+                  sort: bool = False) -> Path:
     """The team's workbook `plan.source`, checked: written to `path` atomically. With
     `read`, the plan as read from that file, `plan` is what a command measured into it
     (feedback's measures and trends, journeys' shares): what changed is written into the
-    team's tables (see `records`), a table their file lacks added as a tab of theirs."""
+    team's tables (see `records`), a table their file lacks added as a tab of theirs.
+    With `sort`, the use cases' rows in rank order, the findings with them (see `sort`)."""
     from ..context import Context
 
     pkg = Package(Path(plan.source))
@@ -75,6 +77,11 @@ def write_checked(plan: Plan, report: Report, path: Path, *, definition: Definit
         if path.suffix.lower() == ".xlsx":
             _without_macros(pkg)
         add_slots(pkg, plan, definition, {name: part for name, _, part in sheets(pkg)})
+        if sort:
+            from .sort import sort_use_cases
+
+            report = sort_use_cases(pkg, plan, report, definition,
+                                    {name: part for name, _, part in sheets(pkg)})
         same = report.plan is plan
         ctx = Context(None, definition, plan, lang, report.priorities if same else None,
                       report.evidence if same else None)
