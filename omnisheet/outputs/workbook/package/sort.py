@@ -25,7 +25,7 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 from ....plan.rows import findings_on_moved_rows, ranked_rows
 from .comments import COMMENTS_TYPE, VML_TYPE
 from .sheet import legacy_drawing_id, tail
-from .xmlspans import escape, set_attr, spans, splice
+from .xmlspans import Span, escape, set_attr, spans, splice
 
 if TYPE_CHECKING:
     from ....analysis.report import Report
@@ -390,28 +390,24 @@ def _moved_tail(data: bytes, moves: Mapping[int, int], width: int) -> bytes:
     """The sheet's links and merges on moved rows, on their new rows."""
     if b"hyperlink" not in data and b"mergeCell" not in data:
         return data
-    t = tail(data)
-    edits = []
-    for span in t.elements:
-        if span.depth != 2 or span.local not in ("hyperlink", "mergeCell"):
-            continue
-        ref = span.attrs.get("ref", "")
-        new = _on_row(ref, moves, width)
-        if new is None:
-            continue
-        old = int(_REF.search(ref.upper()).group(2))  # type: ignore[union-attr]
-        edits.append((span.start, span.tag_end,
-                      set_attr(data[span.start:span.tag_end], "ref", _shift_ref(ref, new - old))))
-    return splice(data, edits) if edits else data
+    found = [s for s in tail(data).elements
+             if s.depth == 2 and s.local in ("hyperlink", "mergeCell")]
+    return _refs_moved(data, found, moves, width)
 
 
 def _moved_refs(data: bytes, moves: Mapping[int, int], width: int) -> bytes:
     """A comments (or threaded comments) part with the comments on moved cells on their
     new cells."""
+    found = [s for s in spans(data, max_depth=2)
+             if (s.local, s.depth) in (("comment", 2), ("threadedComment", 1))]
+    return _refs_moved(data, found, moves, width)
+
+
+def _refs_moved(data: bytes, found: list[Span], moves: Mapping[int, int], width: int) -> bytes:
+    """`data` with the `ref` of each element in `found` that is on a moved row put on its
+    new row."""
     edits = []
-    for span in spans(data, max_depth=2):
-        if (span.local, span.depth) not in (("comment", 2), ("threadedComment", 1)):
-            continue
+    for span in found:
         ref = span.attrs.get("ref", "")
         new = _on_row(ref, moves, width)
         if new is None:
