@@ -263,3 +263,18 @@ def test_the_sample_responses_hold_multi_line_comments_read_whole(cli, monkeypat
     shown = [p["verbatim"]["text"] for m in data["measures"] for p in m["periods"]
              if p["verbatim"]]
     assert any("\n" in text for text in shown)
+
+
+def test_an_nps_and_its_interval_are_signed_as_its_scale_is(measured):
+    """« +35,2 (+20,8 à +49,5) »: a positive end of an NPS interval carries its sign like
+    the figure, never « +3,9 (−12,1 à 20,0) »."""
+    import re
+
+    _, said = measured
+    interval = re.compile(r"\s+\S+ \(([^ ]+) à ([^ )]+)\)")
+    found = [interval.match(line.split("NPS (−100 à +100)")[1]) for line in said.splitlines()
+             if "NPS (−100 à +100)" in line]
+    assert any(found)
+    for ends in filter(None, found):
+        for end in ends.groups():
+            assert end[0] in "+−" or end in ("0", "0,0"), ends.group()

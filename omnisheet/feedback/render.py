@@ -197,9 +197,9 @@ def _row(s: Series, definition: Definition, lang: str, number: Formatter, w: dic
     point = current.point
     text = figure(s.indicator, point.value, number)
     if point.low is not None and point.high is not None:
-        text += " (" + w["interval"].format(low=figure(s.indicator, point.low, number, False),
-                                            high=figure(s.indicator, point.high, number,
-                                                        False)) + ")"
+        # an NPS is signed at both ends, as its scale is (−100 to +100)
+        text += " (" + w["interval"].format(low=figure(s.indicator, point.low, number),
+                                            high=figure(s.indicator, point.high, number)) + ")"
     notes = []
     index = s.periods.index(current)
     before = s.periods[index - 1].point if index > 0 else None
