@@ -262,6 +262,8 @@ LO_OPS = [
     {"op": "annotate", "sheet": "Mesures", "cell": "D14", "text": "Chiffre de 2026"},
     {"op": "hide_column", "sheet": "Mesures", "column": "J"},
     {"op": "format", "sheet": "Mesures", "cell": "D14", "format": "0.0"},
+    {"op": "filter", "sheet": "Mesures", "range": "A1:M15", "field": 8,
+     "value": "Directe (clients interrogés)"},
 ]
 
 
@@ -300,7 +302,8 @@ def test_an_ods_plan_gets_its_measures_in_its_own_ods(soffice, uno_python, tmp_p
     replaced = next(m for m in measures if m.indicator == "nps" and m.channel == "store")
     stakes = _stakes(report)
     column = openpyxl.utils.get_column_letter(report.plan.layouts["use_cases"].index("stake") + 1)
-    ask = {"annotations": ["Mesures"], "hidden_columns": ["Mesures!J"],
+    assert max(m.row for m in load(source).measures) == 15  # the filter's last row
+    ask = {"annotations": ["Mesures"], "hidden_columns": ["Mesures!J"], "filters": ["Mesures"],
            "formats": [f"Mesures!D{replaced.row}"], "formulas": [f"'{NOTES}'!B10",
                                                                  f"Mesures!K{last}"],
            "values": [f"Mesures!D{replaced.row}", f"Mesures!K{last}",
@@ -309,6 +312,7 @@ def test_an_ods_plan_gets_its_measures_in_its_own_ods(soffice, uno_python, tmp_p
     assert seen["annotations"]["Mesures"]["A2"] == "À revoir en comité"
     assert seen["annotations"]["Mesures"][f"D{replaced.row}"].startswith("Chiffre de 2026")
     assert seen["hidden_columns"]["Mesures!J"] is True
+    assert seen["filters"]["Mesures"]["rows"] == [1, last]  # their filter reaches the rows added
     assert seen["formats"][f"Mesures!D{replaced.row}"] == "0.0"
     assert seen["values"][f"Mesures!D{replaced.row}"] == 35.2
     assert seen["formulas"][f"'{NOTES}'!B10"] == "=A10*2"
@@ -319,3 +323,21 @@ def test_an_ods_plan_gets_its_measures_in_its_own_ods(soffice, uno_python, tmp_p
     for row, stake in stakes.items():
         shown = seen["values"][f"'Cas d''usage'!{column}{row}"]
         assert (shown in ("", None) if stake is None else shown == pytest.approx(stake, abs=1e-4)), row
+
+
+def test_a_filter_reaches_the_rows_added_however_the_content_arrives_in_pieces():
+    from omnisheet.outputs.workbook.ods.records import filters_longer
+
+    content = (b'<office:spreadsheet><table:table table:name="Mesures"/><table:database-ranges>'
+               b'<table:database-range table:name="a" table:target-range-address='
+               b'"Mesures.A1:Mesures.M15"/><table:database-range table:name="b" '
+               b'table:target-range-address="&apos;Cas d&apos;&apos;usage&apos;.A1:'
+               b'&apos;Cas d&apos;&apos;usage&apos;.R15"/><table:database-range table:name="c" '
+               b'table:target-range-address="Mesures.A1:Mesures.M9"/></table:database-ranges>'
+               b'</office:spreadsheet>')
+    reach = {"Mesures": (15, 24), "Cas d'usage": (15, 18)}
+    whole = b"".join(filters_longer([content], reach))
+    assert b'"Mesures.A1:Mesures.M24"' in whole and b'"Mesures.A1:Mesures.M9"' in whole
+    assert b"'Cas d''usage'.R18" in whole
+    for cut in range(1, len(content)):
+        assert b"".join(filters_longer([content[:cut], content[cut:]], reach)) == whole

@@ -25,6 +25,7 @@ from ..marks import CHECKED, OUTPUT_PROPERTY, SOURCE_PROPERTY
 from ..outgrown import Outgrown, outgrown_maps
 from ..package.xmlspans import escape, spans, splice
 from .content import PREFIX, Changes, patch, sheet_ref
+from .records import filters_longer
 from .slots import grow, tables_patched
 
 if TYPE_CHECKING:
@@ -89,7 +90,7 @@ def write_checked(plan: Plan, report: Report, path: Path, *, definition: Definit
         same = report.plan is plan
         ctx = Context(None, definition, plan, lang, report.priorities if same else None,
                       report.evidence if same else None)
-        patches = _measured(read, ctx, team, path) if read is not None else {}
+        patches, reach = _measured(read, ctx, team, path) if read is not None else ({}, {})
         at_fault = cells_at_fault(ctx, report)
         notes: dict[str, dict[tuple[int, int], str]] = defaultdict(dict)
         for (sheet, row, column), text in note_texts(ctx, report, at_fault).items():
@@ -108,13 +109,15 @@ def write_checked(plan: Plan, report: Report, path: Path, *, definition: Definit
                                                     ensure_ascii=False, sort_keys=True,
                                                     separators=(",", ":"))
             maps = {m.sheet: m for m in outgrown_maps(plan, definition) if m.sheet in team}
-            _write(src, tmp, changes, definition, values, maps, patches)
+            _write(src, tmp, changes, definition, values, maps, patches, reach)
     return path
 
 
-def _measured(read: Plan, ctx: Any, team: list[str], path: Path) -> dict[str, Any]:
-    """Table patches writing what a command measured; a table the .ods lacks is refused
-    in one line (an .xlsx output adds it)."""
+def _measured(read: Plan, ctx: Any, team: list[str], path: Path
+              ) -> tuple[dict[str, Any], dict[str, tuple[int, int]]]:
+    """Table patches writing what a command measured, and the tables given rows under
+    their last one (their last row before and now), which their filters reach; a table the
+    .ods lacks is refused in one line (an .xlsx output adds it)."""
     from ..package.records import changed_cells
     from .records import patch_for
 
@@ -124,7 +127,12 @@ def _measured(read: Plan, ctx: Any, team: list[str], path: Path) -> dict[str, An
 
         raise OutputError(path, "measured_tab_missing_ods", tab=ctx.definition.tab(
             missing[0]).labels[ctx.lang])
-    return {ctx.plan.sheet(key): patch_for(puts) for key, puts in cells.items()}
+    from ..package.records import bottoms
+
+    patches: dict[str, Any] = {ctx.plan.sheet(key): patch_for(puts)
+                               for key, puts in cells.items()}
+    reach = {ctx.plan.sheet(key): bottoms(read, ctx.plan, key) for key in cells}
+    return patches, {sheet: rows for sheet, rows in reach.items() if rows[1] > rows[0]}
 
 
 def _record(raw: str | None) -> dict[str, Any]:
@@ -212,7 +220,8 @@ def _tables(ctx: Any, report: Report, at_fault: dict, team: list[str], scratch_d
 
 def _write(src: zipfile.ZipFile, target: Path, changes: Changes, definition: Definition,
            values: dict[str, str], maps: dict[str, Outgrown],
-           patches: dict[str, Any] | None = None) -> None:
+           patches: dict[str, Any] | None = None,
+           reach: dict[str, tuple[int, int]] | None = None) -> None:
     infos = src.infolist()
     first = sorted(infos, key=lambda i: i.filename != "mimetype")
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
@@ -228,6 +237,8 @@ def _write(src: zipfile.ZipFile, target: Path, changes: Changes, definition: Def
                         pieces = grow(pieces, maps, changes.highlight_styles)
                     if patches:  # what a command measured, into the team's tables
                         pieces = tables_patched(pieces, patches)
+                        if reach:
+                            pieces = filters_longer(pieces, reach)
                     for piece in patch(pieces, changes):
                         dst.write(piece)
             elif name == "styles.xml":

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 
 from ....template.values import Scalar
 from ..outgrown import shift_formula
@@ -160,3 +160,40 @@ def _value(value: Scalar, formula: bool) -> tuple[dict[str, str], bytes]:
     text = str(value)
     return ({"office:value-type": "string", "calcext:value-type": "string"}
             | ({"office:string-value": text} if formula else {}), paragraphs(text).encode())
+
+
+_TARGET = re.compile(rb'(table:target-range-address=")([^"]*)(")')
+_END = re.compile(r"^(.*?)(\$?[A-Z]{1,3}\$?)([0-9]+)$")
+
+
+def filters_longer(pieces: Iterable[bytes], reach: Mapping[str, tuple[int, int]]
+                   ) -> Iterator[bytes]:
+    """content.xml with each filter (`table:database-range`) over a table of `reach`,
+    {table name: (last row before, last row now)}, that ended on the table's last row made
+    to reach its new last row, as LibreOffice does for a row typed under it."""
+    def longer(match: re.Match[bytes]) -> bytes:
+        import html
+
+        address = html.unescape(match.group(2).decode())
+        start, colon, end = address.rpartition(":")
+        sheet = start.rpartition(".")[0].strip("$").strip("'").replace("''", "'")
+        if not colon or sheet not in reach:
+            return match.group(0)
+        was, now = reach[sheet]
+        last = _END.match(end)
+        if last is None or int(last.group(3)) != was:
+            return match.group(0)
+        grown = f"{start}:{last.group(1)}{last.group(2)}{now}"
+        return match.group(1) + escape(grown).encode() + match.group(3)
+
+    carry = b""
+    for piece in pieces:
+        data = carry + piece
+        cut = data.rfind(b"<")  # an element's start tag is never cut in two
+        if cut <= 0:
+            carry = data
+            continue
+        carry = data[cut:]
+        head = data[:cut]
+        yield _TARGET.sub(longer, head) if b"target-range-address" in head else head
+    yield _TARGET.sub(longer, carry)
