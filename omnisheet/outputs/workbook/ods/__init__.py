@@ -25,7 +25,6 @@ from ..marks import CHECKED, OUTPUT_PROPERTY, SOURCE_PROPERTY
 from ..outgrown import Outgrown, outgrown_maps
 from ..package.xmlspans import escape, spans, splice
 from .content import PREFIX, Changes, patch, sheet_ref
-from .records import filters_longer
 from .slots import grow, tables_patched
 
 if TYPE_CHECKING:
@@ -238,6 +237,8 @@ def _write(src: zipfile.ZipFile, target: Path, changes: Changes, definition: Def
                     if patches:  # what a command measured, into the team's tables
                         pieces = tables_patched(pieces, patches)
                         if reach:
+                            from .records import filters_longer
+
                             pieces = filters_longer(pieces, reach)
                     for piece in patch(pieces, changes):
                         dst.write(piece)
