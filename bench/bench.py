@@ -458,6 +458,31 @@ def _before(rev: str, workdir: Path) -> list[str] | None:
             "from omnisheet.cli import main; sys.exit(main())"]
 
 
+def engine_rows(command: str, data: Path, what: str, args: list[str], before_rev: str,
+                reps: int, workdir: Path) -> list[list[str]]:
+    """The rows of an engines table: `omnisheet COMMAND data ARGS` on DuckDB (the default)
+    at `before_rev`, before --engine existed, and now (interleaved, median of `reps`), then
+    the same data through the Ibis expression on DuckDB and on a local Spark session
+    (`--engine ... --table FILE`: read where it is), once each, against the first."""
+    now = omnisheet(command, str(data), *args)
+    before = _before(before_rev, workdir)
+    cmds = ([[*before, command, str(data), *args]] if before else []) + [now]
+    timed = measure_side_by_side(cmds, reps)
+    (bt, bm), (nt, nm) = timed if before else ((float("nan"), 0.0), timed[0])
+    ibis_t, ibis_m = run_once(omnisheet(command, "--engine", "duckdb://", "--table",
+                                        str(data), *args))
+    spark_t, spark_m = run_once(omnisheet(command, "--engine", "local[2]", "--table",
+                                          str(data), *args))
+    return [[f"DuckDB, {what} (the default) before --engine ({before_rev})", fmt_t(bt),
+             f"{bm:.0f} MiB", "1.00×", ""],
+            [f"DuckDB, {what} (the default) now", fmt_t(nt), f"{nm:.0f} MiB",
+             f"{nt / bt:.2f}×", "ok" if nt / bt <= 1.1 else "over"],
+            ["`--engine duckdb:// --table FILE` (the Ibis expression on DuckDB)",
+             fmt_t(ibis_t), f"{ibis_m:.0f} MiB", f"{ibis_t / bt:.2f}×", ""],
+            ["`--engine local[2] --table FILE` (a local Spark session, JVM not in RSS)",
+             fmt_t(spark_t), f"{spark_m:.0f} MiB", f"{spark_t / bt:.2f}×", ""]]
+
+
 def bench_engines(rows: int, reps: int, workdir: Path) -> list[str]:
     """`omnisheet feedback` on `rows` responses in Parquet: DuckDB (the default) before
     --engine existed and now, the same Ibis expression on DuckDB, and a local Spark
@@ -470,28 +495,12 @@ def bench_engines(rows: int, reps: int, workdir: Path) -> list[str]:
     print(f"  generated {big.name} ({big.stat().st_size / 1e6:.0f} MB) in "
           f"{time.perf_counter() - start:.1f} s", flush=True)
     args = ["--plan", str(SAMPLE), "--format", "json"]
-    now = omnisheet("feedback", str(big), *args)
-    before = _before(BEFORE_ENGINES, workdir)
-    cmds = ([[*before, "feedback", str(big), *args]] if before else []) + [now]
-    timed = measure_side_by_side(cmds, reps)
-    (bt, bm), (nt, nm) = timed if before else ((float("nan"), 0.0), timed[0])
-    ibis_t, ibis_m = run_once(omnisheet("feedback", "--engine", "duckdb://", "--table", str(big),
-                                        *args))
-    spark_t, spark_m = run_once(omnisheet("feedback", "--engine", "local[2]", "--table",
-                                          str(big), *args))
+    table = engine_rows("feedback", big, "files", args, BEFORE_ENGINES, reps, workdir)
     session = [PY, "-c", "from omnisheet.engine.connect import spark_session; "
                "spark_session('local[2]').range(1).count()"]
     start_t, _ = run_once(session)
-    table = [[f"DuckDB, files (the default) before --engine ({BEFORE_ENGINES})", fmt_t(bt),
-              f"{bm:.0f} MiB", "1.00×", ""],
-             ["DuckDB, files (the default) now", fmt_t(nt), f"{nm:.0f} MiB",
-              f"{nt / bt:.2f}×", "ok" if nt / bt <= 1.1 else "over"],
-             ["`--engine duckdb:// --table FILE` (the Ibis expression on DuckDB)",
-              fmt_t(ibis_t), f"{ibis_m:.0f} MiB", f"{ibis_t / bt:.2f}×", ""],
-             ["`--engine local[2] --table FILE` (a local Spark session, JVM not in RSS)",
-              fmt_t(spark_t), f"{spark_m:.0f} MiB", f"{spark_t / bt:.2f}×", ""],
-             ["of which a local Spark session starting (and one tiny job)", fmt_t(start_t),
-              "", "", ""]]
+    table += [["of which a local Spark session starting (and one tiny job)", fmt_t(start_t),
+               "", "", ""]]
     lines = print_table(
         f"Survey responses on one machine: {rows:,} rows of Parquet "
         f"(DuckDB median of {reps}, the others once)",
@@ -517,9 +526,7 @@ def _journeys_engines(count: int, reps: int, workdir: Path) -> list[str]:
     from bench_journeys import bench_journeys_engines
 
     return bench_journeys_engines(count, reps, workdir, py=PY, sample=SAMPLE,
-                                  omnisheet=omnisheet, before=_before,
-                                  measure=measure_side_by_side, run_once=run_once,
-                                  table=print_table, fmt_t=fmt_t)
+                                  engine_rows=engine_rows, table=print_table)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -128,24 +128,36 @@ write(plan.with_changes(events=tuple(rule(event=e, stage=stages[i])
 """.replace("NAMES", repr(EVENT_NAMES))
 
 
-def bench_journeys(reps: int, workdir: Path, sizes: tuple[int, ...], *, py: str,
-                   sample: Path, omnisheet: Callable[..., list[str]],
-                   measure: Callable, table: Callable, fmt_t: Callable) -> list[str]:
+def _prepared(workdir: Path, py: str, sample: Path) -> tuple[dict[str, Path], Path]:
+    """The bench's scripts written out, and the sample plan given its Events tab."""
     scripts = {}
     for name, text in (("events", EVENTS_GEN), ("floor", FLOOR), ("plan", PLAN)):
         scripts[name] = workdir / f"bench_journeys_{name}.py"
         scripts[name].write_text(text)
     plan = workdir / "lumen-events.xlsx"
     subprocess.run([py, str(scripts["plan"]), str(sample), str(plan)], check=True)
+    return scripts, plan
+
+
+def _events(workdir: Path, py: str, script: Path, count: int) -> tuple[Path, float]:
+    """`count` events generated into Parquet: the file and its size in MB."""
+    events = workdir / f"events-{count}.parquet"
+    start = time.perf_counter()
+    subprocess.run([py, str(script), str(count), str(events)], check=True)
+    size = events.stat().st_size / 1e6
+    print(f"  generated {events.name} ({size:.0f} MB) in {time.perf_counter() - start:.1f} s",
+          flush=True)
+    return events, size
+
+
+def bench_journeys(reps: int, workdir: Path, sizes: tuple[int, ...], *, py: str,
+                   sample: Path, omnisheet: Callable[..., list[str]],
+                   measure: Callable, table: Callable, fmt_t: Callable) -> list[str]:
+    scripts, plan = _prepared(workdir, py, sample)
     lines: list[str] = []
     found = []
     for i, count in enumerate(sizes):
-        events = workdir / f"events-{count}.parquet"
-        start = time.perf_counter()
-        subprocess.run([py, str(scripts["events"]), str(count), str(events)], check=True)
-        size = events.stat().st_size / 1e6
-        print(f"  generated {events.name} ({size:.0f} MB) in {time.perf_counter() - start:.1f} s",
-              flush=True)
+        events, size = _events(workdir, py, scripts["events"], count)
         runs = reps if i == 0 else 1
         (ft, fm), (ot, om) = measure(
             [[py, str(scripts["floor"]), str(events)],
@@ -176,42 +188,15 @@ BEFORE_ENGINES = "5db8389"
 
 
 def bench_journeys_engines(count: int, reps: int, workdir: Path, *, py: str, sample: Path,
-                           omnisheet: Callable[..., list[str]], before: Callable,
-                           measure: Callable, run_once: Callable, table: Callable,
-                           fmt_t: Callable) -> list[str]:
+                           engine_rows: Callable[..., list[list[str]]],
+                           table: Callable) -> list[str]:
     """`omnisheet journeys` on `count` events in Parquet: the default (DuckDB's statement
     over the file) before --engine existed and now, then the portable Ibis expression on
     DuckDB and on a local Spark session reading the same file where it is."""
-    scripts = {}
-    for name, text in (("events", EVENTS_GEN), ("plan", PLAN)):
-        scripts[name] = workdir / f"bench_journeys_{name}.py"
-        scripts[name].write_text(text)
-    plan = workdir / "lumen-events.xlsx"
-    subprocess.run([py, str(scripts["plan"]), str(sample), str(plan)], check=True)
-    events = workdir / f"events-{count}.parquet"
-    start = time.perf_counter()
-    subprocess.run([py, str(scripts["events"]), str(count), str(events)], check=True)
-    size = events.stat().st_size / 1e6
-    print(f"  generated {events.name} ({size:.0f} MB) in {time.perf_counter() - start:.1f} s",
-          flush=True)
-    args = ["--plan", str(plan), "--format", "json"]
-    old = before(BEFORE_ENGINES, workdir)
-    now = omnisheet("journeys", str(events), *args)
-    cmds = ([[*old, "journeys", str(events), *args]] if old else []) + [now]
-    timed = measure(cmds, reps)
-    (bt, bm), (nt, nm) = timed if old else ((float("nan"), 0.0), timed[0])
-    ibis_t, ibis_m = run_once(omnisheet("journeys", "--engine", "duckdb://", "--table",
-                                        str(events), *args))
-    spark_t, spark_m = run_once(omnisheet("journeys", "--engine", "local[2]", "--table",
-                                          str(events), *args))
-    rows = [[f"DuckDB, the file (the default) before --engine ({BEFORE_ENGINES})", fmt_t(bt),
-             f"{bm:.0f} MiB", "1.00×", ""],
-            ["DuckDB, the file (the default) now", fmt_t(nt), f"{nm:.0f} MiB",
-             f"{nt / bt:.2f}×", "ok" if nt / bt <= 1.1 else "over"],
-            ["`--engine duckdb:// --table FILE` (the Ibis expression on DuckDB)",
-             fmt_t(ibis_t), f"{ibis_m:.0f} MiB", f"{ibis_t / bt:.2f}×", ""],
-            ["`--engine local[2] --table FILE` (a local Spark session, JVM not in RSS)",
-             fmt_t(spark_t), f"{spark_m:.0f} MiB", f"{spark_t / bt:.2f}×", ""]]
+    scripts, plan = _prepared(workdir, py, sample)
+    events, size = _events(workdir, py, scripts["events"], count)
+    rows = engine_rows("journeys", events, "the file", ["--plan", str(plan), "--format", "json"],
+                       BEFORE_ENGINES, reps, workdir)
     events.unlink()
     return table(f"Events on one machine: {count:,}, {size:.0f} MB of Parquet "
                  f"(DuckDB median of {reps}, the others once)",
