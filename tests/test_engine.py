@@ -200,6 +200,20 @@ def test_the_call_is_said_wrong_in_one_line(args, key, cli):
     assert len(result.output.strip().splitlines()) == 1
 
 
+def _recorded(engine) -> list[dict]:
+    """Every row `engine` sends back from now on, as it sends it."""
+    received: list[dict] = []
+    fetch = engine.fetch
+
+    def recorded(expr, what):
+        found = fetch(expr, what)
+        received.extend(found)
+        return found
+
+    engine.fetch = recorded
+    return received
+
+
 def test_only_groups_come_back_never_a_respondent(duckdb_file):
     """What the engine sends back: the groups (far fewer than the rows), none of the
     response ids the export carries, no column the plan does not use."""
@@ -209,16 +223,8 @@ def test_only_groups_come_back_never_a_respondent(duckdb_file):
     tables = sample_tables()
     ids = {str(v) for v in tables["post_achat"].column("ID de réponse").to_pylist() if v}
     rows = sum(t.num_rows for t in tables.values())
-    received: list[dict] = []
     with open_engine(parse_engine(f"duckdb://{duckdb_file}")) as engine:
-        fetch = engine.fetch
-
-        def recorded(expr, what):
-            found = fetch(expr, what)
-            received.extend(found)
-            return found
-
-        engine.fetch = recorded
+        received = _recorded(engine)
         read_feedback((), PLAN, where=engine, tables=TABLES)
     assert ids and 0 < len(received) < rows / 5
     assert {key for row in received for key in row} == {
@@ -330,16 +336,8 @@ def test_only_aggregates_of_enough_customers_leave_the_engine(events_file):
             if column in ("num_client", "email", "Email", "carte_fidelite", "ga_client_id")
             for v in tables[name].column(column).to_pylist() if v}
     keys |= {str(v) for v in tables["ga4_export"].column("user_pseudo_id").to_pylist()}
-    received: list[dict] = []
     with open_engine(parse_engine(f"duckdb://{events_file}")) as engine:
-        fetch = engine.fetch
-
-        def recorded(expr, what):
-            found = fetch(expr, what)
-            received.extend(found)
-            return found
-
-        engine.fetch = recorded
+        received = _recorded(engine)
         found = read_journeys((), EVENTS_PLAN, where=engine, tables=EVENT_TABLES)
     assert len(keys) > 5000 and 0 < len(received) < found.events / 10
     sent = {str(value) for row in received for value in row.values()}
