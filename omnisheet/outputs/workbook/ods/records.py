@@ -7,6 +7,7 @@ count is split around the cells written, so the table keeps its size."""
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import math
 import re
@@ -63,9 +64,11 @@ def put_table_cells(table: bytes, puts: Mapping[tuple[int, int], Put]) -> bytes 
                 return _bytes(table, hit.span), min(row - 1, run.at + run.repeat - 1)
         return None
 
+    starts = [r.at for r in rows]
     new_rows: dict[int, bytes] = {}
     for n, wanted in by_row.items():
-        run = next((r for r in rows if r.covers(n)), None)
+        at = bisect.bisect_right(starts, n) - 1
+        run = rows[at] if at >= 0 and rows[at].covers(n) else None
         row = (_one(_bytes(table, run.span), _ROWS_REPEATED) if run is not None
                else _ROW_FILLER)
         new_rows[n] = _row_with(row, n, wanted, cell_above)

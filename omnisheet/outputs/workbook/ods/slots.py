@@ -13,6 +13,7 @@ the new ones, so the table keeps its size (1,048,576 rows, 16,384 columns)."""
 
 from __future__ import annotations
 
+import bisect
 import re
 import xml.parsers.expat
 from collections.abc import Callable, Iterable, Iterator
@@ -212,8 +213,10 @@ def _put(data: bytes, runs: list[_Run], attr: str, new: dict[int, bytes], tail: 
     """Edits that put `new` elements at their places (1-based) among `runs`, splitting a
     repeated one around them; places past the last run are added at `tail`."""
     edits = []
+    places = sorted(new)
     for run in runs:
-        wanted = sorted(n for n in new if run.covers(n))
+        wanted = places[bisect.bisect_left(places, run.at):
+                        bisect.bisect_left(places, run.at + run.repeat)]
         if not wanted:
             continue
         element = _bytes(data, run.span)
@@ -227,7 +230,7 @@ def _put(data: bytes, runs: list[_Run], attr: str, new: dict[int, bytes], tail: 
             out.append(_repeated(element, attr, run.at + run.repeat - at))
         edits.append((run.span.start, run.span.end, b"".join(out)))
     end = runs[-1].at + runs[-1].repeat if runs else 1
-    beyond = sorted(n for n in new if n >= end)
+    beyond = places[bisect.bisect_left(places, end):]
     if beyond:
         out, at = [], end
         for n in beyond:

@@ -5,6 +5,7 @@ or a row that does not is made like the one above it. For the few rows a command
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import math
 import re
@@ -112,8 +113,8 @@ def _column_styles(found: list[Span]) -> dict[int, str]:
 
 
 def _row_above(rows: dict[int, _Row], numbers: list[int], row: int) -> _Row | None:
-    lower = [n for n in numbers if n < row]
-    return rows[lower[-1]] if lower else None
+    at = bisect.bisect_left(numbers, row)
+    return rows[numbers[at - 1]] if at else None
 
 
 def _style(above: _Row | None, column: int, column_styles: Mapping[int, str]) -> str | None:
@@ -124,9 +125,9 @@ def _style(above: _Row | None, column: int, column_styles: Mapping[int, str]) ->
 
 def _insert_at(data: bytes, rows: dict[int, _Row], numbers: list[int], row: int,
                sheet_data: Span) -> int:
-    later = [n for n in numbers if n > row]
-    if later:
-        return rows[later[0]].span.start
+    at = bisect.bisect_right(numbers, row)
+    if at < len(numbers):
+        return rows[numbers[at]].span.start
     if sheet_data.empty:
         return -1
     return data.rindex(b"</", sheet_data.start, sheet_data.end)
