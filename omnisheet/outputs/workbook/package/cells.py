@@ -17,7 +17,7 @@ from openpyxl.utils.datetime import to_excel
 from openpyxl.utils.escape import escape as escape_control
 
 from ....template.values import Scalar
-from .xmlspans import Span, escape, first, set_attr, spans, splice
+from .xmlspans import Span, escape, first, prefix_of, set_attr, spans, splice
 
 _LETTERS = re.compile(r"[A-Z]+")
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s/>].*?(?:</(?:\w+:)?f>|/>)", re.S)
@@ -69,8 +69,8 @@ def put_cells(data: bytes, cells: Mapping[tuple[int, int], Put]) -> bytes:
             tag = re.sub(rb'\sspans="[^"]*"', b"", tag)
             tag = tag[:-2].rstrip() + b">" if tag.endswith(b"/>") else tag
         else:
-            tag = f"<{_prefix(sheet_data)}row>".encode()
-        name = above.span.name if above is not None else _prefix(sheet_data) + "row"
+            tag = f"<{prefix_of(sheet_data.name)}row>".encode()
+        name = above.span.name if above is not None else prefix_of(sheet_data.name) + "row"
         new_rows.setdefault(_insert_at(data, rows, numbers, row, sheet_data), []).append(
             set_attr(tag, "r", str(row)) + made + f"</{name}>".encode())
     for at, made_rows in new_rows.items():
@@ -207,11 +207,6 @@ def _typed(value: Scalar, cached: bool) -> tuple[str, str | None]:
         return "n", repr(float(to_excel(value)))
     text = _ESCAPE_LIKE.sub(r"_x005F_\1", str(value))
     return "inlineStr", escape(escape_control(text))
-
-
-def _prefix(span: Span) -> str:
-    head, sep, _ = span.name.rpartition(":")
-    return head + sep
 
 
 def _dimension(data: bytes, cells: Mapping[tuple[int, int], Put]) -> bytes:

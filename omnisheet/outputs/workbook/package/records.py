@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from ....plan.model import column_letter
 from .cells import Put, put_cells
-from .graft import workbook_part
-from .xmlspans import first, set_attr, spans
+from .graft import _AFTER_NAMES, workbook_part
+from .xmlspans import first, prefix_of, set_attr, spans
 
 if TYPE_CHECKING:
     from ....plan.model import Plan, Record
@@ -21,8 +21,7 @@ if TYPE_CHECKING:
     from .parts import Package
 
 # CT_Workbook's elements after calcPr, in the schema's order.
-_AFTER_CALC = ("oleSize", "customWorkbookViews", "pivotCaches", "smartTagPr", "smartTagTypes",
-               "webPublishing", "fileRecoveryPr", "webPublishObjects", "extLst")
+_AFTER_CALC = _AFTER_NAMES[_AFTER_NAMES.index("calcPr") + 1:]
 
 
 def changed_cells(read: Plan, ctx: Context, sheets: set[str]
@@ -169,7 +168,7 @@ def recalculate_on_load(pkg: Package) -> None:
                   + data[calc.tag_end:])
         return
     root = found[0]
-    prefix = re.match(r"(\w+:)?", root.name).group()  # type: ignore[union-attr]
+    prefix = prefix_of(root.name)
     at = next((s.start for s in found if s.depth == 1 and s.local in _AFTER_CALC),
               data.rindex(b"</", root.start, root.end))
     pkg.write(book, data[:at] + f'<{prefix}calcPr fullCalcOnLoad="1"/>'.encode() + data[at:])
