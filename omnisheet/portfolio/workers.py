@@ -245,8 +245,18 @@ def _run(tasks: Sequence[Task], jobs: int, results: dict[int, Result],
 
 def _stop(executor: ProcessPoolExecutor) -> None:
     """End the workers now (Ctrl+C): they ignore SIGINT, the parent does not wait for
-    a plan in progress."""
+    a plan in progress.
+
+    The pool's manager thread is also taken out of the list Python's exit hook wakes:
+    the caller joins it (`shutdown(wait=True)`), and on Python 3.11 the hook could write to
+    the wake-up pipe the pool's ending had closed, printing an "Exception ignored ... Bad
+    file descriptor" traceback under the one line a stopped run says."""
+    from concurrent.futures import process as pool_module
+
+    manager = getattr(executor, "_executor_manager_thread", None)
     for process in list(getattr(executor, "_processes", {}).values()):
         with contextlib.suppress(Exception):
             process.terminate()
     executor.shutdown(wait=False, cancel_futures=True)
+    with contextlib.suppress(Exception):
+        pool_module._threads_wakeups.pop(manager, None)  # type: ignore[attr-defined]
